@@ -1,0 +1,107 @@
+// Activation: config → audit log → kernel → hooks. Idempotent; the kernel never imports a hook, so the wiring lives here.
+import { join, resolve } from 'node:path';
+import { openAuditWriter } from './audit/index';
+import type { AuditWriter } from './audit/types';
+import { installHooks } from './hooks/index';
+import { defaultActor } from './kernel/actor';
+import { recordEvent, startKernel } from './kernel/gate';
+import { blocks, effectiveLevel, isLevel, stricter } from './kernel/level';
+import { flushOnExit } from './kernel/lifecycle';
+import { warnOnce } from './kernel/warn';
+import { ConfigError } from './rules/errors';
+import { levelOfRawConfig, loadConfig, loadDefaults } from './rules/load';
+import { RuleSet } from './rules/match';
+import type { LoadedConfig } from './rules/types';
+import type { Level } from './types';
+
+/** Exit code when governance refuses to start (EX_CONFIG). */
+export const EXIT_REFUSED = 78;
+const ACTIVE = Symbol.for('@mltrainer/governance.active');
+
+export interface GovernanceStatus {
+  active: boolean;
+  level: Level;
+  configSource: string | null;
+  stateDir: string;
+  rulesHash: string;
+  auditing: boolean;
+}
+
+let status: GovernanceStatus | null = null;
+
+export function isGovernanceActive(): boolean {
+  return status?.active === true;
+}
+
+export function governanceStatus(): GovernanceStatus | null {
+  return status;
+}
+
+export function activateGovernance(): GovernanceStatus {
+  if (status) return status;
+  const owner = (process as unknown as Record<symbol, unknown>)[ACTIVE];
+  if (owner) throw new Error(`@mltrainer/governance is already active from ${String(owner)}; load only one copy`);
+  const loaded = loadOrRefuse();
+  const level = levelOrRefuse(loaded.config.level);
+  const writer = openWriterOrRefuse(loaded, level);
+  const onInternalError = (error: unknown) => warnOnce(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, onInternalError });
+  recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`, null, true);
+  if (writer) flushOnExit(writer, onInternalError);
+  installHooks();
+  Object.defineProperty(process, ACTIVE, { value: __filename, enumerable: false, writable: false, configurable: false });
+  status = Object.freeze({
+    active: true,
+    level,
+    configSource: loaded.source,
+    stateDir: loaded.stateDir,
+    rulesHash: loaded.rulesHash,
+    auditing: writer !== null,
+  });
+  return status;
+}
+
+function refuse(message: string): never {
+  warnOnce(`refusing to start: ${message}`);
+  process.exit(EXIT_REFUSED);
+}
+
+function loadOrRefuse(): LoadedConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const raw = levelOfRawConfig();
+    const asked = stricter(isLevel(raw) ? raw : 'development', effectiveLevel('development').level);
+    if (blocks(asked)) refuse(error.message);
+    warnOnce(`${error.message}; using built-in defaults (development level)`);
+    return loadDefaults();
+  }
+}
+
+function levelOrRefuse(configLevel: Level): Level {
+  const { level, envError } = effectiveLevel(configLevel);
+  if (envError) refuse(envError);
+  return level;
+}
+
+function openWriterOrRefuse(loaded: LoadedConfig, level: Level): AuditWriter | null {
+  const audit = loaded.config.audit;
+  try {
+    return openAuditWriter({
+      dbPath: join(loaded.stateDir, 'audit.db'),
+      durability: audit.durability,
+      keyDir: audit.keyDir ? resolve(loaded.baseDir, audit.keyDir) : undefined,
+      checkpointEvery: audit.checkpointEvery,
+      checkpointIntervalMs: audit.checkpointIntervalMs,
+      maxCheckpointAgeMs: audit.maxCheckpointAgeMs,
+      proofOfWorkBits: audit.proofOfWork?.bits,
+      checkpointSink: typeof audit.checkpointSink === 'string' ? resolve(loaded.baseDir, audit.checkpointSink) : audit.checkpointSink,
+    });
+  } catch (error) {
+    const message = `cannot open the audit log in ${loaded.stateDir}: ${(error as Error).message}`;
+    if (blocks(level)) refuse(message);
+    warnOnce(`${message}; decisions will not be recorded`);
+    return null;
+  }
+}

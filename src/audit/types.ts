@@ -1,0 +1,109 @@
+// Internal contract between the kernel and the audit store.
+import type { Decision, Level, ViolationType } from '../types';
+
+/** A decision waiting to be written. `seq` and the hashes are assigned when the batch is committed. */
+export interface PendingEntry {
+  /** Milliseconds since the epoch; encoded as an ISO string in the stored body. */
+  ts: number;
+  pid: number;
+  actor: string;
+  action: string;
+  target: string;
+  decision: Decision;
+  ruleId: string | null;
+  level: Level;
+  reason: string;
+  caller: string | null;
+  violation: ViolationType | null;
+}
+
+export interface AuditWriter {
+  /** Queue an entry for the next group commit (cheap: no I/O on this call). */
+  append(entry: PendingEntry): void;
+  /** Queue an entry and commit everything queued before returning (used for denials). */
+  appendDurable(entry: PendingEntry): void;
+  /** Commit everything queued now. */
+  flush(): void;
+  /** Flush and close the database. */
+  close(): void;
+}
+
+/** A checkpoint as stored and exported: the canonical body text and its base64 RSA-PSS signature. */
+export interface SignedCheckpoint {
+  body: string;
+  sig: string;
+}
+
+export interface AuditWriterOptions {
+  dbPath: string;
+  /** `group` (default): micro-batched commits, synchronous=NORMAL. `strict`: one transaction per entry, synchronous=FULL. */
+  durability?: 'group' | 'strict';
+  /** Directory of the signing key; default `<dir of dbPath>/keys`. A key is generated there if missing. */
+  keyDir?: string;
+  /** Sign a checkpoint at least every this many entries (default 4096). */
+  checkpointEvery?: number;
+  /** Sign a checkpoint when new entries are this old (default 1000 ms). */
+  checkpointIntervalMs?: number;
+  /** Heartbeat: sign a checkpoint at least this often while the writer is open, even when idle (default 60000 ms). */
+  maxCheckpointAgeMs?: number;
+  /** Leading zero bits required of each leaf hash (default 0: off). */
+  proofOfWorkBits?: number;
+  /** Where each new checkpoint is also sent: a file path (NDJSON lines) or a command reading it on stdin. */
+  checkpointSink?: string | { command: string };
+  /** Called with errors of background commits (default: a line on stderr). */
+  onError?: (error: Error) => void;
+}
+
+export interface InclusionProof {
+  seq: number;
+  leafIndex: number;
+  treeSize: number;
+  /** Hex leaf hash SHA-256(0x00 ‖ body). */
+  leafHash: string;
+  /** Hex audit path, RFC 9162 order. */
+  path: string[];
+  /** Hex Merkle root at treeSize. */
+  root: string;
+}
+
+export interface ConsistencyProof {
+  oldSize: number;
+  newSize: number;
+  oldRoot: string;
+  newRoot: string;
+  path: string[];
+}
+
+export interface AuditVerifyOptions {
+  /** Trusted public keys: PEM text or paths of PEM files. Keys found in the database are never trusted. */
+  trustedKeys?: readonly string[];
+  /** A checkpoint obtained earlier (e.g. from the sink): the log must still contain it and extend it. */
+  trustedCheckpoint?: SignedCheckpoint;
+  /** Incremental verification: entries up to this trusted checkpoint are not re-read, only the stored tree frontier is checked against it. */
+  since?: SignedCheckpoint;
+  /** With maxCheckpointAge: the newest checkpoint must be younger than this (default: now). ISO string or ms. */
+  now?: string | number;
+  /** Report STALE_CHECKPOINT when the newest checkpoint is older than this many ms (for logs whose writer should be running). */
+  maxCheckpointAge?: number;
+}
+
+export type IssueSeverity = 'error' | 'warning';
+
+export interface AuditVerifyIssue {
+  code: string;
+  seq?: number;
+  detail: string;
+  /** `warning` issues do not make the log invalid (e.g. entries written after the last checkpoint by a crashed process). */
+  severity: IssueSeverity;
+}
+
+export interface AuditVerifyResult {
+  valid: boolean;
+  entries: number;
+  checkpoints: number;
+  issues: AuditVerifyIssue[];
+  /** keyIds the checkpoints were checked against. */
+  trustedKeyIds: string[];
+  /** Hex Merkle root over all entries. */
+  root: string;
+}

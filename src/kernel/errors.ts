@@ -1,0 +1,32 @@
+import type { ActionKind, Level, ViolationType } from '../types';
+
+export interface DeniedDetails {
+  action: ActionKind;
+  target: string;
+  ruleId: string;
+  level: Level;
+  reason: string;
+  violation: ViolationType | null;
+}
+
+/** Thrown (sync), rejected (promises) or passed to the callback when governance blocks an action. */
+export class GovernanceDeniedError extends Error {
+  override name = 'GovernanceDeniedError';
+  readonly code = 'EGOVDENIED';
+  readonly action: ActionKind;
+  readonly target: string;
+  readonly ruleId: string;
+  readonly level: Level;
+  readonly reason: string;
+  readonly violation: ViolationType | null;
+
+  constructor(details: DeniedDetails) {
+    super(`${details.action}:${details.target} denied by rule "${details.ruleId}" at ${details.level} level: ${details.reason}`);
+    this.action = details.action;
+    this.target = details.target;
+    this.ruleId = details.ruleId;
+    this.level = details.level;
+    this.reason = details.reason;
+    this.violation = details.violation;
+  }
+}

@@ -1,0 +1,125 @@
+// The decision engine on the hot path: every hook asks `checkAction(kind, target)`.
+// Allowed calls cost a cached rule lookup and one queued audit entry; denials are made durable first.
+import type { AuditWriter, PendingEntry } from '../audit/types';
+import { primordials } from '../primordials';
+import type { RuleMatch, RuleSet } from '../rules/match';
+import type { ActionKind, Decision, Level, ViolationType } from '../types';
+import { captureCaller } from './caller';
+import { GovernanceDeniedError } from './errors';
+import { blocks } from './level';
+import { currentScope, scopeApproves } from './scope';
+
+const { DateNow } = primordials;
+
+export interface KernelOptions {
+  rules: RuleSet;
+  level: Level;
+  actor: string;
+  writer: AuditWriter | null;
+  /** Called once when the kernel itself fails (development keeps going; other levels deny). */
+  onInternalError(error: unknown): void;
+}
+
+const REASON = {
+  allowed: 'allowed by rule',
+  denied: 'denied by rule',
+  wouldDeny: 'would be denied; development level records and does not block',
+  approved: 'approved inside a withApprovedActions scope',
+  needsScope: 'needs approval: no withApprovedActions scope covers this action',
+  needsToken: 'needs a signed approval token at production level; signed approvals are not available in this version, so approve rules act as deny',
+  internal: 'governance could not decide (internal error); failing closed',
+} as const;
+
+let kernel: KernelOptions | null = null;
+let busy = false;
+const pid = process.pid;
+
+export function startKernel(options: KernelOptions): void {
+  kernel = options;
+}
+
+export function isKernelStarted(): boolean {
+  return kernel !== null;
+}
+
+export function kernelLevel(): Level | null {
+  return kernel?.level ?? null;
+}
+
+/**
+ * Decides `kind:target`, records the decision, and returns the error the hook must surface,
+ * or null when the call may proceed. Calls made by governance itself while deciding pass through.
+ */
+export function checkAction(kind: ActionKind, target: string): GovernanceDeniedError | null {
+  const k = kernel;
+  if (k === null || busy) return null;
+  busy = true;
+  try {
+    return decideAndRecord(k, kind, target);
+  } catch (error) {
+    return internalFailure(k, kind, target, error);
+  } finally {
+    busy = false;
+  }
+}
+
+/** Records an event that is not a hooked call (activation, approval scopes, detected violations). */
+export function recordEvent(action: string, target: string, decision: Decision, reason: string, violation: ViolationType | null = null, durable = false): void {
+  const k = kernel;
+  if (k === null || k.writer === null) return;
+  const wasBusy = busy;
+  busy = true;
+  try {
+    const entry = makeEntry(k, action, target, decision, null, reason, violation, currentScope()?.actor ?? k.actor, captureCaller());
+    if (durable) k.writer.appendDurable(entry);
+    else k.writer.append(entry);
+  } catch (error) {
+    k.onInternalError(error);
+  } finally {
+    busy = wasBusy;
+  }
+}
+
+function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string): GovernanceDeniedError | null {
+  const match = k.rules.match(kind, target);
+  const scope = currentScope();
+  const actor = scope === undefined ? k.actor : scope.actor;
+  if (match.effect === 'allow') {
+    k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, null));
+    return null;
+  }
+  if (match.effect === 'approve' && scopeApproves(scope, kind, target)) {
+    if (k.level !== 'production') {
+      k.writer?.append(makeEntry(k, kind, target, 'approved', match.ruleId, REASON.approved, null, actor, captureCaller()));
+      return null;
+    }
+    return refuse(k, kind, target, match, REASON.needsToken, actor);
+  }
+  return refuse(k, kind, target, match, match.effect === 'deny' ? REASON.denied : REASON.needsScope, actor);
+}
+
+function refuse(k: KernelOptions, kind: ActionKind, target: string, match: RuleMatch, reason: string, actor: string): GovernanceDeniedError | null {
+  const caller = captureCaller();
+  if (!blocks(k.level)) {
+    k.writer?.append(makeEntry(k, kind, target, 'would_deny', match.ruleId, `${REASON.wouldDeny} (${reason})`, match.violation, actor, caller));
+    return null;
+  }
+  const error = new GovernanceDeniedError({ action: kind, target, ruleId: match.ruleId, level: k.level, reason, violation: match.violation });
+  // Durable before the throw; if the log cannot take it, the action stays denied (fail closed).
+  try {
+    k.writer?.appendDurable(makeEntry(k, kind, target, 'deny', match.ruleId, reason, match.violation, actor, caller));
+  } catch (writeError) {
+    k.onInternalError(writeError);
+  }
+  return error;
+}
+
+function internalFailure(k: KernelOptions, kind: ActionKind, target: string, error: unknown): GovernanceDeniedError | null {
+  k.onInternalError(error);
+  if (!blocks(k.level)) return null;
+  return new GovernanceDeniedError({ action: kind, target, ruleId: 'internal', level: k.level, reason: REASON.internal, violation: null });
+}
+
+function makeEntry(k: KernelOptions, action: string, target: string, decision: Decision, ruleId: string | null, reason: string, violation: ViolationType | null, actor: string, caller: string | null): PendingEntry {
+  return { ts: DateNow(), pid, actor, action, target, decision, ruleId, level: k.level, reason, caller, violation };
+}
