@@ -19,6 +19,9 @@ export interface Finding {
   column: number;
   message: string;
   severity: Severity;
+  /** End of the flagged text (1-based, exclusive column) when the rule knows it. */
+  endLine?: number;
+  endColumn?: number;
 }
 
 /** The metadata every rule object carries (modelled on typescript-eslint and secretlint rules). */
@@ -59,12 +62,34 @@ export interface ModuleExports {
   dynamic: boolean;
 }
 
+/** How a module is loaded: `import`/`export … from` (the default) or `require()`; picks package conditions and the export view. */
+export type ModuleLoadKind = 'import' | 'require';
+
+/** The members a class has, its inherited ones included. */
+export interface ClassMembers {
+  /** The class's declared name (`default` for an anonymous default export). */
+  name: string;
+  /** Absolute path of the file that declares the class. */
+  file: string;
+  instance: ReadonlySet<string>;
+  statics: ReadonlySet<string>;
+}
+
 /** Module resolution and export lookup shared by the AST rules; built once per check run. */
 export interface ModuleIndex {
   /** Absolute path of the file `specifier` names from `fromFile`; `'builtin'` for Node built-ins; null if unresolved. */
-  resolve(specifier: string, fromFile: string): string | null | 'builtin';
-  /** Exports of a resolved file, or null when the file cannot be read or parsed. */
-  exportsOf(file: string): ModuleExports | null;
+  resolve(specifier: string, fromFile: string, kind?: ModuleLoadKind): string | null | 'builtin';
+  /**
+   * Exports of a resolved file (or of the built-in `specifier` when `file` is `node:…`), or null when the file cannot
+   * be read or parsed. `kind: 'require'` gives what `require()` returns: for CommonJS the `module.exports` keys
+   * (`default` only if set), for JSON the object's keys; `import` (default) gives what an ESM import sees.
+   */
+  exportsOf(file: string, kind?: ModuleLoadKind): ModuleExports | null;
+  /**
+   * Members of the class bound to `localName` at the top level of `file`, declared there or imported (followed
+   * through re-exports), with inherited members; null when unknown or open to additions the index cannot follow.
+   */
+  classMembers(file: string, localName: string): ClassMembers | null;
 }
 
 /** A required import: files matching `glob` (relative to the root, `/` separators) must import `module`. */
@@ -96,4 +121,36 @@ export interface AstRuleContext {
 export interface AstRule {
   meta: RuleMeta;
   create(context: AstRuleContext): import('@babel/traverse').Visitor;
+}
+
+/** Options of a check run (`checkFiles`) and of a one-file check (`checkSource`). */
+export interface CheckOptions {
+  /** Directory findings are relative to and where `.governanceignore` is read; default `process.cwd()`. */
+  cwd?: string;
+  /** Checks to run; default all five. */
+  checks?: readonly CheckName[];
+  settings?: Partial<RuleSettings>;
+  /** Check the files staged in the git index, reading their staged content (`git show :path`). */
+  staged?: boolean;
+}
+
+export interface CheckSummary {
+  filesScanned: number;
+  /** Files left out: binary, too large, or unparseable as JavaScript/TypeScript (secrets still scanned). */
+  filesSkipped: number;
+  findings: number;
+  byCategory: Record<CheckName, number>;
+  bySeverity: Record<Severity, number>;
+  /** Findings hidden by a baseline. */
+  suppressed: number;
+  durationMs: number;
+  /** Files that could not be parsed, with the parser's message. */
+  parseErrors: Array<{ file: string; message: string }>;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  summary: CheckSummary;
+  /** Text of every file that has a finding, by `Finding.file`, for code frames and baselines. */
+  sources: ReadonlyMap<string, string>;
 }

@@ -1,0 +1,131 @@
+// The public entry points of the static checker: check files and folders, or one source text.
+import { relative, resolve } from 'node:path';
+import type { AstRule, CheckName, CheckOptions, CheckResult, CheckSummary, Finding, ModuleIndex, RuleSettings } from './types';
+import { CheckError } from './errors';
+import { discoverFiles, type SourceFile } from './engine/discover';
+import { isParsable, parseSource } from './engine/parse';
+import { toPosix } from './engine/paths';
+import { runAstRules } from './engine/run-ast-rules';
+import { astRulesOf, CHECK_NAMES, createModuleIndex, secretCheck, type SecretCheck } from './rules';
+
+/** Files larger than this are skipped: generated bundles and data dumps, not hand-written code. */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const SNIFF_BYTES = 8000;
+
+interface Plan {
+  cwd: string;
+  astRules: AstRule[];
+  secrets: SecretCheck | null;
+  settings: RuleSettings;
+  modules: () => ModuleIndex;
+}
+
+function validChecks(checks: readonly CheckName[] | undefined): readonly CheckName[] {
+  if (!checks) return CHECK_NAMES;
+  for (const check of checks) {
+    if (!CHECK_NAMES.includes(check)) throw new CheckError(`unknown check "${check}"; the checks are ${CHECK_NAMES.join(', ')}`);
+  }
+  return checks;
+}
+
+function makePlan(options: CheckOptions): Plan {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const checks = validChecks(options.checks);
+  const settings: RuleSettings = { exempt: options.settings?.exempt ?? [], requireImport: options.settings?.requireImport ?? [] };
+  if (options.checks?.includes('missing_governance_import') && settings.requireImport.length === 0) {
+    throw new CheckError('missing_governance_import needs at least one glob: set analysis.requireGovernanceImport in the config or pass --require-import GLOB');
+  }
+  let modules: ModuleIndex | undefined;
+  return {
+    cwd,
+    astRules: astRulesOf(checks),
+    secrets: checks.includes('secret') ? secretCheck() : null,
+    settings,
+    modules: () => (modules ??= createModuleIndex({ cwd })),
+  };
+}
+
+/** Lazily built: only files with AST rules to run need the module index. */
+function lazyModuleIndex(plan: Plan): ModuleIndex {
+  return {
+    resolve: (specifier, fromFile) => plan.modules().resolve(specifier, fromFile),
+    exportsOf: (file) => plan.modules().exportsOf(file),
+  };
+}
+
+interface FileOutcome {
+  findings: Finding[];
+  parseError?: string;
+}
+
+function checkText(plan: Plan, absolute: string, relativeFile: string, code: string): FileOutcome {
+  const findings = plan.secrets ? plan.secrets.scanSecrets(code, relativeFile) : [];
+  if (plan.astRules.length === 0 || !isParsable(absolute)) return { findings };
+  let ast;
+  try {
+    ast = parseSource(code, absolute);
+  } catch (error) {
+    return { findings, parseError: (error as Error).message };
+  }
+  const run = { file: absolute, relativeFile, code, ast, modules: lazyModuleIndex(plan), settings: plan.settings };
+  findings.push(...runAstRules(plan.astRules, run));
+  return { findings };
+}
+
+function isText(plan: Plan, file: SourceFile, content: Buffer): boolean {
+  const firstBytes = content.subarray(0, SNIFF_BYTES);
+  if (plan.secrets) return plan.secrets.isTextFile(file.absolute, firstBytes);
+  return !firstBytes.includes(0);
+}
+
+function emptySummary(): CheckSummary {
+  const byCategory = Object.fromEntries(CHECK_NAMES.map((name) => [name, 0])) as Record<CheckName, number>;
+  return { filesScanned: 0, filesSkipped: 0, findings: 0, byCategory, bySeverity: { error: 0, warning: 0 }, suppressed: 0, durationMs: 0, parseErrors: [] };
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
+
+/** Checks files and folders (default: the repository, honouring .gitignore and .governanceignore). */
+export function checkFiles(paths: readonly string[], options: CheckOptions = {}): CheckResult {
+  const started = performance.now();
+  const plan = makePlan(options);
+  const summary = emptySummary();
+  const findings: Finding[] = [];
+  const sources = new Map<string, string>();
+  for (const file of discoverFiles(paths, { cwd: plan.cwd, staged: options.staged === true })) {
+    const content = file.read();
+    if (content.length > MAX_FILE_BYTES || !isText(plan, file, content)) {
+      summary.filesSkipped++;
+      continue;
+    }
+    const relativeFile = toPosix(relative(plan.cwd, file.absolute));
+    const code = content.toString('utf8');
+    const outcome = checkText(plan, file.absolute, relativeFile, code);
+    summary.filesScanned++;
+    if (outcome.parseError !== undefined) summary.parseErrors.push({ file: relativeFile, message: outcome.parseError });
+    if (outcome.findings.length > 0) {
+      findings.push(...outcome.findings);
+      sources.set(relativeFile, code);
+    }
+  }
+  findings.sort(byPosition);
+  for (const finding of findings) {
+    summary.byCategory[finding.category]++;
+    summary.bySeverity[finding.severity]++;
+  }
+  summary.findings = findings.length;
+  summary.durationMs = Math.round(performance.now() - started);
+  return { findings, summary, sources };
+}
+
+/**
+ * Checks one source text synchronously (all AST checks and secrets by default). For the runtime's
+ * load-time checking: `file` is the module's path; findings are relative to `options.cwd`.
+ */
+export function checkSource(file: string, code: string, options: CheckOptions = {}): Finding[] {
+  const plan = makePlan(options);
+  const absolute = resolve(plan.cwd, file);
+  return checkText(plan, absolute, toPosix(relative(plan.cwd, absolute)), code).findings.sort(byPosition);
+}

@@ -1,0 +1,86 @@
+// Finds the files a check run reads: named files, folders (via git when in a repository, honouring
+// .gitignore, else a walk that skips the usual build folders), or the files staged in the git index.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { CheckError } from '../errors';
+import { isIgnored, listedFiles, repositoryRoot, stagedContent, stagedFiles } from './git';
+import { loadIgnoreFile } from './ignore-file';
+import { isInside, toPosix } from './paths';
+
+export interface SourceFile {
+  absolute: string;
+  read(): Buffer;
+}
+
+const WALK_SKIPS = new Set(['node_modules', 'dist', '.git', 'coverage']);
+
+function walk(dir: string, into: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!WALK_SKIPS.has(entry.name)) walk(path, into);
+    } else if (entry.isFile()) {
+      into.push(path);
+    }
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function filesOfFolder(dir: string, root: string | null): string[] {
+  if (root && isInside(dir, root) && !isIgnored(root, dir)) {
+    return listedFiles(root, dir).map((name) => join(root, name)).filter(isFile);
+  }
+  const found: string[] = [];
+  walk(dir, found);
+  return found;
+}
+
+function workTreeFiles(paths: readonly string[], cwd: string, root: string | null): string[] {
+  const targets = paths.length > 0 ? paths.map((path) => resolve(cwd, path)) : [root ?? cwd];
+  const files: string[] = [];
+  for (const target of targets) {
+    let stats;
+    try {
+      stats = statSync(target);
+    } catch {
+      throw new CheckError(`no such file or folder: ${target}`);
+    }
+    if (stats.isDirectory()) files.push(...filesOfFolder(target, root));
+    else files.push(target);
+  }
+  return files;
+}
+
+function stagedSourceFiles(paths: readonly string[], cwd: string, root: string | null): SourceFile[] {
+  if (!root) throw new CheckError(`--staged needs a git repository, and ${cwd} is not inside one`);
+  const limits = paths.map((path) => resolve(cwd, path));
+  return stagedFiles(root)
+    .map((name) => ({ name, absolute: join(root, name) }))
+    .filter(({ absolute }) => limits.length === 0 || limits.some((limit) => isInside(absolute, limit)))
+    .map(({ name, absolute }) => ({ absolute, read: () => stagedContent(root, name) }));
+}
+
+/** The files to check, sorted, without duplicates and without those `.governanceignore` names. */
+export function discoverFiles(paths: readonly string[], options: { cwd: string; staged: boolean }): SourceFile[] {
+  const root = repositoryRoot(options.cwd);
+  const base = root ?? options.cwd;
+  const ignored = loadIgnoreFile(base);
+  const files = options.staged
+    ? stagedSourceFiles(paths, options.cwd, root)
+    : workTreeFiles(paths, options.cwd, root).map((absolute) => ({ absolute, read: () => readFileSync(absolute) }));
+  const seen = new Set<string>();
+  return files
+    .filter((file) => {
+      if (seen.has(file.absolute)) return false;
+      seen.add(file.absolute);
+      return !(isInside(file.absolute, base) && ignored(toPosix(relative(base, file.absolute))));
+    })
+    .sort((a, b) => (a.absolute < b.absolute ? -1 : a.absolute > b.absolute ? 1 : 0));
+}

@@ -1,0 +1,45 @@
+// Parses JavaScript and TypeScript once per distinct content, with a bounded cache keyed by a content hash.
+import { createHash } from 'node:crypto';
+import { parse, type ParserPlugin } from '@babel/parser';
+import type { File } from '@babel/types';
+
+const CACHE_LIMIT = 256;
+const cache = new Map<string, File>();
+
+const JS_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/i;
+const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
+// `<T>value` casts are valid in .ts but clash with JSX, so plain TypeScript files parse without it.
+const TS_WITHOUT_JSX = /\.[cm]?ts$/i;
+
+/** Whether the AST checks apply to this path (JavaScript and TypeScript sources, not declaration files). */
+export function isParsable(file: string): boolean {
+  return JS_EXTENSIONS.test(file) && !DECLARATION_FILE.test(file);
+}
+
+function pluginsFor(file: string): ParserPlugin[] {
+  const plugins: ParserPlugin[] = ['typescript', 'decorators'];
+  if (!TS_WITHOUT_JSX.test(file)) plugins.push('jsx');
+  return plugins;
+}
+
+/** Parses `code`; throws the parser's SyntaxError when even error recovery cannot produce a tree. */
+export function parseSource(code: string, file: string): File {
+  const plugins = pluginsFor(file);
+  const key = createHash('sha256').update(plugins.join(',')).update('\0').update(code).digest('base64');
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const ast = parse(code, {
+    sourceType: 'unambiguous',
+    sourceFilename: file,
+    plugins,
+    errorRecovery: true,
+    allowReturnOutsideFunction: true,
+    allowAwaitOutsideFunction: true,
+    allowImportExportEverywhere: true,
+    allowSuperOutsideMethod: true,
+    allowUndeclaredExports: true,
+  });
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, ast);
+  return ast;
+}

@@ -1,0 +1,1 @@
+export { requiredImportRule, GOVERNANCE_PACKAGE } from './rule';

@@ -1,0 +1,35 @@
+// synthetic_data/math-random: calls of Math.random, however it is reached or aliased.
+import type { NodePath } from '@babel/traverse';
+import type { CallExpression, NewExpression, OptionalCallExpression } from '@babel/types';
+import type { AstRule } from '../types';
+import { rangeOf } from '../engine/location';
+import { isExempt } from './exempt';
+import { originOf } from './origin';
+
+function isMathRandom(path: NodePath): boolean {
+  const origin = originOf(path);
+  return origin !== null && origin.module === null && origin.members.length === 2 && origin.members[0] === 'Math' && origin.members[1] === 'random';
+}
+
+export const mathRandomRule: AstRule = {
+  meta: {
+    id: 'synthetic_data/math-random',
+    check: 'synthetic_data',
+    docs: { description: 'Math.random() outside tests generates synthetic data.' },
+    severity: 'error',
+    messages: {
+      call: 'Math.random() generates synthetic data; use real data (and crypto.randomUUID() for IDs).',
+      passed: 'Math.random is passed as a function here, so it generates synthetic data.',
+    },
+  },
+  create(context) {
+    if (isExempt(context)) return {};
+    const onCall = (path: NodePath<CallExpression | OptionalCallExpression | NewExpression>): void => {
+      if (isMathRandom(path.get('callee'))) context.report({ messageId: 'call', ...rangeOf(path.node) });
+      for (const argument of path.get('arguments')) {
+        if (isMathRandom(argument)) context.report({ messageId: 'passed', ...rangeOf(argument.node) });
+      }
+    };
+    return { CallExpression: onCall, OptionalCallExpression: onCall, NewExpression: onCall };
+  },
+};
