@@ -1,5 +1,5 @@
 // Activation: config → audit log → kernel → hooks. Idempotent; the kernel never imports a hook, so the wiring lives here.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { openAuditWriter } from './audit/index';
 import type { AuditWriter } from './audit/types';
 import { installHooks } from './hooks/index';
@@ -11,6 +11,7 @@ import { warnOnce } from './kernel/warn';
 import { ConfigError } from './rules/errors';
 import { levelOfRawConfig, loadConfig, loadDefaults } from './rules/load';
 import { RuleSet } from './rules/match';
+import { auditDbPath, keyDirOf } from './rules/paths';
 import type { LoadedConfig } from './rules/types';
 import type { Level } from './types';
 
@@ -89,9 +90,9 @@ function openWriterOrRefuse(loaded: LoadedConfig, level: Level): AuditWriter | n
   const audit = loaded.config.audit;
   try {
     return openAuditWriter({
-      dbPath: join(loaded.stateDir, 'audit.db'),
+      dbPath: auditDbPath(loaded),
       durability: audit.durability,
-      keyDir: audit.keyDir ? resolve(loaded.baseDir, audit.keyDir) : undefined,
+      keyDir: keyDirOf(loaded),
       checkpointEvery: audit.checkpointEvery,
       checkpointIntervalMs: audit.checkpointIntervalMs,
       maxCheckpointAgeMs: audit.maxCheckpointAgeMs,

@@ -2,6 +2,7 @@
 // Entry point of the `mltrainer-governance` binary: selects a command, parses its options, maps errors to exit codes.
 import { parseArgs } from 'node:util';
 import { commands, type CommandEntry } from './commands/index';
+import { ConfigError } from '../rules/errors';
 import { EXIT_USAGE, UsageError, type Command, type CommandContext, type OptionSpec } from './command';
 
 const commonOptions: OptionSpec = {
@@ -55,7 +56,7 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
     const ctx: CommandContext = { values, positionals, cwd: process.cwd(), out: io.out, err: io.err };
     return await command.run(ctx);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`mltrainer-governance ${command.name.join(' ')}: ${(error as Error).message}`);
       return EXIT_USAGE;
     }
