@@ -1,0 +1,67 @@
+import { isPlaceholder, isReference } from './placeholders';
+import type { SecretFinder, SecretSpan } from './types';
+import { looksLikeSecret } from './value-shape';
+
+// Credentials passed over HTTP in commands and code: `Authorization: Bearer <token>` headers,
+// `curl -H "X-Api-Key: <key>"` and `curl -u user:password`.
+
+const AUTHORIZATION = /(?:Proxy-)?Authorization["']?\s*[:=,]\s*["']?\s*(?:(?:Bearer|Basic|Token|Digest|Api-Token|Key)\s+)?([A-Za-z0-9._~+/=:@!#$%^&*-]{8,1000})/gi;
+const CURL_HEADER = /(?:-H|--header)\s+["']([\w-]*(?:api-?key|token|secret|auth)[\w-]*)\s*:\s*([^\s"']{6,1000})["']/gi;
+const CURL_USER = /(?:\s|^)(?:-u|--user)[ \t=]+(["']?[^\s"':]{0,200}["']?:["']?[^\s"']{0,200})/g;
+
+const TOKEN_SHAPE = { minLength: 8, minEntropy: 3, allowUuid: true };
+const PASSWORD_SHAPE = { minLength: 6, minEntropy: 2.5, allowUuid: true };
+
+function spanOf(match: RegExpMatchArray, secret: string): SecretSpan {
+  const start = match.index! + match[0].lastIndexOf(secret);
+  return { start, end: start + secret.length, secret };
+}
+
+export const authorizationHeaderFinder: SecretFinder = {
+  id: 'authorization-header',
+  label: 'credential in an HTTP authorization header',
+  find(text: string): SecretSpan[] {
+    const lower = text.toLowerCase();
+    if (!lower.includes('authorization') && !(lower.includes('curl') && lower.includes('-h'))) return [];
+    const spans: SecretSpan[] = [];
+    for (const match of text.matchAll(AUTHORIZATION)) {
+      const value = match[1]!;
+      if (looksLikeSecret(value, TOKEN_SHAPE) || isBasicCredential(value)) spans.push(spanOf(match, value));
+    }
+    if (lower.includes('curl')) {
+      for (const match of text.matchAll(CURL_HEADER)) {
+        const value = match[2]!;
+        if (!/^authorization$/i.test(match[1]!) && looksLikeSecret(value, TOKEN_SHAPE)) spans.push(spanOf(match, value));
+      }
+    }
+    return spans;
+  },
+};
+
+/** A base64 `user:password` pair as sent with `Authorization: Basic`. */
+function isBasicCredential(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  return /^[\x20-\x7e]+:[\x20-\x7e]*$/.test(decoded);
+}
+
+export const curlCredentialsFinder: SecretFinder = {
+  id: 'curl-user-password',
+  label: 'password passed to curl with -u/--user',
+  find(text: string): SecretSpan[] {
+    if (!text.includes('curl')) return [];
+    const spans: SecretSpan[] = [];
+    for (const match of text.matchAll(CURL_USER)) {
+      const pair = match[1]!.replace(/["']/g, '');
+      const colon = pair.indexOf(':');
+      const user = pair.slice(0, colon);
+      const password = pair.slice(colon + 1);
+      const secret = password === '' ? user : password;
+      const bare = secret.replace(/^\{(.*)\}$/, '$1');
+      if (isReference(secret) || secret.includes('$') || isPlaceholder(bare)) continue;
+      if (!looksLikeSecret(bare, PASSWORD_SHAPE)) continue;
+      spans.push(spanOf(match, secret));
+    }
+    return spans;
+  },
+};

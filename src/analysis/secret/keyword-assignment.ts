@@ -1,0 +1,57 @@
+import { findAssignments } from './assignments';
+import { classifyKey, keyParts } from './key-names';
+import { PROVIDER_NAMES } from './provider-names';
+import type { Assignment, SecretFinder, SecretSpan } from './types';
+import { looksLikeSecret } from './value-shape';
+
+// Secrets recognised by the name they are assigned to rather than by their own format:
+// `DB_PASSWORD=...`, `"client_secret": "..."`, `sumoToken := "..."`, `cloudflare: "..."`.
+
+const KEYWORDS = new RegExp(`pass|pwd|secret|token|credential|auth|bearer|key|login|${PROVIDER_NAMES.join('|')}`, 'gi');
+
+/** Assignments of the last text scanned; the generic and provider rules read the same text in turn. */
+let cachedText: string | undefined;
+let cachedAssignments: Assignment[] = [];
+
+function assignmentsOf(text: string): Assignment[] {
+  if (text !== cachedText) {
+    cachedAssignments = findAssignments(text, KEYWORDS);
+    cachedText = text;
+  }
+  return cachedAssignments;
+}
+
+function span(assignment: Assignment): SecretSpan {
+  return { start: assignment.valueStart, end: assignment.valueStart + assignment.value.length, secret: assignment.value };
+}
+
+const GENERIC_SHAPE = { minLength: 8, minEntropy: 3, allowUuid: true, allowDigits: true };
+const PROVIDER_SHAPE = { minLength: 10, minEntropy: 3, allowUuid: true, allowDigits: true };
+
+export const genericAssignmentFinder: SecretFinder = {
+  id: 'generic-keyword-assignment',
+  label: 'secret assigned to a secret-named key',
+  find(text: string): SecretSpan[] {
+    return assignmentsOf(text)
+      .filter((assignment) => classifyKey(assignment.key) === 'secret' && looksLikeSecret(assignment.value, GENERIC_SHAPE))
+      .map(span);
+  },
+};
+
+/** The provider named in `key`, when the key is about that provider's credential. */
+function providerKey(key: string): boolean {
+  const kind = classifyKey(key);
+  if (kind === 'secret' || kind === 'identifier') return PROVIDER_NAMES.some((name) => key.toLowerCase().includes(name));
+  const parts = keyParts(key);
+  return parts.length > 0 && PROVIDER_NAMES.includes(parts[parts.length - 1]!);
+}
+
+export const providerAssignmentFinder: SecretFinder = {
+  id: 'provider-keyed-credential',
+  label: 'credential assigned to a key named after a service',
+  find(text: string): SecretSpan[] {
+    return assignmentsOf(text)
+      .filter((assignment) => providerKey(assignment.key) && looksLikeSecret(assignment.value, PROVIDER_SHAPE))
+      .map(span);
+  },
+};

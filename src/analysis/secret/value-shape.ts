@@ -1,0 +1,55 @@
+import { shannonEntropy } from './entropy';
+import { isPlaceholder, isReference } from './placeholders';
+
+// Decides whether a value assigned to a secret-named key looks like a real secret rather than code,
+// a word, a path, a URL, an identifier or a placeholder.
+
+const DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?$/;
+const FILE_NAME = /\.(?:pem|key|p12|pfx|crt|cer|der|jks|keystore|keytab|json|ya?ml|txt|xml|ini|conf|cfg|env|properties|js|ts|py|sh|html?|png|jpe?g|gif|svg|zip|gz|tar|log|csv)$/i;
+const PATH_OR_URL = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*:\/\/(?![^/@\s]*:[^/@\s]*@))/i;
+const EMAIL = /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/;
+const VERSION_OR_DATE = /^v?\d+(?:[._:/-]\d+)+(?:[-+.][\w.-]*)?$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ValueShapeOptions {
+  minLength: number;
+  /** Bits per character; scaled down for short values, which cannot reach high entropy. */
+  minEntropy: number;
+  /** Accept a UUID as a secret (true for token/secret keys, false for `...Id` keys). */
+  allowUuid: boolean;
+  /** Accept a long run of digits (16 or more), as some services issue numeric secrets. */
+  allowDigits?: boolean;
+}
+
+/** True when `value` plausibly is a hard-coded secret. */
+export function looksLikeSecret(value: string, options: ValueShapeOptions): boolean {
+  if (value.length < options.minLength || value.length > 1000) return false;
+  if (/\s/.test(value)) return false;
+  if (isReference(value) || isPlaceholder(value)) return false;
+  if (UUID.test(value)) return options.allowUuid;
+  if (DOTTED_IDENTIFIER.test(value) || isWords(value)) return false;
+  if (FILE_NAME.test(value) || PATH_OR_URL.test(value) || EMAIL.test(value) || VERSION_OR_DATE.test(value)) return false;
+  if (/^\d+$/.test(value) && !(options.allowDigits && value.length >= 16)) return false;
+  if (/^[a-z]+$/.test(value) || /^[A-Z_]+$/.test(value)) return false;
+  return shannonEntropy(value) >= requiredEntropy(value.length, options.minEntropy);
+}
+
+/** The entropy bar for a value of `length` characters: a string of n distinct characters has log2(n) bits. */
+function requiredEntropy(length: number, minEntropy: number): number {
+  return Math.min(minEntropy, Math.log2(length) * 0.85);
+}
+
+/** `sumOfExposures`, `ultraPictureBox1`, `DOC_Vector`: identifiers and names made of words. */
+export function isWords(value: string): boolean {
+  const core = value.replace(/\d{1,3}$/, '');
+  if (!/^[A-Za-z][A-Za-z_.-]*$/.test(core)) return false;
+  const pieces = core.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+  const short = pieces.filter((piece) => piece.length < 3).length;
+  return short <= 1 && pieces.every(isWordLike);
+}
+
+function isWordLike(piece: string): boolean {
+  if (piece.length > 15) return false;
+  const vowels = piece.match(/[aeiouy]/gi)?.length ?? 0;
+  return piece.length < 4 || vowels / piece.length >= 0.25;
+}
