@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { RuleSet } from '../../src/rules/match';
+import type { Rule } from '../../src/types';
+
+const rules: Rule[] = [
+  { id: 'data', action: 'file_write', target: '/app/data/**', effect: 'allow' },
+  { id: 'secret-data', action: 'file_write', target: '/app/data/secret/**', effect: 'deny' },
+  { id: 'exports', action: 'file_write', target: '/app/exports/**', effect: 'approve' },
+  { id: 'exports-too', action: 'file_write', target: '/app/exports/public/**', effect: 'allow' },
+  { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+  { id: 'git', action: 'process_spawn', target: ['git'], effect: 'allow' },
+  { id: 'no-fakes', action: 'module_load', target: ['@faker-js/*', 'chance'], effect: 'deny', violation: 'synthetic_data' },
+  { id: 'no-vm', action: 'module_load', target: 'vm', effect: 'deny' },
+];
+
+describe('RuleSet.match', () => {
+  const set = new RuleSet(rules, 'deny');
+
+  it('falls back to the default when no rule matches', () => {
+    expect(set.match('file_write', '/etc/passwd')).toMatchObject({ effect: 'deny', ruleId: 'default' });
+    expect(new RuleSet(rules, 'allow').match('net_connect', 'a:1')).toMatchObject({ effect: 'allow', ruleId: 'default' });
+  });
+
+  it('lets any matching deny win over allow', () => {
+    expect(set.match('file_write', '/app/data/x.csv')).toMatchObject({ effect: 'allow', ruleId: 'data' });
+    expect(set.match('file_write', '/app/data/secret/k')).toMatchObject({ effect: 'deny', ruleId: 'secret-data' });
+  });
+
+  it('lets approve win over allow', () => {
+    expect(set.match('file_write', '/app/exports/public/a')).toMatchObject({ effect: 'approve', ruleId: 'exports' });
+  });
+
+  it('matches `**` against every target, dotfiles included', () => {
+    expect(set.match('file_read', '/home/u/.ssh/id_rsa')).toMatchObject({ effect: 'allow', ruleId: 'read' });
+  });
+
+  it('matches an executable by basename and a builtin without node:', () => {
+    expect(set.match('process_spawn', '/usr/bin/git')).toMatchObject({ effect: 'allow', ruleId: 'git' });
+    expect(set.match('process_spawn', '/usr/bin/gitx')).toMatchObject({ ruleId: 'default' });
+    expect(set.match('module_load', 'node:vm')).toMatchObject({ effect: 'deny', ruleId: 'no-vm' });
+  });
+
+  it('carries the rule violation type', () => {
+    expect(set.match('module_load', '@faker-js/faker')).toEqual({ effect: 'deny', ruleId: 'no-fakes', violation: 'synthetic_data' });
+  });
+
+  it('returns the same answer from its cache, also past the cache limit', () => {
+    const first = set.match('file_write', '/app/data/y');
+    for (let i = 0; i < 5000; i++) set.match('file_write', `/app/data/f${i}`);
+    expect(set.match('file_write', '/app/data/y')).toEqual(first);
+    expect(set.match('file_write', '/app/data/secret/z').effect).toBe('deny');
+  });
+
+  it('cannot be changed through a returned match', () => {
+    const match = set.match('file_write', '/app/data/x');
+    expect(() => { (match as { effect: string }).effect = 'deny'; }).toThrow(TypeError);
+  });
+});
