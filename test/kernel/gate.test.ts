@@ -1,0 +1,118 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openAuditReader, openAuditWriter } from '../../src/audit/index';
+import type { AuditWriter } from '../../src/audit/types';
+import { withApprovedActions } from '../../src/kernel/approvals';
+import { GovernanceDeniedError } from '../../src/kernel/errors';
+import { checkAction, startKernel } from '../../src/kernel/gate';
+import { RuleSet } from '../../src/rules/match';
+import type { Level, Rule } from '../../src/types';
+
+const rules: Rule[] = [
+  { id: 'data', action: 'file_write', target: '/app/data/**', effect: 'allow' },
+  { id: 'exports', action: 'file_write', target: '/app/exports/**', effect: 'approve' },
+  { id: 'no-fakes', action: 'module_load', target: '@faker-js/*', effect: 'deny', violation: 'synthetic_data' },
+];
+
+let writer: AuditWriter;
+let dbPath: string;
+const internalErrors: unknown[] = [];
+
+function start(level: Level): void {
+  dbPath = join(mkdtempSync(join(tmpdir(), 'gov-gate-')), 'audit.db');
+  writer = openAuditWriter({ dbPath });
+  internalErrors.length = 0;
+  startKernel({ rules: new RuleSet(rules, 'deny'), level, actor: 'alice', writer, onInternalError: (e) => internalErrors.push(e) });
+}
+
+function entries() {
+  writer.flush();
+  const reader = openAuditReader(dbPath);
+  try {
+    return reader.query({});
+  } finally {
+    reader.close();
+  }
+}
+
+afterEach(() => writer.close());
+
+describe('checkAction at production level', () => {
+  it('allows and records an allowed action', () => {
+    start('production');
+    expect(checkAction('file_write', '/app/data/a.csv')).toBeNull();
+    expect(entries()).toMatchObject([{ seq: 1, action: 'file_write', target: '/app/data/a.csv', decision: 'allow', ruleId: 'data', actor: 'alice', level: 'production', pid: process.pid }]);
+  });
+
+  it('denies with an error naming action, target and rule, durable before it returns', () => {
+    start('production');
+    const error = checkAction('file_write', '/etc/passwd');
+    expect(error).toBeInstanceOf(GovernanceDeniedError);
+    expect(error).toMatchObject({ code: 'EGOVDENIED', action: 'file_write', target: '/etc/passwd', ruleId: 'default' });
+    expect(error!.message).toContain('file_write:/etc/passwd');
+    expect(error!.message).toContain('"default"');
+    // Read through a second connection without flushing: the denial must already be committed.
+    const reader = openAuditReader(dbPath);
+    expect(reader.query({ decision: 'deny' })).toMatchObject([{ target: '/etc/passwd', decision: 'deny' }]);
+    reader.close();
+  });
+
+  it('records the rule violation type with a denial', () => {
+    start('production');
+    expect(checkAction('module_load', '@faker-js/faker')).toMatchObject({ violation: 'synthetic_data', ruleId: 'no-fakes' });
+    expect(entries()[0]).toMatchObject({ decision: 'deny', violation: 'synthetic_data' });
+  });
+
+  it('treats approve as deny even inside a scope, and says why', () => {
+    start('production');
+    const error = withApprovedActions(['file_write:/app/exports/**'], 'bob', () => checkAction('file_write', '/app/exports/r.csv'));
+    expect(error?.reason).toMatch(/signed approval token/);
+  });
+});
+
+describe('checkAction at staging level', () => {
+  it('approves inside a matching scope only, as the scope actor', async () => {
+    start('staging');
+    expect(checkAction('file_write', '/app/exports/r.csv')?.reason).toMatch(/no withApprovedActions scope/);
+    const inside = withApprovedActions(['file_write:/app/exports/**'], 'bob', () => checkAction('file_write', '/app/exports/r.csv'));
+    expect(inside).toBeNull();
+    const asyncInside = await withApprovedActions(['file_write:/app/exports/**'], 'bob', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      return checkAction('file_write', '/app/exports/later.csv');
+    });
+    expect(asyncInside).toBeNull();
+    expect(checkAction('file_write', '/app/exports/after.csv')).toBeInstanceOf(GovernanceDeniedError);
+    const decided = entries().filter((e) => e.action === 'file_write');
+    expect(decided.map((e) => [e.target, e.decision, e.actor])).toEqual([
+      ['/app/exports/r.csv', 'deny', 'alice'],
+      ['/app/exports/r.csv', 'approved', 'bob'],
+      ['/app/exports/later.csv', 'approved', 'bob'],
+      ['/app/exports/after.csv', 'deny', 'alice'],
+    ]);
+  });
+
+  it('does not let a scope for other targets approve, nor override a deny rule', () => {
+    start('staging');
+    expect(withApprovedActions(['file_write:/app/other/**'], 'bob', () => checkAction('file_write', '/app/exports/r.csv'))).not.toBeNull();
+    expect(withApprovedActions(['module_load:**'], 'bob', () => checkAction('module_load', '@faker-js/faker'))).not.toBeNull();
+  });
+
+  it('rejects malformed scopes with a clear error', () => {
+    start('staging');
+    expect(() => withApprovedActions([], 'bob', () => 1)).toThrow(/non-empty array/);
+    expect(() => withApprovedActions(['file_nuke:/x'], 'bob', () => 1)).toThrow(/unknown action kind "file_nuke"/);
+    expect(() => withApprovedActions(['file_write:/x'], '', () => 1)).toThrow(/actor/);
+    expect(() => withApprovedActions(['file_write'], 'bob', () => 1)).toThrow(/names no target/);
+  });
+});
+
+describe('checkAction at development level', () => {
+  it('never blocks and records would_deny', () => {
+    start('development');
+    expect(checkAction('file_write', '/etc/passwd')).toBeNull();
+    expect(checkAction('file_write', '/app/exports/r.csv')).toBeNull();
+    expect(entries().map((e) => e.decision)).toEqual(['would_deny', 'would_deny']);
+  });
+});
