@@ -1,0 +1,1 @@
+export { deceptiveImportRule } from './rule';

@@ -1,0 +1,154 @@
+// Reads the members of top-level classes: methods, accessors, fields, TypeScript parameter properties and
+// `this.x =` assignments, plus `C.prototype.x =` / `C.x =` writes elsewhere in the file. A class whose members
+// can change in ways this does not follow (index signatures, decorators, computed keys, `Object.assign(C.prototype…)`,
+// merged interfaces or namespaces) is marked open, and the checks stay silent about it.
+import traverse from '@babel/traverse';
+import type * as t from '@babel/types';
+import type { ClassShape } from './summary-types';
+
+type ClassNode = t.ClassDeclaration | t.ClassExpression;
+
+function staticKeyName(key: t.Node, computed: boolean): string | null {
+  if (key.type === 'Identifier' && !computed) return key.name;
+  if (key.type === 'StringLiteral') return key.value;
+  if (key.type === 'NumericLiteral') return String(key.value);
+  return null;
+}
+
+function addMember(shape: ClassShape, member: t.ClassBody['body'][number]): void {
+  switch (member.type) {
+    case 'ClassMethod':
+    case 'ClassProperty':
+    case 'ClassAccessorProperty':
+    case 'TSDeclareMethod': {
+      const name = staticKeyName(member.key, member.computed ?? false);
+      if (name === null) shape.open = true;
+      else if (name === 'constructor' && member.type !== 'ClassProperty') addParameterProperties(shape, member);
+      else (member.static ? shape.statics : shape.instance).add(name);
+      break;
+    }
+    case 'TSIndexSignature':
+    case 'StaticBlock':
+      shape.open = true;
+      break;
+    default:
+      break;
+  }
+}
+
+function addParameterProperties(shape: ClassShape, constructor: t.ClassMethod | t.TSDeclareMethod | t.ClassAccessorProperty): void {
+  if (constructor.type === 'ClassAccessorProperty') return;
+  for (const parameter of constructor.params) {
+    if (parameter.type !== 'TSParameterProperty') continue;
+    const binding = parameter.parameter.type === 'AssignmentPattern' ? parameter.parameter.left : parameter.parameter;
+    if (binding.type === 'Identifier') shape.instance.add(binding.name);
+  }
+}
+
+/** `this.x = …` inside the class body adds an instance member; `this[key] = …` makes the class open. */
+function addThisAssignments(shape: ClassShape, body: t.ClassBody): void {
+  const visit = (node: t.Node | null | undefined): void => {
+    if (!node || typeof node !== 'object') return;
+    if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && node.left.object.type === 'ThisExpression') {
+      const name = staticKeyName(node.left.property, node.left.computed);
+      if (name === null) shape.open = true;
+      else shape.instance.add(name);
+    }
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) for (const item of value) visitChild(item);
+      else visitChild(value);
+    }
+  };
+  const visitChild = (value: unknown): void => {
+    if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') visit(value as t.Node);
+  };
+  visit(body);
+}
+
+export function shapeOfClass(name: string, node: ClassNode): ClassShape {
+  const superClass = node.superClass ? (node.superClass.type === 'Identifier' ? node.superClass.name : { unknown: true as const }) : null;
+  const shape: ClassShape = { name, instance: new Set(), statics: new Set(), superClass, open: Boolean(node.decorators?.length) };
+  for (const member of node.body.body) addMember(shape, member);
+  addThisAssignments(shape, node.body);
+  return shape;
+}
+
+function topLevelClasses(program: t.Program): Map<string, ClassShape> {
+  const classes = new Map<string, ClassShape>();
+  const mergedNames = new Set<string>();
+  for (const statement of program.body) {
+    const declaration =
+      statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
+    if (!declaration) continue;
+    if (declaration.type === 'ClassDeclaration') {
+      const name = declaration.id?.name ?? '*default*';
+      classes.set(name, shapeOfClass(name, declaration));
+    } else if (declaration.type === 'VariableDeclaration') {
+      for (const declarator of declaration.declarations) {
+        if (declarator.id.type === 'Identifier' && declarator.init?.type === 'ClassExpression') {
+          classes.set(declarator.id.name, shapeOfClass(declarator.id.name, declarator.init));
+        }
+      }
+    } else if ((declaration.type === 'TSInterfaceDeclaration' || declaration.type === 'TSModuleDeclaration') && declaration.id.type === 'Identifier') {
+      mergedNames.add(declaration.id.name);
+    }
+  }
+  for (const name of mergedNames) {
+    const shape = classes.get(name);
+    if (shape) shape.open = true;
+  }
+  return classes;
+}
+
+const OBJECT_MUTATORS = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
+
+/** `C` for `C.x` and `C.prototype.x` member chains; whether the chain goes through `.prototype`. */
+function classTarget(node: t.Node): { name: string; prototype: boolean } | null {
+  if (node.type === 'Identifier') return { name: node.name, prototype: false };
+  if (node.type === 'MemberExpression' && !node.computed && node.object.type === 'Identifier' && node.property.type === 'Identifier' && node.property.name === 'prototype') {
+    return { name: node.object.name, prototype: true };
+  }
+  return null;
+}
+
+/** Applies `C.prototype.x = …`, `C.x = …`, `C.prototype = …` and `Object.assign(C.prototype, …)` anywhere in the file. */
+function applyWrites(ast: t.File, classes: Map<string, ClassShape>): void {
+  traverse(ast, {
+    noScope: true,
+    AssignmentExpression(path) {
+      const left = path.node.left;
+      if (left.type !== 'MemberExpression') return;
+      const direct = left.object.type === 'Identifier' ? classes.get(left.object.name) : undefined;
+      if (direct && left.property.type === 'Identifier' && !left.computed && left.property.name === 'prototype') {
+        direct.open = true;
+        return;
+      }
+      const target = classTarget(left.object);
+      const shape = target && classes.get(target.name);
+      if (!target || !shape) return;
+      const name = staticKeyName(left.property, left.computed);
+      if (name === null) shape.open = true;
+      else (target.prototype ? shape.instance : shape.statics).add(name);
+    },
+    CallExpression(path) {
+      const { callee, arguments: args } = path.node;
+      const first = args[0];
+      if (!first) return;
+      const isMutator =
+        callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && (callee.object.name === 'Object' || callee.object.name === 'Reflect') &&
+        callee.property.type === 'Identifier' && OBJECT_MUTATORS.has(callee.property.name);
+      for (const [index, argument] of args.entries()) {
+        const target = classTarget(argument);
+        const shape = target && classes.get(target.name);
+        // Handing `C.prototype` to any function (mixins), or `C` to Object.assign and friends, may add members.
+        if (shape && (target.prototype || (isMutator && index === 0))) shape.open = true;
+      }
+    },
+  });
+}
+
+export function scanClasses(ast: t.File): Map<string, ClassShape> {
+  const classes = topLevelClasses(ast.program);
+  if (classes.size > 0) applyWrites(ast, classes);
+  return classes;
+}

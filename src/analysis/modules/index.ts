@@ -1,0 +1,2 @@
+export { createModuleIndex } from './module-index';
+export type { ModuleIndexOptions } from './module-index';
