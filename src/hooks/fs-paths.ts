@@ -1,0 +1,162 @@
+// Turns whatever a caller passed as a path (string, Buffer, Uint8Array, file: URL) into the target the
+// kernel matches: absolute and symlink-resolved on the longest existing prefix, without lexical `..`
+// folding before symlinks are resolved (the OS resolves `link/..` through the link, so must we).
+// Everything used here is captured when this module loads, before user code runs.
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { types } from 'node:util';
+import { primordials } from '../primordials';
+
+const { apply, StringPrototypeCharCodeAt, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
+
+const realpathNative = fs.realpathSync.native;
+const lstat = fs.lstatSync;
+const readlink = fs.readlinkSync;
+const cwd = process.cwd;
+const isUint8Array = types.isUint8Array;
+const isProxy = types.isProxy;
+const OwnError = Error;
+const decoder = new TextDecoder();
+const decode = TextDecoder.prototype.decode;
+const bufferFrom = Buffer.from;
+const toFileUrlPath = fileURLToPath;
+
+const { S_IFMT, S_IFLNK } = fs.constants;
+const SLASH = 47;
+const MAX_LINKS = 40;
+const LSTAT_NO_THROW = { throwIfNoEntry: false } as const;
+
+/**
+ * What a path argument is, after conversion: a string to check, or a value passed through unchecked
+ * because Node itself treats it as a descriptor or rejects it before touching the file system.
+ */
+export interface PathArgument {
+  /** The path as a string (for the check), or null when `value` is not a path. */
+  path: string | null;
+  /** What to hand to Node instead of the caller's object: a string or a private Buffer copy. */
+  value: unknown;
+}
+
+/**
+ * Converts a path argument. Strings pass as they are; byte paths are copied so the caller cannot change
+ * them after the check; URL-like objects are converted once, and Node receives the resulting string.
+ * Any other object becomes `null`, which Node rejects with its usual ERR_INVALID_ARG_TYPE; handing Node
+ * the caller's object would let a getter show Node a different path from the one checked.
+ */
+export function convertPath(value: unknown, out: PathArgument): void {
+  if (typeof value === 'string') {
+    out.path = value;
+    out.value = value;
+    return;
+  }
+  if (typeof value !== 'object' || value === null) {
+    out.path = null;
+    out.value = value;
+    return;
+  }
+  if (isUint8Array(value)) {
+    const copy = bufferFrom(value as Uint8Array);
+    out.path = apply(decode, decoder, [copy]) as string;
+    out.value = copy;
+    return;
+  }
+  if (!isProxy(value) && isUrlLike(value)) {
+    const path = toFileUrlPath(value as URL);
+    out.path = path;
+    out.value = path;
+    return;
+  }
+  out.path = null;
+  out.value = null;
+}
+
+function isUrlLike(value: object): boolean {
+  const candidate = value as { href?: unknown; protocol?: unknown };
+  return Boolean(candidate.href) && Boolean(candidate.protocol);
+}
+
+/** `path` made absolute against the current directory, without any normalisation. */
+export function absolutePath(path: string, base?: string): string {
+  if (StringPrototypeCharCodeAt(path, 0) === SLASH) return path;
+  const dir = base === undefined ? cwd() : base;
+  return dir === '/' ? '/' + path : dir + '/' + path;
+}
+
+/**
+ * The kernel's target for `path`: absolute, normalised, symlinks resolved. With `followLast` false the
+ * final component is not followed (lstat, unlink, rename, readlink, symlink's new path act on the link).
+ */
+export function resolveTarget(path: string, followLast: boolean, base?: string): string {
+  const absolute = absolutePath(path, base);
+  const savedLimit = OwnError.stackTraceLimit;
+  OwnError.stackTraceLimit = 0;
+  try {
+    return followLast ? resolveFollowing(absolute, 0) : resolveParentOf(absolute, 0);
+  } finally {
+    OwnError.stackTraceLimit = savedLimit;
+  }
+}
+
+function resolveFollowing(absolute: string, links: number): string {
+  try {
+    return realpathNative(absolute);
+  } catch (error) {
+    if (!isMissing(error)) return lexicalFallback(absolute);
+  }
+  // Something on the way does not exist. Resolve the parent, then look at the last component itself:
+  // it may be a dangling symlink, whose target is what a create through it would make.
+  const candidate = resolveParentOf(absolute, links);
+  if (links >= MAX_LINKS) return candidate;
+  const link = readLinkIfAny(candidate);
+  return link === null ? candidate : resolveFollowing(absolutePath(link, parentOf(candidate)), links + 1);
+}
+
+function readLinkIfAny(path: string): string | null {
+  try {
+    const stats = lstat(path, LSTAT_NO_THROW);
+    return stats !== undefined && (stats.mode & S_IFMT) === S_IFLNK ? readlink(path) : null;
+  } catch {
+    return null;
+  }
+}
+
+function resolveParentOf(absolute: string, links: number): string {
+  const trimmed = trimTrailingSlashes(absolute);
+  if (trimmed === '/') return '/';
+  const slash = StringPrototypeLastIndexOf(trimmed, '/');
+  const name = StringPrototypeSlice(trimmed, slash + 1);
+  const parent = slash === 0 ? '/' : resolveFollowing(StringPrototypeSlice(trimmed, 0, slash), links);
+  if (name === '.') return parent;
+  if (name === '..') return parentOf(parent);
+  return parent === '/' ? '/' + name : parent + '/' + name;
+}
+
+function trimTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 1 && StringPrototypeCharCodeAt(path, end - 1) === SLASH) end--;
+  return end === path.length ? path : StringPrototypeSlice(path, 0, end);
+}
+
+function parentOf(path: string): string {
+  const slash = StringPrototypeLastIndexOf(path, '/');
+  return slash <= 0 ? '/' : StringPrototypeSlice(path, 0, slash);
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+// ELOOP, EACCES, ENAMETOOLONG...: the call itself will fail the same way; match on the path as written,
+// with `.` and `..` folded so a rule cannot be sidestepped by spelling.
+function lexicalFallback(absolute: string): string {
+  const parts = primordials.StringPrototypeSplit(absolute, '/');
+  const kept: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part === '' || part === '.') continue;
+    if (part === '..') kept.length = kept.length > 0 ? kept.length - 1 : 0;
+    else primordials.ArrayPrototypePush(kept, part);
+  }
+  return '/' + primordials.ArrayPrototypeJoin(kept, '/');
+}

@@ -1,0 +1,266 @@
+// Governs every path-taking fs API in its sync, callback, promise, stream and FileHandle forms.
+// Each wrapper converts its path arguments once, asks the kernel, and calls the original with the
+// converted values, so what Node acts on is exactly what was checked.
+import fs = require('node:fs');
+import type { GovernanceDeniedError } from '../kernel/errors';
+import { primordials } from '../primordials';
+import { convertPath, resolveTarget, absolutePath, type PathArgument } from './fs-paths';
+import { FS_ROUTES, FS_STREAM_ROUTES, READ, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
+import { checkKinds } from './fs-check';
+import { installGlobHooks } from './fs-glob';
+import { lockProperty, shapeLike } from './lock';
+import { surfaceError, type ApiForm } from './surface';
+
+const { apply, getPrototypeOf, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
+const promiseThen = Promise.prototype.then;
+const isPrototypeOf = Object.prototype.isPrototypeOf;
+const isProxy = require('node:util').types.isProxy as (value: unknown) => boolean;
+
+const fsPromises = fs.promises;
+const scratch: PathArgument = { path: null, value: undefined };
+
+// The path (as handed to Node) and kinds checked by the governed call currently running. Node's own
+// implementation of some APIs calls other public fs functions on the same path (readFileSync calls
+// fs.openSync); those inner calls are the same action and are not checked or recorded twice.
+let grantPath: string | null = null;
+let grantKinds = 0;
+let firstPath: string | null = null;
+let firstKinds = 0;
+
+/**
+ * Converts and checks each path argument of one call, replacing it in `args` with the converted value.
+ * Returns the first denial, or null. Throws when Node would reject the argument (e.g. a non-file URL).
+ */
+function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeniedError | null {
+  // Kept in locals until the end: the kernel may run governed fs calls of its own while deciding.
+  let path0: string | null = null;
+  let kinds0 = 0;
+  for (let i = 0; i < roles.length; i++) {
+    const role = roles[i];
+    const kinds = kindsOf(role, args);
+    if (kinds === 0) continue;
+    convertPath(args[role.at], scratch);
+    const path = scratch.path;
+    args[role.at] = scratch.value;
+    if (path === null) continue; // Node rejects it before touching the file system
+    if (i === 0) {
+      path0 = path;
+      kinds0 = kinds;
+    }
+    if (path === grantPath && (kinds & ~grantKinds) === 0) continue;
+    const base = role.use === 'linkTarget' ? linkDirectory(args[role.aux!]) : undefined;
+    const denied = checkKinds(kinds, resolveTarget(path, role.follow, base));
+    if (denied !== null) return denied;
+  }
+  firstPath = path0;
+  firstKinds = kinds0;
+  return null;
+}
+
+/** READ/WRITE for one role; 0 when the argument is a descriptor (authorised by its open). */
+function kindsOf(role: PathRole, args: unknown[]): number {
+  switch (role.use) {
+    case 'read':
+    case 'linkTarget':
+      return READ;
+    case 'write':
+      return WRITE;
+    case 'open':
+      return kindsOfFlags(args[role.aux!]);
+    case 'fileRead':
+      return typeof args[role.at] === 'number' ? 0 : kindsOfFlags(optionFlag(args, role.aux!, 'r')) | READ;
+    case 'fileWrite':
+      return typeof args[role.at] === 'number' ? 0 : kindsOfFlags(optionFlag(args, role.aux!, 'w')) | WRITE;
+    case 'fileAppend':
+      return typeof args[role.at] === 'number' ? 0 : kindsOfFlags(optionFlag(args, role.aux!, 'a')) | WRITE;
+  }
+}
+
+/**
+ * The `flag` option of readFile/writeFile/appendFile. An options object is replaced by a copy taken
+ * once, so a getter cannot show the check one flag and Node another.
+ */
+function optionFlag(args: unknown[], at: number, fallback: string): unknown {
+  const options = args[at];
+  if (typeof options !== 'object' || options === null) return fallback;
+  const copy = { ...options } as { flag?: unknown };
+  args[at] = copy;
+  return copy.flag === undefined ? fallback : copy.flag;
+}
+
+/** The directory a symlink's relative target is resolved from: that of the new link. */
+function linkDirectory(newPath: unknown): string | undefined {
+  const converted: PathArgument = { path: null, value: undefined };
+  convertPath(newPath, converted);
+  if (converted.path === null) return undefined;
+  const absolute = absolutePath(converted.path);
+  const slash = StringPrototypeLastIndexOf(absolute, '/');
+  return slash <= 0 ? '/' : StringPrototypeSlice(absolute, 0, slash);
+}
+
+function callGranted(original: Function, self: unknown, args: unknown[]): unknown {
+  const savedPath = grantPath;
+  const savedKinds = grantKinds;
+  grantPath = firstPath;
+  grantKinds = firstKinds;
+  try {
+    return apply(original, self, args);
+  } finally {
+    grantPath = savedPath;
+    grantKinds = savedKinds;
+  }
+}
+
+function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiForm): Function {
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    let denied: GovernanceDeniedError | null;
+    try {
+      denied = checkRoles(roles, args);
+    } catch (error) {
+      return surfaceError(form, error, args);
+    }
+    if (denied !== null) return surfaceError(form, denied, args);
+    return callGranted(original, this, args);
+  };
+  return shapeLike(wrapper, original);
+}
+
+// ---- FileHandle: promise readFile/writeFile/appendFile accept one; it is authorised by its open.
+
+let fileHandleProto: object | null = null;
+let fileHandleMethods: Record<string, Function> | null = null;
+
+function captureFileHandle(handle: unknown): void {
+  if (fileHandleProto !== null || typeof handle !== 'object' || handle === null) return;
+  const proto = getPrototypeOf(handle) as Record<string, Function>;
+  fileHandleProto = proto;
+  fileHandleMethods = { readFile: proto.readFile, writeFile: proto.writeFile, appendFile: proto.appendFile };
+}
+
+function isFileHandle(value: unknown): boolean {
+  return fileHandleProto !== null && typeof value === 'object' && value !== null && !isProxy(value) && apply(isPrototypeOf, fileHandleProto, [value]) === true;
+}
+
+function wrapHandleAcceptingPromiseApi(name: string, original: Function, roles: readonly PathRole[]): Function {
+  const governed = wrapPathApi(original, roles, 'promise');
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    if (isFileHandle(args[0])) {
+      // Never hand Node the caller's object as a "path": call the FileHandle method directly.
+      const handle = args[0];
+      return apply(fileHandleMethods![name], handle, primordials.ArrayPrototypeSlice(args, 1));
+    }
+    return apply(governed, this, args);
+  };
+  return shapeLike(wrapper, original);
+}
+
+function wrapPromiseOpen(original: Function, roles: readonly PathRole[]): Function {
+  const governed = wrapPathApi(original, roles, 'promise');
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const result = apply(governed, this, args);
+    // Registered before the caller can attach its own reaction, so the class is known before any
+    // FileHandle reaches user code.
+    if (fileHandleProto === null) apply(promiseThen, result, [captureFileHandle, ignore]);
+    return result;
+  };
+  return shapeLike(wrapper, original);
+}
+
+function ignore(): void {}
+
+// ---- Streams: decided at creation; a denied stream emits 'error' like a stream on a bad path.
+
+const originalOpen = fs.open;
+const fdFunctions = { close: fs.close, read: fs.read, write: fs.write, writev: fs.writev, fsync: fs.fsync };
+
+function wrapStreamApi(original: Function, defaultFlags: string, impliedKind: number): Function {
+  const wrapper = function (this: unknown, path: unknown, options?: unknown): unknown {
+    const opts = streamOptions(options);
+    if (opts.fd !== undefined && opts.fd !== null) return apply(original, this, [path, opts]);
+    convertPath(path, scratch);
+    const checkedPath = scratch.path;
+    const value = scratch.value;
+    if (checkedPath === null) return apply(original, this, [value, opts]);
+    const flags = opts.flags === undefined ? defaultFlags : opts.flags;
+    const denied = checkKinds(kindsOfFlags(flags) | impliedKind, resolveTarget(checkedPath, true));
+    if (denied !== null) opts.fs = { ...fdFunctions, open: failingOpen(denied) };
+    else if (opts.fs === undefined) opts.fs = { ...fdFunctions, open: checkedOpen(value, flags) };
+    return apply(original, this, [value, opts]);
+  };
+  return shapeLike(wrapper, original);
+}
+
+function streamOptions(options: unknown): Record<string, unknown> {
+  if (typeof options === 'string') return { encoding: options };
+  if (typeof options === 'object' && options !== null) return { ...options };
+  return {};
+}
+
+function failingOpen(denied: GovernanceDeniedError): Function {
+  return function open(_path: unknown, _flags: unknown, _mode: unknown, callback: (error: unknown) => void): void {
+    callback(denied);
+  };
+}
+
+/**
+ * Opens the path and flags that were checked, once, whatever the stream passes (its public `path` and
+ * `flags` properties can be changed before it opens). Any later call goes through the governed fs.open.
+ */
+function checkedOpen(path: unknown, flags: unknown): Function {
+  let used = false;
+  return function open(this: unknown, otherPath: unknown, otherFlags: unknown, mode: unknown, callback: unknown): unknown {
+    if (used) return apply(fs.open, fs, [otherPath, otherFlags, mode, callback]);
+    used = true;
+    return apply(originalOpen, fs, [path, flags, mode, callback]);
+  };
+}
+
+// ---- Installation.
+
+function formOf(name: string): ApiForm {
+  if (name === 'exists') return 'exists';
+  if (name === 'existsSync') return 'existsSync';
+  if (name === 'watch' || name === 'watchFile') return 'sync';
+  return name.endsWith('Sync') ? 'sync' : 'callback';
+}
+
+function installOn(owner: Record<string, unknown>, name: string, wrapper: Function): void {
+  lockProperty(owner, name, wrapper);
+}
+
+function installRealpath(name: 'realpath' | 'realpathSync', form: ApiForm): void {
+  const original = fs[name] as Function & { native: Function };
+  const roles = FS_ROUTES.realpath;
+  const wrapper = wrapPathApi(original, roles, form);
+  lockProperty(wrapper, 'native', wrapPathApi(original.native, roles, form));
+  installOn(fs as never, name, wrapper);
+}
+
+export function installFsHooks(): void {
+  const fsModule = fs as unknown as Record<string, unknown>;
+  const promises = fsPromises as unknown as Record<string, unknown>;
+  for (const base of primordials.objectKeys(FS_ROUTES)) {
+    const roles = FS_ROUTES[base];
+    if (base === 'realpath' || base === 'openAsBlob') continue;
+    for (const name of [base, base + 'Sync']) {
+      const original = fsModule[name];
+      if (typeof original === 'function') installOn(fsModule, name, wrapPathApi(original, roles, formOf(name)));
+    }
+    const promiseOriginal = promises[base];
+    if (typeof promiseOriginal !== 'function') continue;
+    let wrapper: Function;
+    if (base === 'open') wrapper = wrapPromiseOpen(promiseOriginal, roles);
+    else if (base === 'readFile' || base === 'writeFile' || base === 'appendFile') wrapper = wrapHandleAcceptingPromiseApi(base, promiseOriginal, roles);
+    else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise');
+    installOn(promises, base, wrapper);
+  }
+  // openAsBlob has no Sync twin and reports through its promise.
+  if (typeof fsModule.openAsBlob === 'function') installOn(fsModule, 'openAsBlob', wrapPathApi(fsModule.openAsBlob as Function, FS_ROUTES.openAsBlob, 'promise'));
+  installRealpath('realpath', 'callback');
+  installRealpath('realpathSync', 'sync');
+  for (const name of primordials.objectKeys(FS_STREAM_ROUTES)) {
+    const impliedKind = FS_STREAM_ROUTES[name] === 'r' ? READ : WRITE;
+    installOn(fsModule, name, wrapStreamApi(fsModule[name] as Function, FS_STREAM_ROUTES[name], impliedKind));
+  }
+  installGlobHooks(fsModule, promises);
+}

@@ -1,0 +1,1 @@
+export { installHooks } from './install';

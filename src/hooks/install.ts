@@ -1,0 +1,15 @@
+// Installs every runtime hook of this folder, once, then re-syncs the ESM facades of the builtins so
+// named imports (`import { readFileSync } from 'node:fs'`) see the governed functions too.
+import { syncBuiltinESMExports } from 'node:module';
+import { installChildProcessHooks } from './child-process';
+import { installFsHooks } from './fs';
+
+let installed = false;
+
+export function installHooks(): void {
+  if (installed) return;
+  installed = true;
+  installFsHooks();
+  installChildProcessHooks();
+  syncBuiltinESMExports();
+}
