@@ -1,0 +1,171 @@
+// Canonical encoding of audit entry bodies and checkpoint bodies (see docs/audit.md, "Canonical encoding").
+// The encoded string's UTF-8 bytes are what is stored and hashed. Only built-ins are used, so the standalone
+// export verifier can share this file; built-ins are captured at load because the writer runs after user code.
+
+const { apply } = Reflect;
+const jsonStringify = JSON.stringify;
+const jsonParse = JSON.parse;
+const stringNormalize = String.prototype.normalize;
+const dateToISOString = Date.prototype.toISOString;
+const DateCtor = Date;
+const isSafeInteger = Number.isSafeInteger;
+const regexpTest = RegExp.prototype.test;
+
+export const BODY_VERSION = 1;
+
+/**
+ * Body keys in their canonical order. `prev` is the hex leaf hash of the previous entry (the hash chain);
+ * `nonce` is present only when proof-of-work is enabled.
+ */
+export const BODY_KEYS = ['v', 'seq', 'prev', 'ts', 'pid', 'actor', 'action', 'target', 'decision', 'ruleId', 'level', 'reason', 'caller', 'violation'] as const;
+
+export interface BodyFields {
+  v: 1;
+  seq: number;
+  prev: string;
+  ts: string;
+  pid: number;
+  actor: string;
+  action: string;
+  target: string;
+  decision: string;
+  ruleId: string | null;
+  level: string;
+  reason: string;
+  caller: string | null;
+  violation: string | null;
+  nonce?: number;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const HEX32 = /^[0-9a-f]{64}$/;
+const DECISIONS = ['allow', 'deny', 'would_deny', 'approved'];
+const LEVELS = ['development', 'staging', 'production'];
+
+export function nfc(s: string): string {
+  return apply(regexpTest, NON_ASCII, [s]) ? apply(stringNormalize, s, ['NFC']) : s;
+}
+
+function nfcOrNull(s: string | null): string | null {
+  return s === null ? null : nfc(s);
+}
+
+export function isoFromMillis(ms: number): string {
+  return apply(dateToISOString, new DateCtor(ms), []);
+}
+
+export type BodyInput = Omit<BodyFields, 'v'>;
+
+/**
+ * The canonical body text: keys in BODY_KEYS order, no whitespace, integers only, strings in NFC and escaped
+ * as JSON.stringify does. One JSON.stringify of an object literal whose keys are created in canonical order.
+ */
+export function encodeBody(f: BodyInput): string {
+  const o: BodyFields = {
+    v: 1, seq: f.seq, prev: f.prev, ts: f.ts, pid: f.pid, actor: nfc(f.actor), action: nfc(f.action), target: nfc(f.target),
+    decision: f.decision, ruleId: nfcOrNull(f.ruleId), level: f.level, reason: nfc(f.reason), caller: nfcOrNull(f.caller),
+    violation: nfcOrNull(f.violation),
+  };
+  if (f.nonce !== undefined) o.nonce = f.nonce;
+  return jsonStringify(o);
+}
+
+export type ParsedBody = { ok: true; fields: BodyFields; canonical: boolean } | { ok: false; error: string };
+
+function isStr(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && isSafeInteger(v) && v >= 0;
+}
+
+function keyOrderError(o: Record<string, unknown>): string | null {
+  let i = 0;
+  for (const k in o) {
+    const expected = i < BODY_KEYS.length ? BODY_KEYS[i] : i === BODY_KEYS.length ? 'nonce' : undefined;
+    if (k !== expected) return `key ${jsonStringify(k)} at position ${i + 1}, expected ${expected ?? 'none'}`;
+    i++;
+  }
+  return i < BODY_KEYS.length ? `missing key ${BODY_KEYS[i]}` : null;
+}
+
+function shapeError(o: Record<string, unknown>): string | null {
+  if (o.v !== BODY_VERSION) return `unsupported body version ${jsonStringify(o.v)}`;
+  if (!isCount(o.seq) || o.seq < 1) return 'seq must be a positive integer';
+  if (!isStr(o.prev) || !apply(regexpTest, HEX32, [o.prev])) return 'prev must be 64 lowercase hex digits';
+  if (!isCount(o.pid)) return 'pid must be a non-negative integer';
+  if (!isStr(o.ts) || !apply(regexpTest, ISO_TS, [o.ts]) || isoFromMillis(new DateCtor(o.ts).getTime()) !== o.ts) return 'ts must be an ISO-8601 UTC timestamp with milliseconds';
+  if (!isStr(o.actor) || !isStr(o.action) || !isStr(o.target) || !isStr(o.reason)) return 'actor, action, target and reason must be strings';
+  if (!(o.ruleId === null || isStr(o.ruleId)) || !(o.caller === null || isStr(o.caller)) || !(o.violation === null || isStr(o.violation))) return 'ruleId, caller and violation must be strings or null';
+  if (!DECISIONS.includes(o.decision as string)) return `unknown decision ${jsonStringify(o.decision)}`;
+  if (!LEVELS.includes(o.level as string)) return `unknown level ${jsonStringify(o.level)}`;
+  if ('nonce' in o && !isCount(o.nonce)) return 'nonce must be a non-negative integer';
+  return null;
+}
+
+function isNfc(o: BodyFields): boolean {
+  for (const s of [o.actor, o.action, o.target, o.reason, o.ruleId, o.caller, o.violation]) {
+    if (s !== null && apply(regexpTest, NON_ASCII, [s]) && apply(stringNormalize, s, ['NFC']) !== s) return false;
+  }
+  return true;
+}
+
+/**
+ * Parse a stored body. `canonical` is false when the text is not exactly the canonical encoding of the parsed
+ * fields (other key order or number format, whitespace, escapes, strings not in NFC).
+ */
+export function parseBody(text: string): ParsedBody {
+  let o: unknown;
+  try {
+    o = jsonParse(text);
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${(e as Error).message}` };
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return { ok: false, error: 'not a JSON object' };
+  const record = o as Record<string, unknown>;
+  const error = shapeError(record);
+  if (error) return { ok: false, error };
+  const fields = o as BodyFields;
+  const canonical = keyOrderError(record) === null && jsonStringify(o) === text && (!apply(regexpTest, NON_ASCII, [text]) || isNfc(fields));
+  return { ok: true, fields, canonical };
+}
+
+/** Fields of a checkpoint, the statement that gets signed. */
+export interface CheckpointFields {
+  logId: string;
+  /** Checkpoint number, 1-based and consecutive, so a deleted checkpoint leaves a gap. */
+  n: number;
+  /** Number of entries covered (the Merkle tree size). */
+  size: number;
+  /** Hex RFC 6962 Merkle root over entries 1..size. */
+  root: string;
+  /** Hex leaf hash of entry `size` (the head of the hash chain; zeros when size is 0). */
+  chainHead: string;
+  ts: string;
+  keyId: string;
+}
+
+const CHECKPOINT_KEYS = ['v', 'logId', 'n', 'size', 'root', 'chainHead', 'ts', 'keyId'];
+
+export function encodeCheckpoint(c: CheckpointFields): string {
+  return jsonStringify({ v: 1, logId: c.logId, n: c.n, size: c.size, root: c.root, chainHead: c.chainHead, ts: c.ts, keyId: c.keyId });
+}
+
+/** Parse a checkpoint body; only canonical bodies are accepted (they are signed, so there is no reason for another form). */
+export function parseCheckpoint(text: string): { ok: true; fields: CheckpointFields } | { ok: false; error: string } {
+  let o: Record<string, unknown>;
+  try {
+    o = jsonParse(text);
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${(e as Error).message}` };
+  }
+  if (typeof o !== 'object' || o === null) return { ok: false, error: 'not a JSON object' };
+  if (Object.keys(o).join(',') !== CHECKPOINT_KEYS.join(',')) return { ok: false, error: `expected keys ${CHECKPOINT_KEYS.join(',')}` };
+  if (o.v !== 1 || !isStr(o.logId) || !isCount(o.n) || !isCount(o.size) || !isStr(o.ts) || !apply(regexpTest, ISO_TS, [o.ts])) return { ok: false, error: 'field of the wrong type' };
+  for (const k of ['root', 'chainHead', 'keyId'] as const) if (!apply(regexpTest, HEX32, [o[k]])) return { ok: false, error: `${k} must be 64 lowercase hex digits` };
+  const fields = o as unknown as CheckpointFields;
+  if (encodeCheckpoint(fields) !== text) return { ok: false, error: 'not in canonical form' };
+  return { ok: true, fields };
+}

@@ -1,0 +1,70 @@
+// SQLite schema of the audit store and opening of the database.
+import Database from 'better-sqlite3';
+import * as nodeCrypto from 'node:crypto';
+
+const { randomBytes } = nodeCrypto;
+
+/**
+ * entries: `body` is the canonical body text, `leaf` its RFC 6962 leaf hash, `nodes` the interior Merkle nodes
+ * completed by appending this leaf (levels 1..t concatenated, 32 bytes each; NULL when none).
+ * Query columns are generated from the stored body, so they can never disagree with what was hashed. */
+const generated = (name: string): string => `${name} TEXT GENERATED ALWAYS AS (json_extract(body, '$.${name}')) VIRTUAL`;
+
+function appendOnly(table: string): string[] {
+  return ['UPDATE', 'DELETE'].map(
+    (op) => `CREATE TRIGGER IF NOT EXISTS ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, 'audit ${table} are append-only'); END`,
+  );
+}
+
+export const SCHEMA: readonly string[] = [
+  'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+  `CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, leaf BLOB NOT NULL, nodes BLOB, ${['ts', 'actor', 'action', 'target', 'decision', 'violation'].map(generated).join(', ')})`,
+  'CREATE INDEX IF NOT EXISTS entries_actor ON entries(actor)',
+  'CREATE INDEX IF NOT EXISTS entries_action ON entries(action)',
+  'CREATE INDEX IF NOT EXISTS entries_decision ON entries(decision)',
+  'CREATE INDEX IF NOT EXISTS entries_ts ON entries(ts)',
+  'CREATE TABLE IF NOT EXISTS checkpoints (n INTEGER PRIMARY KEY, body TEXT NOT NULL, sig BLOB NOT NULL)',
+  ...appendOnly('meta'),
+  ...appendOnly('entries'),
+  ...appendOnly('checkpoints'),
+];
+
+export type AuditDatabase = Database.Database;
+
+export function openDatabase(dbPath: string, options: { readonly?: boolean; strict?: boolean } = {}): AuditDatabase {
+  const db = new Database(dbPath, { readonly: options.readonly === true, fileMustExist: options.readonly === true, timeout: 30_000 });
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.strict ? 'FULL' : 'NORMAL'}`);
+  }
+  return db;
+}
+
+/** Create the tables if missing and give the log its random id; safe when several processes open a new log at once. */
+export function ensureSchema(db: AuditDatabase): string {
+  db.transaction(() => {
+    for (const statement of SCHEMA) db.exec(statement);
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('logId', randomBytes(16).toString('hex'));
+  }).immediate();
+  return logIdOf(db);
+}
+
+export function logIdOf(db: AuditDatabase): string {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'logId'").get() as { value: string } | undefined;
+  if (!row) throw new Error('audit database has no log id (not an audit log, or damaged)');
+  return row.value;
+}
+
+/** The schema objects a freshly created log has, to compare against a database under verification. */
+export function expectedSchema(): string[] {
+  const db = new Database(':memory:');
+  for (const statement of SCHEMA) db.exec(statement);
+  const rows = schemaRows(db);
+  db.close();
+  return rows;
+}
+
+export function schemaRows(db: AuditDatabase): string[] {
+  const rows = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as Record<string, string>[];
+  return rows.map((r) => `${r.type} ${r.name} ${r.tbl_name}: ${r.sql}`);
+}

@@ -1,0 +1,246 @@
+// The audit writer: queues decisions cheaply and commits them in batches, each batch in one BEGIN IMMEDIATE
+// transaction that extends the hash chain and the Merkle tree from the state read inside the transaction,
+// so several processes can append to one log. Signs checkpoints every N entries, every T ms, as an idle
+// heartbeat and at close. Everything used after user code has started is captured at module load.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { leafHashOfText, ZERO_HASH } from './hash';
+import { encodeBody, isoFromMillis, parseCheckpoint } from './encoding';
+import { MerkleFrontier } from './merkle';
+import { ensureSchema, openDatabase } from './schema';
+import { openTreeStore } from './tree-store';
+import { deliverCheckpoint, signCheckpoint } from './checkpoint';
+import { ensureSigningKey } from '../crypto/keys';
+import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
+
+const { mkdirSync, writeSync } = fs;
+const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeating, clearInterval: clearRepeating } = globalThis;
+const dateNow = Date.now;
+const DateCtor = Date;
+const bufferConcat = Buffer.concat;
+const bufferFrom = Buffer.from;
+const bufferToString = Buffer.prototype.toString;
+const { apply } = Reflect;
+
+const FLUSH_DELAY_MS = 10;
+const FLUSH_THRESHOLD = 1024;
+/** Rows per INSERT statement: multi-row inserts halve SQLite's per-row overhead. */
+const ROWS_PER_INSERT = 32;
+
+interface LastCheckpoint {
+  n: number;
+  size: number;
+  tsMs: number;
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`audit option ${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function leadingZeroBits(hash: Buffer): number {
+  let bits = 0;
+  for (const byte of hash) {
+    if (byte === 0) { bits += 8; continue; }
+    return bits + Math.clz32(byte) - 24;
+  }
+  return bits;
+}
+
+function defaultOnError(error: Error): void {
+  writeSync(2, `mltrainer-governance audit: ${error.message}\n`);
+}
+
+export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
+  const strict = options.durability === 'strict';
+  if (options.durability !== undefined && options.durability !== 'group' && !strict) throw new Error(`audit durability must be "group" or "strict", got ${JSON.stringify(options.durability)}`);
+  const checkpointEvery = positiveInt(options.checkpointEvery, 4096, 'checkpointEvery');
+  const checkpointIntervalMs = positiveInt(options.checkpointIntervalMs, 1000, 'checkpointIntervalMs');
+  const maxCheckpointAgeMs = positiveInt(options.maxCheckpointAgeMs, 60_000, 'maxCheckpointAgeMs');
+  const powBits = options.proofOfWorkBits ?? 0;
+  if (!Number.isInteger(powBits) || powBits < 0 || powBits > 32) throw new Error(`audit proofOfWorkBits must be an integer 0..32, got ${powBits}`);
+  const sink = options.checkpointSink;
+  const onError = options.onError ?? defaultOnError;
+
+  const dbPath = path.resolve(options.dbPath);
+  mkdirSync(path.dirname(dbPath), { recursive: true });
+  const { key } = ensureSigningKey(options.keyDir ?? path.join(path.dirname(dbPath), 'keys'));
+  const db = openDatabase(dbPath, { strict });
+  const logId = ensureSchema(db);
+  const tree = openTreeStore(db);
+
+  const lastEntry = db.prepare('SELECT seq, leaf FROM entries ORDER BY seq DESC LIMIT 1');
+  const insertOne = db.prepare('INSERT INTO entries (seq, body, leaf, nodes) VALUES (?, ?, ?, ?)');
+  const insertMany = db.prepare(`INSERT INTO entries (seq, body, leaf, nodes) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`);
+  const lastCheckpointRow = db.prepare('SELECT n, body FROM checkpoints ORDER BY n DESC LIMIT 1');
+  const insertCheckpoint = db.prepare('INSERT INTO checkpoints (n, body, sig) VALUES (?, ?, ?)');
+
+  // Cached tree state; reused when no other process has appended since our last commit.
+  let frontier = new MerkleFrontier();
+  let chainHead: Buffer = ZERO_HASH; // leaf hash of the last entry
+  let cacheValid = false;
+
+  let queue: PendingEntry[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+
+  function syncTreeState(): void {
+    const last = lastEntry.get() as { seq: number; leaf: Buffer } | undefined;
+    const size = last ? last.seq : 0;
+    if (cacheValid && frontier.size === size && (!last || chainHead.equals(last.leaf))) return;
+    frontier = tree.frontier(size);
+    chainHead = last ? last.leaf : ZERO_HASH;
+    cacheValid = true;
+  }
+
+  function readLastCheckpoint(): LastCheckpoint {
+    const row = lastCheckpointRow.get() as { n: number; body: string } | undefined;
+    if (!row) return { n: 0, size: 0, tsMs: 0 };
+    const parsed = parseCheckpoint(row.body);
+    if (!parsed.ok) throw new Error(`checkpoint ${row.n} in the audit log is malformed: ${parsed.error}`);
+    return { n: row.n, size: parsed.fields.size, tsMs: new DateCtor(parsed.fields.ts).getTime() };
+  }
+
+  /** Encode, hash and add one entry to the tree; its row values are pushed to `rows`. */
+  function appendEntry(entry: PendingEntry, rows: unknown[]): void {
+    const fields = {
+      seq: frontier.size + 1, prev: apply(bufferToString, chainHead, ['hex']) as string, ts: isoFromMillis(entry.ts), pid: entry.pid,
+      actor: entry.actor, action: entry.action, target: entry.target, decision: entry.decision, ruleId: entry.ruleId,
+      level: entry.level, reason: entry.reason, caller: entry.caller, violation: entry.violation, nonce: powBits > 0 ? 0 : undefined,
+    };
+    let body = encodeBody(fields);
+    let leaf = leafHashOfText(body);
+    while (powBits > 0 && leadingZeroBits(leaf) < powBits) {
+      fields.nonce!++;
+      body = encodeBody(fields);
+      leaf = leafHashOfText(body);
+    }
+    const completed: Buffer[] = [];
+    frontier.push(leaf, completed);
+    chainHead = leaf;
+    rows[rows.length] = fields.seq;
+    rows[rows.length] = body;
+    rows[rows.length] = leaf;
+    rows[rows.length] = completed.length === 0 ? null : completed.length === 1 ? completed[0] : bufferConcat(completed);
+  }
+
+  function insertRows(rows: unknown[]): void {
+    const width = 4 * ROWS_PER_INSERT;
+    let i = 0;
+    for (; i + width <= rows.length; i += width) insertMany.run(rows.slice(i, i + width));
+    for (; i < rows.length; i += 4) insertOne.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
+  }
+
+  /** Sign a checkpoint of the current tree when one is due (or `force`d and there is something new or it is old). */
+  function checkpointIfDue(force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null {
+    const last = readLastCheckpoint();
+    const now = dateNow();
+    const uncovered = frontier.size - last.size;
+    const due = uncovered >= checkpointEvery ||
+      (uncovered > 0 && (now - last.tsMs >= checkpointIntervalMs || force !== 'none')) ||
+      (force === 'heartbeat' && now - last.tsMs >= maxCheckpointAgeMs / 2);
+    if (!due) return null;
+    const cp = signCheckpoint({
+      logId, n: last.n + 1, size: frontier.size, root: frontier.root().toString('hex'),
+      chainHead: chainHead.toString('hex'), ts: isoFromMillis(now), keyId: key.keyId,
+    }, key.privateKey);
+    insertCheckpoint.run(last.n + 1, cp.body, bufferFrom(cp.sig, 'base64'));
+    return cp;
+  }
+
+  const commit = db.transaction((batch: PendingEntry[], force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null => {
+    syncTreeState();
+    const rows: unknown[] = [];
+    for (let i = 0; i < batch.length; i++) appendEntry(batch[i], rows);
+    insertRows(rows);
+    return checkpointIfDue(force);
+  });
+
+  function run(batch: PendingEntry[], force: 'none' | 'new-entries' | 'heartbeat'): void {
+    let cp: SignedCheckpoint | null;
+    try {
+      cp = commit.immediate(batch, force);
+    } catch (error) {
+      cacheValid = false;
+      throw error;
+    }
+    if (cp && sink !== undefined) {
+      try {
+        deliverCheckpoint(sink, cp);
+      } catch (error) {
+        onError(error as Error);
+      }
+    }
+  }
+
+  function flush(): void {
+    if (flushTimer !== null) { clearTimer(flushTimer); flushTimer = null; }
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    try {
+      run(batch, 'none');
+    } catch (error) {
+      queue = batch.concat(queue);
+      throw error;
+    }
+  }
+
+  function flushInBackground(): void {
+    flushTimer = null;
+    try {
+      flush();
+    } catch (error) {
+      onError(error as Error);
+    }
+  }
+
+  function heartbeat(): void {
+    try {
+      flush();
+      run([], 'heartbeat');
+    } catch (error) {
+      onError(error as Error);
+    }
+  }
+
+  const heartbeatTimer = setRepeating(heartbeat, checkpointIntervalMs);
+  heartbeatTimer.unref();
+
+  function assertOpen(): void {
+    if (closed) throw new Error(`audit writer for ${dbPath} is closed`);
+  }
+
+  return {
+    append(entry: PendingEntry): void {
+      if (closed) { onError(new Error(`audit writer for ${dbPath} is closed; entry for ${entry.action}:${entry.target} not written`)); return; }
+      queue[queue.length] = entry;
+      if (strict || queue.length >= FLUSH_THRESHOLD) flush();
+      else if (flushTimer === null) {
+        flushTimer = setTimer(flushInBackground, FLUSH_DELAY_MS);
+        flushTimer.unref();
+      }
+    },
+    appendDurable(entry: PendingEntry): void {
+      assertOpen();
+      queue[queue.length] = entry;
+      flush();
+    },
+    flush(): void {
+      assertOpen();
+      flush();
+    },
+    close(): void {
+      if (closed) return;
+      clearRepeating(heartbeatTimer);
+      try {
+        flush();
+        run([], 'new-entries');
+      } finally {
+        closed = true;
+        db.close();
+      }
+    },
+  };
+}
