@@ -76,10 +76,10 @@ function readValue(text: string, at: number, key: string): Assignment | undefine
     let end = at + 1;
     while (end < text.length && end - at < MAX_VALUE && text[end] !== quote && text[end] !== '\n') end++;
     if (text[end] !== quote) return undefined;
-    return { key, value: text.slice(at + 1, end), valueStart: at + 1 };
+    return { key, value: text.slice(at + 1, end), quoted: true, valueStart: at + 1 };
   }
   let end = at;
   while (end < text.length && end - at < MAX_VALUE && !UNQUOTED_STOP.test(text[end]!)) end++;
   if (end === at) return undefined;
-  return { key, value: text.slice(at, end), valueStart: at };
+  return { key, value: text.slice(at, end), quoted: false, valueStart: at };
 }

@@ -58,7 +58,7 @@ export const curlCredentialsFinder: SecretFinder = {
       const password = pair.slice(colon + 1);
       const secret = password === '' ? user : password;
       const bare = secret.replace(/^\{(.*)\}$/, '$1');
-      if (isReference(secret) || secret.includes('$') || isPlaceholder(bare)) continue;
+      if (/[<>]/.test(pair) || isReference(secret) || /\$[{(A-Za-z_]/.test(secret) || isPlaceholder(bare)) continue;
       if (!looksLikeSecret(bare, PASSWORD_SHAPE)) continue;
       spans.push(spanOf(match, secret));
     }

@@ -22,17 +22,20 @@ export function keyParts(key: string): string[] {
 }
 
 /** How strongly a key name says its value is a secret. */
-export type KeyKind = 'secret' | 'identifier' | 'other';
+export type KeyKind = 'password' | 'secret' | 'identifier' | 'other';
 
 export function classifyKey(key: string): KeyKind {
   const parts = keyParts(key);
   if (parts.length === 0 || parts.some((part) => NOT_SECRET_PARTS.has(part))) return 'other';
-  const last = parts[parts.length - 1]!;
+  while (parts.length > 1 && /^\d+$/.test(parts[parts.length - 1]!)) parts.pop();
+  const last = parts[parts.length - 1]!.replace(/(?<=[a-z])\d+$/, '');
   if (METADATA_SUFFIXES.has(last)) return 'other';
   const previous = parts.length > 1 ? parts[parts.length - 2]! : '';
+  if (last === 'pass' || /(?:password|passwd|passphrase|pwd)$/.test(last)) return 'password';
   if (namesSecretKey(last, previous)) return 'secret';
-  if (last === 'pass' || (SECRET_WORDS.some((word) => last.endsWith(word)) && !/^(?:csrf|xsrf)/.test(last))) return 'secret';
+  if ((SECRET_WORDS.some((word) => last.endsWith(word)) && !/^(?:csrf|xsrf)/.test(last))) return 'secret';
   if ((last === 'id' || last === 'key') && parts.length > 1) return 'identifier';
+  if (last.endsWith('id') && KEY_QUALIFIERS.includes(last.slice(0, -2))) return 'identifier';
   return 'other';
 }
 

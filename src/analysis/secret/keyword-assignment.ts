@@ -25,7 +25,14 @@ function span(assignment: Assignment): SecretSpan {
   return { start: assignment.valueStart, end: assignment.valueStart + assignment.value.length, secret: assignment.value };
 }
 
-const GENERIC_SHAPE = { minLength: 8, minEntropy: 3, allowUuid: true, allowDigits: true };
+const GENERIC_SHAPE = { minLength: 10, minEntropy: 3, allowUuid: true, allowDigits: true };
+const PASSWORD_SHAPE = { minLength: 8, minEntropy: 2.5, allowUuid: true, allowDigits: true };
+
+function isGenericSecret(assignment: Assignment): boolean {
+  const kind = classifyKey(assignment.key);
+  if (kind === 'password') return looksLikeSecret(assignment.value, { ...PASSWORD_SHAPE, allowWords: assignment.quoted });
+  return kind === 'secret' && looksLikeSecret(assignment.value, GENERIC_SHAPE);
+}
 const PROVIDER_SHAPE = { minLength: 10, minEntropy: 3, allowUuid: true, allowDigits: true };
 
 export const genericAssignmentFinder: SecretFinder = {
@@ -33,7 +40,7 @@ export const genericAssignmentFinder: SecretFinder = {
   label: 'secret assigned to a secret-named key',
   find(text: string): SecretSpan[] {
     return assignmentsOf(text)
-      .filter((assignment) => classifyKey(assignment.key) === 'secret' && looksLikeSecret(assignment.value, GENERIC_SHAPE))
+      .filter(isGenericSecret)
       .map(span);
   },
 };
@@ -41,7 +48,7 @@ export const genericAssignmentFinder: SecretFinder = {
 /** The provider named in `key`, when the key is about that provider's credential. */
 function providerKey(key: string): boolean {
   const kind = classifyKey(key);
-  if (kind === 'secret' || kind === 'identifier') return PROVIDER_NAMES.some((name) => key.toLowerCase().includes(name));
+  if (kind !== 'other') return PROVIDER_NAMES.some((name) => key.toLowerCase().includes(name));
   const parts = keyParts(key);
   return parts.length > 0 && PROVIDER_NAMES.includes(parts[parts.length - 1]!);
 }

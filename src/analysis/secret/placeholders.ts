@@ -3,7 +3,7 @@
 
 const REFERENCE = /^(?:\$|%\(?\w|#\{|\{\{|<%|@\{|process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|env\(|ENV\[|System\.getenv|secrets\.|vars\.|var\.|local\.|module\.|data\.|Deno\.env|config\.|settings\.|ctx\.|context\.|args\.|props\.|this\.|self\.)/i;
 
-const PLACEHOLDER_WORDS = /(?:x{4}|\*{3}|\.{3}|#{4}|your[_-]?|my[_-]?(?:api|secret|token|pass)|changeme|change[_-]me|replace|placeholder|example|sample|dummy|redacted|removed|hidden|insert[_-]|enter[_-]|put[_-]|_here|-here|todo|fixme|tbd|notreal|not[_-]a[_-]real|fake|foobar|lorem|secret[_-]?(?:value|here)|^(?:password|passwd|password123|secret|token|test|none|null|nil|undefined|true|false|admin|root|default|empty|string)$)/i;
+const PLACEHOLDER_WORDS = /(?:x{4}|\*{3}|\.{2}$|…|#{4}|your[_-]?|my[_-]?(?:api|secret|token|pass)|changeme|change[_-]me|replace|placeholder|example|sample|dummy|redacted|removed|hidden|insert[_-]|enter[_-]|put[_-]|_here|-here|todo|fixme|tbd|notreal|not[_-]a[_-]real|fake|foobar|lorem|secret[_-]?(?:value|here)|^(?:password|passwd|password123|secret|token|test|none|null|nil|undefined|true|false|admin|root|default|empty|string)$)/i;
 
 /** `${VAR}`, `process.env.X`, `{{ .Values.x }}`, `<your key>`, `%TOKEN%`... */
 export function isReference(value: string): boolean {

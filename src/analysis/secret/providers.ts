@@ -13,6 +13,11 @@ function detector(id: string, label: string, anchors: string[], body: string, op
   return { id, label, anchors, pattern: new RegExp(`${L}(${body})${R}`, 'g'), ...options };
 }
 
+/** A detector for a URL; the host may follow `//` or `@`, so there is no left boundary. */
+function urlDetector(id: string, label: string, anchors: string[], body: string): PatternDetector {
+  return { id, label, anchors, pattern: new RegExp(`(${body})${R}`, 'g') };
+}
+
 const hasDigitAndLetter = (secret: string): boolean => /\d/.test(secret) && /[A-Za-z]/.test(secret);
 const hasMixedCaseAndDigit = (secret: string): boolean => /\d/.test(secret) && /[a-z]/.test(secret) && /[A-Z]/.test(secret);
 
@@ -31,15 +36,17 @@ export const providerDetectors: readonly PatternDetector[] = [
     { minEntropy: 3 }),
   detector('gitlab-session-cookie', 'GitLab session cookie', ['_gitlab_session='], '_gitlab_session=[0-9a-z]{32}'),
   detector('slack-token', 'Slack token', ['xox', 'xapp-'],
-    'xox[abposre]-(?:\\d-)?\\d{5,15}-[A-Za-z0-9-]{8,200}|xoxe\\.xox[bp]-1-[A-Za-z0-9]{60,400}|xoxe-1-[A-Za-z0-9-]{60,400}|xapp-\\d-[A-Z0-9]{9,12}-\\d{10,14}-[a-f0-9]{40,70}',
+    'xox[abposre]-(?:\\d-)?\\d{5,15}-[A-Za-z0-9-]{8,200}|xoxe\\.xox[bp]-1-[A-Za-z0-9]{60,400}|xoxe-1-[A-Za-z0-9-]{60,400}|xapp-\\d-[A-Z0-9]{9,12}-\\d{10,14}-[a-z0-9]{40,70}|xox[ar]-(?:\\d-)?[A-Za-z0-9]{8,48}',
     { accept: (secret) => !/#{3}|x{6}/i.test(secret) }),
-  detector('slack-webhook-url', 'Slack webhook URL', ['hooks.slack.com/'], 'hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{40,120}'),
-  detector('microsoft-teams-webhook', 'Microsoft Teams webhook URL', ['.webhook.office.com/'],
-    '[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9-]{36}@[a-z0-9-]{36}/IncomingWebhook/[A-Za-z0-9]{20,40}(?:/[a-z0-9-]{36})?'),
+  urlDetector('slack-webhook-url', 'Slack webhook URL', ['hooks.slack.com/'], 'hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{40,120}'),
+  urlDetector('microsoft-teams-webhook', 'Microsoft Teams webhook URL', ['.webhook.office.com/'],
+    '[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9-]{36}@[a-z0-9-]{36}/IncomingWebhook/[A-Za-z0-9]{20,40}/[A-Za-z0-9-]{20,40}'),
   detector('stripe-secret-key', 'Stripe secret key', ['sk_', 'rk_'], '(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,247}'),
   detector('openai-api-key', 'OpenAI API key', ['sk-'], 'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{58,300}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}'),
   detector('anthropic-api-key', 'Anthropic API key', ['sk-ant-'], 'sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA'),
-  detector('gcp-api-key', 'Google Cloud API key', ['AIza'], 'AIza[A-Za-z0-9_-]{35}', { minEntropy: 3.5 }),
+  // Google API keys are often public client keys (Firebase, Maps) quoted in docs and key lists; only keys
+  // written as a value (after a quote, `=`, `:` or `(`) are reported.
+  { id: 'gcp-api-key', label: 'Google Cloud API key', anchors: ['AIza'], pattern: /(?<=["'`=:(]\s{0,3})(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/g, minEntropy: 3.5 },
   detector('jwt', 'JSON Web Token', ['eyJ'], 'eyJ[A-Za-z0-9_-]{15,}\\.eyJ[A-Za-z0-9_/-]{15,}\\.(?:[A-Za-z0-9_/-]{10,}={0,2})?'),
   detector('jwt-base64', 'base64-encoded JSON Web Token', ['ZXlK'], 'ZXlK[A-Za-z0-9+/]{60,}={0,2}', { accept: decodesToJwt }),
   detector('npm-access-token', 'npm access token', ['npm_'], 'npm_[A-Za-z0-9]{36}'),
@@ -50,7 +57,7 @@ export const providerDetectors: readonly PatternDetector[] = [
   detector('duffel-api-token', 'Duffel API token', ['duffel_'], 'duffel_(?:test|live)_[A-Za-z0-9_=-]{43}'),
   detector('dynatrace-api-token', 'Dynatrace API token', ['dt0c01.'], 'dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}'),
   detector('easypost-api-token', 'EasyPost API key', ['EZAK', 'EZTK'], 'EZ[AT]K[A-Za-z0-9]{54}'),
-  detector('flutterwave-key', 'Flutterwave key', ['FLW'], 'FLW(?:PUBK|SECK)_TEST-[a-hA-H0-9]{32}-X|FLWSECK_TEST[a-hA-H0-9]{12}'),
+  detector('flutterwave-key', 'Flutterwave key', ['FLW'], 'FLW(?:PUBK|SECK)_TEST-[a-hA-H0-9]{32}-X|FLWSECK_TEST-?[a-hA-H0-9]{12}'),
   detector('frameio-api-token', 'Frame.io API token', ['fio-u-'], 'fio-u-[A-Za-z0-9_=-]{64}'),
   detector('grafana-token', 'Grafana token', ['eyJrIjoi', 'glc_', 'glsa_'], 'eyJrIjoi[A-Za-z0-9]{70,400}={0,2}|glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}', { minEntropy: 3 }),
   detector('hashicorp-tf-api-token', 'Terraform Cloud API token', ['.atlasv1.'], '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}'),
@@ -91,7 +98,7 @@ export const providerDetectors: readonly PatternDetector[] = [
   detector('harness-api-key', 'Harness API key', ['pat.', 'sat.'], '(?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[a-z0-9]{24}\\.[A-Za-z0-9]{20}'),
   detector('artifactory-token', 'JFrog Artifactory token', ['AKCp', 'cmVmd'], 'AKCp[A-Za-z0-9]{69}|cmVmd[A-Za-z0-9]{59}', { minEntropy: 3 }),
   detector('atlassian-api-token', 'Atlassian API token', ['ATATT3'], 'ATATT3[A-Za-z0-9_=-]{186}'),
-  detector('azure-ad-client-secret', 'Azure AD client secret', ['Q~'], '[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}', { minEntropy: 3 }),
+  { id: 'azure-ad-client-secret', label: 'Azure AD client secret', anchors: ['Q~'], pattern: /(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g, minEntropy: 3 },
   detector('cloudflare-origin-ca-key', 'Cloudflare Origin CA key', ['v1.0-'], 'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}'),
   detector('1password-secret-key', '1Password secret key', ['A3-'], 'A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}'),
   detector('1password-service-account-token', '1Password service account token', ['ops_eyJ'], 'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}'),
@@ -105,5 +112,8 @@ export const providerDetectors: readonly PatternDetector[] = [
   detector('yandex-token', 'Yandex Cloud token', ['t1.', 'AQVN'], 't1\\.[A-Za-z0-9_-]+={0,2}\\.[A-Za-z0-9_-]{86}={0,2}|AQVN[A-Za-z0-9_-]{35,38}'),
   detector('typeform-api-token', 'Typeform API token', ['tfp_'], 'tfp_[A-Za-z0-9_.=-]{59}'),
   detector('twitter-bearer-token', 'Twitter bearer token', ['AAAAAAAAAAAAAAAAAAAAA'], 'A{22}[A-Za-z0-9%]{80,100}'),
+  detector('flyio-access-token', 'Fly.io access token', ['fo1_', 'fm1', 'fm2_'], 'fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}'),
+  detector('mapbox-api-token', 'Mapbox access token', ['pk.', 'sk.', 'tk.'], '[pst]k\\.[A-Za-z0-9]{60}\\.[A-Za-z0-9_-]{22}|[pst]k\\.eyJ1Ijoi[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,}'),
+  { id: 'sidekiq-secret', label: 'Sidekiq Enterprise credentials', anchors: ['__CONTRIBSYS__COM'], pattern: /BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM["']?[ \t]*[:=][ \t]*["']?([a-f0-9]{8}:[a-f0-9]{8})(?![a-f0-9])/g },
   detector('heroku-api-key-v2', 'Heroku API key', ['HRKU-'], 'HRKU-AA[A-Za-z0-9_-]{58}'),
 ];

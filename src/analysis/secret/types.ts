@@ -31,6 +31,8 @@ export interface KeyedDetector {
 export interface Assignment {
   key: string;
   value: string;
+  /** The value was written in quotes (so it is a literal, not a variable). */
+  quoted: boolean;
   /** Offset of the first character of the value. */
   valueStart: number;
 }

@@ -4,7 +4,8 @@ import { isPlaceholder, isReference } from './placeholders';
 // Decides whether a value assigned to a secret-named key looks like a real secret rather than code,
 // a word, a path, a URL, an identifier or a placeholder.
 
-const DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?$/;
+const DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]{0,30}(?:(?:\.|::|->)[A-Za-z_$][\w$]{0,30})+(?:\(\))?$/;
+const VERSION_SUFFIX = /[-_.:]v?\d+\.\d+(?:\.\d+)?(?:[-.+][\w.]+)?$/;
 const FILE_NAME = /\.(?:pem|key|p12|pfx|crt|cer|der|jks|keystore|keytab|json|ya?ml|txt|xml|ini|conf|cfg|env|properties|js|ts|py|sh|html?|png|jpe?g|gif|svg|zip|gz|tar|log|csv)$/i;
 const PATH_OR_URL = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*:\/\/(?![^/@\s]*:[^/@\s]*@))/i;
 const EMAIL = /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/;
@@ -19,6 +20,8 @@ export interface ValueShapeOptions {
   allowUuid: boolean;
   /** Accept a long run of digits (16 or more), as some services issue numeric secrets. */
   allowDigits?: boolean;
+  /** Accept values made of words (`thisIsDog11`): true for quoted values of password keys. */
+  allowWords?: boolean;
 }
 
 /** True when `value` plausibly is a hard-coded secret. */
@@ -27,16 +30,20 @@ export function looksLikeSecret(value: string, options: ValueShapeOptions): bool
   if (/\s/.test(value)) return false;
   if (isReference(value) || isPlaceholder(value)) return false;
   if (UUID.test(value)) return options.allowUuid;
-  if (DOTTED_IDENTIFIER.test(value) || isWords(value)) return false;
-  if (FILE_NAME.test(value) || PATH_OR_URL.test(value) || EMAIL.test(value) || VERSION_OR_DATE.test(value)) return false;
+  if (DOTTED_IDENTIFIER.test(value) || (!options.allowWords && isWords(value))) return false;
+  if (VERSION_SUFFIX.test(value) || FILE_NAME.test(value) || PATH_OR_URL.test(value) || EMAIL.test(value) || VERSION_OR_DATE.test(value)) return false;
   if (/^\d+$/.test(value) && !(options.allowDigits && value.length >= 16)) return false;
   if (/^[a-z]+$/.test(value) || /^[A-Z_]+$/.test(value)) return false;
-  return shannonEntropy(value) >= requiredEntropy(value.length, options.minEntropy);
+  return shannonEntropy(value) >= requiredEntropy(value, options.minEntropy);
 }
 
-/** The entropy bar for a value of `length` characters: a string of n distinct characters has log2(n) bits. */
-function requiredEntropy(length: number, minEntropy: number): number {
-  return Math.min(minEntropy, Math.log2(length) * 0.85);
+/**
+ * The entropy bar for `value`: `minEntropy`, lowered for values too short or drawn from too small an alphabet
+ * (digits, hex) to reach it; n equally likely symbols give at most log2(n) bits per character.
+ */
+function requiredEntropy(value: string, minEntropy: number): number {
+  const alphabet = /^\d+$/.test(value) ? 10 : /^[0-9a-f]+$/i.test(value) ? 16 : 64;
+  return Math.min(minEntropy, Math.log2(Math.min(value.length, alphabet)) * 0.8);
 }
 
 /** `sumOfExposures`, `ultraPictureBox1`, `DOC_Vector`: identifiers and names made of words. */

@@ -14,7 +14,7 @@ export const xmlSettingFinder: SecretFinder = {
     const spans: SecretSpan[] = [];
     for (const match of text.matchAll(ADD_KEY_VALUE)) {
       const value = match[2]!;
-      if (classifyKey(match[1]!) !== 'secret' || isReference(value) || value.length < 6) continue;
+      if (classifyKey(match[1]!) === 'other' || classifyKey(match[1]!) === 'identifier' || isReference(value) || value.length < 6) continue;
       const start = match.index + match[0].lastIndexOf(value);
       spans.push({ start, end: start + value.length, secret: value });
     }
