@@ -21,7 +21,7 @@ export class GovernanceDeniedError extends Error {
   readonly violation: ViolationType | null;
 
   constructor(details: DeniedDetails) {
-    super(`${details.action}:${details.target} denied by rule "${details.ruleId}" at ${details.level} level: ${details.reason}`);
+    super(`governance denied ${details.action}:${details.target} (rule "${details.ruleId}", ${details.level} level): ${details.reason}`);
     this.action = details.action;
     this.target = details.target;
     this.ruleId = details.ruleId;

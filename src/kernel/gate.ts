@@ -22,13 +22,18 @@ export interface KernelOptions {
 
 const REASON = {
   allowed: 'allowed by rule',
-  denied: 'denied by rule',
-  wouldDeny: 'would be denied; development level records and does not block',
   approved: 'approved inside a withApprovedActions scope',
-  needsScope: 'needs approval: no withApprovedActions scope covers this action',
-  needsToken: 'needs a signed approval token at production level; signed approvals are not available in this version, so approve rules act as deny',
   internal: 'governance could not decide (internal error); failing closed',
 } as const;
+
+type Refusal = 'deny' | 'needsScope' | 'needsToken';
+
+function refusalReason(match: RuleMatch, refusal: Refusal): string {
+  if (refusal === 'needsScope') return `rule "${match.ruleId}" needs approval and no withApprovedActions scope covers this action`;
+  if (refusal === 'needsToken') return `rule "${match.ruleId}" needs a signed approval token at production level; signed approvals are not available in this version, so approve rules act as deny`;
+  if (match.ruleId === 'default') return 'no rule allows this action and the default is deny';
+  return match.violation ? `rule "${match.ruleId}" denies this action (${match.violation})` : `rule "${match.ruleId}" denies this action`;
+}
 
 let kernel: KernelOptions | null = null;
 let busy = false;
@@ -93,15 +98,16 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string): Go
       k.writer?.append(makeEntry(k, kind, target, 'approved', match.ruleId, REASON.approved, null, actor, captureCaller()));
       return null;
     }
-    return refuse(k, kind, target, match, REASON.needsToken, actor);
+    return refuse(k, kind, target, match, 'needsToken', actor);
   }
-  return refuse(k, kind, target, match, match.effect === 'deny' ? REASON.denied : REASON.needsScope, actor);
+  return refuse(k, kind, target, match, match.effect === 'approve' ? 'needsScope' : 'deny', actor);
 }
 
-function refuse(k: KernelOptions, kind: ActionKind, target: string, match: RuleMatch, reason: string, actor: string): GovernanceDeniedError | null {
+function refuse(k: KernelOptions, kind: ActionKind, target: string, match: RuleMatch, refusal: Refusal, actor: string): GovernanceDeniedError | null {
   const caller = captureCaller();
+  const reason = refusalReason(match, refusal);
   if (!blocks(k.level)) {
-    k.writer?.append(makeEntry(k, kind, target, 'would_deny', match.ruleId, `${REASON.wouldDeny} (${reason})`, match.violation, actor, caller));
+    k.writer?.append(makeEntry(k, kind, target, 'would_deny', match.ruleId, `${reason} (development level: recorded, not blocked)`, match.violation, actor, caller));
     return null;
   }
   const error = new GovernanceDeniedError({ action: kind, target, ruleId: match.ruleId, level: k.level, reason, violation: match.violation });

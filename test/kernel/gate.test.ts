@@ -75,7 +75,7 @@ describe('checkAction at production level', () => {
 describe('checkAction at staging level', () => {
   it('approves inside a matching scope only, as the scope actor', async () => {
     start('staging');
-    expect(checkAction('file_write', '/app/exports/r.csv')?.reason).toMatch(/no withApprovedActions scope/);
+    expect(checkAction('file_write', '/app/exports/r.csv')?.reason).toMatch(/no withApprovedActions scope covers/);
     const inside = withApprovedActions(['file_write:/app/exports/**'], 'bob', () => checkAction('file_write', '/app/exports/r.csv'));
     expect(inside).toBeNull();
     const asyncInside = await withApprovedActions(['file_write:/app/exports/**'], 'bob', async () => {
