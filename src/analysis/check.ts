@@ -2,11 +2,13 @@
 import { relative, resolve } from 'node:path';
 import type { AstRule, CheckName, CheckOptions, CheckResult, CheckSummary, Finding, ModuleIndex, RuleSettings } from './types';
 import { CheckError } from './errors';
-import { discoverFiles, type SourceFile } from './engine/discover';
+import { discoverFiles } from './engine/discover';
 import { isParsable, parseSource } from './engine/parse';
 import { toPosix } from './engine/paths';
 import { runAstRules } from './engine/run-ast-rules';
-import { astRulesOf, CHECK_NAMES, createModuleIndex, secretCheck, type SecretCheck } from './rules';
+import { createModuleIndex } from './modules';
+import { astRulesOf, CHECK_NAMES } from './rules';
+import { isKeyStoreFile, isTextFile, scanSecrets } from './secret';
 
 /** Files larger than this are skipped: generated bundles and data dumps, not hand-written code. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -15,9 +17,9 @@ const SNIFF_BYTES = 8000;
 interface Plan {
   cwd: string;
   astRules: AstRule[];
-  secrets: SecretCheck | null;
+  secrets: boolean;
   settings: RuleSettings;
-  modules: () => ModuleIndex;
+  modules: ModuleIndex;
 }
 
 function validChecks(checks: readonly CheckName[] | undefined): readonly CheckName[] {
@@ -31,26 +33,15 @@ function validChecks(checks: readonly CheckName[] | undefined): readonly CheckNa
 function makePlan(options: CheckOptions): Plan {
   const cwd = resolve(options.cwd ?? process.cwd());
   const checks = validChecks(options.checks);
-  const settings: RuleSettings = { exempt: options.settings?.exempt ?? [], requireImport: options.settings?.requireImport ?? [] };
+  const settings: RuleSettings = {
+    baseDir: resolve(cwd, options.settings?.baseDir ?? '.'),
+    exempt: options.settings?.exempt ?? [],
+    requireImport: options.settings?.requireImport ?? [],
+  };
   if (options.checks?.includes('missing_governance_import') && settings.requireImport.length === 0) {
     throw new CheckError('missing_governance_import needs at least one glob: set analysis.requireGovernanceImport in the config or pass --require-import GLOB');
   }
-  let modules: ModuleIndex | undefined;
-  return {
-    cwd,
-    astRules: astRulesOf(checks),
-    secrets: checks.includes('secret') ? secretCheck() : null,
-    settings,
-    modules: () => (modules ??= createModuleIndex({ cwd })),
-  };
-}
-
-/** Lazily built: only files with AST rules to run need the module index. */
-function lazyModuleIndex(plan: Plan): ModuleIndex {
-  return {
-    resolve: (specifier, fromFile) => plan.modules().resolve(specifier, fromFile),
-    exportsOf: (file) => plan.modules().exportsOf(file),
-  };
+  return { cwd, astRules: astRulesOf(checks), secrets: checks.includes('secret'), settings, modules: createModuleIndex({ cwd }) };
 }
 
 interface FileOutcome {
@@ -59,7 +50,7 @@ interface FileOutcome {
 }
 
 function checkText(plan: Plan, absolute: string, relativeFile: string, code: string): FileOutcome {
-  const findings = plan.secrets ? plan.secrets.scanSecrets(code, relativeFile) : [];
+  const findings: Finding[] = plan.secrets ? scanSecrets(code, relativeFile) : [];
   if (plan.astRules.length === 0 || !isParsable(absolute)) return { findings };
   let ast;
   try {
@@ -67,16 +58,11 @@ function checkText(plan: Plan, absolute: string, relativeFile: string, code: str
   } catch (error) {
     return { findings, parseError: (error as Error).message };
   }
-  const run = { file: absolute, relativeFile, code, ast, modules: lazyModuleIndex(plan), settings: plan.settings };
+  const run = { file: absolute, relativeFile, code, ast, modules: plan.modules, settings: plan.settings };
   findings.push(...runAstRules(plan.astRules, run));
   return { findings };
 }
 
-function isText(plan: Plan, file: SourceFile, content: Buffer): boolean {
-  const firstBytes = content.subarray(0, SNIFF_BYTES);
-  if (plan.secrets) return plan.secrets.isTextFile(file.absolute, firstBytes);
-  return !firstBytes.includes(0);
-}
 
 function emptySummary(): CheckSummary {
   const byCategory = Object.fromEntries(CHECK_NAMES.map((name) => [name, 0])) as Record<CheckName, number>;
@@ -95,12 +81,14 @@ export function checkFiles(paths: readonly string[], options: CheckOptions = {})
   const findings: Finding[] = [];
   const sources = new Map<string, string>();
   for (const file of discoverFiles(paths, { cwd: plan.cwd, staged: options.staged === true })) {
+    const relativeFile = toPosix(relative(plan.cwd, file.absolute));
     const content = file.read();
-    if (content.length > MAX_FILE_BYTES || !isText(plan, file, content)) {
+    if (content.length > MAX_FILE_BYTES || !isTextFile(file.absolute, content.subarray(0, SNIFF_BYTES))) {
+      // A committed key store is a finding even though it is binary.
+      if (plan.secrets && isKeyStoreFile(relativeFile)) findings.push(...scanSecrets('', relativeFile));
       summary.filesSkipped++;
       continue;
     }
-    const relativeFile = toPosix(relative(plan.cwd, file.absolute));
     const code = content.toString('utf8');
     const outcome = checkText(plan, file.absolute, relativeFile, code);
     summary.filesScanned++;

@@ -3,3 +3,6 @@ export { checkFiles, checkSource } from './check';
 export { CheckError } from './errors';
 export { CHECK_NAMES } from './rules';
 export type * from './types';
+export { applyBaseline, createBaseline, readBaseline, writeBaseline, type Baseline } from './baseline';
+export { formatJson, formatSarif, formatText } from './reporters';
+export { ruleMetasOf } from './rules';

@@ -100,6 +100,8 @@ export interface RequiredImport {
 
 /** Settings the rules read, taken from the config (`analysis`) and command-line options. */
 export interface RuleSettings {
+  /** Directory the globs below are relative to (the config file's folder); default the run's `cwd`. */
+  baseDir: string;
   /** Globs exempt from `synthetic_data`, besides the built-in test and fixture globs. */
   exempt: readonly string[];
   requireImport: readonly RequiredImport[];

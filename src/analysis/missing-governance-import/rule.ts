@@ -2,6 +2,7 @@
 import picomatch from 'picomatch';
 import type { AstRule, RequiredImport } from '../types';
 import { moduleReferenceVisitor } from '../engine/module-references';
+import { settingsPath } from '../engine/settings-path';
 
 export const GOVERNANCE_PACKAGE = '@mltrainer/governance';
 
@@ -27,7 +28,8 @@ export const requiredImportRule: AstRule = {
     },
   },
   create(context) {
-    const required = context.settings.requireImport.filter((entry) => matches(entry, context.relativeFile));
+    const path = settingsPath(context);
+    const required = context.settings.requireImport.filter((entry) => matches(entry, path));
     if (required.length === 0) return {};
     const imported = new Set<string>();
     return {

@@ -1,6 +1,7 @@
 // Which files synthetic data is allowed in: tests, fixtures, and the globs in `analysis.exempt`.
 import picomatch from 'picomatch';
 import type { AstRuleContext } from '../types';
+import { settingsPath } from '../engine/settings-path';
 
 export const TEST_AND_FIXTURE_GLOBS: readonly string[] = [
   '**/test/**',
@@ -22,5 +23,5 @@ export function isExempt(context: AstRuleContext): boolean {
     matches = picomatch([...TEST_AND_FIXTURE_GLOBS, ...configured], { dot: true });
     matchers.set(configured, matches);
   }
-  return matches(context.relativeFile);
+  return matches(settingsPath(context));
 }

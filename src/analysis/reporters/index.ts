@@ -1,0 +1,3 @@
+export { formatText } from './text';
+export { formatJson } from './json';
+export { formatSarif } from './sarif';
