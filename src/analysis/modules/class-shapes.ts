@@ -8,11 +8,16 @@ import type { ClassShape } from './summary-types';
 
 type ClassNode = t.ClassDeclaration | t.ClassExpression;
 
-function staticKeyName(key: t.Node, computed: boolean): string | null {
+export function staticKeyName(key: t.Node, computed: boolean): string | null {
   if (key.type === 'Identifier' && !computed) return key.name;
   if (key.type === 'StringLiteral') return key.value;
   if (key.type === 'NumericLiteral') return String(key.value);
   return null;
+}
+
+/** `[Symbol.iterator]()` and the like: a symbol key cannot be called as `x.name()`. */
+export function isSymbolKey(key: t.Node): boolean {
+  return key.type === 'MemberExpression' && key.object.type === 'Identifier' && key.object.name === 'Symbol';
 }
 
 function addMember(shape: ClassShape, member: t.ClassBody['body'][number]): void {
@@ -22,6 +27,7 @@ function addMember(shape: ClassShape, member: t.ClassBody['body'][number]): void
     case 'ClassAccessorProperty':
     case 'TSDeclareMethod': {
       const name = staticKeyName(member.key, member.computed ?? false);
+      if (name === null && isSymbolKey(member.key)) break;
       if (name === null) shape.open = true;
       else if (name === 'constructor' && member.type !== 'ClassProperty') addParameterProperties(shape, member);
       else (member.static ? shape.statics : shape.instance).add(name);

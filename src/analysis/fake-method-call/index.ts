@@ -1,0 +1,1 @@
+export { fakeMethodCallRule } from './rule';

@@ -1,0 +1,62 @@
+// The class of `const x = new C()` (or a `let` never reassigned) and the members later code adds to `x`.
+import type { Binding, NodePath } from '@babel/traverse';
+import type * as t from '@babel/types';
+import { staticKeyName } from '../modules/class-shapes';
+
+const OBJECT_MUTATORS = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
+
+/** The local name of the class a top-level binding refers to, when `path` is `C` bound at the top level. */
+export function topLevelClassName(path: NodePath): string | null {
+  if (!path.isIdentifier()) return null;
+  const binding = path.scope.getBinding(path.node.name);
+  if (!binding || !binding.constant || binding.scope !== path.scope.getProgramParent()) return null;
+  return path.node.name;
+}
+
+function isMutatorCall(call: t.CallExpression): boolean {
+  const callee = call.callee;
+  return (
+    callee.type === 'MemberExpression' &&
+    callee.object.type === 'Identifier' &&
+    (callee.object.name === 'Object' || callee.object.name === 'Reflect') &&
+    callee.property.type === 'Identifier' &&
+    OBJECT_MUTATORS.has(callee.property.name)
+  );
+}
+
+/**
+ * Member names assigned to the instance (`x.extra = …`), or null when the instance is changed in a way that
+ * is not followed (`x[key] = …`, `Object.assign(x, …)`).
+ */
+function addedMembers(binding: Binding): Set<string> | null {
+  const added = new Set<string>();
+  for (const reference of binding.referencePaths) {
+    const parent = reference.parentPath;
+    if (parent?.isCallExpression() && parent.node.arguments[0] === reference.node && isMutatorCall(parent.node)) return null;
+    if (!parent?.isMemberExpression() || parent.node.object !== reference.node) continue;
+    const grand = parent.parentPath;
+    const written = (grand?.isAssignmentExpression() && grand.node.left === parent.node) || grand?.isUnaryExpression({ operator: 'delete' });
+    if (!written) continue;
+    const name = staticKeyName(parent.node.property, parent.node.computed);
+    if (name === null) return null;
+    added.add(name);
+  }
+  return added;
+}
+
+export interface InstanceOf {
+  /** Local name of the class at the top level of the file. */
+  className: string;
+  added: ReadonlySet<string>;
+}
+
+/** For a variable bound to `new C(…)` and never reassigned: its class and the members added to it. */
+export function instanceOfBinding(binding: Binding): InstanceOf | null {
+  if (!binding.constant || !binding.path.isVariableDeclarator() || binding.path.node.id.type !== 'Identifier') return null;
+  const init = binding.path.get('init');
+  if (!init.isNewExpression()) return null;
+  const className = topLevelClassName(init.get('callee'));
+  if (className === null) return null;
+  const added = addedMembers(binding);
+  return added ? { className, added } : null;
+}
