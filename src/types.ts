@@ -34,6 +34,8 @@ export interface Rule {
   readonly target: string | readonly string[];
   readonly effect: Effect;
   readonly violation?: ViolationType;
+  /** The rule applies only to calls made from these packages (by name) or files (absolute-path globs). */
+  readonly from?: string | readonly string[];
 }
 
 export interface GovernanceConfig {

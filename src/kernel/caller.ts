@@ -1,12 +1,21 @@
-// The user frame (file:line) that caused a decision, read from V8 call sites with our own
-// prepareStackTrace so a user-installed one cannot spoof it.
+// The user frame that caused a decision, read from V8 call sites with our own prepareStackTrace
+// (captured at load), so a user-installed prepareStackTrace or stackTraceLimit cannot spoof it.
 import { resolve } from 'node:path';
 import { primordials } from '../primordials';
 
-const { StringPrototypeStartsWith } = primordials;
+const { StringPrototypeStartsWith, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
 const OwnError = Error;
 const captureStackTrace = Error.captureStackTrace;
 const packageDist = resolve(__dirname, '..', '..') + '/';
+const NODE_MODULES = '/node_modules/';
+
+export interface CallerSite {
+  /** Absolute file path (or URL for ESM frames that are not files). */
+  readonly file: string;
+  readonly line: number;
+  /** The npm package the file belongs to, or null for the application's own files. */
+  readonly packageName: string | null;
+}
 
 interface CallSite {
   getFileName(): string | null | undefined;
@@ -17,20 +26,23 @@ function collectCallSites(_error: Error, sites: CallSite[]): CallSite[] {
   return sites;
 }
 
-export function captureCaller(): string | null {
+/** The nearest frame outside Node's internals and this package, or null when there is none. */
+export function captureCallerSite(): CallerSite | null {
   const holder: { stack?: CallSite[] } = {};
   const savedPrepare = OwnError.prepareStackTrace;
   const savedLimit = OwnError.stackTraceLimit;
   try {
     OwnError.prepareStackTrace = collectCallSites as never;
     OwnError.stackTraceLimit = 30;
-    captureStackTrace(holder, captureCaller);
+    captureStackTrace(holder, captureCallerSite);
     const sites = holder.stack;
     if (!primordials.isArray(sites)) return null;
     for (const site of sites) {
-      const file = site.getFileName();
-      if (!file || StringPrototypeStartsWith(file, 'node:') || StringPrototypeStartsWith(file, packageDist)) continue;
-      return `${file}:${site.getLineNumber() ?? 0}`;
+      let file = site.getFileName();
+      if (!file || StringPrototypeStartsWith(file, 'node:')) continue;
+      if (StringPrototypeStartsWith(file, 'file://')) file = decodeURIComponent(StringPrototypeSlice(file, 7));
+      if (StringPrototypeStartsWith(file, packageDist)) continue;
+      return { file, line: site.getLineNumber() ?? 0, packageName: packageOf(file) };
     }
     return null;
   } catch {
@@ -39,4 +51,22 @@ export function captureCaller(): string | null {
     OwnError.prepareStackTrace = savedPrepare;
     OwnError.stackTraceLimit = savedLimit;
   }
+}
+
+/** `file:line` of the caller, for audit entries. */
+export function captureCaller(): string | null {
+  const site = captureCallerSite();
+  return site === null ? null : `${site.file}:${site.line}`;
+}
+
+/** `lodash` for `/app/node_modules/lodash/x.js`, `@scope/pkg` for scoped packages, else null. */
+export function packageOf(file: string): string | null {
+  const at = StringPrototypeLastIndexOf(file, NODE_MODULES);
+  if (at < 0) return null;
+  const rest = StringPrototypeSlice(file, at + NODE_MODULES.length);
+  const first = StringPrototypeIndexOf(rest, '/');
+  if (first < 0) return null;
+  if (!StringPrototypeStartsWith(rest, '@')) return StringPrototypeSlice(rest, 0, first);
+  const second = StringPrototypeIndexOf(rest, '/', first + 1);
+  return second < 0 ? null : StringPrototypeSlice(rest, 0, second);
 }

@@ -4,7 +4,7 @@ import type { AuditWriter, PendingEntry } from '../audit/types';
 import { primordials } from '../primordials';
 import type { RuleMatch, RuleSet } from '../rules/match';
 import type { ActionKind, Decision, Level, ViolationType } from '../types';
-import { captureCaller } from './caller';
+import { captureCaller, captureCallerSite, type CallerSite } from './caller';
 import { GovernanceDeniedError } from './errors';
 import { blocks } from './level';
 import { currentScope, scopeApproves } from './scope';
@@ -86,11 +86,13 @@ export function recordEvent(action: string, target: string, decision: Decision, 
 }
 
 function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string): GovernanceDeniedError | null {
-  const match = k.rules.match(kind, target);
+  // The stack is read only for kinds with per-package (`from`) rules, so the common path pays nothing.
+  const site: CallerSite | null = k.rules.needsCaller(kind) ? captureCallerSite() : null;
+  const match = k.rules.match(kind, target, site);
   const scope = currentScope();
   const actor = scope === undefined ? k.actor : scope.actor;
   if (match.effect === 'allow') {
-    k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, null));
+    k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, site === null ? null : `${site.file}:${site.line}`));
     return null;
   }
   if (match.effect === 'approve' && scopeApproves(scope, kind, target)) {

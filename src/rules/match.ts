@@ -1,4 +1,5 @@
 // Compiles rules into per-action-kind matchers with a bounded cache of results per target.
+// Rules with `from` depend on the caller, so they are evaluated per call, and only for kinds that have them.
 import { primordials } from '../primordials';
 import type { ActionKind, Effect, Rule, ViolationType } from '../types';
 import { compileGlob } from './glob';
@@ -12,14 +13,24 @@ export interface RuleMatch {
   readonly violation: ViolationType | null;
 }
 
+/** Who is calling, for rules with `from`. */
+export interface Caller {
+  readonly file: string;
+  readonly packageName: string | null;
+}
+
+type Patterns = readonly (RegExp | null)[];
+
 interface CompiledRule {
   readonly match: RuleMatch;
   /** null entries match every target (`**`). */
-  readonly patterns: readonly (RegExp | null)[];
+  readonly patterns: Patterns;
+  readonly from: Patterns | null;
 }
 
 interface KindMatcher {
-  readonly rules: readonly CompiledRule[];
+  readonly rules: CompiledRule[];
+  readonly fromRules: CompiledRule[];
   readonly cache: Map<string, RuleMatch>;
 }
 
@@ -36,42 +47,59 @@ export class RuleSet {
       const compiled: CompiledRule = {
         match: Object.freeze({ effect: rule.effect, ruleId: rule.id, violation: rule.violation ?? null }),
         patterns: toList(rule.target).map(compileGlob),
+        from: rule.from === undefined ? null : toList(rule.from).map(compileGlob),
       };
-      for (const kind of toList(rule.action)) this.#matcherFor(kind).rules.push(compiled);
+      for (const kind of toList(rule.action)) {
+        const matcher = this.#matcherFor(kind);
+        (compiled.from === null ? matcher.rules : matcher.fromRules).push(compiled);
+      }
     }
+  }
+
+  /** Whether deciding `kind` needs the caller (some rule for it has `from`). */
+  needsCaller(kind: ActionKind): boolean {
+    const matcher = MapPrototypeGet(this.#byKind, kind);
+    return matcher !== undefined && matcher.fromRules.length > 0;
   }
 
   /** The deciding rule for `kind:target`: any deny wins, else approve, else allow, else the default. */
-  match(kind: ActionKind, target: string): RuleMatch {
+  match(kind: ActionKind, target: string, caller: Caller | null = null): RuleMatch {
     const matcher = MapPrototypeGet(this.#byKind, kind);
     if (matcher === undefined) return this.#fallback;
-    const cached = MapPrototypeGet(matcher.cache, target);
-    if (cached !== undefined) return cached;
-    const result = this.#evaluate(matcher.rules, kind, target);
-    if (MapPrototypeGetSize(matcher.cache) >= CACHE_LIMIT) MapPrototypeClear(matcher.cache);
-    MapPrototypeSet(matcher.cache, target, result);
-    return result;
-  }
-
-  #evaluate(rules: readonly CompiledRule[], kind: ActionKind, target: string): RuleMatch {
-    const alias = aliasOf(kind, target);
-    let best: RuleMatch | null = null;
-    for (let i = 0; i < rules.length; i++) {
-      const rule = rules[i];
-      if (best !== null && PRECEDENCE[rule.match.effect] <= PRECEDENCE[best.effect]) continue;
-      if (matchesAny(rule.patterns, target) || (alias !== null && matchesAny(rule.patterns, alias))) best = rule.match;
+    let best = MapPrototypeGet(matcher.cache, target);
+    if (best === undefined) {
+      best = evaluate(matcher.rules, kind, target, null, null);
+      if (MapPrototypeGetSize(matcher.cache) >= CACHE_LIMIT) MapPrototypeClear(matcher.cache);
+      MapPrototypeSet(matcher.cache, target, best);
     }
+    if (caller !== null && matcher.fromRules.length > 0) best = evaluate(matcher.fromRules, kind, target, caller, best);
     return best ?? this.#fallback;
   }
 
-  #matcherFor(kind: string): { rules: CompiledRule[] } {
-    let matcher = this.#byKind.get(kind) as { rules: CompiledRule[]; cache: Map<string, RuleMatch> } | undefined;
-    if (!matcher) this.#byKind.set(kind, (matcher = { rules: [], cache: new Map() }));
+  #matcherFor(kind: string): KindMatcher {
+    let matcher = this.#byKind.get(kind);
+    if (!matcher) this.#byKind.set(kind, (matcher = { rules: [], fromRules: [], cache: new Map() }));
     return matcher;
   }
 }
 
-function matchesAny(patterns: readonly (RegExp | null)[], target: string): boolean {
+function evaluate(rules: readonly CompiledRule[], kind: ActionKind, target: string, caller: Caller | null, start: RuleMatch | null): RuleMatch | null {
+  const alias = aliasOf(kind, target);
+  let best = start;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    if (best !== null && PRECEDENCE[rule.match.effect] <= PRECEDENCE[best.effect]) continue;
+    if (rule.from !== null && (caller === null || !callerMatches(rule.from, caller))) continue;
+    if (matchesAny(rule.patterns, target) || (alias !== null && matchesAny(rule.patterns, alias))) best = rule.match;
+  }
+  return best;
+}
+
+function callerMatches(from: Patterns, caller: Caller): boolean {
+  return matchesAny(from, caller.file) || (caller.packageName !== null && matchesAny(from, caller.packageName));
+}
+
+function matchesAny(patterns: Patterns, target: string): boolean {
   for (let i = 0; i < patterns.length; i++) {
     const pattern = patterns[i];
     if (pattern === null || RegExpPrototypeTest(pattern, target)) return true;

@@ -26,6 +26,8 @@ export const ruleSchema = z.strictObject({
   target: oneOrMany(glob),
   effect: z.enum(['allow', 'deny', 'approve']),
   violation: violationType.optional(),
+  /** Only for calls made from these packages (by name) or files (absolute-path globs). */
+  from: oneOrMany(glob).optional(),
   description: z.string().optional(),
 });
 

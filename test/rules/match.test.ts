@@ -56,3 +56,29 @@ describe('RuleSet.match', () => {
     expect(() => { (match as { effect: string }).effect = 'deny'; }).toThrow(TypeError);
   });
 });
+
+describe('per-package rules (from)', () => {
+  const set = new RuleSet([
+    { id: 'ajv-eval', action: 'code_eval', target: '**', effect: 'allow', from: ['ajv'] },
+    { id: 'tools', action: 'process_spawn', target: 'git', effect: 'allow', from: ['/app/tools/**', '@acme/*'] },
+    { id: 'never', action: 'process_spawn', target: 'curl', effect: 'deny' },
+    { id: 'curl-from-acme', action: 'process_spawn', target: 'curl', effect: 'allow', from: ['@acme/*'] },
+  ], 'deny');
+
+  it('asks for the caller only for kinds that have from-rules', () => {
+    expect(set.needsCaller('code_eval')).toBe(true);
+    expect(set.needsCaller('file_write')).toBe(false);
+  });
+
+  it('applies a from-rule only to calls from the named package or file', () => {
+    expect(set.match('code_eval', 'function', { file: '/app/node_modules/ajv/dist/compile/index.js', packageName: 'ajv' }).ruleId).toBe('ajv-eval');
+    expect(set.match('code_eval', 'function', { file: '/app/src/main.js', packageName: null }).ruleId).toBe('default');
+    expect(set.match('code_eval', 'function', null).ruleId).toBe('default');
+    expect(set.match('process_spawn', '/usr/bin/git', { file: '/app/tools/release.js', packageName: null }).ruleId).toBe('tools');
+    expect(set.match('process_spawn', '/usr/bin/git', { file: '/app/node_modules/@acme/ci/x.js', packageName: '@acme/ci' }).ruleId).toBe('tools');
+  });
+
+  it('keeps deny precedence over a from-rule allow', () => {
+    expect(set.match('process_spawn', '/usr/bin/curl', { file: '/x/node_modules/@acme/ci/x.js', packageName: '@acme/ci' }).effect).toBe('deny');
+  });
+});
