@@ -26,8 +26,9 @@ function hasModuleSyntax(program: t.Program): boolean {
  * its extension or the package's `"type": "module"` says so; CommonJS otherwise.
  */
 function formatOf(file: string, program: t.Program, packageType: unknown): ModuleFormat {
-  if (hasModuleSyntax(program) || ESM_EXTENSION.test(file)) return 'esm';
-  if (CJS_EXTENSION.test(file) || DECLARATION_FILE.test(file)) return 'cjs';
+  // Declaration files describe modules in ESM syntax; one without exports declares globals (read as dynamic).
+  if (hasModuleSyntax(program) || ESM_EXTENSION.test(file) || DECLARATION_FILE.test(file)) return 'esm';
+  if (CJS_EXTENSION.test(file)) return 'cjs';
   return packageType === 'module' ? 'esm' : 'cjs';
 }
 
