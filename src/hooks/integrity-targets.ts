@@ -1,0 +1,54 @@
+// What the integrity watch looks at: the objects whose slots the hooks lock, and the package's own
+// modules, whose exports are frozen so that nothing reachable through require.cache can swap a
+// function the hooks call (compiled modules look their imports up on those objects at each call).
+import childProcess = require('node:child_process');
+import fs = require('node:fs');
+import net = require('node:net');
+import v8 = require('node:v8');
+import { resolve } from 'node:path';
+import { primordials } from '../primordials';
+import { netHandlePrototypes } from './net-handles';
+
+const { freeze, isFrozen, objectKeys, ArrayPrototypePush, StringPrototypeStartsWith } = primordials;
+const moduleCache = require.cache;
+const packageRoot = resolve(__dirname, '..', '..');
+const ownPrefixes = [`${packageRoot}/src/`, `${packageRoot}/register.`];
+
+export interface WatchedOwner {
+  owner: object;
+  label: string;
+}
+
+export function watchedOwners(): WatchedOwner[] {
+  const owners: WatchedOwner[] = [
+    { owner: fs, label: 'fs' },
+    { owner: fs.promises, label: 'fs.promises' },
+    { owner: childProcess, label: 'child_process' },
+    { owner: childProcess.ChildProcess.prototype, label: 'ChildProcess.prototype' },
+    { owner: process, label: 'process' },
+    { owner: net.Socket.prototype, label: 'net.Socket.prototype' },
+    { owner: net.Server.prototype, label: 'net.Server.prototype' },
+    { owner: v8, label: 'v8' },
+  ];
+  const handles = netHandlePrototypes();
+  for (let i = 0; i < handles.length; i++) ArrayPrototypePush(owners, { owner: handles[i], label: `net handle ${i}` });
+  return owners;
+}
+
+function isOwnModule(filename: string): boolean {
+  for (let i = 0; i < ownPrefixes.length; i++) if (StringPrototypeStartsWith(filename, ownPrefixes[i])) return true;
+  return false;
+}
+
+/** Freezes the exports of every fully loaded module of this package (those still loading are done later). */
+export function freezePackageExports(): void {
+  const filenames = objectKeys(moduleCache);
+  for (let i = 0; i < filenames.length; i++) {
+    const filename = filenames[i];
+    if (!isOwnModule(filename)) continue;
+    const entry = moduleCache[filename];
+    if (entry === undefined || !entry.loaded) continue;
+    const exported = entry.exports as unknown;
+    if ((typeof exported === 'object' || typeof exported === 'function') && exported !== null && !isFrozen(exported)) freeze(exported);
+  }
+}

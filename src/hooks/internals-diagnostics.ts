@@ -1,0 +1,185 @@
+// C++ writers and WASI, decided as the file actions they amount to: diagnostic reports, heap
+// snapshots and trace files are file_write of where they land; a WASI instance is file_read and
+// file_write of each directory it preopens. Default file names are generated here and passed to Node,
+// so the file written is the one that was checked.
+import v8 = require('node:v8');
+import { checkAction } from '../kernel/gate';
+import type { GovernanceDeniedError } from '../kernel/errors';
+import { primordials } from '../primordials';
+import { absolutePath, resolveTarget } from './fs-paths';
+import { lockProperty, shapeLike } from './lock';
+
+const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, DateNow } = primordials;
+const cwd = process.cwd;
+const pid = process.pid;
+const construct = Reflect.construct;
+let sequence = 0;
+
+function checkWrite(path: string, base?: string): GovernanceDeniedError | null {
+  return checkAction('file_write', resolveTarget(absolutePath(path, base), true));
+}
+
+function governWriter(owner: Record<string, unknown>, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
+  const original = owner[name];
+  if (typeof original !== 'function') return;
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const denied = decide(args);
+    if (denied !== null) throw denied;
+    return apply(original, this, args);
+  };
+  lockProperty(owner, name, shapeLike(wrapper, original));
+}
+
+/** `YYYYMMDD.HHMMSS` as Node stamps report and snapshot names. */
+function stamp(): string {
+  const now = new Date(DateNow());
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  return `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}.${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
+}
+
+function nextSequence(): string {
+  sequence++;
+  return sequence < 10 ? `00${sequence}` : sequence < 100 ? `0${sequence}` : `${sequence}`;
+}
+
+// ---- v8.writeHeapSnapshot / setHeapSnapshotNearHeapLimit
+
+function installHeapSnapshotHooks(): void {
+  const v8Module = v8 as unknown as Record<string, unknown>;
+  governWriter(v8Module, 'writeHeapSnapshot', (args) => {
+    if (typeof args[0] !== 'string') args[0] = `Heap.${stamp()}.${pid}.0.${nextSequence()}.heapsnapshot`;
+    return checkWrite(args[0] as string);
+  });
+  // Near the heap limit V8 writes Heap.<stamp>.<pid>.<thread>.<seq>.heapsnapshot into the current directory.
+  governWriter(v8Module, 'setHeapSnapshotNearHeapLimit', () => checkWrite('Heap.near-heap-limit.heapsnapshot'));
+}
+
+// ---- process.report
+
+interface Report {
+  directory: string;
+  filename: string;
+  reportOnFatalError: boolean;
+  reportOnSignal: boolean;
+  reportOnUncaughtException: boolean;
+  writeReport: Function;
+}
+
+const REPORT_TRIGGERS = ['reportOnFatalError', 'reportOnSignal', 'reportOnUncaughtException'] as const;
+
+function reportDirectory(report: Report): string {
+  return report.directory === '' ? cwd() : report.directory;
+}
+
+function checkReportFile(report: Report, name: string): GovernanceDeniedError | null {
+  if (name === 'stdout' || name === 'stderr') return null;
+  return checkWrite(name, reportDirectory(report));
+}
+
+/** Reports written later (on a signal, a fatal error, an uncaught exception) land at directory/filename. */
+function checkTriggeredReports(report: Report): GovernanceDeniedError | null {
+  let armed = false;
+  for (const trigger of REPORT_TRIGGERS) armed = armed || report[trigger] === true;
+  if (!armed) return null;
+  return checkReportFile(report, report.filename === '' ? `report.${pid}.json` : report.filename);
+}
+
+function installReportHooks(): void {
+  const report = process.report as unknown as Report | undefined;
+  if (report === undefined) return;
+  governWriter(report as unknown as Record<string, unknown>, 'writeReport', (args) => {
+    if (typeof args[0] !== 'string') {
+      // writeReport(error) or writeReport(): Node would pick the name; pick it here instead.
+      const error = args[0];
+      args[0] = report.filename === '' ? `report.${stamp()}.${pid}.0.${nextSequence()}.json` : report.filename;
+      args[1] = error;
+    }
+    return checkReportFile(report, args[0] as string);
+  });
+  for (const key of ['directory', 'filename', ...REPORT_TRIGGERS]) governReportSetting(report, key);
+}
+
+/** Re-checks where triggered reports would land whenever a setting that moves or arms them changes. */
+function governReportSetting(report: Report, key: string): void {
+  const descriptor = getOwnPropertyDescriptor(report, key);
+  if (descriptor === undefined || descriptor.set === undefined || descriptor.configurable !== true) return;
+  const { get, set } = descriptor;
+  defineProperty(report, key, {
+    enumerable: descriptor.enumerable,
+    configurable: false,
+    get,
+    set(value: unknown) {
+      const previous = apply(get!, report, []);
+      apply(set, report, [value]);
+      const denied = checkTriggeredReports(report);
+      if (denied === null) return;
+      apply(set, report, [previous]);
+      throw denied;
+    },
+  });
+}
+
+// ---- node:trace_events: tracing writes node_trace.<n>.log into the current directory.
+
+function installTraceHooks(): void {
+  let traceEvents: { createTracing(options: { categories: string[] }): object };
+  try {
+    traceEvents = require('node:trace_events');
+  } catch {
+    return; // not available here (e.g. in a worker)
+  }
+  const proto = primordials.getPrototypeOf(traceEvents.createTracing({ categories: ['node'] })) as Record<string, unknown>;
+  governWriter(proto, 'enable', () => checkWrite('node_trace.1.log'));
+}
+
+// ---- node:wasi: loaded without its ExperimentalWarning (a program that loads it later sees none).
+
+function loadWasi(): { WASI: Function } | null {
+  const proc = process as unknown as { emitWarning: Function };
+  const emitWarning = proc.emitWarning;
+  proc.emitWarning = function quiet(): void {};
+  try {
+    return require('node:wasi') as { WASI: Function };
+  } catch {
+    return null;
+  } finally {
+    proc.emitWarning = emitWarning;
+  }
+}
+
+function checkPreopens(options: unknown): GovernanceDeniedError | null {
+  const preopens = (options as { preopens?: unknown } | null | undefined)?.preopens;
+  if (typeof preopens !== 'object' || preopens === null) return null;
+  const copy = { ...(preopens as Record<string, unknown>) };
+  for (const guest of objectKeys(copy)) {
+    const host = resolveTarget(absolutePath(`${copy[guest] as string}`), true);
+    const denied = checkAction('file_read', host) ?? checkAction('file_write', host);
+    if (denied !== null) return denied;
+  }
+  return null;
+}
+
+function installWasiHooks(): void {
+  const wasi = loadWasi();
+  if (wasi === null) return;
+  const Original = wasi.WASI as new (...args: unknown[]) => object;
+  const Governed = function WASI(this: unknown, ...args: unknown[]): object {
+    if (new.target === undefined) return apply(Original, this, args) as object; // Node throws its "needs new" error
+    const options = typeof args[0] === 'object' && args[0] !== null ? { ...(args[0] as object) } : args[0];
+    args[0] = options;
+    const denied = checkPreopens(options);
+    if (denied !== null) throw denied;
+    return construct(Original, args, new.target);
+  };
+  shapeLike(Governed, Original);
+  defineProperty(Governed, 'prototype', { value: Original.prototype, writable: false });
+  lockProperty(Original.prototype, 'constructor', Governed);
+  lockProperty(wasi, 'WASI', Governed);
+}
+
+export function installDiagnosticsHooks(): void {
+  installHeapSnapshotHooks();
+  installReportHooks();
+  installTraceHooks();
+  installWasiHooks();
+}

@@ -1,0 +1,81 @@
+// Governs routes into Node internals and the debugger: process.binding / _linkedBinding (raw bindings
+// under every hook), the inspector (a code-evaluation channel with access to every closure),
+// process._debugProcess and SIGUSR1 to this process (both open the inspector), and v8.setFlagsFromString.
+// Each is refused as `runtime_bypass`; writers of files (reports, heap snapshots, traces) and WASI are
+// decided as the file actions they amount to in internals-diagnostics.ts.
+import os = require('node:os');
+import v8 = require('node:v8');
+import { primordials } from '../primordials';
+import type { ActionKind } from '../types';
+import { refuseBypass } from './internals-bypass';
+import { installDiagnosticsHooks } from './internals-diagnostics';
+import { lockProperty, shapeLike } from './lock';
+
+const { apply, ArrayPrototypeIncludes } = primordials;
+const SIGUSR1 = os.constants.signals.SIGUSR1;
+const pid = process.pid;
+
+/** Bindings that only describe Node (constants, its own JavaScript sources, build configuration). */
+const HARMLESS_BINDINGS = ['constants', 'natives', 'config'];
+
+type Refusal = (args: unknown[]) => { action: ActionKind; target: string; route: string } | null;
+
+function refusing(owner: Record<string, unknown>, name: string, refusal: Refusal): void {
+  const original = owner[name];
+  if (typeof original !== 'function') return;
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const attempt = refusal(args);
+    if (attempt !== null) {
+      const denied = refuseBypass(attempt.action, attempt.target, attempt.route);
+      if (denied !== null) throw denied;
+    }
+    return apply(original, this, args);
+  };
+  lockProperty(owner, name, shapeLike(wrapper, original));
+}
+
+const bindingRefusal = (route: string): Refusal => (args) => {
+  const name = `${args[0] as string}`;
+  if (route === 'process.binding' && ArrayPrototypeIncludes(HARMLESS_BINDINGS, name)) return null;
+  return { action: 'module_load', target: `${route}:${name}`, route: `${route}('${name}')` };
+};
+
+const debugProcessRefusal: Refusal = (args) => ({ action: 'code_eval', target: `inspector:pid:${args[0] as string}`, route: 'process._debugProcess' });
+
+/** SIGUSR1 to this process (or its group) starts the inspector on 127.0.0.1:9229. */
+const killRefusal: Refusal = (args) => {
+  const target = args[0] as number;
+  if (args[1] !== SIGUSR1 || (target !== pid && target > 0)) return null;
+  return { action: 'code_eval', target: 'inspector:SIGUSR1', route: `SIGUSR1 to pid ${target}` };
+};
+
+const flagsRefusal: Refusal = (args) => ({ action: 'code_eval', target: `v8-flags:${args[0] as string}`, route: 'v8.setFlagsFromString' });
+
+function installInspectorHooks(): void {
+  let inspector: Record<string, unknown>;
+  try {
+    inspector = require('node:inspector') as Record<string, unknown>;
+  } catch {
+    return; // built without the inspector
+  }
+  const session = (inspector.Session as { prototype: Record<string, unknown> }).prototype;
+  const sessionRefusal: Refusal = () => ({ action: 'code_eval', target: 'inspector:session', route: 'an inspector session' });
+  refusing(session, 'connect', sessionRefusal);
+  refusing(session, 'connectToMainThread', sessionRefusal);
+  refusing(inspector, 'open', (args) => {
+    const port = args[0] === undefined ? 9229 : (args[0] as number);
+    const host = args[1] === undefined ? '127.0.0.1' : (args[1] as string);
+    return { action: 'net_listen', target: `inspector:${host}:${port}`, route: 'inspector.open' };
+  });
+}
+
+export function installInternalsHooks(): void {
+  const proc = process as unknown as Record<string, unknown>;
+  refusing(proc, 'binding', bindingRefusal('process.binding'));
+  refusing(proc, '_linkedBinding', bindingRefusal('process._linkedBinding'));
+  refusing(proc, '_debugProcess', debugProcessRefusal);
+  refusing(proc, '_kill', killRefusal);
+  refusing(v8 as unknown as Record<string, unknown>, 'setFlagsFromString', flagsRefusal);
+  installInspectorHooks();
+  installDiagnosticsHooks();
+}

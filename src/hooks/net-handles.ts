@@ -1,0 +1,158 @@
+// The native fence for the network: the libuv handle methods every route ends in (net, tls, http(s),
+// http2, fetch, dgram, and raw handles a program builds itself). A denied call returns EACCES to Node's
+// own code, which then reports it the way it reports a refused socket; the public layer (net.ts) has
+// usually refused earlier with the GovernanceDeniedError itself.
+import dgram = require('node:dgram');
+import net = require('node:net');
+import os = require('node:os');
+import { checkAction } from '../kernel/gate';
+import type { GovernanceDeniedError } from '../kernel/errors';
+import { primordials } from '../primordials';
+import type { ActionKind } from '../types';
+import { lockProperty, shapeLike } from './lock';
+import { hostPort, isAbstractSocket, socketPath, takeGrant } from './net-targets';
+
+const { apply, getPrototypeOf, ownKeys } = primordials;
+const emit = require('node:events').EventEmitter.prototype.emit as Function;
+
+/** libuv's EACCES (negative errno on unix). */
+const UV_EACCES = -os.constants.errno.EACCES;
+
+type HandleMethod = (this: object, ...args: unknown[]) => unknown;
+
+interface HandleProtos {
+  tcp: Record<string, HandleMethod>;
+  pipe: Record<string, HandleMethod>;
+  udp: Record<string, HandleMethod>;
+}
+
+/**
+ * The handle prototypes, reached without process.binding (refused under Node's permission model):
+ * net.Socket#connect creates its handle synchronously and connects on a later tick, so a socket
+ * destroyed at once never touches the network; a pipe connect to a path that cannot exist fails with
+ * ENOENT; dgram creates its handle unbound.
+ */
+function handlePrototypes(): HandleProtos {
+  const tcpSocket = new net.Socket();
+  tcpSocket.on('error', ignore);
+  tcpSocket.connect({ port: 9, host: '127.0.0.1' });
+  const tcp = getPrototypeOf((tcpSocket as unknown as { _handle: object })._handle) as Record<string, HandleMethod>;
+  tcpSocket.destroy();
+  const pipeSocket = new net.Socket();
+  pipeSocket.on('error', ignore);
+  pipeSocket.connect({ path: '/nonexistent-mltrainer-governance-probe/socket' });
+  const pipe = getPrototypeOf((pipeSocket as unknown as { _handle: object })._handle) as Record<string, HandleMethod>;
+  pipeSocket.destroy();
+  const udpSocket = dgram.createSocket('udp4');
+  const udp = getPrototypeOf(stateOf(udpSocket).handle) as Record<string, HandleMethod>;
+  udpSocket.close();
+  return { tcp, pipe, udp };
+}
+
+function ignore(): void {}
+
+function stateOf(socket: object): { handle: object } {
+  const symbols = ownKeys(socket);
+  for (let i = 0; i < symbols.length; i++) {
+    const key = symbols[i];
+    if (typeof key === 'symbol' && key.description === 'state symbol') return (socket as Record<symbol, { handle: object }>)[key];
+  }
+  throw new Error('governance: cannot find the dgram socket state to govern UDP');
+}
+
+function check(kind: ActionKind, target: string): GovernanceDeniedError | null {
+  return takeGrant(kind, target) ? null : checkAction(kind, target);
+}
+
+/** Wraps `proto[name]`; `decide` returns the denial for the call's arguments, or null. */
+function govern(proto: Record<string, HandleMethod>, name: string, decide: (self: object, args: unknown[]) => GovernanceDeniedError | null): void {
+  const original = proto[name];
+  if (typeof original !== 'function') return;
+  const wrapper = function (this: object, ...args: unknown[]): unknown {
+    if (decide(this, args) !== null) return UV_EACCES;
+    return apply(original, this, args);
+  };
+  lockProperty(proto, name, shapeLike(wrapper, original));
+}
+
+// ---- TCP
+
+const tcpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(`${args[1] as string}`, args[2]));
+
+/** Decided at listen, when the bound address (and an ephemeral port's number) is known. */
+function tcpListen(proto: Record<string, HandleMethod>): (self: object) => GovernanceDeniedError | null {
+  const getsockname = proto.getsockname;
+  return (self) => {
+    const out: { address?: string; port?: number } = {};
+    apply(getsockname, self, [out]);
+    const denied = check('net_listen', hostPort(`${out.address as string}`, out.port));
+    if (denied !== null) reportOnOwner(self, denied);
+    return denied;
+  };
+}
+
+/**
+ * A refused listen makes Node emit EACCES on the server on a later tick; make that event carry the
+ * denial instead. The owner is the server Node stored on the handle just before listening.
+ */
+function reportOnOwner(handle: object, denied: GovernanceDeniedError): void {
+  const keys = ownKeys(handle);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (typeof key !== 'symbol' || key.description !== 'owner_symbol') continue;
+    const owner = (handle as Record<symbol, unknown>)[key];
+    if (typeof owner === 'object' && owner !== null) replaceNextError(owner, denied);
+  }
+}
+
+function replaceNextError(emitter: object, denied: GovernanceDeniedError): void {
+  primordials.defineProperty(emitter, 'emit', {
+    configurable: true,
+    writable: true,
+    value: function (this: object, event: unknown, ...args: unknown[]): unknown {
+      if (event !== 'error') return apply(emit, this, [event, ...args]);
+      delete (emitter as { emit?: unknown }).emit;
+      return apply(emit, this, ['error', denied]);
+    },
+  });
+}
+
+// ---- Unix sockets: the path is the target; binding one also creates a file there.
+
+const pipeConnect = (_self: object, args: unknown[]) => check('net_connect', socketPath(`${args[1] as string}`));
+
+const pipeBind = (_self: object, args: unknown[]) => {
+  const path = socketPath(`${args[0] as string}`);
+  const denied = check('net_listen', path);
+  return denied !== null || isAbstractSocket(path) ? denied : check('file_write', path);
+};
+
+// ---- UDP: a bind to a fixed port receives datagrams (a listen); every send names its peer unless the
+// socket was connected, which is decided at connect. An ephemeral bind (port 0) is what any sender does.
+
+const udpBind = (_self: object, args: unknown[]) => (args[1] === 0 ? null : check('net_listen', hostPort(`${args[0] as string}`, args[1])));
+const udpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(`${args[0] as string}`, args[1]));
+const udpSend = (_self: object, args: unknown[]) => (args.length >= 6 ? check('net_connect', hostPort(`${args[4] as string}`, args[3])) : null);
+
+const governedPrototypes: object[] = [];
+
+/** The TCP, Pipe and UDP handle prototypes once governed (for the integrity watch). */
+export function netHandlePrototypes(): readonly object[] {
+  return governedPrototypes;
+}
+
+export function installNetHandleHooks(): void {
+  const { tcp, pipe, udp } = handlePrototypes();
+  primordials.ArrayPrototypePush(governedPrototypes, tcp, pipe, udp);
+  govern(tcp, 'connect', tcpConnect);
+  govern(tcp, 'connect6', tcpConnect);
+  govern(tcp, 'listen', tcpListen(tcp));
+  govern(pipe, 'connect', pipeConnect);
+  govern(pipe, 'bind', pipeBind);
+  govern(udp, 'bind', udpBind);
+  govern(udp, 'bind6', udpBind);
+  govern(udp, 'connect', udpConnect);
+  govern(udp, 'connect6', udpConnect);
+  govern(udp, 'send', udpSend);
+  govern(udp, 'send6', udpSend);
+}

@@ -1,0 +1,50 @@
+// Network targets as the kernel sees them (`host:port`, `[v6]:port`, or a socket path), and the grants
+// that let the handle layer skip a check the public layer already made for the same connection.
+import { isIP } from 'node:net';
+import { resolveTarget } from './fs-paths';
+import { primordials } from '../primordials';
+import type { ActionKind } from '../types';
+
+const { MapPrototypeGet, MapPrototypeSet, MapPrototypeClear, MapPrototypeGetSize, StringPrototypeToLowerCase, StringPrototypeStartsWith, StringPrototypeEndsWith, StringPrototypeSlice } = primordials;
+const GRANT_LIMIT = 1024;
+const mapDelete = Map.prototype.delete;
+
+/** `host:port`; IPv6 addresses in brackets, names lower-cased, a trailing dot dropped. */
+export function hostPort(host: string, port: unknown): string {
+  let name = StringPrototypeToLowerCase(host);
+  if (name.length > 1 && StringPrototypeStartsWith(name, '[') && StringPrototypeEndsWith(name, ']')) name = StringPrototypeSlice(name, 1, -1);
+  if (name.length > 1 && StringPrototypeEndsWith(name, '.')) name = StringPrototypeSlice(name, 0, -1);
+  return isIP(name) === 6 ? `[${name}]:${port as string}` : `${name}:${port as string}`;
+}
+
+export function isIpAddress(host: string): boolean {
+  return isIP(host) !== 0;
+}
+
+// Endpoints the public layer has decided and allowed, each good for one native connect.
+const grants = new primordials.SafeMap<string, number>();
+
+export function grant(kind: ActionKind, target: string): void {
+  const key = `${kind}|${target}`;
+  if (MapPrototypeGetSize(grants) >= GRANT_LIMIT) MapPrototypeClear(grants);
+  MapPrototypeSet(grants, key, (MapPrototypeGet(grants, key) ?? 0) + 1);
+}
+
+/** Consumes one grant for `kind:target`; true when there was one. */
+export function takeGrant(kind: ActionKind, target: string): boolean {
+  const key = `${kind}|${target}`;
+  const count = MapPrototypeGet(grants, key);
+  if (count === undefined) return false;
+  if (count <= 1) primordials.apply(mapDelete, grants, [key]);
+  else MapPrototypeSet(grants, key, count - 1);
+  return true;
+}
+
+/** The kernel's target for a unix socket path; Linux abstract names (leading NUL) are kept as they are. */
+export function socketPath(path: string): string {
+  return path.length > 0 && primordials.StringPrototypeCharCodeAt(path, 0) === 0 ? path : resolveTarget(path, true);
+}
+
+export function isAbstractSocket(target: string): boolean {
+  return primordials.StringPrototypeCharCodeAt(target, 0) === 0;
+}
