@@ -3,8 +3,8 @@ import type { Assignment } from './types';
 // Finds `key <operator> value` pairs in any text syntax: `KEY=value` (.env, INI, shell), `key: value`
 // (YAML), `"key": "value"` (JSON), `key := "value"` (Go), `$key .= "value"` (PHP), `"key" => "value"`,
 // `setProperty("KEY", "value")`, `<key>value</key>` (XML) and `--key value` (command lines).
-// The scan is driven by a keyword regex and only looks a bounded distance around each hit, so it stays
-// linear in the text length.
+// The scan starts from keyword occurrences (found by an AnchorIndex) and only looks a bounded distance
+// around each, so it stays linear in the text length.
 
 const MAX_KEY = 100;
 const MAX_VALUE = 1000;
@@ -21,19 +21,17 @@ function isKeyChar(code: number): boolean {
   );
 }
 
-/** Every assignment whose key contains a match of `keywords` (a global regex). */
-export function findAssignments(text: string, keywords: RegExp): Assignment[] {
+/** Every assignment whose key contains one of the keyword occurrences `hits` (in text order). */
+export function findAssignments(text: string, hits: readonly { start: number; end: number }[]): Assignment[] {
   const found: Assignment[] = [];
   let scannedTo = 0;
-  keywords.lastIndex = 0;
-  for (let hit = keywords.exec(text); hit !== null; hit = keywords.exec(text)) {
-    if (hit.index < scannedTo) continue;
-    let keyStart = hit.index;
-    while (keyStart > 0 && hit.index - keyStart < MAX_KEY && isKeyChar(text.charCodeAt(keyStart - 1))) keyStart--;
-    let keyEnd = hit.index + hit[0].length;
+  for (const hit of hits) {
+    if (hit.start < scannedTo) continue;
+    let keyStart = hit.start;
+    while (keyStart > 0 && hit.start - keyStart < MAX_KEY && isKeyChar(text.charCodeAt(keyStart - 1))) keyStart--;
+    let keyEnd = hit.end;
     while (keyEnd < text.length && keyEnd - keyStart < MAX_KEY && isKeyChar(text.charCodeAt(keyEnd))) keyEnd++;
     scannedTo = keyEnd;
-    keywords.lastIndex = keyEnd;
     const assignment = readAssignment(text, keyStart, keyEnd);
     if (assignment) found.push(assignment);
   }

@@ -1,3 +1,4 @@
+import { anchorsOf, MARKERS } from './anchors';
 import { isPlaceholder, isReference } from './placeholders';
 import type { SecretFinder, SecretSpan } from './types';
 import { looksLikeSecret } from './value-shape';
@@ -21,14 +22,15 @@ export const authorizationHeaderFinder: SecretFinder = {
   id: 'authorization-header',
   label: 'credential in an HTTP authorization header',
   find(text: string): SecretSpan[] {
-    const lower = text.toLowerCase();
-    if (!lower.includes('authorization') && !(lower.includes('curl') && lower.includes('-h'))) return [];
+    const anchors = anchorsOf(text);
+    const hasCurl = anchors.folded(MARKERS.curl).length > 0;
+    if (!hasCurl && anchors.folded(MARKERS.authorization).length === 0) return [];
     const spans: SecretSpan[] = [];
     for (const match of text.matchAll(AUTHORIZATION)) {
       const value = match[1]!;
       if (looksLikeSecret(value, TOKEN_SHAPE) || isBasicCredential(value)) spans.push(spanOf(match, value));
     }
-    if (lower.includes('curl')) {
+    if (hasCurl) {
       for (const match of text.matchAll(CURL_HEADER)) {
         const value = match[2]!;
         if (!/^authorization$/i.test(match[1]!) && looksLikeSecret(value, TOKEN_SHAPE)) spans.push(spanOf(match, value));
@@ -49,7 +51,7 @@ export const curlCredentialsFinder: SecretFinder = {
   id: 'curl-user-password',
   label: 'password passed to curl with -u/--user',
   find(text: string): SecretSpan[] {
-    if (!text.includes('curl')) return [];
+    if (anchorsOf(text).folded(MARKERS.curl).length === 0) return [];
     const spans: SecretSpan[] = [];
     for (const match of text.matchAll(CURL_USER)) {
       const pair = match[1]!.replace(/["']/g, '');

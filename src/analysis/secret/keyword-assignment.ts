@@ -1,3 +1,4 @@
+import { anchorsOf } from './anchors';
 import { findAssignments } from './assignments';
 import { classifyKey, keyParts } from './key-names';
 import { PROVIDER_NAMES } from './provider-names';
@@ -7,7 +8,6 @@ import { looksLikeSecret } from './value-shape';
 // Secrets recognised by the name they are assigned to rather than by their own format:
 // `DB_PASSWORD=...`, `"client_secret": "..."`, `sumoToken := "..."`, `cloudflare: "..."`.
 
-const KEYWORDS = new RegExp(`pass|pwd|secret|token|credential|auth|bearer|key|login|${PROVIDER_NAMES.join('|')}`, 'gi');
 
 /** Assignments of the last text scanned; the generic and provider rules read the same text in turn. */
 let cachedText: string | undefined;
@@ -15,7 +15,7 @@ let cachedAssignments: Assignment[] = [];
 
 function assignmentsOf(text: string): Assignment[] {
   if (text !== cachedText) {
-    cachedAssignments = findAssignments(text, KEYWORDS);
+    cachedAssignments = findAssignments(text, anchorsOf(text).keywordRanges());
     cachedText = text;
   }
   return cachedAssignments;

@@ -1,3 +1,4 @@
+import { anchorsOf, MARKERS } from './anchors';
 import { isPlaceholder, isReference } from './placeholders';
 import type { SecretFinder, SecretSpan } from './types';
 
@@ -13,7 +14,7 @@ export const kubernetesSecretFinder: SecretFinder = {
   id: 'kubernetes-secret-yaml',
   label: 'value in a Kubernetes Secret manifest',
   find(text: string): SecretSpan[] {
-    if (!/kind:/i.test(text) || !KIND_SECRET.test(text)) return [];
+    if (anchorsOf(text).folded(MARKERS.kind).length === 0 || !KIND_SECRET.test(text)) return [];
     const spans: SecretSpan[] = [];
     for (const section of text.matchAll(DATA_SECTION)) {
       spans.push(...sectionValues(text, section.index + section[0].length + 1, section[1]!.length));

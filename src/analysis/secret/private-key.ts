@@ -1,3 +1,4 @@
+import { anchorsOf, MARKERS } from './anchors';
 import type { SecretFinder, SecretSpan } from './types';
 
 // PEM and PGP private keys: a `-----BEGIN ... PRIVATE KEY-----` header, a body of at least 64 base64
@@ -11,7 +12,7 @@ export const privateKeyFinder: SecretFinder = {
   id: 'private-key',
   label: 'private key',
   find(text: string): SecretSpan[] {
-    if (!text.includes('PRIVATE KEY')) return [];
+    if (anchorsOf(text).folded(MARKERS.privateKey).length === 0) return [];
     const spans: SecretSpan[] = [];
     for (const header of text.matchAll(HEADER)) {
       const bodyStart = header.index + header[0].length;

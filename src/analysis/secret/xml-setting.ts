@@ -1,4 +1,5 @@
 import { classifyKey } from './key-names';
+import { anchorsOf, MARKERS } from './anchors';
 import { isReference } from './placeholders';
 import type { SecretFinder, SecretSpan } from './types';
 
@@ -10,7 +11,7 @@ export const xmlSettingFinder: SecretFinder = {
   id: 'config-setting-password',
   label: 'password in an <add key="..." value="..."> setting',
   find(text: string): SecretSpan[] {
-    if (!text.includes('<add')) return [];
+    if (anchorsOf(text).folded(MARKERS.addKey).length === 0) return [];
     const spans: SecretSpan[] = [];
     for (const match of text.matchAll(ADD_KEY_VALUE)) {
       const value = match[2]!;
