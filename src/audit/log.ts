@@ -1,20 +1,31 @@
 // The public audit API: getAuditLog() over the log a configuration points at.
 import * as path from 'node:path';
 import type { AuditEntry, AuditQuery } from '../types';
-import { openAuditReader } from './reader';
-import { chooseTrustedKeys, locateAuditLog, type TrustSource } from './location';
+import { openAuditReader, type AuditReader } from './reader';
+import { chooseTrustedKeys, locateAuditLog, type AuditLocation, type TrustSource } from './location';
 import type { AuditVerifyOptions, AuditVerifyResult, ConsistencyProof, InclusionProof } from './types';
 
 export interface AuditLog {
   readonly dbPath: string;
   queryLogs(q?: AuditQuery): AuditEntry[];
-  /** Without `trustedKeys`, the config's `audit.trustedKeys` are used, else the public key in the key dir (`trustSource` says which). */
+  /**
+   * Without `trustedKeys`, the config's `audit.trustedKeys` are trusted, else the public key in the key dir;
+   * `trustSource` says which.
+   */
   verifyIntegrity(options?: AuditVerifyOptions): AuditVerifyResult & { trustSource: TrustSource };
   getInclusionProof(seq: number, treeSize?: number): InclusionProof;
   getConsistencyProof(oldSize: number, newSize?: number): ConsistencyProof;
 }
 
-function withReader<T>(dbPath: string, fn: (reader: ReturnType<typeof openAuditReader>) => T): T {
+export interface GetAuditLogOptions {
+  /** The audit database; default `<stateDir>/audit.db` of the discovered config. */
+  dbPath?: string;
+  /** Key dir whose public key is trusted when no trusted keys are configured; default `<dir of dbPath>/keys` with dbPath, else the config's. */
+  keyDir?: string;
+  configPath?: string;
+}
+
+function withReader<T>(dbPath: string, fn: (reader: AuditReader) => T): T {
   const reader = openAuditReader(dbPath);
   try {
     return fn(reader);
@@ -23,11 +34,16 @@ function withReader<T>(dbPath: string, fn: (reader: ReturnType<typeof openAuditR
   }
 }
 
-export function getAuditLog(options: { dbPath?: string; configPath?: string; keyDir?: string } = {}): AuditLog {
-  const location = options.dbPath && options.keyDir
-    ? { dbPath: options.dbPath, keyDir: options.keyDir, trustedKeys: [] }
-    : { ...locateAuditLog({ configPath: options.configPath }), ...(options.dbPath ? { dbPath: options.dbPath, keyDir: options.keyDir ?? path.join(path.dirname(options.dbPath), 'keys') } : {}) };
-  const dbPath = path.resolve(location.dbPath);
+export function getAuditLog(options: GetAuditLogOptions = {}): AuditLog {
+  let location: AuditLocation;
+  if (options.dbPath) {
+    const dbPath = path.resolve(options.dbPath);
+    location = { dbPath, keyDir: path.resolve(options.keyDir ?? path.join(path.dirname(dbPath), 'keys')), trustedKeys: [] };
+  } else {
+    location = locateAuditLog({ configPath: options.configPath });
+    if (options.keyDir) location.keyDir = path.resolve(options.keyDir);
+  }
+  const { dbPath } = location;
   return {
     dbPath,
     queryLogs: (q) => withReader(dbPath, (r) => r.query(q)),
