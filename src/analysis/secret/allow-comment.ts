@@ -1,13 +1,14 @@
+import { anchorsOf, MARKERS } from './anchors';
+
 /** The marker that allows a secret on its own line or on the next line. */
-export const ALLOW_MARKER = 'governance-allow-secret';
+export const ALLOW_MARKER = MARKERS.allowSecret;
 
 /** 1-based numbers of the lines on which a finding is allowed by a `governance-allow-secret` comment. */
 export function allowedLines(text: string): Set<number> {
   const lines = new Set<number>();
-  if (!text.includes(ALLOW_MARKER)) return lines;
   let line = 1;
   let from = 0;
-  for (let at = text.indexOf(ALLOW_MARKER); at !== -1; at = text.indexOf(ALLOW_MARKER, at + 1)) {
+  for (const at of anchorsOf(text).folded(ALLOW_MARKER)) {
     for (let newline = text.indexOf('\n', from); newline !== -1 && newline < at; newline = text.indexOf('\n', newline + 1)) {
       line++;
       from = newline + 1;

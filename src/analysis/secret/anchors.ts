@@ -9,7 +9,7 @@ import { providerDetectors } from './providers';
 /** Words that start a key-name search for `key = value` assignments. */
 export const KEYWORDS: readonly string[] = ['pass', 'pwd', 'secret', 'token', 'credential', 'auth', 'bearer', 'key', 'login', ...PROVIDER_NAMES];
 /** Markers of the special finders, matched in any case. */
-export const MARKERS = { privateKey: 'private key', kind: 'kind:', curl: 'curl', authorization: 'authorization', url: '://', addKey: '<add' } as const;
+export const MARKERS = { privateKey: 'private key', kind: 'kind:', curl: 'curl', authorization: 'authorization', url: '://', addKey: '<add', allowSecret: 'governance-allow-secret' } as const;
 
 const exactWords = [...new Set(providerDetectors.flatMap((detector) => detector.anchors))];
 const foldedWords = [...new Set([...KEYWORDS, ...Object.values(MARKERS)])];
@@ -17,6 +17,9 @@ const index = new AnchorIndex([
   ...exactWords.map((text) => ({ text, exact: true })),
   ...foldedWords.map((text) => ({ text, exact: false })),
 ]);
+
+const exactIndex = new Map(exactWords.map((word, i) => [word, i]));
+const foldedIndex = new Map(foldedWords.map((word, i) => [word, exactWords.length + i]));
 
 export interface TextAnchors {
   /** Start offsets of a provider anchor (exact case). */
@@ -41,8 +44,8 @@ export function anchorsOf(text: string): TextAnchors {
 
 function compute(text: string): TextAnchors {
   const starts = index.scan(text);
-  const exact = (anchor: string): readonly number[] => starts[exactWords.indexOf(anchor)] ?? [];
-  const folded = (word: string): readonly number[] => starts[exactWords.length + foldedWords.indexOf(word)] ?? [];
+  const exact = (anchor: string): readonly number[] => starts[exactIndex.get(anchor) ?? -1] ?? [];
+  const folded = (word: string): readonly number[] => starts[foldedIndex.get(word) ?? -1] ?? [];
   let ranges: { start: number; end: number }[] | undefined;
   return {
     exact,

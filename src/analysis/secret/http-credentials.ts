@@ -6,7 +6,7 @@ import { looksLikeSecret } from './value-shape';
 // Credentials passed over HTTP in commands and code: `Authorization: Bearer <token>` headers,
 // `curl -H "X-Api-Key: <key>"` and `curl -u user:password`.
 
-const AUTHORIZATION = /(?:Proxy-)?Authorization["']?\s*[:=,]\s*["']?\s*(?:(?:Bearer|Basic|Token|Digest|Api-Token|Key)\s+)?([A-Za-z0-9._~+/=:@!#$%^&*-]{8,1000})/gi;
+const AUTHORIZATION = /Authorization["']?\s*[:=,]\s*["']?\s*(?:(?:Bearer|Basic|Token|Digest|Api-Token|Key)\s+)?([A-Za-z0-9._~+/=:@!#$%^&*-]{8,1000})/iy;
 const CURL_HEADER = /(?:-H|--header)\s+["']([\w-]*(?:api-?key|token|secret|auth)[\w-]*)\s*:\s*([^\s"']{6,1000})["']/gi;
 const CURL_USER = /(?:\s|^)(?:-u|--user)[ \t=]+(["']?[^\s"':]{0,200}["']?:["']?[^\s"']{0,200})/g;
 
@@ -26,7 +26,10 @@ export const authorizationHeaderFinder: SecretFinder = {
     const hasCurl = anchors.folded(MARKERS.curl).length > 0;
     if (!hasCurl && anchors.folded(MARKERS.authorization).length === 0) return [];
     const spans: SecretSpan[] = [];
-    for (const match of text.matchAll(AUTHORIZATION)) {
+    for (const start of anchors.folded(MARKERS.authorization)) {
+      AUTHORIZATION.lastIndex = start;
+      const match = AUTHORIZATION.exec(text);
+      if (!match) continue;
       const value = match[1]!;
       if (looksLikeSecret(value, TOKEN_SHAPE) || isBasicCredential(value)) spans.push(spanOf(match, value));
     }

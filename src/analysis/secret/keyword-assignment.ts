@@ -28,7 +28,11 @@ function span(assignment: Assignment): SecretSpan {
 const GENERIC_SHAPE = { minLength: 10, minEntropy: 3, allowUuid: true, allowDigits: true };
 const PASSWORD_SHAPE = { minLength: 8, minEntropy: 2.5, allowUuid: true, allowDigits: true };
 
+/** The shortest value any assignment rule reports; shorter ones are skipped before the costlier checks. */
+const MIN_VALUE_LENGTH = 8;
+
 function isGenericSecret(assignment: Assignment): boolean {
+  if (assignment.value.length < MIN_VALUE_LENGTH) return false;
   const kind = classifyKey(assignment.key);
   if (kind === 'password') return looksLikeSecret(assignment.value, { ...PASSWORD_SHAPE, allowWords: assignment.quoted });
   return kind === 'secret' && looksLikeSecret(assignment.value, GENERIC_SHAPE);
@@ -58,7 +62,7 @@ export const providerAssignmentFinder: SecretFinder = {
   label: 'credential assigned to a key named after a service',
   find(text: string): SecretSpan[] {
     return assignmentsOf(text)
-      .filter((assignment) => providerKey(assignment.key) && looksLikeSecret(assignment.value, PROVIDER_SHAPE))
+      .filter((assignment) => assignment.value.length >= MIN_VALUE_LENGTH && providerKey(assignment.key) && looksLikeSecret(assignment.value, PROVIDER_SHAPE))
       .map(span);
   },
 };

@@ -5,7 +5,7 @@ import type { SecretFinder, SecretSpan } from './types';
 // Kubernetes Secret manifests with values under `data:` or `stringData:` (base64 or plain).
 // A manifest must say `kind: Secret`; template expressions and empty values are not secrets.
 
-const KIND_SECRET = /^[ \t]*kind:[ \t]*["']?secret["']?[ \t]*$/im;
+const KIND_SECRET = /kind:[ \t]*["']?secret["']?[ \t]*(?:\r?\n|$)/iy;
 const DATA_SECTION = /^([ \t]*)(?:data|stringData):[ \t]*$/gm;
 const ENTRY = /^([ \t]+)([\w.-]+):[ \t]*(.*)$/;
 const MIN_VALUE_LENGTH = 10;
@@ -14,7 +14,7 @@ export const kubernetesSecretFinder: SecretFinder = {
   id: 'kubernetes-secret-yaml',
   label: 'value in a Kubernetes Secret manifest',
   find(text: string): SecretSpan[] {
-    if (anchorsOf(text).folded(MARKERS.kind).length === 0 || !KIND_SECRET.test(text)) return [];
+    if (!anchorsOf(text).folded(MARKERS.kind).some((start) => isKindSecret(text, start))) return [];
     const spans: SecretSpan[] = [];
     for (const section of text.matchAll(DATA_SECTION)) {
       spans.push(...sectionValues(text, section.index + section[0].length + 1, section[1]!.length));
@@ -22,6 +22,14 @@ export const kubernetesSecretFinder: SecretFinder = {
     return spans;
   },
 };
+
+/** `kind: Secret` at `start`, alone on its line. */
+function isKindSecret(text: string, start: number): boolean {
+  KIND_SECRET.lastIndex = start;
+  if (!KIND_SECRET.test(text)) return false;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  return text.slice(lineStart, start).trim() === '';
+}
 
 /** Values of the entries indented deeper than the section header, starting at `offset`. */
 function sectionValues(text: string, offset: number, headerIndent: number): SecretSpan[] {

@@ -61,8 +61,9 @@ export const providerDetectors: readonly PatternDetector[] = [
   detector('frameio-api-token', 'Frame.io API token', ['fio-u-'], 'fio-u-[A-Za-z0-9_=-]{64}'),
   detector('grafana-token', 'Grafana token', ['eyJrIjoi', 'glc_', 'glsa_'], 'eyJrIjoi[A-Za-z0-9]{70,400}={0,2}|glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}', { minEntropy: 3 }),
   detector('hashicorp-tf-api-token', 'Terraform Cloud API token', ['.atlasv1.'], '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}'),
-  detector('vault-token', 'HashiCorp Vault token', ['hvs.', 'hvb.', 's.', 'b.AAAAAQ'],
-    'hvs\\.[A-Za-z0-9_-]{90,120}|hvb\\.[A-Za-z0-9_-]{138,300}|b\\.AAAAAQ[A-Za-z0-9_-]{132,300}|s\\.[A-Za-z0-9]{24}',
+  // Legacy `s.` service tokens have no distinctive prefix; they are found by the keyword-assignment rules.
+  detector('vault-token', 'HashiCorp Vault token', ['hvs.', 'hvb.', 'b.AAAAAQ'],
+    'hvs\\.[A-Za-z0-9_-]{90,120}|hvb\\.[A-Za-z0-9_-]{138,300}|b\\.AAAAAQ[A-Za-z0-9_-]{132,300}',
     { accept: hasMixedCaseAndDigit, minEntropy: 3 }),
   detector('huggingface-token', 'Hugging Face token', ['hf_', 'api_org_'], '(?:hf|api_org)_[A-Za-z]{34}', { accept: (secret) => /[A-Z]/.test(secret.slice(3)) && /[a-z]/.test(secret.slice(3)) }),
   detector('infracost-api-token', 'Infracost API token', ['ico-'], 'ico-[A-Za-z0-9]{32}', { accept: hasDigitAndLetter }),

@@ -30,12 +30,12 @@ export function scanSecrets(text: string, file: string): SecretFinding[] {
     const message = keyStoreFileRule.messages['found']!;
     found.push({ finding: { rule: keyStoreFileRule.id, category: 'secret', file, line: 1, column: 1, endLine: 1, endColumn: 1, message, severity: 'error' }, start: 0, end: 0 });
   }
-  const index = lineIndexOf(text);
   const allowed = allowedLines(text);
   for (const rule of secretRules) {
     rule.scan(text, (report) => {
       if (allowed.has(report.start.line)) return;
       const endPosition: Position = report.end ?? report.start;
+      const index = lineIndexOf(text);
       const start = index.offset(report.start);
       const end = index.offset(endPosition);
       if (found.some((other) => start < other.end && other.start < end)) return;
