@@ -1,6 +1,7 @@
 // Activation: config → audit log → kernel → hooks. Idempotent; the kernel never imports a hook, so the wiring lives here.
 import { resolve } from 'node:path';
 import { openAuditWriter } from './audit/index';
+import { auditLocation } from './audit/location';
 import type { AuditWriter } from './audit/types';
 import { installHooks } from './hooks/index';
 import { defaultActor } from './kernel/actor';
@@ -11,7 +12,6 @@ import { warnOnce } from './kernel/warn';
 import { ConfigError } from './rules/errors';
 import { levelOfRawConfig, loadConfig, loadDefaults } from './rules/load';
 import { RuleSet } from './rules/match';
-import { auditDbPath, keyDirOf } from './rules/paths';
 import type { LoadedConfig } from './rules/types';
 import type { Level } from './types';
 
@@ -88,11 +88,12 @@ function levelOrRefuse(configLevel: Level): Level {
 
 function openWriterOrRefuse(loaded: LoadedConfig, level: Level): AuditWriter | null {
   const audit = loaded.config.audit;
+  const location = auditLocation(loaded);
   try {
     return openAuditWriter({
-      dbPath: auditDbPath(loaded),
+      dbPath: location.dbPath,
       durability: audit.durability,
-      keyDir: keyDirOf(loaded),
+      keyDir: location.keyDir,
       checkpointEvery: audit.checkpointEvery,
       checkpointIntervalMs: audit.checkpointIntervalMs,
       maxCheckpointAgeMs: audit.maxCheckpointAgeMs,

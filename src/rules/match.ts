@@ -68,12 +68,13 @@ export class RuleSet {
     if (matcher === undefined) return this.#fallback;
     let best = MapPrototypeGet(matcher.cache, target);
     if (best === undefined) {
-      best = evaluate(matcher.rules, kind, target, null, null);
+      best = evaluate(matcher.rules, kind, target, null, null) ?? this.#fallback;
       if (MapPrototypeGetSize(matcher.cache) >= CACHE_LIMIT) MapPrototypeClear(matcher.cache);
       MapPrototypeSet(matcher.cache, target, best);
     }
-    if (caller !== null && matcher.fromRules.length > 0) best = evaluate(matcher.fromRules, kind, target, caller, best);
-    return best ?? this.#fallback;
+    if (caller === null || matcher.fromRules.length === 0) return best;
+    const start = best === this.#fallback ? null : best;
+    return evaluate(matcher.fromRules, kind, target, caller, start) ?? this.#fallback;
   }
 
   #matcherFor(kind: string): KindMatcher {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureSigningKey } from '../../crypto/keys';
 import { loadConfig } from '../../rules/load';
-import { keyDirOf } from '../../rules/paths';
+import { auditLocation } from '../../audit/location';
 import { isLevel } from '../../kernel/level';
 import { EXIT_OK, UsageError, stringOption, type Command } from '../command';
 
@@ -34,7 +34,7 @@ const command: Command = {
     if (wroteConfig) writeFileSync(configPath, JSON.stringify(starterConfig(level), null, 2) + '\n');
     const loaded = loadConfig({ configPath, cwd: ctx.cwd });
     mkdirSync(loaded.stateDir, { recursive: true, mode: 0o700 });
-    const keyDir = keyDirOf(loaded);
+    const { keyDir } = auditLocation(loaded);
     const { key, created } = ensureSigningKey(keyDir);
     const result = { config: configPath, configWritten: wroteConfig, stateDir: loaded.stateDir, keyDir, keyId: key.keyId, keyCreated: created, publicKey: key.publicPem };
     if (ctx.values.json) {

@@ -2,9 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadSigningKey } from '../../crypto/keys';
 import { loadConfig } from '../../rules/load';
-import { auditDbPath, keyDirOf, trustedKeyFiles } from '../../rules/paths';
+import { auditLocation, chooseTrustedKeys } from '../../audit/location';
+import { PRIVATE_KEY_FILE, loadSigningKey } from '../../crypto/keys';
 import type { LoadedConfig } from '../../rules/types';
 import { EXIT_OK, EXIT_PROBLEMS, stringOption, type Command } from '../command';
 
@@ -43,11 +43,11 @@ function spawnProbe(cwd: string, args: string[], env: NodeJS.ProcessEnv): { ok: 
 }
 
 function keyCheck(loaded: LoadedConfig): Check {
-  const keyDir = keyDirOf(loaded);
+  const { keyDir } = auditLocation(loaded);
   try {
     const key = loadSigningKey(keyDir);
     if (!key) return { name: 'signing key', ok: false, detail: `no signing key in ${keyDir}: run mltrainer-governance keys init` };
-    const mode = statSync(join(keyDir, 'log-signing.key.pem')).mode & 0o777;
+    const mode = statSync(join(keyDir, PRIVATE_KEY_FILE)).mode & 0o777;
     if (mode & 0o077) return { name: 'signing key', ok: false, detail: `private key ${keyDir} is readable by others (mode ${mode.toString(8)}); chmod 600` };
     return { name: 'signing key', ok: true, detail: `key ${key.keyId.slice(0, 16)}… in ${keyDir}` };
   } catch (error) {
@@ -56,14 +56,13 @@ function keyCheck(loaded: LoadedConfig): Check {
 }
 
 function auditCheck(loaded: LoadedConfig): Check {
-  const dbPath = auditDbPath(loaded);
+  const location = auditLocation(loaded);
+  const dbPath = location.dbPath;
   if (!existsSync(dbPath)) return { name: 'audit log', ok: true, detail: `no audit log yet at ${dbPath}` };
   const { openAuditReader } = require('../../audit/index') as typeof import('../../audit/index');
   const reader = openAuditReader(dbPath);
   try {
-    const trusted = trustedKeyFiles(loaded);
-    const ownKey = join(keyDirOf(loaded), 'log-signing.pub.pem');
-    const result = reader.verify({ trustedKeys: trusted.length ? trusted : existsSync(ownKey) ? [ownKey] : [] });
+    const result = reader.verify({ trustedKeys: chooseTrustedKeys(undefined, location).keys });
     const first = result.issues[0];
     return result.valid
       ? { name: 'audit log', ok: true, detail: `${result.entries} entries, ${result.checkpoints} checkpoints, intact` }
