@@ -12,4 +12,5 @@ export const commands: readonly CommandEntry[] = [
   { name: ['verify'], summary: 'check the installation: preload, config, keys, audit log', load: () => require('./verify').default },
   { name: ['audit', 'query'], summary: 'list audit entries', load: () => require('./audit-query').default },
   { name: ['audit', 'verify'], summary: 'verify the audit log hash chain and checkpoints', load: () => require('./audit-verify').default },
+  { name: ['check'], summary: 'static checks: synthetic data, secrets, governance imports, deceptive imports, fake method calls', load: () => require('./check').default },
 ];
