@@ -39,10 +39,10 @@ export function classifyKey(key: string): KeyKind {
   return 'other';
 }
 
-/** `apikey`, `secretkey`, `api key`, `secret key`, `private key`, a lone `key`. */
+/** `apikey`, `secretkey`, `api key`, `secret key`, `private key`; not a lone `key`, which code uses everywhere. */
 function namesSecretKey(last: string, previous: string): boolean {
   if (!last.endsWith('key') || last === 'monkey' || last === 'hotkey') return false;
-  if (last === 'key') return previous === '' || KEY_QUALIFIERS.includes(previous) || SECRET_WORDS.includes(previous);
+  if (last === 'key') return KEY_QUALIFIERS.includes(previous) || SECRET_WORDS.includes(previous);
   const head = last.slice(0, -3);
   return KEY_QUALIFIERS.includes(head) || SECRET_WORDS.includes(head);
 }

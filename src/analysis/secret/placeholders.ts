@@ -7,7 +7,7 @@ const PLACEHOLDER_WORDS = /(?:x{4}|\*{3}|\.{2}$|…|#{4}|your[_-]?|my[_-]?(?:api
 
 /** `${VAR}`, `process.env.X`, `{{ .Values.x }}`, `<your key>`, `%TOKEN%`... */
 export function isReference(value: string): boolean {
-  if (REFERENCE.test(value)) return true;
+  if (REFERENCE.test(value) || /\$\{|\{\{|#\{|%\{/.test(value)) return true;
   const first = value[0];
   const last = value[value.length - 1];
   if ((first === '<' && last === '>') || (first === '[' && last === ']') || (first === '{' && last === '}')) return true;

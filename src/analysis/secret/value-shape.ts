@@ -27,7 +27,7 @@ export interface ValueShapeOptions {
 /** True when `value` plausibly is a hard-coded secret. */
 export function looksLikeSecret(value: string, options: ValueShapeOptions): boolean {
   if (value.length < options.minLength || value.length > 1000) return false;
-  if (/\s/.test(value)) return false;
+  if (/[^\x21-\x7e]/.test(value)) return false;
   if (isReference(value) || isPlaceholder(value)) return false;
   if (UUID.test(value)) return options.allowUuid;
   if (DOTTED_IDENTIFIER.test(value) || (!options.allowWords && isWords(value))) return false;
@@ -48,7 +48,7 @@ function requiredEntropy(value: string, minEntropy: number): number {
 
 /** `sumOfExposures`, `ultraPictureBox1`, `DOC_Vector`: identifiers and names made of words. */
 export function isWords(value: string): boolean {
-  const core = value.replace(/\d{1,3}$/, '');
+  const core = value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').replace(/\d{1,3}$/, '');
   if (!/^[A-Za-z][A-Za-z_.-]*$/.test(core)) return false;
   const pieces = core.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
   const short = pieces.filter((piece) => piece.length < 3).length;
@@ -58,5 +58,5 @@ export function isWords(value: string): boolean {
 function isWordLike(piece: string): boolean {
   if (piece.length > 15) return false;
   const vowels = piece.match(/[aeiouy]/gi)?.length ?? 0;
-  return piece.length < 4 || vowels / piece.length >= 0.25;
+  return piece.length <= 5 || vowels / piece.length >= 0.2;
 }
