@@ -12,11 +12,9 @@ const QUOTES = '"\'`';
 const TYPE_WORD = /[ \t]+(?:string|String|str)(?=[ \t]*[:=])/y;
 const OPERATOR = /[ \t]*(:{1,3}=|[?.+|]=|=>|={1,3}|:(?!:)|,|>)[ \t]*/y;
 const SPACE_OPERATOR = /[ \t]+(?=\S)/y;
-const UNQUOTED_STOP = /[\s"'`,;()<>\\{}[\]]/;
+const UNQUOTED_STOP = /[\s"'`,;()<>\\{}[\]?]/;
 /** An unquoted value starting with an operator is an expression (`!x`, `&y`, `*p`), not a literal. */
 const CODE_START = /[!&|?*]/;
-/** `a.b`, `a?.b`: an unquoted value reading a property is an expression. */
-const MEMBER_ACCESS = /[A-Za-z0-9_$\])]\??\.[A-Za-z_$]/;
 
 function isKeyChar(code: number): boolean {
   return (
@@ -84,6 +82,5 @@ function readValue(text: string, at: number, key: string): Assignment | undefine
   let end = at;
   while (end < text.length && end - at < MAX_VALUE && !UNQUOTED_STOP.test(text[end]!)) end++;
   if (end === at || text[end] === '(' || text[end] === '[') return undefined;
-  if (MEMBER_ACCESS.test(text.slice(at, end))) return undefined;
   return { key, value: text.slice(at, end), quoted: false, valueStart: at };
 }

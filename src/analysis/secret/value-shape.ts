@@ -30,7 +30,7 @@ export function looksLikeSecret(value: string, options: ValueShapeOptions): bool
   if (/[^\x21-\x7e]/.test(value)) return false;
   if (isReference(value) || isPlaceholder(value)) return false;
   if (UUID.test(value)) return options.allowUuid;
-  if (DOTTED_IDENTIFIER.test(value) || (!options.allowWords && isWords(value))) return false;
+  if (isPropertyChain(value) || (!options.allowWords && isWords(value))) return false;
   if (VERSION_SUFFIX.test(value) || FILE_NAME.test(value) || PATH_OR_URL.test(value) || EMAIL.test(value) || VERSION_OR_DATE.test(value)) return false;
   if (/^\d+$/.test(value) && !(options.allowDigits && value.length >= 16)) return false;
   if (/^[a-z]+$/.test(value) || /^[A-Z_]+$/.test(value)) return false;
@@ -44,6 +44,11 @@ export function looksLikeSecret(value: string, options: ValueShapeOptions): bool
 function requiredEntropy(value: string, minEntropy: number): number {
   const alphabet = /^\d+$/.test(value) ? 10 : /^[0-9a-f]+$/i.test(value) ? 16 : 64;
   return Math.min(minEntropy, Math.log2(Math.min(value.length, alphabet)) * 0.8);
+}
+
+/** `this.result.issues`, `X25519.KeyPair`, `Foo::bar`: code reading a property, not a literal. */
+function isPropertyChain(value: string): boolean {
+  return DOTTED_IDENTIFIER.test(value) && value.split(/\.|::|->/).every((part) => part.length <= 8 || isWords(part.replace(/\(\)$/, '')));
 }
 
 /** `sumOfExposures`, `ultraPictureBox1`, `DOC_Vector`: identifiers and names made of words. */
