@@ -1,0 +1,224 @@
+// The network under a production policy, in the three launch modes: every route to a denied endpoint
+// (net, tls, http, https, http2, fetch, dgram, unix sockets, raw libuv handles, a lying lookup) is
+// refused, the refusal is in the audit log, and the recording servers on 127.0.0.1 / a temp unix
+// socket saw nothing. Positive controls: the same process still reaches the allowed endpoint and
+// serves on 127.0.0.1.
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, type GovernedRunResult } from '../helpers/governed-run';
+
+const APP = String.raw`
+const net = require('node:net'), http = require('node:http'), https = require('node:https'), tls = require('node:tls');
+const http2 = require('node:http2'), dgram = require('node:dgram'), path = require('node:path');
+const [deniedPort, allowedPort, udpPort, sockDir] = process.argv.slice(2);
+const denied = +deniedPort, allowed = +allowedPort;
+const results = {};
+
+function settle(emitter, okEvent) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ outcome: 'timeout' }), 3000);
+    emitter.on('error', (e) => { clearTimeout(timer); resolve({ outcome: 'error', code: (e.cause && e.cause.code) || e.code, message: String((e.cause && e.cause.message) || e.message) }); });
+    emitter.on(okEvent, () => { clearTimeout(timer); resolve({ outcome: okEvent }); if (emitter.destroy) emitter.destroy(); else if (emitter.close) emitter.close(); });
+  });
+}
+
+async function attempt(label, fn) {
+  try { results[label] = await fn(); } catch (e) { results[label] = { outcome: 'thrown', code: (e.cause && e.cause.code) || e.code, message: String(e.message) }; }
+}
+
+(async () => {
+  await attempt('net.connect', () => settle(net.connect(denied, '127.0.0.1'), 'connect'));
+  await attempt('net.connect options', () => settle(net.connect({ port: denied, host: '127.0.0.1' }), 'connect'));
+  await attempt('net.Socket#connect', () => settle(new net.Socket().connect(denied, '127.0.0.1'), 'connect'));
+  await attempt('net.connect localhost', () => settle(net.connect(denied, 'localhost'), 'connect'));
+  await attempt('net.connect ::1', () => settle(net.connect(denied, '::1'), 'connect'));
+  await attempt('http.get', () => settle(http.get({ host: '127.0.0.1', port: denied }), 'response'));
+  await attempt('https.get', () => settle(https.get({ host: '127.0.0.1', port: denied, rejectUnauthorized: false }), 'response'));
+  await attempt('tls.connect', () => settle(tls.connect({ host: '127.0.0.1', port: denied, rejectUnauthorized: false }), 'secureConnect'));
+  await attempt('http2.connect', () => { const session = http2.connect('http://127.0.0.1:' + denied); session.on('error', () => {}); const req = session.request({ ':path': '/' }); req.end(); return settle(req, 'response'); });
+  await attempt('fetch', async () => { await fetch('http://127.0.0.1:' + denied + '/'); return { outcome: 'response' }; });
+  await attempt('lying lookup', () => settle(net.connect({ host: 'trusted.invalid', port: denied, lookup: (h, o, cb) => (o && o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) }), 'connect'));
+  await attempt('raw TCP handle', () => {
+    const probe = new net.Socket(); probe.on('error', () => {}); probe.connect(allowed, '127.0.0.1');
+    const TCP = probe._handle.constructor; const proto = Object.getPrototypeOf(probe._handle); probe.destroy();
+    const handle = new TCP(0);
+    return { outcome: 'returned', code: proto.connect.call(handle, {}, '127.0.0.1', denied) };
+  });
+  await attempt('redefine Socket#connect', () => { Object.defineProperty(net.Socket.prototype, 'connect', { value: function () { return this; } }); return { outcome: 'redefined' }; });
+  await attempt('assign Socket#connect', () => { net.Socket.prototype.connect = function () { return this; }; return settle(net.connect(denied, '127.0.0.1'), 'connect'); });
+  await attempt('udp send', () => new Promise((resolve) => { const s = dgram.createSocket('udp4'); s.send('exfil', +udpPort, '127.0.0.1', (e) => { s.close(); resolve(e ? { outcome: 'error', code: e.code, message: e.message } : { outcome: 'sent' }); }); }));
+  await attempt('udp connect', () => new Promise((resolve) => { const s = dgram.createSocket('udp4'); s.on('error', (e) => { s.close(); resolve({ outcome: 'error', code: e.code, message: e.message }); }); s.connect(+udpPort, '127.0.0.1', (e) => { s.close(); resolve(e ? { outcome: 'error', code: e.code, message: e.message } : { outcome: 'connect' }); }); }));
+  await attempt('unix connect', () => settle(net.connect(path.join(sockDir, 'denied.sock')), 'connect'));
+  await attempt('unix listen', () => settle(net.createServer().listen(path.join(sockDir, 'evil.sock')), 'listening'));
+  await attempt('listen 0.0.0.0', () => settle(net.createServer().listen(0, '0.0.0.0'), 'listening'));
+  await attempt('http listen ::', () => settle(http.createServer().listen(0, '::'), 'listening'));
+  // Positive controls.
+  await attempt('allowed net.connect', () => settle(net.connect(allowed, '127.0.0.1'), 'connect'));
+  await attempt('allowed http server on 127.0.0.1', () => new Promise((resolve) => {
+    const server = http.createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1', () => {
+      const port = server.address().port;
+      const conn = net.connect(port, '127.0.0.1');
+      conn.on('error', (e) => { server.close(); resolve({ outcome: 'error', code: e.code, message: e.message }); });
+      conn.on('connect', () => { conn.destroy(); server.close(); resolve({ outcome: 'served' }); });
+    });
+  }));
+  process.stdout.write(JSON.stringify(results) + '\n');
+})();
+`;
+
+interface Outcome {
+  outcome: string;
+  code?: unknown;
+  message?: string;
+}
+
+const DENIED = [
+  'net.connect', 'net.connect options', 'net.Socket#connect', 'net.connect localhost', 'http.get', 'https.get', 'tls.connect',
+  'http2.connect', 'fetch', 'unix connect', 'unix listen', 'listen 0.0.0.0', 'http listen ::', 'assign Socket#connect',
+];
+
+/** dgram has no public layer: the handle refuses with EACCES, which dgram reports as its own error. */
+const DENIED_AT_HANDLE = ['udp send', 'udp connect', 'lying lookup'];
+
+class Recorder {
+  tcp: Server[] = [];
+  connections = new Map<string, number>();
+  datagrams = 0;
+  udp!: UdpSocket;
+
+  async listen(key: string, address: string | { path: string }): Promise<number> {
+    const server = createServer((socket) => {
+      this.connections.set(key, (this.connections.get(key) ?? 0) + 1);
+      socket.destroy();
+    });
+    this.tcp.push(server);
+    await new Promise<void>((resolve) => (typeof address === 'string' ? server.listen(0, address, resolve) : server.listen(address.path, resolve)));
+    const info = server.address();
+    return typeof info === 'object' && info !== null ? info.port : 0;
+  }
+
+  async listenUdp(): Promise<number> {
+    this.udp = createSocket('udp4');
+    this.udp.on('message', () => this.datagrams++);
+    await new Promise<void>((resolve) => this.udp.bind(0, '127.0.0.1', resolve));
+    return this.udp.address().port;
+  }
+
+  /** Lets connections queued in the backlog while the test process was blocked in spawnSync arrive. */
+  async drain(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  close(): void {
+    for (const server of this.tcp) server.close();
+    this.udp.close();
+  }
+}
+
+describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => {
+  const recorder = new Recorder();
+  let run: GovernedRunResult;
+  let results: Record<string, Outcome>;
+  let deniedPort = 0;
+  let allowedPort = 0;
+  let udpPort = 0;
+  let sockDir = '';
+
+  beforeAll(async () => {
+    deniedPort = await recorder.listen('denied', '127.0.0.1');
+    const v6 = await recorder.listen('denied-v6', '::1').catch(() => 0);
+    allowedPort = await recorder.listen('allowed', '127.0.0.1');
+    udpPort = await recorder.listenUdp();
+    const dir = createProject({ files: { 'app.cjs': APP } });
+    sockDir = join(dir, 'sockets');
+    mkdirSync(sockDir);
+    await recorder.listen('unix', { path: join(sockDir, 'denied.sock') });
+    expect(v6 === 0 || v6 > 0).toBe(true);
+    run = governedRun({
+      dir,
+      mode,
+      entry: 'app.cjs',
+      args: [String(deniedPort), String(allowedPort), String(udpPort), sockDir],
+      policy: {
+        level: 'production',
+        default: 'deny',
+        rules: [
+          { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+          { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+          { id: 'upstream', action: 'net_connect', target: [`127.0.0.1:${allowedPort}`, `trusted.invalid:${deniedPort}`], effect: 'allow' },
+          { id: 'serve-local', action: 'net_listen', target: '127.0.0.1:*', effect: 'allow' },
+          { id: 'self', action: 'net_connect', target: '127.0.0.1:*', effect: 'allow' },
+          { id: 'no-exfil', action: 'net_connect', target: [`127.0.0.1:${deniedPort}`, `localhost:${deniedPort}`, `[::1]:${deniedPort}`, `127.0.0.1:${udpPort}`], effect: 'deny' },
+        ],
+      },
+    });
+    results = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, Outcome>;
+    await recorder.drain();
+  });
+
+  afterAll(() => {
+    recorder.close();
+    removeProject(run.dir);
+  });
+
+  it('ran to completion', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it.each(DENIED)('%s is refused with the denial', (label) => {
+    const result = results[label];
+    expect(result, JSON.stringify(results)).toBeDefined();
+    expect(['error', 'thrown']).toContain(result.outcome);
+    expect(result.code, JSON.stringify(result)).toBe('EGOVDENIED');
+  });
+
+  it.each(DENIED_AT_HANDLE)('%s is refused at the libuv handle (EACCES)', (label) => {
+    expect(results[label].outcome).toBe('error');
+    expect(results[label].code, JSON.stringify(results[label])).toBe('EACCES');
+  });
+
+  it('a raw libuv handle connect is refused before it reaches the network', () => {
+    expect(results['raw TCP handle']).toEqual({ outcome: 'returned', code: -13 });
+  });
+
+  it('the governed connect cannot be redefined', () => {
+    expect(results['redefine Socket#connect'].outcome).toBe('thrown');
+    expect(results['redefine Socket#connect'].message).toMatch(/Cannot redefine property: connect/);
+  });
+
+  it('::1 is refused when the host has IPv6', () => {
+    expect(['EGOVDENIED', 'EADDRNOTAVAIL']).toContain(results['net.connect ::1'].code);
+  });
+
+  it('the recording servers saw no denied connection and no datagram', () => {
+    expect(recorder.connections.get('denied') ?? 0).toBe(0);
+    expect(recorder.connections.get('denied-v6') ?? 0).toBe(0);
+    expect(recorder.connections.get('unix') ?? 0).toBe(0);
+    expect(recorder.datagrams).toBe(0);
+    expect(existsSync(join(sockDir, 'evil.sock'))).toBe(false);
+  });
+
+  it('positive controls: the allowed upstream and a local server still work', () => {
+    expect(results['allowed net.connect'].outcome).toBe('connect');
+    expect(results['allowed http server on 127.0.0.1'].outcome).toBe('served');
+    expect(recorder.connections.get('allowed')).toBe(1);
+  });
+
+  it('every refusal is in the audit log', () => {
+    const denials = run.entries().filter((e) => e.decision === 'deny');
+    const seen = new Set(denials.map((e) => `${e.action}:${e.target}`));
+    for (const target of [
+      `net_connect:127.0.0.1:${deniedPort}`,
+      `net_connect:localhost:${deniedPort}`,
+      `net_connect:127.0.0.1:${udpPort}`,
+      `net_connect:${join(sockDir, 'denied.sock')}`,
+      `net_listen:${join(sockDir, 'evil.sock')}`,
+    ]) expect(seen.has(target), `${target} in ${[...seen].join(', ')}`).toBe(true);
+    expect(denials.some((e) => e.action === 'net_listen' && e.target.startsWith('0.0.0.0:'))).toBe(true);
+    expect(denials.some((e) => e.action === 'net_listen' && e.target.startsWith('[::]:'))).toBe(true);
+  });
+});
