@@ -121,4 +121,6 @@ function main() {
   process.exit(targetsMet(result) ? 0 : 1);
 }
 
-main();
+if (require.main === module) main();
+
+module.exports = { TARGETS, DEFAULT_CORPUS, loadRows, measure, targetsMet };
