@@ -1,0 +1,60 @@
+// Governs ESM loading (import, import(), imported builtins, data:/blob:/http(s): URLs). Where Node has
+// in-thread hooks (module.registerHooks, Node ≥22.15) the check runs in the load hook directly. On
+// older lines module.register runs hooks in a separate thread without our kernel: that thread's load
+// hook asks the main thread through a MessagePort and waits for the decision (loader/esm-hooks).
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, isMainThread, parentPort } from 'node:worker_threads';
+import workerThreads = require('node:worker_threads');
+import { checkAction } from '../kernel/gate';
+import { primordials } from '../primordials';
+import { actionOfUrl } from './modules-target';
+import type { DecisionReply, DecisionRequest } from './loader/protocol';
+
+const { apply, ArrayPrototypeIncludes } = primordials;
+
+interface LoadContext {
+  conditions?: readonly string[];
+}
+
+function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string, context: LoadContext) => unknown): unknown {
+  // require() runs through these hooks too; Module._load has decided it already.
+  if (context.conditions === undefined || !ArrayPrototypeIncludes(context.conditions, 'require')) {
+    const action = actionOfUrl(url);
+    if (action !== null) {
+      const denied = checkAction(action.kind, action.target);
+      if (denied !== null) throw denied;
+    }
+  }
+  return nextLoad(url, context);
+}
+
+function answer(port: MessagePortLike, request: DecisionRequest): void {
+  const denied = checkAction(request.kind, request.target);
+  const reply: DecisionReply = { id: request.id, denial: denied === null ? null : { message: denied.message, action: denied.action, target: denied.target, ruleId: denied.ruleId, level: denied.level, reason: denied.reason, violation: denied.violation } };
+  port.postMessage(reply);
+}
+
+interface MessagePortLike {
+  postMessage(value: unknown): void;
+}
+
+/** Node's own module-hooks thread (Node 20 runs `--require` preloads in it); user workers have a parentPort. */
+function isModuleHooksThread(): boolean {
+  if (isMainThread) return false;
+  return (workerThreads as { isInternalThread?: boolean }).isInternalThread === true || parentPort === null;
+}
+
+export function installEsmHooks(register: Function | undefined, registerHooks: Function | undefined): void {
+  if (registerHooks !== undefined) {
+    apply(registerHooks, undefined, [{ load: inThreadLoad }]);
+    return;
+  }
+  if (register === undefined) return; // Node < 20.6: no ESM hooks; documented
+  if (isModuleHooksThread()) return; // preloads run there too; hooks cannot be registered from it
+  const { port1, port2 } = new MessageChannel();
+  port1.on('message', (request: DecisionRequest) => answer(port1, request));
+  port1.unref();
+  const loader = pathToFileURL(join(__dirname, 'loader', 'esm-hooks.js')).href;
+  apply(register, undefined, [loader, { data: { port: port2 }, transferList: [port2] }]);
+}

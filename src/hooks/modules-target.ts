@@ -1,0 +1,53 @@
+// Normalised `module_load` targets: `node:<name>` for builtins, the package name for anything inside a
+// node_modules folder, the absolute path for other files.
+import { isBuiltin } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { primordials } from '../primordials';
+import type { ActionKind } from '../types';
+
+const { StringPrototypeStartsWith, StringPrototypeSlice, StringPrototypeLastIndexOf, StringPrototypeIndexOf } = primordials;
+const NODE_MODULES = '/node_modules/';
+
+/** `node:<name>` when `id` names a builtin (with or without the prefix), else null. */
+export function builtinTarget(id: string): string | null {
+  if (!isBuiltin(id)) return null;
+  return StringPrototypeStartsWith(id, 'node:') ? id : `node:${id}`;
+}
+
+/** The package name for a file inside node_modules (`pkg` or `@scope/pkg`), else the path itself. */
+export function fileTarget(filename: string): string {
+  const at = StringPrototypeLastIndexOf(filename, NODE_MODULES);
+  if (at === -1) return filename;
+  const rest = StringPrototypeSlice(filename, at + NODE_MODULES.length);
+  let end = StringPrototypeIndexOf(rest, '/');
+  if (end !== -1 && StringPrototypeStartsWith(rest, '@')) {
+    const next = StringPrototypeIndexOf(StringPrototypeSlice(rest, end + 1), '/');
+    end = next === -1 ? -1 : end + 1 + next;
+  }
+  return end === -1 ? rest : StringPrototypeSlice(rest, 0, end);
+}
+
+/** Code imported from a URL rather than a file: `data:`, `blob:`, `http:`, `https:`. */
+export function isCodeUrl(url: string): boolean {
+  return StringPrototypeStartsWith(url, 'data:') || StringPrototypeStartsWith(url, 'blob:') ||
+    StringPrototypeStartsWith(url, 'http:') || StringPrototypeStartsWith(url, 'https:');
+}
+
+/** The `module_load` target of an ESM URL (`node:`, `file:`), or null for other schemes. */
+export function urlTarget(url: string): string | null {
+  if (StringPrototypeStartsWith(url, 'node:')) return url;
+  if (StringPrototypeStartsWith(url, 'file:')) return fileTarget(fileURLToPath(url));
+  return null;
+}
+
+/** The package name a bare specifier (`pkg/deep`, `@scope/pkg/deep`) refers to. */
+export function packageOfSpecifier(specifier: string): string {
+  return fileTarget(`${NODE_MODULES}${specifier}`);
+}
+
+/** The action an ESM load of `url` is decided as, or null when there is nothing to decide. */
+export function actionOfUrl(url: string): { kind: ActionKind; target: string } | null {
+  if (isCodeUrl(url)) return { kind: 'code_eval', target: 'url' };
+  const target = urlTarget(url);
+  return target === null ? null : { kind: 'module_load', target };
+}

@@ -1,0 +1,178 @@
+// Governs module loading. CommonJS: `Module._load` (require, createRequire, module.require) decides
+// `module_load` before Node resolves from its cache or runs anything; `Module#load` re-checks a file
+// loaded by any other road; `Module#_compile` of anything but the file being loaded is `code_eval:
+// module-compile`. Also `process.getBuiltinModule`, `module.register` (the loader itself is the target)
+// and `module.registerHooks`. ESM imports are governed by modules-esm.
+import Module = require('node:module');
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkAction, kernelLevel, recordEvent } from '../kernel/gate';
+import { GovernanceDeniedError } from '../kernel/errors';
+import { blocks } from '../kernel/level';
+import { primordials } from '../primordials';
+import { checkCodeEval } from './code-eval';
+import { lockProperty, shapeLike } from './lock';
+import { installEsmHooks } from './modules-esm';
+import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
+
+const { apply, StringPrototypeStartsWith } = primordials;
+
+interface CjsModule {
+  filename: string | null;
+  path?: string;
+}
+
+interface ModuleInternals {
+  _load: Function;
+  _resolveFilename: Function;
+  prototype: { load: Function; _compile: Function };
+  wrap: unknown;
+  wrapper: readonly string[];
+  register?: Function;
+  registerHooks?: Function;
+}
+
+const M = Module as unknown as ModuleInternals;
+const originalResolveFilename = M._resolveFilename;
+const originalWrap = M.wrap;
+const [wrapperHead, wrapperTail] = M.wrapper;
+
+/** Throws the denial for `module_load:target`, if any. */
+export function checkModuleLoad(target: string): void {
+  const denied = checkAction('module_load', target);
+  if (denied !== null) throw denied;
+}
+
+// The file `Module._load` just approved; `Module#load` of that file is not checked a second time.
+let approvedFile: string | null = null;
+// Modules whose `load` is running (nested requires stack up); their own `_compile` is a file load.
+const loading: CjsModule[] = [];
+let loadingDepth = 0;
+// `${parent dir}\0${request}` → resolved filename, while Module._resolveFilename is Node's own.
+const resolved = new primordials.SafeMap<string, string>();
+
+function resolveFilename(request: string, parent: CjsModule | undefined, isMain: unknown, rest: unknown[]): string | null {
+  const resolver = M._resolveFilename;
+  const key = parent?.path !== undefined && resolver === originalResolveFilename ? `${parent.path}\0${request}` : null;
+  if (key !== null) {
+    const cached = primordials.MapPrototypeGet(resolved, key);
+    if (cached !== undefined) return cached;
+  }
+  let filename: string;
+  try {
+    filename = apply(resolver, M, [request, parent, isMain, ...rest]) as string;
+  } catch {
+    return null; // Node resolves again and throws its own error
+  }
+  if (key !== null) primordials.MapPrototypeSet(resolved, key, filename);
+  return filename;
+}
+
+function governedLoad(this: unknown, request: unknown, parent: CjsModule | undefined, isMain: unknown, ...rest: unknown[]): unknown {
+  if (typeof request === 'string') {
+    let target = builtinTarget(request);
+    if (target === null) {
+      const filename = resolveFilename(request, parent, isMain, rest);
+      if (filename !== null) {
+        target = builtinTarget(filename) ?? fileTarget(filename);
+        approvedFile = filename;
+      }
+    }
+    if (target !== null) checkModuleLoad(target);
+  }
+  try {
+    return apply(originalLoad, this, [request, parent, isMain, ...rest]);
+  } finally {
+    approvedFile = null;
+  }
+}
+
+function governedModuleLoad(this: CjsModule, filename: unknown, ...rest: unknown[]): unknown {
+  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(filename));
+  approvedFile = null;
+  loading[loadingDepth++] = this;
+  try {
+    return apply(originalModuleLoad, this, [filename, ...rest]);
+  } finally {
+    loading[--loadingDepth] = undefined as unknown as CjsModule;
+  }
+}
+
+function isLoading(module: unknown): boolean {
+  for (let i = loadingDepth - 1; i >= 0; i--) if (loading[i] === module) return true;
+  return false;
+}
+
+function governedCompile(this: CjsModule, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
+  checkWrapperIntact();
+  if (!(filename === this.filename && isLoading(this))) checkCodeEval('module-compile');
+  return apply(originalCompile, this, [content, filename, ...rest]);
+}
+
+let tamperRecorded = false;
+
+/**
+ * `Module.wrap`/`Module.wrapper` are non-configurable accessors in Node, so they cannot be locked:
+ * replacing them makes Node compile every later CommonJS module with injected source. Detected here.
+ */
+function checkWrapperIntact(): void {
+  const wrapper = M.wrapper;
+  if (M.wrap === originalWrap && wrapper[0] === wrapperHead && wrapper[1] === wrapperTail) return;
+  const level = kernelLevel();
+  if (level === null) return;
+  const blocking = blocks(level);
+  const reason = 'Module.wrap or Module.wrapper was replaced: CommonJS modules would be compiled with injected source';
+  if (!tamperRecorded || blocking) recordEvent('code_eval', 'module-compile', blocking ? 'deny' : 'would_deny', reason, 'runtime_bypass', blocking);
+  tamperRecorded = true;
+  if (blocking) throw new GovernanceDeniedError({ action: 'code_eval', target: 'module-compile', ruleId: 'runtime_bypass', level, reason, violation: 'runtime_bypass' });
+}
+
+function governedGetBuiltinModule(this: unknown, id: unknown): unknown {
+  const target = typeof id === 'string' ? builtinTarget(id) : null;
+  if (target !== null) checkModuleLoad(target);
+  return apply(originalGetBuiltinModule!, this, [id]);
+}
+
+/** `module.register(specifier, parentURL | options)`: the loader module is the `module_load` target. */
+function governedRegister(this: unknown, specifier: unknown, parentURL?: unknown, ...rest: unknown[]): unknown {
+  const href = `${specifier as string}`;
+  if (isCodeUrl(href)) checkCodeEval('url');
+  else checkModuleLoad(loaderTarget(href, parentURL));
+  return apply(originalRegister!, this, [specifier, parentURL, ...rest]);
+}
+
+function loaderTarget(specifier: string, parentURL: unknown): string {
+  const builtin = builtinTarget(specifier);
+  if (builtin !== null) return builtin;
+  if (StringPrototypeStartsWith(specifier, 'file:')) return fileTarget(fileURLToPath(specifier));
+  if (StringPrototypeStartsWith(specifier, '/')) return fileTarget(specifier);
+  if (StringPrototypeStartsWith(specifier, './') || StringPrototypeStartsWith(specifier, '../')) {
+    const parent = typeof parentURL === 'object' && parentURL !== null && !(parentURL instanceof URL) ? (parentURL as { parentURL?: unknown }).parentURL : parentURL;
+    const base = parent === undefined ? pathToFileURL(`${process.cwd()}/`).href : `${parent as string}`;
+    return fileTarget(fileURLToPath(new URL(specifier, base)));
+  }
+  return packageOfSpecifier(specifier);
+}
+
+/** `module.registerHooks` lets in-thread hooks hand Node arbitrary source for any module. */
+function governedRegisterHooks(this: unknown, ...args: unknown[]): unknown {
+  checkCodeEval('module-compile');
+  return apply(originalRegisterHooks!, this, args);
+}
+
+const originalLoad = M._load;
+const originalModuleLoad = M.prototype.load;
+const originalCompile = M.prototype._compile;
+const originalGetBuiltinModule = (process as { getBuiltinModule?: Function }).getBuiltinModule;
+const originalRegister = M.register;
+const originalRegisterHooks = M.registerHooks;
+
+export function installModuleHooks(): void {
+  // The ESM hooks are registered with the originals, before register/registerHooks are governed.
+  installEsmHooks(originalRegister, originalRegisterHooks);
+  lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));
+  lockProperty(M.prototype, 'load', shapeLike(governedModuleLoad, originalModuleLoad));
+  lockProperty(M.prototype, '_compile', shapeLike(governedCompile, originalCompile));
+  if (originalGetBuiltinModule !== undefined) lockProperty(process, 'getBuiltinModule', shapeLike(governedGetBuiltinModule, originalGetBuiltinModule));
+  if (originalRegister !== undefined) lockProperty(M, 'register', shapeLike(governedRegister, originalRegister));
+  if (originalRegisterHooks !== undefined) lockProperty(M, 'registerHooks', shapeLike(governedRegisterHooks, originalRegisterHooks));
+}

@@ -1,0 +1,59 @@
+// Governs worker_threads.Worker: decides `worker_spawn` (target: the script's absolute path, or `eval`
+// for `eval: true` and data: URLs) and starts every worker governed: our CommonJS preload goes first in
+// its execArgv whatever the caller passed, and its environment carries this process's config and level,
+// so `execArgv: []`, `env: {}` or a rewritten MLTRAINER_* variable cannot start it ungoverned.
+import workerThreads = require('node:worker_threads');
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { governanceStatus } from '../activate';
+import { checkAction, kernelLevel } from '../kernel/gate';
+import { LEVEL_ENV } from '../kernel/level';
+import { primordials } from '../primordials';
+import { governClass } from './code-eval-class';
+import { lockProperty } from './lock';
+
+const { isArray, StringPrototypeStartsWith } = primordials;
+const PRELOAD = join(__dirname, '..', '..', 'register.js');
+const CONFIG_ENV = 'MLTRAINER_GOVERNANCE_CONFIG';
+
+interface WorkerOptions {
+  eval?: unknown;
+  execArgv?: unknown;
+  env?: unknown;
+  [key: string]: unknown;
+}
+
+/** `eval` for code handed over as a string, else the script's absolute path. */
+function workerTarget(filename: unknown, options: WorkerOptions): string {
+  if (options.eval) return 'eval';
+  const href = filename instanceof URL ? filename.href : `${filename as string}`;
+  if (StringPrototypeStartsWith(href, 'data:')) return 'eval';
+  if (StringPrototypeStartsWith(href, 'file:')) return fileURLToPath(href);
+  return resolve(href);
+}
+
+/** The caller's options with our preload first in execArgv and our config and level in the env. */
+function governedOptions(options: WorkerOptions): WorkerOptions {
+  const execArgv = isArray(options.execArgv) ? (options.execArgv as unknown[]) : process.execArgv;
+  const governed: WorkerOptions = { ...options, execArgv: ['--require', PRELOAD, ...execArgv] };
+  if (options.env === workerThreads.SHARE_ENV) return governed;
+  const env: Record<string, unknown> = typeof options.env === 'object' && options.env !== null ? { ...(options.env as object) } : { ...process.env };
+  const source = governanceStatus()?.configSource;
+  if (source !== undefined && source !== null) env[CONFIG_ENV] = source;
+  else delete env[CONFIG_ENV];
+  const level = kernelLevel();
+  if (level !== null) env[LEVEL_ENV] = level;
+  governed.env = env;
+  return governed;
+}
+
+function checkWorker(args: unknown[]): unknown[] {
+  const options: WorkerOptions = typeof args[1] === 'object' && args[1] !== null ? { ...(args[1] as WorkerOptions) } : {};
+  const denied = checkAction('worker_spawn', workerTarget(args[0], options));
+  if (denied !== null) throw denied;
+  return [args[0], governedOptions(options), ...primordials.ArrayPrototypeSlice(args, 2)];
+}
+
+export function installWorkerHooks(): void {
+  lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker));
+}
