@@ -1,0 +1,8 @@
+// Lines of an export bundle (NDJSON). Types only, shared by the exporter and the standalone verifier.
+export const EXPORT_FORMAT = 'mltrainer-governance-audit-export';
+
+export type ExportLine =
+  | { type: 'header'; format: typeof EXPORT_FORMAT; version: 1; logId: string; entries: number; checkpoints: number; exportedAt: string }
+  | { type: 'key'; keyId: string; pem: string }
+  | { type: 'checkpoint'; body: string; sig: string }
+  | { type: 'entry'; seq: number; body: string };

@@ -1,0 +1,49 @@
+// Shared by the audit and keys commands: where the log and keys are (config discovery, --db, --key-dir),
+// repeated options, checkpoint files.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { locateAuditLog, type AuditLocation } from '../../audit/location';
+import type { SignedCheckpoint } from '../../audit/types';
+import { UsageError, stringOption, type CommandContext, type OptionSpec } from '../command';
+
+export const locationOptions: OptionSpec = {
+  db: { type: 'string' },
+  'key-dir': { type: 'string' },
+};
+
+export const LOCATION_USAGE = '[--db FILE] [--key-dir DIR]';
+
+/** The config's audit location, with `--db` and `--key-dir` overriding it. */
+export function locate(ctx: CommandContext): AuditLocation {
+  const location = locateAuditLog({ configPath: stringOption(ctx, 'config'), cwd: ctx.cwd });
+  const db = stringOption(ctx, 'db');
+  const keyDir = stringOption(ctx, 'key-dir');
+  if (db) location.dbPath = path.resolve(ctx.cwd, db);
+  if (keyDir) location.keyDir = path.resolve(ctx.cwd, keyDir);
+  else if (db) location.keyDir = path.join(path.dirname(location.dbPath), 'keys');
+  return location;
+}
+
+export function listOption(ctx: CommandContext, name: string): string[] {
+  const v = ctx.values[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** A checkpoint file as written by `audit checkpoint --out` (one JSON object) or a sink file (NDJSON: the last line). */
+export function readCheckpointFile(file: string): SignedCheckpoint {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read checkpoint file ${file}: ${(error as Error).message}`);
+  }
+  const lines = text.trim().split('\n');
+  try {
+    const cp = JSON.parse(lines[lines.length - 1]) as SignedCheckpoint;
+    if (typeof cp.body === 'string' && typeof cp.sig === 'string') return { body: cp.body, sig: cp.sig };
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`${file} is not a checkpoint file (expected {"body": "...", "sig": "..."})`);
+}

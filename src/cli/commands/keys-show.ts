@@ -1,0 +1,24 @@
+// `mltrainer-governance keys show`: the log signing key's id and public key.
+import { loadSigningKey } from '../../crypto/keys';
+import { EXIT_OK, EXIT_PROBLEMS, type Command } from '../command';
+import { locate, locationOptions } from './audit-common';
+
+const command: Command = {
+  name: ['keys', 'show'],
+  summary: 'print the log signing key id and public key',
+  usage: 'keys show [--key-dir DIR] [--json]',
+  options: { ...locationOptions },
+  run(ctx) {
+    const { keyDir } = locate(ctx);
+    const key = loadSigningKey(keyDir);
+    if (!key) {
+      ctx.err(`no log signing key in ${keyDir}: run mltrainer-governance keys init`);
+      return EXIT_PROBLEMS;
+    }
+    if (ctx.values.json) ctx.out(JSON.stringify({ keyDir, keyId: key.keyId, publicKey: key.publicPem }));
+    else ctx.out(`key ${key.keyId} in ${keyDir}\n${key.publicPem.trimEnd()}`);
+    return EXIT_OK;
+  },
+};
+
+export default command;
