@@ -85,6 +85,34 @@ export function recordEvent(action: string, target: string, decision: Decision, 
   }
 }
 
+/**
+ * Decides a violation found outside the rules (e.g. a load-time check finding): recorded as a denial,
+ * durable, and blocking at staging and production. Returns the error to surface, or null in development.
+ */
+export function checkViolation(kind: ActionKind, target: string, violation: ViolationType, reason: string): GovernanceDeniedError | null {
+  const k = kernel;
+  if (k === null || busy) return null;
+  busy = true;
+  try {
+    const actor = currentScope()?.actor ?? k.actor;
+    const caller = captureCaller();
+    if (!blocks(k.level)) {
+      k.writer?.append(makeEntry(k, kind, target, 'would_deny', violation, `${reason} (development level: recorded, not blocked)`, violation, actor, caller));
+      return null;
+    }
+    try {
+      k.writer?.appendDurable(makeEntry(k, kind, target, 'deny', violation, reason, violation, actor, caller));
+    } catch (writeError) {
+      k.onInternalError(writeError);
+    }
+    return new GovernanceDeniedError({ action: kind, target, ruleId: violation, level: k.level, reason, violation });
+  } catch (error) {
+    return internalFailure(k, kind, target, error);
+  } finally {
+    busy = false;
+  }
+}
+
 function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string): GovernanceDeniedError | null {
   // The stack is read only for kinds with per-package (`from`) rules, so the common path pays nothing.
   const site: CallerSite | null = k.rules.needsCaller(kind) ? captureCallerSite() : null;

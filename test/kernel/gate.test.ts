@@ -6,7 +6,7 @@ import { openAuditReader, openAuditWriter } from '../../src/audit/index';
 import type { AuditWriter } from '../../src/audit/types';
 import { withApprovedActions } from '../../src/kernel/approvals';
 import { GovernanceDeniedError } from '../../src/kernel/errors';
-import { checkAction, startKernel } from '../../src/kernel/gate';
+import { checkAction, checkViolation, startKernel } from '../../src/kernel/gate';
 import { RuleSet } from '../../src/rules/match';
 import type { Level, Rule } from '../../src/types';
 
@@ -114,5 +114,22 @@ describe('checkAction at development level', () => {
     expect(checkAction('file_write', '/etc/passwd')).toBeNull();
     expect(checkAction('file_write', '/app/exports/r.csv')).toBeNull();
     expect(entries().map((e) => e.decision)).toEqual(['would_deny', 'would_deny']);
+  });
+});
+
+describe('checkViolation', () => {
+  it('blocks at staging and production, durably, naming the violation', () => {
+    start('production');
+    const error = checkViolation('module_load', '/app/src/gen.js', 'synthetic_data', 'Math.random() at line 3');
+    expect(error).toMatchObject({ code: 'EGOVDENIED', violation: 'synthetic_data', ruleId: 'synthetic_data' });
+    const reader = openAuditReader(dbPath);
+    expect(reader.query({ decision: 'deny' })).toMatchObject([{ target: '/app/src/gen.js', violation: 'synthetic_data' }]);
+    reader.close();
+  });
+
+  it('records would_deny in development', () => {
+    start('development');
+    expect(checkViolation('module_load', '/app/src/gen.js', 'deceptive_import', 'x')).toBeNull();
+    expect(entries()).toMatchObject([{ decision: 'would_deny', violation: 'deceptive_import' }]);
   });
 });
