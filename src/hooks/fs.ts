@@ -241,10 +241,12 @@ export function installFsHooks(): void {
   const promises = fsPromises as unknown as Record<string, unknown>;
   for (const base of primordials.objectKeys(FS_ROUTES)) {
     const roles = FS_ROUTES[base];
-    if (base === 'realpath' || base === 'openAsBlob') continue;
-    for (const name of [base, base + 'Sync']) {
-      const original = fsModule[name];
-      if (typeof original === 'function') installOn(fsModule, name, wrapPathApi(original, roles, formOf(name)));
+    // realpath carries `.native`; openAsBlob has no Sync twin and reports through a promise.
+    if (base !== 'realpath' && base !== 'openAsBlob') {
+      for (const name of [base, base + 'Sync']) {
+        const original = fsModule[name];
+        if (typeof original === 'function') installOn(fsModule, name, wrapPathApi(original, roles, formOf(name)));
+      }
     }
     const promiseOriginal = promises[base];
     if (typeof promiseOriginal !== 'function') continue;
@@ -254,7 +256,6 @@ export function installFsHooks(): void {
     else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise');
     installOn(promises, base, wrapper);
   }
-  // openAsBlob has no Sync twin and reports through its promise.
   if (typeof fsModule.openAsBlob === 'function') installOn(fsModule, 'openAsBlob', wrapPathApi(fsModule.openAsBlob as Function, FS_ROUTES.openAsBlob, 'promise'));
   installRealpath('realpath', 'callback');
   installRealpath('realpathSync', 'sync');

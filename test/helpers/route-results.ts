@@ -1,0 +1,31 @@
+// Reading the JSON line printed by fixtures/apps/hooks/harness.cjs and the form each attempt must surface in.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './governed-run';
+
+export interface RouteOutcome {
+  surfaced: 'none' | 'throw' | 'callback' | 'callback-sync' | 'reject' | 'error-event';
+  code?: string;
+  message?: string;
+}
+
+export function routeResults(run: { stdout: string; stderr: string; status: number | null }): Record<string, RouteOutcome> {
+  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
+  if (line === undefined) throw new Error(`no RESULTS line (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+  return JSON.parse(line.slice('RESULTS '.length)) as Record<string, RouteOutcome>;
+}
+
+/** How Node reports an error for the API form named by the attempt's label. */
+export function expectedSurface(label: string): RouteOutcome['surfaced'] {
+  if (label.startsWith('promises.') || label.includes('(promise)')) return 'reject';
+  if (/Stream|spawn\b|spawn |exec\b|execFile\b|fork|ChildProcess/.test(label) && !/Sync/.test(label)) return 'error-event';
+  if (/Sync\b|Sync /.test(label) || label.includes('(sync)')) return 'throw';
+  return 'callback';
+}
+
+/** Files of fixtures/apps/hooks to copy into a test project. */
+export function hookApp(...names: string[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of ['harness.cjs', ...names]) files[name] = readFileSync(join(REPO_ROOT, 'fixtures/apps/hooks', name), 'utf8');
+  return files;
+}
