@@ -15,10 +15,10 @@ export function routeResults(run: { stdout: string; stderr: string; status: numb
   return JSON.parse(line.slice('RESULTS '.length)) as Record<string, RouteOutcome>;
 }
 
-/** How Node reports an error for the API form named by the attempt's label. */
+/** How Node reports an error for the fs API form named by the attempt's label. */
 export function expectedSurface(label: string): RouteOutcome['surfaced'] {
   if (label.startsWith('promises.') || label.includes('(promise)')) return 'reject';
-  if (/Stream|spawn\b|spawn |exec\b|execFile\b|fork|ChildProcess/.test(label) && !/Sync/.test(label)) return 'error-event';
+  if (label.includes('Stream')) return 'error-event';
   if (/Sync\b|Sync /.test(label) || label.includes('(sync)')) return 'throw';
   return 'callback';
 }
