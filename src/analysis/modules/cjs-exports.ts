@@ -1,9 +1,9 @@
 // Reads CommonJS exports the way Node's cjs-module-lexer does (`exports.x =`, `module.exports.x =`,
 // `Object.defineProperty(exports, 'x', …)`, `module.exports = { … }`, re-exports through `require`),
 // and marks the shape dynamic where the lexer would miss names (`module.exports = build()`, `exports[k] =`).
-import traverse from '@babel/traverse';
 import type * as t from '@babel/types';
 import { patternNames } from './esm-exports';
+import { walk } from './walk';
 import type { CjsExports, ModuleRef } from './summary-types';
 
 export interface CjsScan {
@@ -126,11 +126,10 @@ function onDeclarator(node: t.VariableDeclarator, scan: CjsScan): void {
 
 export function scanCjsExports(ast: t.File): CjsScan {
   const scan: CjsScan = { cjs: { names: new Set(), reexports: [], dynamic: false }, exportedBindings: new Map(), imports: new Map() };
-  traverse(ast, {
-    noScope: true,
-    AssignmentExpression: (path) => onAssignment(path.node, scan),
-    CallExpression: (path) => onCall(path.node, scan),
-    VariableDeclarator: (path) => onDeclarator(path.node, scan),
+  walk(ast.program, (node) => {
+    if (node.type === 'AssignmentExpression') onAssignment(node, scan);
+    else if (node.type === 'CallExpression') onCall(node, scan);
+    else if (node.type === 'VariableDeclarator') onDeclarator(node, scan);
   });
   return scan;
 }

@@ -2,9 +2,9 @@
 // `this.x =` assignments, plus `C.prototype.x =` / `C.x =` writes elsewhere in the file. A class whose members
 // can change in ways this does not follow (index signatures, decorators, computed keys, `Object.assign(C.prototype…)`,
 // merged interfaces or namespaces) is marked open, and the checks stay silent about it.
-import traverse from '@babel/traverse';
 import type * as t from '@babel/types';
 import type { ClassShape } from './summary-types';
+import { walk } from './walk';
 
 type ClassNode = t.ClassDeclaration | t.ClassExpression;
 
@@ -53,22 +53,12 @@ function addParameterProperties(shape: ClassShape, constructor: t.ClassMethod | 
 
 /** `this.x = …` inside the class body adds an instance member; `this[key] = …` makes the class open. */
 function addThisAssignments(shape: ClassShape, body: t.ClassBody): void {
-  const visit = (node: t.Node | null | undefined): void => {
-    if (!node || typeof node !== 'object') return;
-    if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && node.left.object.type === 'ThisExpression') {
-      const name = staticKeyName(node.left.property, node.left.computed);
-      if (name === null) shape.open = true;
-      else shape.instance.add(name);
-    }
-    for (const value of Object.values(node)) {
-      if (Array.isArray(value)) for (const item of value) visitChild(item);
-      else visitChild(value);
-    }
-  };
-  const visitChild = (value: unknown): void => {
-    if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') visit(value as t.Node);
-  };
-  visit(body);
+  walk(body, (node) => {
+    if (node.type !== 'AssignmentExpression' || node.left.type !== 'MemberExpression' || node.left.object.type !== 'ThisExpression') return;
+    const name = staticKeyName(node.left.property, node.left.computed);
+    if (name === null) shape.open = true;
+    else shape.instance.add(name);
+  });
 }
 
 export function shapeOfClass(name: string, node: ClassNode): ClassShape {
@@ -118,38 +108,39 @@ function classTarget(node: t.Node): { name: string; prototype: boolean } | null 
 }
 
 /** Applies `C.prototype.x = …`, `C.x = …`, `C.prototype = …` and `Object.assign(C.prototype, …)` anywhere in the file. */
+function applyAssignment(left: t.Node, classes: Map<string, ClassShape>): void {
+  if (left.type !== 'MemberExpression') return;
+  const direct = left.object.type === 'Identifier' ? classes.get(left.object.name) : undefined;
+  if (direct && left.property.type === 'Identifier' && !left.computed && left.property.name === 'prototype') {
+    direct.open = true;
+    return;
+  }
+  const target = classTarget(left.object);
+  const shape = target && classes.get(target.name);
+  if (!target || !shape) return;
+  const name = staticKeyName(left.property, left.computed);
+  if (name === null) shape.open = true;
+  else (target.prototype ? shape.instance : shape.statics).add(name);
+}
+
+function applyCall(call: t.CallExpression, classes: Map<string, ClassShape>): void {
+  const { callee, arguments: args } = call;
+  const isMutator =
+    callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && (callee.object.name === 'Object' || callee.object.name === 'Reflect') &&
+    callee.property.type === 'Identifier' && OBJECT_MUTATORS.has(callee.property.name);
+  for (const [index, argument] of args.entries()) {
+    const target = classTarget(argument);
+    const shape = target && classes.get(target.name);
+    // Handing `C.prototype` to any function (mixins), or `C` to Object.assign and friends, may add members.
+    if (shape && (target.prototype || (isMutator && index === 0))) shape.open = true;
+  }
+}
+
+/** Applies `C.prototype.x = …`, `C.x = …`, `C.prototype = …` and `Object.assign(C.prototype, …)` anywhere in the file. */
 function applyWrites(ast: t.File, classes: Map<string, ClassShape>): void {
-  traverse(ast, {
-    noScope: true,
-    AssignmentExpression(path) {
-      const left = path.node.left;
-      if (left.type !== 'MemberExpression') return;
-      const direct = left.object.type === 'Identifier' ? classes.get(left.object.name) : undefined;
-      if (direct && left.property.type === 'Identifier' && !left.computed && left.property.name === 'prototype') {
-        direct.open = true;
-        return;
-      }
-      const target = classTarget(left.object);
-      const shape = target && classes.get(target.name);
-      if (!target || !shape) return;
-      const name = staticKeyName(left.property, left.computed);
-      if (name === null) shape.open = true;
-      else (target.prototype ? shape.instance : shape.statics).add(name);
-    },
-    CallExpression(path) {
-      const { callee, arguments: args } = path.node;
-      const first = args[0];
-      if (!first) return;
-      const isMutator =
-        callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && (callee.object.name === 'Object' || callee.object.name === 'Reflect') &&
-        callee.property.type === 'Identifier' && OBJECT_MUTATORS.has(callee.property.name);
-      for (const [index, argument] of args.entries()) {
-        const target = classTarget(argument);
-        const shape = target && classes.get(target.name);
-        // Handing `C.prototype` to any function (mixins), or `C` to Object.assign and friends, may add members.
-        if (shape && (target.prototype || (isMutator && index === 0))) shape.open = true;
-      }
-    },
+  walk(ast.program, (node) => {
+    if (node.type === 'AssignmentExpression') applyAssignment(node.left, classes);
+    else if (node.type === 'CallExpression') applyCall(node, classes);
   });
 }
 

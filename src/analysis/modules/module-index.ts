@@ -13,6 +13,9 @@ import type { ModuleRef, ModuleSummary } from './summary-types';
 // Other extensions (.node, .css, .svg, …) are native addons or handled by loaders and bundlers: shape unknown.
 const READABLE = /\.(?:[cm]?[jt]sx?|json)$/i;
 const MAX_CLASS_DEPTH = 32;
+// Parsing runs at roughly 0.5-1 MB/s: bundled dependency files larger than this are not read (shape unknown).
+const MAX_DEPENDENCY_BYTES = 512 * 1024;
+const IN_NODE_MODULES = /[\\/]node_modules[\\/]/;
 
 export interface ModuleIndexOptions {
   /** Kept for the engine's call; resolution always starts from the importing file. */
@@ -30,6 +33,7 @@ export function createModuleIndex(_options: ModuleIndexOptions = {}): ModuleInde
   const summariesByFile = new Map<string, ModuleSummary | null>();
   const exportsByKey = new Map<string, ModuleExports | null>();
   const computing = new Set<string>();
+  const classesByKey = new Map<string, ClassMembers | null>();
 
   function packageType(file: string): unknown {
     for (let dir = dirname(file); ; dir = dirname(dir)) {
@@ -49,6 +53,10 @@ export function createModuleIndex(_options: ModuleIndexOptions = {}): ModuleInde
   function summaryOf(file: string): ModuleSummary | null {
     if (summariesByFile.has(file)) return summariesByFile.get(file) ?? null;
     const bytes = READABLE.test(file) ? fs.read(file) : null;
+    if (bytes && bytes.length > MAX_DEPENDENCY_BYTES && IN_NODE_MODULES.test(file)) {
+      summariesByFile.set(file, null);
+      return null;
+    }
     let summary: ModuleSummary | null = null;
     if (bytes) {
       // The format depends on the extension and package type, so they are part of the key with the bytes.
@@ -167,6 +175,10 @@ export function createModuleIndex(_options: ModuleIndexOptions = {}): ModuleInde
   return {
     resolve: (specifier, fromFile, kind = 'import') => resolveSpecifier(specifier, fromFile, kind),
     exportsOf,
-    classMembers: (file, localName) => classIn(file, localName, 0),
+    classMembers(file, localName) {
+      const key = `${file}\0${localName}`;
+      if (!classesByKey.has(key)) classesByKey.set(key, classIn(file, localName, 0));
+      return classesByKey.get(key) ?? null;
+    },
   };
 }

@@ -1,17 +1,20 @@
-// Parses a dependency file for its exports. The engine's parser (TypeScript + JSX) comes first, so a file the
-// engine also checks is parsed once (its cache is keyed by content); plain JavaScript it rejects is retried with
-// Flow and `export v from` syntax, which older Babel-compiled packages and Flow projects use.
-import { parse } from '@babel/parser';
+// Parses a file for its exports and classes. Project files go through the engine's parser (TypeScript + JSX)
+// first, so a file the engine also checks is parsed once (its cache is keyed by content). Published JavaScript
+// in node_modules is plain JavaScript and is parsed without the TypeScript plugin (faster, and it keeps
+// dependency trees out of the engine's cache). Code either rejects is retried with Flow and `export v from`
+// syntax, which Flow projects and older Babel-compiled packages use.
+import { parse, type ParserPlugin } from '@babel/parser';
 import type { File } from '@babel/types';
 import { parseSource } from '../engine/parse';
 
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/i;
+const IN_NODE_MODULES = /[\\/]node_modules[\\/]/;
 
-function parseAsFlow(code: string, file: string): File {
+function parseJavaScript(code: string, file: string, plugins: ParserPlugin[]): File {
   return parse(code, {
     sourceType: 'unambiguous',
     sourceFilename: file,
-    plugins: ['flow', 'jsx', 'exportDefaultFrom', 'decorators-legacy'],
+    plugins,
     errorRecovery: true,
     allowReturnOutsideFunction: true,
     allowAwaitOutsideFunction: true,
@@ -21,16 +24,17 @@ function parseAsFlow(code: string, file: string): File {
   });
 }
 
-/** The AST of `code`, or null when neither parser can read it. */
-export function parseModuleFile(code: string, file: string): File | null {
+function attempt(parser: () => File): File | null {
   try {
-    return parseSource(code, file);
-  } catch {
-    if (TYPESCRIPT_FILE.test(file)) return null;
-  }
-  try {
-    return parseAsFlow(code, file);
+    return parser();
   } catch {
     return null;
   }
+}
+
+/** The AST of `code`, or null when no parser can read it. */
+export function parseModuleFile(code: string, file: string): File | null {
+  if (TYPESCRIPT_FILE.test(file)) return attempt(() => parseSource(code, file));
+  const first = IN_NODE_MODULES.test(file) ? () => parseJavaScript(code, file, []) : () => parseSource(code, file);
+  return attempt(first) ?? attempt(() => parseJavaScript(code, file, ['flow', 'jsx', 'exportDefaultFrom', 'decorators-legacy']));
 }
