@@ -72,12 +72,12 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
     let target = builtinTarget(request);
     if (target === null) {
       const filename = resolveFilename(request, parent, isMain, rest);
-      if (filename !== null) {
-        target = builtinTarget(filename) ?? fileTarget(filename);
-        approvedFile = filename;
-      }
+      if (filename !== null) target = builtinTarget(filename) ?? fileTarget(filename);
+      if (target !== null) checkModuleLoad(target);
+      approvedFile = filename;
+    } else {
+      checkModuleLoad(target);
     }
-    if (target !== null) checkModuleLoad(target);
   }
   try {
     return apply(originalLoad, this, [request, parent, isMain, ...rest]);

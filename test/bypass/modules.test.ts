@@ -1,0 +1,141 @@
+// Module loading under a production policy, in the three launch modes. Denied modules (a builtin, a
+// package, a CommonJS file, an ES module, a loader for module.register) print `LOADED:<name>` or write
+// a marker file when they run; every road to them (require, createRequire, Module._load, module.require,
+// Module#load, getBuiltinModule, import, import(), a static import, module.register) must be refused,
+// leave no token or marker, and be in the audit log under the normalised target. Positive controls load
+// allowed builtins, packages and files in the same process.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+
+const APP = String.raw`
+const Module = require('node:module'), path = require('node:path'), { pathToFileURL } = require('node:url');
+const here = process.cwd();
+const results = {};
+async function attempt(label, fn) {
+  try { const value = await fn(); results[label] = { outcome: 'loaded', value: value && typeof value === 'object' ? 'object' : String(value) }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+(async () => {
+  await attempt('require builtin', () => require('child_process'));
+  await attempt('require node: builtin', () => require('node:child_process'));
+  await attempt('createRequire builtin', () => Module.createRequire(__filename)('child_process'));
+  await attempt('Module._load builtin', () => Module._load('child_process', module, false));
+  await attempt('module.require builtin', () => module.require('child_process'));
+  await attempt('getBuiltinModule', () => { if (typeof process.getBuiltinModule !== 'function') throw Object.assign(new Error('absent'), { code: 'ABSENT' }); return process.getBuiltinModule('child_process'); });
+  await attempt('require package', () => require('denied-pkg'));
+  await attempt('require package deep path', () => require('denied-pkg/deep.js'));
+  await attempt('require file', () => require('./denied.cjs'));
+  await attempt('Module#load file', () => { const m = new Module(path.join(here, 'denied.cjs'), module); m.load(path.join(here, 'denied.cjs')); return m.exports; });
+  await attempt('assign Module._load', () => Reflect.set(Module, '_load', () => ({})));
+  await attempt('require builtin after assigning _load', () => require('child_process'));
+  await attempt('import builtin', () => import('node:child_process'));
+  await attempt('import package', () => import('denied-pkg'));
+  await attempt('import ES module', () => import('./denied.mjs'));
+  await attempt('static import of a denied module', () => import('./imports-denied.mjs'));
+  await attempt('module.register loader', () => Module.register('./evil-loader.mjs', pathToFileURL(here + '/')));
+  await attempt('allowed builtin', () => require('node:path').sep);
+  await attempt('allowed package', () => require('allowed-pkg'));
+  await attempt('allowed ES module', async () => (await import('./ok.mjs')).default);
+  await attempt('allowed createRequire', () => Module.createRequire(__filename)('./ok.cjs'));
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const FILES: Record<string, string> = {
+  'app.cjs': APP,
+  'node_modules/denied-pkg/package.json': JSON.stringify({ name: 'denied-pkg', version: '1.0.0', main: 'index.js' }),
+  'node_modules/denied-pkg/index.js': "process.stdout.write('LOADED:denied-pkg\\n'); module.exports = 1;\n",
+  'node_modules/denied-pkg/deep.js': "process.stdout.write('LOADED:denied-pkg/deep\\n'); module.exports = 1;\n",
+  'node_modules/allowed-pkg/package.json': JSON.stringify({ name: 'allowed-pkg', version: '1.0.0', main: 'index.js' }),
+  'node_modules/allowed-pkg/index.js': "module.exports = 'allowed-pkg';\n",
+  'denied.cjs': "process.stdout.write('LOADED:denied.cjs\\n'); module.exports = 1;\n",
+  'denied.mjs': "process.stdout.write('LOADED:denied.mjs\\n'); export default 1;\n",
+  'imports-denied.mjs': "import './denied.mjs';\nprocess.stdout.write('LOADED:imports-denied.mjs\\n');\n",
+  'evil-loader.mjs': "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('./loader-ran', import.meta.url), 'ran');\nexport async function load(url, context, next) { return next(url, context); }\n",
+  'ok.mjs': "export default 'ok.mjs';\n",
+  'ok.cjs': "module.exports = 'ok.cjs';\n",
+};
+
+interface Outcome {
+  outcome: string;
+  code?: string;
+  value?: string;
+  message?: string;
+}
+
+const DENIED: Record<string, string> = {
+  'require builtin': 'node:child_process',
+  'require node: builtin': 'node:child_process',
+  'createRequire builtin': 'node:child_process',
+  'Module._load builtin': 'node:child_process',
+  'module.require builtin': 'node:child_process',
+  'require package': 'denied-pkg',
+  'require package deep path': 'denied-pkg',
+  'require file': '<dir>/denied.cjs',
+  'Module#load file': '<dir>/denied.cjs',
+  'require builtin after assigning _load': 'node:child_process',
+  'import builtin': 'node:child_process',
+  'import package': 'denied-pkg',
+  'import ES module': '<dir>/denied.mjs',
+  'static import of a denied module': '<dir>/denied.mjs',
+  'module.register loader': '<dir>/evil-loader.mjs',
+};
+
+describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode) => {
+  const dir = createProject({ files: FILES });
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+        { id: 'no-modules', action: 'module_load', target: ['node:child_process', 'denied-pkg', `${dir}/denied.*`, `${dir}/evil-loader.mjs`], effect: 'deny' },
+      ],
+    },
+  });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS ')) ?? 'RESULTS {}';
+  const outcomes = JSON.parse(line.slice('RESULTS '.length)) as Record<string, Outcome>;
+  const entries = run.entries();
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(Object.entries(DENIED))('%s is refused as module_load:%s', (label, rawTarget) => {
+    const target = rawTarget.replace('<dir>', dir);
+    expect(outcomes[label], JSON.stringify(outcomes)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain(`module_load:${target}`);
+    expect(entries.some((e) => e.action === 'module_load' && e.target === target && e.decision === 'deny')).toBe(true);
+  });
+
+  it('process.getBuiltinModule is refused where Node has it', () => {
+    const outcome = outcomes.getBuiltinModule;
+    if (outcome.code === 'ABSENT') return;
+    expect(outcome).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+  });
+
+  it('the governed Module._load cannot be replaced', () => {
+    expect(outcomes['assign Module._load']).toEqual({ outcome: 'loaded', value: 'false' });
+  });
+
+  it('no denied module ran and the denied loader never loaded', () => {
+    expect(run.stdout).not.toContain('LOADED:');
+    expect(existsSync(join(dir, 'loader-ran'))).toBe(false);
+  });
+
+  it('positive controls: allowed builtins, packages and files load', () => {
+    expect(outcomes['allowed builtin']).toEqual({ outcome: 'loaded', value: '/' });
+    expect(outcomes['allowed package']).toEqual({ outcome: 'loaded', value: 'allowed-pkg' });
+    expect(outcomes['allowed ES module']).toEqual({ outcome: 'loaded', value: 'ok.mjs' });
+    expect(outcomes['allowed createRequire']).toEqual({ outcome: 'loaded', value: 'ok.cjs' });
+    expect(entries.some((e) => e.action === 'module_load' && e.target === 'allowed-pkg' && e.decision === 'allow')).toBe(true);
+    expect(entries.some((e) => e.action === 'module_load' && e.target === `${dir}/ok.mjs` && e.decision === 'allow')).toBe(true);
+  });
+});

@@ -1,0 +1,132 @@
+// worker_threads under a production policy, in the three launch modes. Denied workers (a script path,
+// a file URL, `eval: true`, a data: URL, a subclass, Reflect.construct, the prototype's constructor)
+// are refused before any code runs: the worker would print `WORKER-RAN:<label>`. An allowed worker
+// started with `execArgv: []`, `env: {}` or an env pointing MLTRAINER_GOVERNANCE_CONFIG at a
+// permissive policy still runs governed: inside it eval and a denied builtin are refused and recorded.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+
+const APP = String.raw`
+const { Worker, SHARE_ENV } = require('node:worker_threads');
+const path = require('node:path'), { pathToFileURL } = require('node:url');
+const here = process.cwd();
+const results = {};
+const evil = path.join(here, 'evil-worker.cjs');
+function run(worker) {
+  return new Promise((resolve) => {
+    worker.on('message', (m) => resolve({ outcome: 'ran', value: m }));
+    worker.on('error', (e) => resolve({ outcome: 'error', code: e.code, message: String(e.message) }));
+    worker.on('exit', (code) => resolve({ outcome: 'exited', value: code }));
+  });
+}
+async function attempt(label, fn) {
+  try { results[label] = await run(fn(label)); }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+const code = (label) => "process.stdout.write('WORKER-RAN:" + label + "\\n'); require('node:worker_threads').parentPort.postMessage('ran')";
+(async () => {
+  await attempt('script path', () => new Worker(evil));
+  await attempt('relative script path', () => new Worker('./evil-worker.cjs'));
+  await attempt('file URL', () => new Worker(pathToFileURL(evil)));
+  await attempt('eval: true', (l) => new Worker(code(l), { eval: true }));
+  await attempt('eval with execArgv []', (l) => new Worker(code(l), { eval: true, execArgv: [] }));
+  await attempt('data: URL', (l) => new Worker(new URL('data:text/javascript,' + encodeURIComponent("process.stdout.write('WORKER-RAN:" + l + "\\n')"))));
+  await attempt('subclass', () => { class W extends Worker {} return new W(evil); });
+  await attempt('Reflect.construct', () => Reflect.construct(Worker, [evil]));
+  await attempt('prototype constructor', () => new Worker.prototype.constructor(evil));
+  for (const [label, options] of [
+    ['governed with execArgv []', { execArgv: [] }],
+    ['governed with env {}', { env: {} }],
+    ['governed with a permissive config in env', { env: { MLTRAINER_GOVERNANCE_CONFIG: path.join(here, 'permissive.json'), MLTRAINER_ENFORCEMENT_LEVEL: 'development' } }],
+    ['governed with SHARE_ENV', { env: SHARE_ENV }],
+  ]) await attempt(label, () => new Worker(path.join(here, 'ok-worker.cjs'), options));
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const OK_WORKER = String.raw`
+const { parentPort } = require('node:worker_threads');
+const report = {};
+try { require('node:child_process'); report.childProcess = 'loaded'; } catch (e) { report.childProcess = e.code; }
+try { eval("process.stdout.write('WORKER-RAN:eval inside\\n')"); report.eval = 'ran'; } catch (e) { report.eval = e.code; }
+report.sum = [1, 2, 3].reduce((a, b) => a + b, 0);
+parentPort.postMessage(report);
+`;
+
+const PERMISSIVE = { level: 'development', default: 'allow', stateDir: '.governance-permissive', rules: [] };
+
+interface Outcome {
+  outcome: string;
+  code?: string;
+  value?: unknown;
+  message?: string;
+}
+
+const DENIED: Record<string, string> = {
+  'script path': '<dir>/evil-worker.cjs',
+  'relative script path': '<dir>/evil-worker.cjs',
+  'file URL': '<dir>/evil-worker.cjs',
+  'eval: true': 'eval',
+  'eval with execArgv []': 'eval',
+  'data: URL': 'eval',
+  subclass: '<dir>/evil-worker.cjs',
+  'Reflect.construct': '<dir>/evil-worker.cjs',
+  'prototype constructor': '<dir>/evil-worker.cjs',
+};
+
+const GOVERNED = ['governed with execArgv []', 'governed with env {}', 'governed with a permissive config in env', 'governed with SHARE_ENV'];
+
+describe.each(LAUNCH_MODES)('worker_spawn under a production policy (%s)', (mode) => {
+  const dir = createProject({
+    files: {
+      'app.cjs': APP,
+      'evil-worker.cjs': "process.stdout.write('WORKER-RAN:evil-worker\\n'); require('node:worker_threads').parentPort.postMessage('ran');\n",
+      'ok-worker.cjs': OK_WORKER,
+      'permissive.json': JSON.stringify(PERMISSIVE),
+    },
+  });
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+        { id: 'no-spawn', action: 'module_load', target: 'node:child_process', effect: 'deny' },
+        { id: 'ok-worker', action: 'worker_spawn', target: `${dir}/ok-worker.cjs`, effect: 'allow' },
+      ],
+    },
+  });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS ')) ?? 'RESULTS {}';
+  const outcomes = JSON.parse(line.slice('RESULTS '.length)) as Record<string, Outcome>;
+  const entries = run.entries();
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(Object.entries(DENIED))('%s is refused as worker_spawn:%s before the worker runs', (label, rawTarget) => {
+    const target = rawTarget.replace('<dir>', dir);
+    expect(outcomes[label], JSON.stringify(outcomes)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain(`worker_spawn:${target}`);
+    expect(entries.some((e) => e.action === 'worker_spawn' && e.target === target && e.decision === 'deny')).toBe(true);
+  });
+
+  it.each(GOVERNED)('%s: the allowed worker runs, and runs governed', (label) => {
+    expect(outcomes[label], JSON.stringify(outcomes)).toEqual({ outcome: 'ran', value: { childProcess: 'EGOVDENIED', eval: 'EGOVDENIED', sum: 6 } });
+  });
+
+  it('the workers recorded their own denials in the same audit log', () => {
+    const inWorkers = entries.filter((e) => e.decision === 'deny' && ((e.action === 'module_load' && e.target === 'node:child_process') || (e.action === 'code_eval' && e.target === 'eval')));
+    expect(inWorkers.length).toBeGreaterThanOrEqual(2 * GOVERNED.length);
+    expect(entries.filter((e) => e.action === 'worker_spawn' && e.decision === 'allow').length).toBe(GOVERNED.length);
+  });
+
+  it('no denied worker ran any code', () => {
+    expect(run.stdout).not.toContain('WORKER-RAN:');
+  });
+});
