@@ -29,7 +29,10 @@ function addMember(shape: ClassShape, member: t.ClassBody['body'][number]): void
       const name = staticKeyName(member.key, member.computed ?? false);
       if (name === null && isSymbolKey(member.key)) break;
       if (name === null) shape.open = true;
-      else if (name === 'constructor' && member.type !== 'ClassProperty') addParameterProperties(shape, member);
+      else if (name === 'constructor' && member.type !== 'ClassProperty') {
+        addParameterProperties(shape, member);
+        if (member.type === 'ClassMethod' && returnsValue(member.body)) shape.open = true;
+      }
       else (member.static ? shape.statics : shape.instance).add(name);
       break;
     }
@@ -49,6 +52,15 @@ function addParameterProperties(shape: ClassShape, constructor: t.ClassMethod | 
     const binding = parameter.parameter.type === 'AssignmentPattern' ? parameter.parameter.left : parameter.parameter;
     if (binding.type === 'Identifier') shape.instance.add(binding.name);
   }
+}
+
+/** A constructor that returns an object (a Proxy, a cached instance) makes `new C()` something else. */
+function returnsValue(body: t.BlockStatement): boolean {
+  let found = false;
+  walk(body, (node) => {
+    if (node.type === 'ReturnStatement' && node.argument) found = true;
+  });
+  return found;
 }
 
 /** `this.x = …` inside the class body adds an instance member; `this[key] = …` makes the class open. */
@@ -77,8 +89,7 @@ function topLevelClasses(program: t.Program): Map<string, ClassShape> {
       statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration' ? statement.declaration : statement;
     if (!declaration) continue;
     if (declaration.type === 'ClassDeclaration') {
-      const name = declaration.id?.name ?? '*default*';
-      classes.set(name, shapeOfClass(name, declaration));
+      classes.set(declaration.id?.name ?? '*default*', shapeOfClass(declaration.id?.name ?? 'default', declaration));
     } else if (declaration.type === 'VariableDeclaration') {
       for (const declarator of declaration.declarations) {
         if (declarator.id.type === 'Identifier' && declarator.init?.type === 'ClassExpression') {

@@ -53,6 +53,7 @@ runRuleTests(fakeMethodCallRule, {
     { code: '@sealed class D { run() {} }\nnew D().added();\nfunction sealed(x: any) { return x; }', name: 'class decorators: silent' },
     { code: 'class C { run() {} }\ninterface C { later(): void }\nnew C().later();', name: 'merged interface: silent' },
     { code: 'class C { run() {} }\nconst c = new C();\nc.run?.();\nc?.run();', name: 'optional calls' },
+    { code: 'class P { constructor() { return new Proxy(this, {}); } }\nnew P().anything();', name: 'a constructor returning another object: silent' },
   ],
   invalid: [
     {
@@ -68,5 +69,6 @@ runRuleTests(fakeMethodCallRule, {
     { code: 'class Local { run() {} }\nclass Child extends Local { walk() {} }\nconst c = new Child();\nc.run();\nc.fly();', errors: [{ messageId: 'instance', line: 5 }] },
     { code: "const o = { a() {}, b: 1 };\no.c();\no['d']();", errors: [{ messageId: 'object', line: 2 }, { messageId: 'object', line: 3 }] },
     { code: 'const Helper = class { static make() {} };\nHelper.build();', errors: [{ messageId: 'static' }] },
+    { code: "import Model from './model';\nnew Model().fly();", files: { 'src/model.ts': 'export default class { run() {} }\n' }, name: 'an anonymous default-exported class', errors: [{ messageId: 'instance' }] },
   ],
 });
