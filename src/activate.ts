@@ -1,6 +1,6 @@
 // Activation: config → audit log → kernel → hooks. Idempotent; the kernel never imports a hook, so the wiring lives here.
 import { resolve } from 'node:path';
-import { openAuditWriter } from './audit/index';
+import { openAuditWriter } from './audit/writer';
 import { auditLocation } from './audit/location';
 import type { AuditWriter } from './audit/types';
 import { installHooks } from './hooks/index';
@@ -47,7 +47,7 @@ export function activateGovernance(): GovernanceStatus {
   const writer = openWriterOrRefuse(loaded, level);
   const onInternalError = (error: unknown) => warnOnce(`internal error: ${(error as Error)?.stack ?? String(error)}`);
   startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, onInternalError });
-  recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`, null, true);
+  recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
   installHooks();
   Object.defineProperty(process, ACTIVE, { value: __filename, enumerable: false, writable: false, configurable: false });

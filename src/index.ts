@@ -6,5 +6,5 @@ export { governed } from './kernel/governed';
 export { GovernanceDeniedError } from './kernel/errors';
 export { ConfigError } from './rules/errors';
 export { loadConfig } from './rules/load';
-export { getAuditLog } from './audit/index';
+export { getAuditLog } from './audit-api';
 export type * from './types';
