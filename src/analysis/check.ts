@@ -51,7 +51,8 @@ interface FileOutcome {
 
 function checkText(plan: Plan, absolute: string, relativeFile: string, code: string): FileOutcome {
   const findings: Finding[] = plan.secrets ? scanSecrets(code, relativeFile) : [];
-  if (plan.astRules.length === 0 || !isParsable(absolute)) return { findings };
+  const rules = isParsable(absolute) ? plan.astRules.filter((rule) => !rule.mayApply || rule.mayApply(code)) : [];
+  if (rules.length === 0) return { findings };
   let ast;
   try {
     ast = parseSource(code, absolute);
@@ -59,7 +60,7 @@ function checkText(plan: Plan, absolute: string, relativeFile: string, code: str
     return { findings, parseError: (error as Error).message };
   }
   const run = { file: absolute, relativeFile, code, ast, modules: plan.modules, settings: plan.settings };
-  findings.push(...runAstRules(plan.astRules, run));
+  findings.push(...runAstRules(rules, run));
   return { findings };
 }
 

@@ -122,6 +122,11 @@ export interface AstRuleContext {
 /** A rule over the parsed AST; all enabled rules run in one traversal (visitors merged). */
 export interface AstRule {
   meta: RuleMeta;
+  /**
+   * A cheap test on the source text: false means the rule cannot report anything in it, so it is skipped
+   * (and the file is not parsed when no rule is left). It must never be false for code the rule would flag.
+   */
+  mayApply?(code: string): boolean;
   create(context: AstRuleContext): import('@babel/traverse').Visitor;
 }
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { parse, type ParserPlugin } from '@babel/parser';
 import type { File } from '@babel/types';
 
-const CACHE_LIMIT = 256;
+const CACHE_LIMIT = 64;
 const cache = new Map<string, File>();
 
 const JS_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/i;

@@ -79,3 +79,13 @@ export function randomPackageOf(specifier: string): string | null {
   const last = specifier.split('/').pop()!.replace(/\.[cm]?js$/, '');
   return isRandomPackage(last) ? last : null;
 }
+
+/**
+ * Text that every file the synthetic_data rules can flag contains: a word of one of the names above, or an
+ * escape sequence (`Math.r\u0061ndom`, `require('\x63hance')`) that could spell one. Files without it are skipped.
+ */
+export const SYNTHETIC_DATA_HINT = /rand|faker|chance|casual|mock|falso|dummy|lorem|sample|shuffle|truncatedNormal|mersenne|\\[ux0-7]/i;
+
+export function mayHoldSyntheticData(code: string): boolean {
+  return SYNTHETIC_DATA_HINT.test(code);
+}

@@ -4,6 +4,7 @@ import type { CallExpression, NewExpression, OptionalCallExpression } from '@bab
 import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { isExempt } from './exempt';
+import { mayHoldSyntheticData } from './libraries';
 import { originOf } from './origin';
 
 function isMathRandom(path: NodePath): boolean {
@@ -22,6 +23,7 @@ export const mathRandomRule: AstRule = {
       passed: 'Math.random is passed as a function here, so it generates synthetic data.',
     },
   },
+  mayApply: mayHoldSyntheticData,
   create(context) {
     if (isExempt(context)) return {};
     const onCall = (path: NodePath<CallExpression | OptionalCallExpression | NewExpression>): void => {

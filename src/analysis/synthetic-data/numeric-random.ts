@@ -4,7 +4,7 @@ import type { CallExpression, OptionalCallExpression } from '@babel/types';
 import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { isExempt } from './exempt';
-import { LIBRARY_FACTORIES, NUMERIC_RANDOM_FUNCTIONS, packageOf } from './libraries';
+import { LIBRARY_FACTORIES, mayHoldSyntheticData, NUMERIC_RANDOM_FUNCTIONS, packageOf } from './libraries';
 import { CALL_RESULT, originOf, type Origin } from './origin';
 
 /** `create(all)` from mathjs returns the library, so `math.random()` is mathjs random. */
@@ -38,6 +38,7 @@ export const numericRandomRule: AstRule = {
       call: '{{name}}() generates random numbers; synthetic data is not allowed outside tests.',
     },
   },
+  mayApply: mayHoldSyntheticData,
   create(context) {
     if (isExempt(context)) return {};
     const onCall = (path: NodePath<CallExpression | OptionalCallExpression>): void => {

@@ -4,6 +4,7 @@ import type { MemberExpression, OptionalMemberExpression } from '@babel/types';
 import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { isExempt } from './exempt';
+import { mayHoldSyntheticData } from './libraries';
 import { originOf } from './origin';
 
 const NAME = 'pseudoRandomBytes';
@@ -36,6 +37,7 @@ export const pseudoRandomBytesRule: AstRule = {
       use: 'crypto.pseudoRandomBytes produces synthetic, non-cryptographic random bytes; use real data, or crypto.randomBytes for keys.',
     },
   },
+  mayApply: mayHoldSyntheticData,
   create(context) {
     if (isExempt(context)) return {};
     const onMember = (path: NodePath<MemberExpression | OptionalMemberExpression>): void => {

@@ -3,7 +3,7 @@ import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { moduleReferenceVisitor } from '../engine/module-references';
 import { isExempt } from './exempt';
-import { randomPackageOf } from './libraries';
+import { mayHoldSyntheticData, randomPackageOf } from './libraries';
 
 export const randomPackageRule: AstRule = {
   meta: {
@@ -15,6 +15,7 @@ export const randomPackageRule: AstRule = {
       imported: '"{{name}}" is a random or mock-data package; synthetic data is not allowed outside tests.',
     },
   },
+  mayApply: mayHoldSyntheticData,
   create(context) {
     if (isExempt(context)) return {};
     return moduleReferenceVisitor((specifier, node) => {

@@ -33,6 +33,8 @@ runRuleTests(mathRandomRule, {
     { code: 'const rows = Array.from({ length: 10 }, Math.random);', errors: [{ messageId: 'passed', column: 41 }] },
     { code: 'items.sort(() => Math.random() - 0.5);', errors: [{ messageId: 'call' }] },
     { code: 'const m = Math as any;\nm.random();', errors: [{ messageId: 'call', line: 2 }] },
+    { code: 'Math.r\\u0061ndom();', name: 'an escaped identifier still names Math.random', errors: [{ messageId: 'call' }] },
+    { code: "Math['r\\x61ndom']();", name: 'an escaped string still names Math.random', errors: [{ messageId: 'call' }] },
     { code: 'const rand = Math.random();', filename: 'src/testing-utils.js', name: 'a name containing "test" is not a test file', errors: [{ messageId: 'call' }] },
   ],
 });

@@ -20,6 +20,7 @@ runRuleTests(randomPackageRule, {
     { code: "import normal from '@stdlib/random/base/normal';", errors: [{ messageId: 'imported' }] },
     { code: "import normal from '@stdlib/random-base-normal';", errors: [{ messageId: 'imported' }] },
     { code: "export { default } from 'chance';", errors: [{ messageId: 'imported' }] },
+    { code: "require('\\x63hance');", name: 'an escaped specifier', errors: [{ messageId: 'imported' }] },
     { code: "import chance = require('chance');", errors: [{ messageId: 'imported' }] },
     { code: "require('./node_modules/unique-random');\nrequire('**/chance.js');", filename: 'src/case.js', errors: [{ messageId: 'imported', line: 1 }, { messageId: 'imported', line: 2 }] },
   ],
