@@ -10,6 +10,8 @@ export interface AuditLocation {
   keyDir: string;
   /** `audit.trustedKeys` resolved against the config file's directory. */
   trustedKeys: string[];
+  /** `audit.proofOfWork.bits` (0 when off): what the writer must do and the verifier requires. */
+  proofOfWorkBits: number;
 }
 
 export function auditLocation(loaded: LoadedConfig): AuditLocation {
@@ -18,6 +20,7 @@ export function auditLocation(loaded: LoadedConfig): AuditLocation {
     dbPath: path.join(loaded.stateDir, 'audit.db'),
     keyDir: audit.keyDir ? path.resolve(loaded.baseDir, audit.keyDir) : path.join(loaded.stateDir, 'keys'),
     trustedKeys: (audit.trustedKeys ?? []).map((k) => path.resolve(loaded.baseDir, k)),
+    proofOfWorkBits: audit.proofOfWork?.bits ?? 0,
   };
 }
 

@@ -38,7 +38,7 @@ export function getAuditLog(options: GetAuditLogOptions = {}): AuditLog {
   let location: AuditLocation;
   if (options.dbPath) {
     const dbPath = path.resolve(options.dbPath);
-    location = { dbPath, keyDir: path.resolve(options.keyDir ?? path.join(path.dirname(dbPath), 'keys')), trustedKeys: [] };
+    location = { dbPath, keyDir: path.resolve(options.keyDir ?? path.join(path.dirname(dbPath), 'keys')), trustedKeys: [], proofOfWorkBits: 0 };
   } else {
     location = locateAuditLog({ configPath: options.configPath });
     if (options.keyDir) location.keyDir = path.resolve(options.keyDir);
@@ -49,7 +49,7 @@ export function getAuditLog(options: GetAuditLogOptions = {}): AuditLog {
     queryLogs: (q) => withReader(dbPath, (r) => r.query(q)),
     verifyIntegrity: (opts = {}) => {
       const trust = chooseTrustedKeys(opts.trustedKeys, location);
-      return { ...withReader(dbPath, (r) => r.verify({ ...opts, trustedKeys: trust.keys })), trustSource: trust.source };
+      return { ...withReader(dbPath, (r) => r.verify({ proofOfWorkBits: location.proofOfWorkBits, ...opts, trustedKeys: trust.keys })), trustSource: trust.source };
     },
     getInclusionProof: (seq, treeSize) => withReader(dbPath, (r) => r.getInclusionProof(seq, treeSize)),
     getConsistencyProof: (oldSize, newSize) => withReader(dbPath, (r) => r.getConsistencyProof(oldSize, newSize)),

@@ -108,6 +108,7 @@ export function openAuditReader(dbPath: string): AuditReader {
         since: options.since,
         now: toMillis(options.now),
         maxCheckpointAge: options.maxCheckpointAge,
+        proofOfWorkBits: options.proofOfWorkBits,
       });
     },
     getInclusionProof(seq: number, treeSize?: number): InclusionProof {

@@ -85,6 +85,8 @@ export interface AuditVerifyOptions {
   now?: string | number;
   /** Report STALE_CHECKPOINT when the newest checkpoint is older than this many ms (for logs whose writer should be running). */
   maxCheckpointAge?: number;
+  /** Require this many leading zero bits of every leaf hash (the log was written with proof-of-work). */
+  proofOfWorkBits?: number;
 }
 
 export type IssueSeverity = 'error' | 'warning';

@@ -11,6 +11,15 @@ import type { AuditVerifyIssue, IssueSeverity, SignedCheckpoint } from './types'
 
 const WARNINGS = new Set(['UNCHECKPOINTED_TAIL']);
 
+export function leadingZeroBits(hash: Uint8Array): number {
+  let bits = 0;
+  for (const byte of hash) {
+    if (byte !== 0) return bits + Math.clz32(byte) - 24;
+    bits += 8;
+  }
+  return bits;
+}
+
 export class Issues {
   readonly list: AuditVerifyIssue[] = [];
 
@@ -101,6 +110,8 @@ export class EntryStream {
   private expectedSeq: number;
   private prevLeaf: Buffer;
   private readonly completed: Buffer[] = [];
+  /** Leading zero bits each leaf hash must have (proof-of-work; 0 = not checked). */
+  proofOfWorkBits = 0;
 
   constructor(
     private readonly issues: Issues,
@@ -160,6 +171,7 @@ export class EntryStream {
       }
       if (fields.prev !== this.prevLeaf.toString('hex')) issues.add('CHAIN_BREAK', 'prev does not match the hash of the preceding entry', seq);
     }
+    if (this.proofOfWorkBits > 0 && leadingZeroBits(leaf) < this.proofOfWorkBits) issues.add('POW_INSUFFICIENT', `leaf hash has fewer than ${this.proofOfWorkBits} leading zero bits`, seq);
     this.completed.length = 0;
     this.frontier.push(leaf, this.completed);
     this.prevLeaf = leaf;

@@ -15,6 +15,7 @@ export interface VerifyInput {
   since?: SignedCheckpoint;
   now?: number;
   maxCheckpointAge?: number;
+  proofOfWorkBits?: number;
 }
 
 const COLUMNS = ['ts', 'actor', 'action', 'target', 'decision', 'violation'] as const;
@@ -95,6 +96,7 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
     }
   }
   const stream = new EntryStream(issues, checkpoints, trusted, leafOfSeq, start.frontier, start.prevLeaf);
+  stream.proofOfWorkBits = input.proofOfWorkBits ?? 0;
 
   const rows = db.prepare(
     `SELECT seq, CASE WHEN typeof(body) = 'text' THEN CAST(body AS BLOB) END AS raw, leaf, nodes, ` +

@@ -11,6 +11,7 @@ import { ensureSchema, openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
 import { deliverCheckpoint, signCheckpoint } from './checkpoint';
 import { ensureSigningKey } from '../crypto/keys';
+import { leadingZeroBits } from './verify-core';
 import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
 
 const { mkdirSync, writeSync } = fs;
@@ -37,15 +38,6 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) throw new Error(`audit option ${name} must be a positive integer, got ${value}`);
   return value;
-}
-
-function leadingZeroBits(hash: Buffer): number {
-  let bits = 0;
-  for (const byte of hash) {
-    if (byte === 0) { bits += 8; continue; }
-    return bits + Math.clz32(byte) - 24;
-  }
-  return bits;
 }
 
 function defaultOnError(error: Error): void {

@@ -23,10 +23,10 @@ function printText(ctx: CommandContext, dbPath: string, result: AuditVerifyResul
 const command: Command = {
   name: ['audit', 'verify'],
   summary: 'verify the audit log: hashes, chain, Merkle roots and signed checkpoints',
-  usage: `audit verify [--trusted-key PEM]... [--trusted-checkpoint FILE] [--since-checkpoint FILE] [--max-checkpoint-age MS] [--now T] [--json] ${LOCATION_USAGE}`,
+  usage: `audit verify [--trusted-key PEM]... [--trusted-checkpoint FILE] [--since-checkpoint FILE] [--max-checkpoint-age MS] [--now T] [--proof-of-work-bits N] [--json] ${LOCATION_USAGE}`,
   options: {
     'trusted-key': { type: 'string', multiple: true }, 'trusted-checkpoint': { type: 'string' }, 'since-checkpoint': { type: 'string' },
-    'max-checkpoint-age': { type: 'string' }, now: { type: 'string' }, ...locationOptions,
+    'max-checkpoint-age': { type: 'string' }, now: { type: 'string' }, 'proof-of-work-bits': { type: 'string' }, ...locationOptions,
   },
   run(ctx) {
     const location = locate(ctx);
@@ -50,7 +50,8 @@ const command: Command = {
       throw new UsageError((error as Error).message);
     }
     try {
-      const result = reader.verify({ trustedKeys: trust.keys, trustedCheckpoint, since, maxCheckpointAge, now });
+      const proofOfWorkBits = intOption(ctx, 'proof-of-work-bits') ?? location.proofOfWorkBits;
+      const result = reader.verify({ trustedKeys: trust.keys, trustedCheckpoint, since, maxCheckpointAge, now, proofOfWorkBits });
       const note = trustNote(trust.source, trust.keys);
       if (ctx.values.json) ctx.out(JSON.stringify({ ...result, trustSource: trust.source, note }));
       else printText(ctx, location.dbPath, result, note);

@@ -1,0 +1,139 @@
+// The writer's commit modes, checkpoints (count, interval, heartbeat, close), sinks and proof-of-work.
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openAuditReader, openAuditWriter } from '../../src/audit/index';
+import { leadingZeroBits } from '../../src/audit/verify-core';
+import { cleanup, entry, makeLog, tempDir, verify } from './helpers';
+
+afterAll(cleanup);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function count(dbPath: string, table = 'entries'): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+describe('commit modes', () => {
+  it('group: append() only queues; the batch is committed by the timer, appendDurable() commits at once', async () => {
+    const log = makeLog({ entries: 1 });
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir });
+    w.append(entry(2));
+    w.append(entry(3));
+    expect(count(log.dbPath)).toBe(1);
+    await sleep(150);
+    expect(count(log.dbPath)).toBe(3);
+    w.append(entry(4));
+    w.appendDurable(entry(5, { decision: 'deny' }));
+    expect(count(log.dbPath)).toBe(5);
+    w.close();
+    expect(verify(log)).toMatchObject({ valid: true, entries: 5, issues: [] });
+  });
+
+  it('strict: every append is committed before it returns', () => {
+    const log = makeLog({ entries: 1 });
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir, durability: 'strict' });
+    for (let i = 2; i <= 6; i++) {
+      w.append(entry(i));
+      expect(count(log.dbPath)).toBe(i);
+    }
+    w.close();
+    expect(verify(log).valid).toBe(true);
+  });
+
+  it('rejects bad options with a clear error, and reports appends after close instead of throwing', () => {
+    const dir = tempDir();
+    expect(() => openAuditWriter({ dbPath: join(dir, 'a.db'), durability: 'fast' as 'group' })).toThrow(/durability must be "group" or "strict"/);
+    expect(() => openAuditWriter({ dbPath: join(dir, 'a.db'), checkpointEvery: 0 })).toThrow(/checkpointEvery must be a positive integer/);
+    const errors: string[] = [];
+    const w = openAuditWriter({ dbPath: join(dir, 'b.db'), onError: (e) => errors.push(e.message) });
+    w.close();
+    w.append(entry(1));
+    expect(errors).toEqual([expect.stringMatching(/is closed; entry for file_read:\/data\/file-0001.csv not written/)]);
+    expect(() => w.appendDurable(entry(2))).toThrow(/closed/);
+  });
+
+  it('creates the directory, the database and a signing key (private key mode 0600)', () => {
+    const dir = join(tempDir(), 'deep', 'state');
+    const w = openAuditWriter({ dbPath: join(dir, 'audit.db') });
+    w.close();
+    const { statSync } = require('node:fs') as typeof import('node:fs');
+    expect(statSync(join(dir, 'keys', 'log-signing.key.pem')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'keys', 'log-signing.pub.pem')).isFile()).toBe(true);
+  });
+});
+
+describe('checkpoints', () => {
+  it('are signed for a first batch, every N entries, at close, and not again at close when nothing is new', () => {
+    const log = makeLog({ entries: 27, batch: 5, writer: { checkpointEvery: 10, checkpointIntervalMs: 3_600_000 } });
+    const reader = openAuditReader(log.dbPath);
+    const sizes = reader.checkpoints().map((c) => JSON.parse(c.body).size);
+    reader.close();
+    expect(sizes).toEqual([5, 15, 25, 27]); // 5: the log had none yet; 15, 25: ten new entries; 27: close
+  });
+
+  it('are written as a heartbeat while idle, so a stopped log shows', async () => {
+    const log = makeLog({ entries: 3 });
+    const before = count(log.dbPath, 'checkpoints');
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir, checkpointIntervalMs: 20, maxCheckpointAgeMs: 60 });
+    await sleep(400);
+    const during = count(log.dbPath, 'checkpoints');
+    w.close();
+    expect(during).toBeGreaterThanOrEqual(before + 2);
+    const result = verify(log, { maxCheckpointAge: 60_000 });
+    expect(result).toMatchObject({ valid: true, entries: 3 });
+  });
+
+  it('go to a file sink and to a command sink', () => {
+    const dir = tempDir();
+    const file = join(dir, 'anchor.ndjson');
+    const piped = join(dir, 'piped.ndjson');
+    const log = makeLog({ dir, entries: 20, batch: 10, writer: { checkpointSink: file } });
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const reader = openAuditReader(log.dbPath);
+    expect(lines).toEqual(reader.checkpoints());
+    reader.close();
+    expect(verify(log, { trustedCheckpoint: lines[lines.length - 1] }).valid).toBe(true);
+
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir, checkpointSink: { command: `cat >> '${piped}'` } });
+    w.append(entry(21));
+    w.close();
+    const sent = readFileSync(piped, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0].body).size).toBe(21);
+  });
+});
+
+describe('proof-of-work', () => {
+  it('gives every leaf hash the leading zero bits, and the verifier holds the log to it', () => {
+    const log = makeLog({ entries: 12, batch: 4, writer: { proofOfWorkBits: 8 } });
+    const db = new Database(log.dbPath, { readonly: true });
+    const leaves = db.prepare('SELECT leaf FROM entries').pluck().all() as Buffer[];
+    db.close();
+    expect(leaves.every((l) => leadingZeroBits(l) >= 8)).toBe(true);
+    expect(verify(log, { proofOfWorkBits: 8 })).toMatchObject({ valid: true, issues: [] });
+    const plain = makeLog({ entries: 12, batch: 4 });
+    expect(verify(plain, { proofOfWorkBits: 8 }).issues.map((i) => i.code)).toContain('POW_INSUFFICIENT');
+  });
+});
+
+describe('encoding at write time', () => {
+  it('stores strings in NFC, so the same text always hashes the same', () => {
+    const log = makeLog({ entries: 0 });
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir });
+    w.append(entry(1, { target: '/data/cafe\u0301.csv', actor: 'Ame\u0301lie' }));
+    w.close();
+    const reader = openAuditReader(log.dbPath);
+    const [e] = reader.query();
+    reader.close();
+    expect(e.target).toBe('/data/caf\u00e9.csv');
+    expect(e.actor).toBe('Am\u00e9lie');
+    expect(verify(log).valid).toBe(true);
+  });
+});
