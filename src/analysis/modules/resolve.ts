@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join, parse as parsePath, resolve as res
 import { fileURLToPath } from 'node:url';
 import type { CachedFileSystem, PackageJson } from './file-system';
 import { resolvePackageExports, resolvePackageImports } from './package-map';
+import { aliasCandidates, createAliasFinder } from './tsconfig-paths';
 
 /** How the module is loaded: `import`/`export … from` or `require()`. Selects the package conditions. */
 export type LoadKind = 'import' | 'require';
@@ -44,6 +45,7 @@ export function isUrlSpecifier(specifier: string): boolean {
 }
 
 export function createResolver(fs: CachedFileSystem): (specifier: string, fromFile: string, kind: LoadKind) => Resolution {
+  const aliasesFor = createAliasFinder(fs);
   function asFile(path: string): string | null {
     if (fs.isFile(path)) return path;
     for (const extension of EXTENSIONS) if (fs.isFile(path + extension)) return path + extension;
@@ -103,6 +105,16 @@ export function createResolver(fs: CachedFileSystem): (specifier: string, fromFi
     }
   }
 
+  /** TypeScript `paths` first (as tsc does), then packages, then `baseUrl`. */
+  function bareOrAlias(specifier: string, fromDir: string, kind: LoadKind): Resolution {
+    const aliases = aliasesFor(fromDir);
+    for (const candidate of aliases ? aliasCandidates(aliases, specifier) : []) {
+      const found = asPath(candidate);
+      if (found) return found;
+    }
+    return bare(specifier, fromDir, kind) ?? (aliases?.baseUrl ? asPath(resolvePath(aliases.baseUrl, specifier)) : null);
+  }
+
   function bare(specifier: string, fromDir: string, kind: LoadKind): Resolution {
     const parts = splitPackageSpecifier(specifier);
     if (!parts) return null;
@@ -141,6 +153,6 @@ export function createResolver(fs: CachedFileSystem): (specifier: string, fromFi
     if (specifier.startsWith('file:')) return asPath(fileURLToPath(specifier));
     if (isRelative(specifier) || isAbsolute(specifier)) return asPath(resolvePath(fromDir, specifier));
     if (specifier.startsWith('#')) return hashImport(specifier, fromDir, kind);
-    return bare(specifier, fromDir, kind);
+    return bareOrAlias(specifier, fromDir, kind);
   };
 }

@@ -90,6 +90,29 @@ describe('resolve', () => {
   });
 });
 
+describe('resolve with TypeScript paths', () => {
+  const dir = project({
+    'tsconfig.base.json': '{\n  // shared settings\n  "compilerOptions": { "baseUrl": "./src", "paths": { "@/*": ["./*", "./generated/*"], "config": ["./config/index.ts"], }, },\n}\n',
+    'tsconfig.json': '{ "extends": "./tsconfig.base.json", /* no own paths */ "compilerOptions": { "strict": true } }',
+    'src/lib/model.ts': '',
+    'src/generated/schema.ts': '',
+    'src/config/index.ts': '',
+    'src/utils.ts': '',
+    'src/app.ts': '',
+    'node_modules/config/index.js': '',
+  });
+  const from = join(dir, 'src/app.ts');
+  const index = createModuleIndex({ cwd: dir });
+
+  it('follows paths patterns (all targets), exact paths before packages, and baseUrl after packages', () => {
+    expect(index.resolve('@/lib/model', from)).toBe(join(dir, 'src/lib/model.ts'));
+    expect(index.resolve('@/schema', from)).toBe(join(dir, 'src/generated/schema.ts'));
+    expect(index.resolve('config', from)).toBe(join(dir, 'src/config/index.ts'));
+    expect(index.resolve('utils', from)).toBe(join(dir, 'src/utils.ts'));
+    expect(index.resolve('@/missing', from)).toBeNull();
+  });
+});
+
 describe('exportsOf', () => {
   const dir = project({
     'esm.mjs': 'export const a = 1, { b, c: [d] } = {};\nexport function f() {}\nexport default class {}\nexport { a as e };\n',
