@@ -1,0 +1,83 @@
+// How spawn targets are found: PATH of the child's environment, cwd for relative names, shells' -c.
+import { chmodSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { firstCommandWord, isShell, resolveExecutable, shellCommand } from '../../src/hooks/spawn-target';
+import { kindsOfFlags, READ, WRITE } from '../../src/hooks/fs-routes';
+import { globBase } from '../../src/hooks/fs-glob';
+
+const bin = realpathSync(mkdtempSync(join(tmpdir(), 'spawn-target-')));
+writeFileSync(join(bin, 'tool'), '#!/bin/sh\n');
+chmodSync(join(bin, 'tool'), 0o755);
+writeFileSync(join(bin, 'not-executable'), '');
+
+describe('resolveExecutable', () => {
+  it('searches the given PATH in order and skips non-executables', () => {
+    expect(resolveExecutable('tool', `/nonexistent:${bin}`, undefined)).toBe(join(bin, 'tool'));
+    expect(resolveExecutable('not-executable', bin, undefined)).toBe('not-executable');
+  });
+
+  it('resolves names with a slash against the child cwd, without consulting PATH', () => {
+    expect(resolveExecutable('./tool', '/usr/bin', bin)).toBe(join(bin, 'tool'));
+    expect(resolveExecutable('../x/../tool', '/usr/bin', join(bin, 'sub'))).toBe(join(bin, 'tool'));
+  });
+
+  it('uses the default search path when the environment has none', () => {
+    expect(resolveExecutable('sh', undefined, undefined)).toMatch(/^\/(usr\/)?bin\/sh$/);
+  });
+});
+
+describe('shell commands', () => {
+  it('recognises shells by basename', () => {
+    expect(isShell('/bin/sh')).toBe(true);
+    expect(isShell('/usr/bin/bash')).toBe(true);
+    expect(isShell('/usr/bin/node')).toBe(false);
+  });
+
+  it('finds the -c command', () => {
+    expect(shellCommand(['/bin/sh', '-c', 'ls -l'])).toBe('ls -l');
+    expect(shellCommand(['bash', '-lc', 'git status'])).toBe('git status');
+    expect(shellCommand(['bash', '-e', '-c', 'x'])).toBe('x');
+    expect(shellCommand(['sh', 'script.sh'])).toBeNull();
+    expect(shellCommand(['cmd.exe', '/d', '/s', '/c', 'dir'])).toBe('dir');
+  });
+
+  it('takes the first program word, skipping assignments and exec-like prefixes', () => {
+    expect(firstCommandWord('ls -l')).toBe('ls');
+    expect(firstCommandWord('  FOO=1 BAR="a" exec /usr/bin/git status')).toBe('/usr/bin/git');
+    expect(firstCommandWord('"./my-tool" --x')).toBe('./my-tool');
+    expect(firstCommandWord('(rm -rf x); ls')).toBe('rm');
+    expect(firstCommandWord('cat<file')).toBe('cat');
+    expect(firstCommandWord('   ')).toBeNull();
+  });
+});
+
+describe('open flags', () => {
+  it('maps string and numeric flags to read/write', () => {
+    expect(kindsOfFlags(undefined)).toBe(READ);
+    expect(kindsOfFlags('r')).toBe(READ);
+    expect(kindsOfFlags('w')).toBe(WRITE);
+    expect(kindsOfFlags('ax')).toBe(WRITE);
+    expect(kindsOfFlags('r+')).toBe(READ | WRITE);
+    expect(kindsOfFlags('bogus')).toBe(READ | WRITE);
+    const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND } = require('node:fs').constants;
+    expect(kindsOfFlags(O_RDONLY)).toBe(READ);
+    expect(kindsOfFlags(O_WRONLY)).toBe(WRITE);
+    expect(kindsOfFlags(O_RDWR)).toBe(READ | WRITE);
+    expect(kindsOfFlags(O_RDONLY | O_CREAT)).toBe(READ | WRITE);
+    expect(kindsOfFlags(O_RDONLY | O_TRUNC)).toBe(READ | WRITE);
+    expect(kindsOfFlags(O_WRONLY | O_APPEND)).toBe(WRITE);
+  });
+});
+
+describe('globBase', () => {
+  it('is the literal directory a pattern starts from', () => {
+    expect(globBase('/etc/*.conf')).toBe('/etc');
+    expect(globBase('src/**/*.ts')).toBe('src');
+    expect(globBase('*.txt')).toBe('.');
+    expect(globBase('/*')).toBe('/');
+    expect(globBase('a/b/c.txt')).toBe('a/b/c.txt');
+    expect(globBase('../x/{a,b}/y')).toBe('../x');
+  });
+});
