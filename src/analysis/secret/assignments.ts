@@ -12,7 +12,7 @@ const QUOTES = '"\'`';
 const TYPE_WORD = /[ \t]+(?:string|String|str)(?=[ \t]*[:=])/y;
 const OPERATOR = /[ \t]*(:{1,3}=|[?.+|]=|=>|={1,3}|:(?!:)|,|>)[ \t]*/y;
 const SPACE_OPERATOR = /[ \t]+(?=\S)/y;
-const UNQUOTED_STOP = /[\s"'`,;()<>\\{}[\]?]/;
+const UNQUOTED_STOP = /[\s"'`,;()<>\\{}[\]?&]/;
 /** An unquoted value starting with an operator is an expression (`!x`, `&y`, `*p`), not a literal. */
 const CODE_START = /[!&|?*]/;
 
@@ -35,7 +35,10 @@ export function findAssignments(text: string, hits: readonly { start: number; en
     while (keyEnd < text.length && keyEnd - keyStart < MAX_KEY && isKeyChar(text.charCodeAt(keyEnd))) keyEnd++;
     scannedTo = keyEnd;
     const assignment = readAssignment(text, keyStart, keyEnd);
-    if (assignment) found.push(assignment);
+    if (!assignment) continue;
+    found.push(assignment);
+    // An unquoted value runs to a delimiter; keys inside it (`token=token=...`) are not separate assignments.
+    if (!assignment.quoted) scannedTo = assignment.valueStart + assignment.value.length;
   }
   return found;
 }

@@ -6,8 +6,8 @@ import { looksLikeSecret } from './value-shape';
 // Credentials passed over HTTP in commands and code: `Authorization: Bearer <token>` headers,
 // `curl -H "X-Api-Key: <key>"` and `curl -u user:password`.
 
-const AUTHORIZATION = /Authorization["']?\s*[:=,]\s*["']?\s*(?:(?:Bearer|Basic|Token|Digest|Api-Token|Key)\s+)?([A-Za-z0-9._~+/=:@!#$%^&*-]{8,1000})/iy;
-const CURL_HEADER = /(?:-H|--header)\s+["']([\w-]*(?:api-?key|token|secret|auth)[\w-]*)\s*:\s*([^\s"']{6,1000})["']/gi;
+const AUTHORIZATION = /Authorization["']?[ \t]{0,10}[:=,][ \t]{0,10}["']?[ \t]{0,10}(?:(?:Bearer|Basic|Token|Digest|Api-Token|Key)[ \t]{1,10})?([A-Za-z0-9._~+/=:@!#$%^&*-]{8,1000})/iy;
+const CURL_HEADER = /(?:-H|--header)[ \t]{1,10}["']([\w-]{0,60}?(?:api-?key|token|secret|auth)[\w-]{0,60})[ \t]{0,10}:[ \t]{0,10}([^\s"']{6,1000})["']/gi;
 const CURL_USER = /(?:\s|^)(?:-u|--user)[ \t=]+(["']?[^\s"':]{0,200}["']?:["']?[^\s"']{0,200})/g;
 
 const TOKEN_SHAPE = { minLength: 8, minEntropy: 3, allowUuid: true };

@@ -10,7 +10,7 @@ const OBVIOUS_PLACEHOLDER = /x{4}|\*{3}|#{3}|\.{3}|your|here|<|>/i;
 function isTokenChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 126 || code === 45;
 }
-const MAX_LOOKBACK = 300;
+const MAX_LOOKBACK = 100;
 
 /** `xxxx`, `****`, `<token>`, `...` or too few distinct characters: not a real token even in a valid format. */
 export function isObviousPlaceholder(secret: string): boolean {
@@ -47,9 +47,12 @@ export function patternFinder(detector: PatternDetector): SecretFinder {
         const anchors = anchorsOf(text);
         const spans: SecretSpan[] = [];
         const seen = new Set<number>();
+        const tried = new Set<number>();
         for (const anchor of detector.anchors) {
           for (const anchorStart of anchors.exact(anchor)) {
             for (const at of [anchorStart, tokenStart(text, anchorStart)]) {
+              if (tried.has(at)) continue;
+              tried.add(at);
               sticky.lastIndex = at;
               const match = sticky.exec(text);
               if (!match || seen.has(match.index)) continue;

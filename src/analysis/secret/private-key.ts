@@ -14,10 +14,12 @@ export const privateKeyFinder: SecretFinder = {
   find(text: string): SecretSpan[] {
     if (anchorsOf(text).folded(MARKERS.privateKey).length === 0) return [];
     const spans: SecretSpan[] = [];
+    let endMarker = -1;
     for (const header of text.matchAll(HEADER)) {
       const bodyStart = header.index + header[0].length;
-      const endMarker = text.indexOf('-----END', bodyStart);
-      if (endMarker === -1 || endMarker - bodyStart > MAX_KEY_LENGTH) continue;
+      if (endMarker < bodyStart) endMarker = text.indexOf('-----END', bodyStart);
+      if (endMarker === -1) break;
+      if (endMarker - bodyStart > MAX_KEY_LENGTH) continue;
       const body = text.slice(bodyStart, endMarker);
       const base64Characters = body.replace(/\\n|[^A-Za-z0-9+/=]/g, '').length;
       if (base64Characters < MIN_BODY_CHARACTERS) continue;

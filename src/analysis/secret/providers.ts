@@ -24,7 +24,7 @@ const hasMixedCaseAndDigit = (secret: string): boolean => /\d/.test(secret) && /
 /** A base64 text that decodes to a JSON Web Token. */
 function decodesToJwt(secret: string): boolean {
   const decoded = Buffer.from(secret, 'base64').toString('latin1');
-  return /^eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}/.test(decoded);
+  return /^eyJ[A-Za-z0-9_-]{5,4000}\.eyJ[A-Za-z0-9_-]{5,4000}/.test(decoded);
 }
 
 export const providerDetectors: readonly PatternDetector[] = [
@@ -47,10 +47,10 @@ export const providerDetectors: readonly PatternDetector[] = [
   // Google API keys are often public client keys (Firebase, Maps) quoted in docs and key lists; only keys
   // written as a value (after a quote, `=`, `:` or `(`) are reported.
   { id: 'gcp-api-key', label: 'Google Cloud API key', anchors: ['AIza'], pattern: /(?<=["'`=:(]\s{0,3})(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/g, minEntropy: 3.5 },
-  detector('jwt', 'JSON Web Token', ['eyJ'], 'eyJ[A-Za-z0-9_-]{15,}\\.eyJ[A-Za-z0-9_/-]{15,}\\.(?:[A-Za-z0-9_/-]{10,}={0,2})?'),
-  detector('jwt-base64', 'base64-encoded JSON Web Token', ['ZXlK'], 'ZXlK[A-Za-z0-9+/]{60,}={0,2}', { accept: decodesToJwt }),
+  detector('jwt', 'JSON Web Token', ['eyJ'], 'eyJ[A-Za-z0-9_-]{15,4000}\\.eyJ[A-Za-z0-9_/-]{15,4000}\\.(?:[A-Za-z0-9_/-]{10,4000}={0,2})?'),
+  detector('jwt-base64', 'base64-encoded JSON Web Token', ['ZXlK'], 'ZXlK[A-Za-z0-9+/]{60,4000}={0,2}', { accept: decodesToJwt }),
   detector('npm-access-token', 'npm access token', ['npm_'], 'npm_[A-Za-z0-9]{36}'),
-  detector('pypi-upload-token', 'PyPI upload token', ['pypi-AgEIcHlwaS5vcmc'], 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}'),
+  detector('pypi-upload-token', 'PyPI upload token', ['pypi-AgEIcHlwaS5vcmc'], 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,4000}'),
   detector('rubygems-api-token', 'RubyGems API token', ['rubygems_'], 'rubygems_[a-f0-9]{48}'),
   detector('digitalocean-token', 'DigitalOcean token', ['_v1_'], 'do[opr]_v1_[a-f0-9]{64}'),
   detector('doppler-api-token', 'Doppler API token', ['dp.pt.'], 'dp\\.pt\\.[A-Za-z0-9]{43}'),
@@ -102,9 +102,9 @@ export const providerDetectors: readonly PatternDetector[] = [
   { id: 'azure-ad-client-secret', label: 'Azure AD client secret', anchors: ['Q~'], pattern: /(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g, minEntropy: 3 },
   detector('cloudflare-origin-ca-key', 'Cloudflare Origin CA key', ['v1.0-'], 'v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}'),
   detector('1password-secret-key', '1Password secret key', ['A3-'], 'A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}'),
-  detector('1password-service-account-token', '1Password service account token', ['ops_eyJ'], 'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}'),
+  detector('1password-service-account-token', '1Password service account token', ['ops_eyJ'], 'ops_eyJ[A-Za-z0-9+/]{250,4000}={0,3}'),
   detector('openshift-user-token', 'OpenShift user token', ['sha256~'], 'sha256~[A-Za-z0-9_-]{43}', { minEntropy: 3 }),
-  detector('facebook-token', 'Facebook access token', ['EAAM', 'EAAC', '|', '%7C'], 'EAA[MC][A-Za-z0-9]{100,}|\\d{15,16}(?:\\||%7C)[A-Za-z0-9_-]{27}'),
+  detector('facebook-token', 'Facebook access token', ['EAAM', 'EAAC', '|', '%7C'], 'EAA[MC][A-Za-z0-9]{100,4000}|\\d{15,16}(?:\\||%7C)[A-Za-z0-9_-]{27}'),
   detector('perplexity-api-key', 'Perplexity API key', ['pplx-'], 'pplx-[A-Za-z0-9]{48}'),
   detector('maxmind-license-key', 'MaxMind license key', ['_mmk'], '[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk'),
   detector('alibaba-access-key-id', 'Alibaba Cloud AccessKey ID', ['LTAI'], 'LTAI[A-Za-z0-9]{20}'),
@@ -113,8 +113,8 @@ export const providerDetectors: readonly PatternDetector[] = [
   detector('yandex-token', 'Yandex Cloud token', ['t1.', 'AQVN'], 't1\\.[A-Za-z0-9_-]+={0,2}\\.[A-Za-z0-9_-]{86}={0,2}|AQVN[A-Za-z0-9_-]{35,38}'),
   detector('typeform-api-token', 'Typeform API token', ['tfp_'], 'tfp_[A-Za-z0-9_.=-]{59}'),
   detector('twitter-bearer-token', 'Twitter bearer token', ['AAAAAAAAAAAAAAAAAAAAA'], 'A{22}[A-Za-z0-9%]{80,100}'),
-  detector('flyio-access-token', 'Fly.io access token', ['fo1_', 'fm1', 'fm2_'], 'fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}'),
-  detector('mapbox-api-token', 'Mapbox access token', ['pk.', 'sk.', 'tk.'], '[pst]k\\.[A-Za-z0-9]{60}\\.[A-Za-z0-9_-]{22}|[pst]k\\.eyJ1Ijoi[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,}'),
+  detector('flyio-access-token', 'Fly.io access token', ['fo1_', 'fm1', 'fm2_'], 'fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,4000}={0,3}'),
+  detector('mapbox-api-token', 'Mapbox access token', ['pk.', 'sk.', 'tk.'], '[pst]k\\.[A-Za-z0-9]{60}\\.[A-Za-z0-9_-]{22}|[pst]k\\.eyJ1Ijoi[A-Za-z0-9_-]{20,4000}\\.[A-Za-z0-9_-]{20,4000}'),
   { id: 'sidekiq-secret', label: 'Sidekiq Enterprise credentials', anchors: ['__CONTRIBSYS__COM'], pattern: /BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM["']?[ \t]*[:=][ \t]*["']?([a-f0-9]{8}:[a-f0-9]{8})(?![a-f0-9])/g },
   detector('heroku-api-key-v2', 'Heroku API key', ['HRKU-'], 'HRKU-AA[A-Za-z0-9_-]{58}'),
 ];

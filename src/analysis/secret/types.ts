@@ -16,17 +16,6 @@ export interface PatternDetector {
   accept?: (secret: string) => boolean;
 }
 
-/** A detector for secrets with no format of their own: a provider name in the key plus a value format. */
-export interface KeyedDetector {
-  id: string;
-  label: string;
-  /** Lower-case words one of which must occur in the assignment's key name. */
-  keywords: readonly string[];
-  /** Anchored regex (`^...$`) the whole value must match. */
-  value: RegExp;
-  minEntropy?: number;
-}
-
 /** A `key <operator> value` pair found in text (any syntax: env, YAML, JSON, code, XML...). */
 export interface Assignment {
   key: string;

@@ -5,7 +5,7 @@ import { isPlaceholder, isReference } from './placeholders';
 // a word, a path, a URL, an identifier or a placeholder.
 
 const DOTTED_IDENTIFIER = /^[A-Za-z_$][\w$]{0,30}(?:(?:\.|::|->)[A-Za-z_$][\w$]{0,30})+(?:\(\))?$/;
-const VERSION_SUFFIX = /[-_.:]v?\d+\.\d+(?:\.\d+)?(?:[-.+][\w.]+)?$/;
+const VERSION_SUFFIX = /[-_.:]v?\d{1,6}\.\d{1,6}(?:\.\d{1,6})?(?:[-.+][\w.]{1,40})?$/;
 const FILE_NAME = /\.(?:pem|key|p12|pfx|crt|cer|der|jks|keystore|keytab|json|ya?ml|txt|xml|ini|conf|cfg|env|properties|js|ts|py|sh|html?|png|jpe?g|gif|svg|zip|gz|tar|log|csv)$/i;
 const PATH_OR_URL = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*:\/\/(?![^/@\s]*:[^/@\s]*@))/i;
 const EMAIL = /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/;

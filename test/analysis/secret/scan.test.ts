@@ -109,3 +109,24 @@ describe('AnchorIndex', () => {
     expect(index.scan('ushers SK sk HE')).toEqual([[2, 13], [1], [2], [7]]);
   });
 });
+
+describe('worst-case input', () => {
+  // Inputs built to trip backtracking regexes: every detector must stay linear in the text length.
+  const size = 100_000;
+  const adversarial: [string, string][] = [
+    ['repeated JWT prefixes', 'eyJ'.repeat(size / 3)],
+    ['repeated keys with values', 'token='.repeat(size / 6)],
+    ['a long token-character run', 'a'.repeat(size)],
+    ['digits and pipes', `${'1'.repeat(16)}|`.repeat(size / 17)],
+    ['unterminated private key headers', '-----BEGIN PRIVATE KEY-----\n'.repeat(size / 28)],
+    ['whitespace after a header name', `Authorization:${' '.repeat(size)}`],
+    ['repeated URL credentials', 'http://a:'.repeat(size / 9)],
+    ['repeated Azure markers', '8Q~'.repeat(size / 3)],
+  ];
+
+  it.each(adversarial)('scans %s in linear time', (_, text) => {
+    const started = performance.now();
+    scanSecrets(text, 'input.txt');
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+});
