@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFiles, formatJson, formatText } from '../../../src/analysis';
 
+// governance-allow-secret: a made-up key the reporters must mask
 const SECRET = 'AKIAIOSFODNN7EXAMPLX';
 const dir = mkdtempSync(join(tmpdir(), 'text-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
