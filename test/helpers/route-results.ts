@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './governed-run';
 
 export interface RouteOutcome {
-  surfaced: 'none' | 'throw' | 'callback' | 'callback-sync' | 'reject' | 'error-event';
+  surfaced: 'none' | 'throw' | 'callback' | 'callback-sync' | 'reject' | 'error-event' | 'value';
   code?: string;
   message?: string;
+  /** For 'value' outcomes: what the call returned. */
+  value?: unknown;
 }
 
 export function routeResults(run: { stdout: string; stderr: string; status: number | null }): Record<string, RouteOutcome> {
