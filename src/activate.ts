@@ -1,5 +1,5 @@
 // Activation: config → audit log → kernel → hooks. Idempotent; the kernel never imports a hook, so the wiring lives here.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openAuditWriter } from './audit/writer';
 import { auditLocation } from './audit/location';
 import type { AuditWriter } from './audit/types';
@@ -46,7 +46,11 @@ export function activateGovernance(): GovernanceStatus {
   const level = levelOrRefuse(loaded.config.level);
   const writer = openWriterOrRefuse(loaded, level);
   const onInternalError = (error: unknown) => warnOnce(`internal error: ${(error as Error)?.stack ?? String(error)}`);
-  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, onInternalError });
+  const analysis = loaded.config.analysis;
+  const loadCheck = analysis.atLoad
+    ? { baseDir: loaded.baseDir, cacheDir: join(loaded.stateDir, 'analysis-cache'), exempt: analysis.exempt ?? [], requireGovernanceImport: analysis.requireGovernanceImport ?? [] }
+    : null;
+  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, onInternalError });
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
   installHooks();

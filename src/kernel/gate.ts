@@ -7,6 +7,7 @@ import type { ActionKind, Decision, Level, ViolationType } from '../types';
 import { captureCaller, captureCallerSite, type CallerSite } from './caller';
 import { GovernanceDeniedError } from './errors';
 import { blocks } from './level';
+import { checkModuleAtLoad, isCheckedModule, type LoadCheckSettings } from './load-check';
 import { currentScope, scopeApproves } from './scope';
 
 const { DateNow } = primordials;
@@ -16,6 +17,8 @@ export interface KernelOptions {
   level: Level;
   actor: string;
   writer: AuditWriter | null;
+  /** Settings of load-time checking (`analysis.atLoad`), or null when it is off. */
+  loadCheck?: LoadCheckSettings | null;
   /** Called once when the kernel itself fails (development keeps going; other levels deny). */
   onInternalError(error: unknown): void;
 }
@@ -26,7 +29,7 @@ const REASON = {
   internal: 'governance could not decide (internal error); failing closed',
 } as const;
 
-type Refusal = 'deny' | 'needsScope' | 'needsToken';
+type Refusal = 'deny' | 'needsScope' | 'needsToken' | 'violation';
 
 function refusalReason(match: RuleMatch, refusal: Refusal): string {
   if (refusal === 'needsScope') return `rule "${match.ruleId}" needs approval and no withApprovedActions scope covers this action`;
@@ -94,18 +97,7 @@ export function checkViolation(kind: ActionKind, target: string, violation: Viol
   if (k === null || busy) return null;
   busy = true;
   try {
-    const actor = currentScope()?.actor ?? k.actor;
-    const caller = captureCaller();
-    if (!blocks(k.level)) {
-      k.writer?.append(makeEntry(k, kind, target, 'would_deny', violation, `${reason} (development level: recorded, not blocked)`, violation, actor, caller));
-      return null;
-    }
-    try {
-      k.writer?.appendDurable(makeEntry(k, kind, target, 'deny', violation, reason, violation, actor, caller));
-    } catch (writeError) {
-      k.onInternalError(writeError);
-    }
-    return new GovernanceDeniedError({ action: kind, target, ruleId: violation, level: k.level, reason, violation });
+    return refuse(k, kind, target, { effect: 'deny', ruleId: violation, violation }, 'violation', currentScope()?.actor ?? k.actor, reason);
   } catch (error) {
     return internalFailure(k, kind, target, error);
   } finally {
@@ -121,7 +113,7 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string): Go
   const actor = scope === undefined ? k.actor : scope.actor;
   if (match.effect === 'allow') {
     k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, site === null ? null : `${site.file}:${site.line}`));
-    return null;
+    return kind === 'module_load' && k.loadCheck ? checkAtLoad(k, k.loadCheck, target, actor) : null;
   }
   if (match.effect === 'approve' && scopeApproves(scope, kind, target)) {
     if (k.level !== 'production') {
@@ -133,9 +125,14 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string): Go
   return refuse(k, kind, target, match, match.effect === 'approve' ? 'needsScope' : 'deny', actor);
 }
 
-function refuse(k: KernelOptions, kind: ActionKind, target: string, match: RuleMatch, refusal: Refusal, actor: string): GovernanceDeniedError | null {
+function checkAtLoad(k: KernelOptions, settings: LoadCheckSettings, target: string, actor: string): GovernanceDeniedError | null {
+  if (!isCheckedModule(target)) return null;
+  return checkModuleAtLoad(target, settings, (violation, reason) => refuse(k, 'module_load', target, { effect: 'deny', ruleId: violation, violation }, 'violation', actor, reason));
+}
+
+function refuse(k: KernelOptions, kind: ActionKind, target: string, match: RuleMatch, refusal: Refusal, actor: string, detail = ''): GovernanceDeniedError | null {
   const caller = captureCaller();
-  const reason = refusalReason(match, refusal);
+  const reason = refusal === 'violation' ? detail : refusalReason(match, refusal);
   if (!blocks(k.level)) {
     k.writer?.append(makeEntry(k, kind, target, 'would_deny', match.ruleId, `${reason} (development level: recorded, not blocked)`, match.violation, actor, caller));
     return null;
