@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanSecrets } from '../../../src/analysis/secret/index';
@@ -20,7 +19,7 @@ interface MeasureModule {
   measure(rows: unknown[], scan: typeof scanSecrets): Measurement;
 }
 
-const require = createRequire(import.meta.url);
+// The measurement script is plain CommonJS so that it runs with `node` after a build.
 const measurement = require(path.resolve(__dirname, '../../../scripts/corpora/measure-secrets.js')) as MeasureModule;
 const corpus = process.env['SECRETS_CORPUS'] ?? measurement.DEFAULT_CORPUS;
 
