@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// Added cost per allowed fs.statSync and per 1 KB fs.readFileSync under governance (production level,
+// audit log on), against plain node and against Node's own permission model with a path list, all in
+// the same run. Each configuration runs in its own process; rounds alternate between configurations
+// so drift hits them alike. Reports the median per-call time.
+//
+//   node bench/fs-overhead.js [--calls 2000] [--batches 150] [--rounds 3] [--write]
+//
+// --write records the table in bench/results/fs-overhead.md. Needs `npm run build` first.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+
+const repo = path.resolve(__dirname, '..');
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '2000' },
+    batches: { type: 'string', default: '150' },
+    rounds: { type: 'string', default: '3' },
+    write: { type: 'boolean', default: false },
+  },
+});
+
+// Measures in the child: per-call nanoseconds, median over batches, after a warm-up.
+const INNER = `
+const fs = require('node:fs');
+const [file, calls, batches] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+function median(fn) {
+  for (let i = 0; i < calls * 5; i++) fn();
+  const perCall = [];
+  for (let b = 0; b < batches; b++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) fn();
+    perCall.push(Number(process.hrtime.bigint() - start) / calls);
+  }
+  perCall.sort((x, y) => x - y);
+  return perCall[perCall.length >> 1];
+}
+const stat = median(() => fs.statSync(file));
+const read = median(() => fs.readFileSync(file));
+process.stdout.write(JSON.stringify({ stat, read }));
+`;
+
+// The same hooks and kernel decision, with no audit writer: separates the hooks' cost from the log's.
+const HOOKS_ONLY = `
+const { join } = require('node:path');
+const dist = join(${JSON.stringify(path.join(repo, 'dist', 'src'))});
+const { startKernel } = require(join(dist, 'kernel', 'gate.js'));
+const { RuleSet } = require(join(dist, 'rules', 'match.js'));
+const { installHooks } = require(join(dist, 'hooks', 'index.js'));
+const rules = new RuleSet([{ id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' }], 'deny');
+startKernel({ rules, level: 'production', actor: 'bench', writer: null, onInternalError: (error) => { throw error; } });
+installHooks();
+`;
+
+function setUp() {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fs-overhead-')));
+  fs.mkdirSync(path.join(dir, 'node_modules', '@mltrainer'), { recursive: true });
+  fs.symlinkSync(repo, path.join(dir, 'node_modules', '@mltrainer', 'governance'), 'dir');
+  fs.writeFileSync(path.join(dir, 'inner.js'), INNER);
+  fs.writeFileSync(path.join(dir, 'hooks-only.js'), HOOKS_ONLY);
+  fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(1024, 7));
+  fs.writeFileSync(path.join(dir, 'governance.config.json'), JSON.stringify({
+    level: 'production',
+    default: 'deny',
+    stateDir: '.governance',
+    rules: [{ id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' }],
+  }));
+  return dir;
+}
+
+function permissionFlag() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 5) ? '--permission' : '--experimental-permission';
+}
+
+function configurations(dir) {
+  const file = path.join(dir, 'data.bin');
+  return {
+    plain: { args: [], file },
+    governed: { args: ['--require', '@mltrainer/governance'], file },
+    hooksOnly: { args: ['--require', './hooks-only.js'], file },
+    permission: { args: [permissionFlag(), `--allow-fs-read=${path.join(dir, 'inner.js')}`, `--allow-fs-read=${file}`], file },
+  };
+}
+
+function measure(dir, config) {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const result = spawnSync(process.execPath, [...config.args, 'inner.js', config.file, values.calls, values.batches], {
+    cwd: dir, env, encoding: 'utf8', timeout: 600_000,
+  });
+  if (result.status !== 0) throw new Error(`measurement failed (${config.args.join(' ')}):\n${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+function median(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+function main() {
+  const dir = setUp();
+  const configs = configurations(dir);
+  const samples = { plain: [], governed: [], hooksOnly: [], permission: [] };
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const name of Object.keys(configs)) samples[name].push(measure(dir, configs[name]));
+  }
+  const us = (ns) => (ns / 1000).toFixed(2);
+  const row = (name, op) => median(samples[name].map((s) => s[op]));
+  const lines = [
+    `Node ${process.version}, ${os.cpus()[0].model}, ${os.platform()} ${os.release()}; ` +
+      `${values.rounds} rounds x ${values.batches} batches x ${values.calls} calls; median per call.`,
+    'Governed: `node --require @mltrainer/governance`, production level, allow rule for reads, audit log on (every allowed call is recorded).',
+    `Permission model: \`${permissionFlag()} --allow-fs-read=<inner.js> --allow-fs-read=<data file>\`.`,
+    '',
+    'Hooks only: the same hooks and kernel decision with no audit writer (a bench preload), to separate the hooks\' cost from the audit log\'s.',
+    '',
+    '| operation | plain node (µs) | governed, audit on (µs) | added by governance (µs) | hooks only, no audit (µs) | added by hooks (µs) | permission model (µs) | added by permission model (µs) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [op, label] of [['stat', '`fs.statSync`'], ['read', '`fs.readFileSync` 1 KB']]) {
+    const plain = row('plain', op);
+    const governed = row('governed', op);
+    const hooksOnly = row('hooksOnly', op);
+    const permission = row('permission', op);
+    lines.push(`| ${label} | ${us(plain)} | ${us(governed)} | ${us(governed - plain)} | ${us(hooksOnly)} | ${us(hooksOnly - plain)} | ${us(permission)} | ${us(permission - plain)} |`);
+  }
+  const entries = countAuditEntries(path.join(dir, '.governance', 'audit.db'));
+  lines.push('', `Audit entries written by the governed runs: ${entries}.`);
+  const table = lines.join('\n');
+  process.stdout.write(table + '\n');
+  if (values.write) {
+    const out = path.join(repo, 'bench', 'results', 'fs-overhead.md');
+    fs.writeFileSync(out, `# fs overhead\n\nRecorded by \`node bench/fs-overhead.js --write\` on ${new Date().toISOString()}.\n\n${table}\n`);
+    process.stdout.write(`written to ${path.relative(repo, out)}\n`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function countAuditEntries(dbPath) {
+  if (!fs.existsSync(dbPath)) return 0;
+  const Database = require(path.join(repo, 'node_modules', 'better-sqlite3'));
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) AS n FROM entries').get().n;
+  } finally {
+    db.close();
+  }
+}
+
+main();
