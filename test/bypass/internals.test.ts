@@ -1,0 +1,134 @@
+// Internals and debug routes under a production policy, in the three launch modes: raw bindings, the
+// inspector (sessions, open, SIGUSR1, _debugProcess) and V8 flags are refused as runtime_bypass; C++
+// writers (reports, heap snapshots, traces) and WASI preopens are decided as the file actions they
+// amount to. Each refusal is in the audit log and no file appeared. Positive controls: the same writers
+// work where the policy allows writing.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+
+const APP = String.raw`
+const v8 = require('node:v8'), inspector = require('node:inspector'), path = require('node:path');
+const [forbidden, allowed] = process.argv.slice(2);
+const results = {};
+async function attempt(label, fn) {
+  try { results[label] = { outcome: 'returned', value: String(await fn()) }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e.code, violation: e.violation, message: String(e.message) }; }
+}
+(async () => {
+  await attempt('process.binding fs', () => typeof process.binding('fs').writeFileUtf8);
+  await attempt('process.binding spawn_sync', () => typeof process.binding('spawn_sync').spawn);
+  await attempt('process.binding contextify', () => typeof process.binding('contextify'));
+  await attempt('process._linkedBinding', () => process._linkedBinding('anything'));
+  await attempt('inspector Session#connect', () => new inspector.Session().connect());
+  await attempt('inspector Session#connectToMainThread', () => new inspector.Session().connectToMainThread());
+  await attempt('inspector/promises Session', () => new (require('node:inspector/promises').Session)().connect());
+  await attempt('inspector.open', () => inspector.open(0, '127.0.0.1'));
+  await attempt('process._debugProcess', () => process._debugProcess(process.pid));
+  await attempt('SIGUSR1 by name', () => process.kill(process.pid, 'SIGUSR1'));
+  await attempt('SIGUSR1 by number', () => process.kill(process.pid, require('node:os').constants.signals.SIGUSR1));
+  await attempt('SIGUSR1 to the group', () => process.kill(0, 'SIGUSR1'));
+  await attempt('process._kill', () => process._kill(process.pid, 10));
+  await attempt('v8.setFlagsFromString', () => v8.setFlagsFromString('--allow-natives-syntax'));
+  await attempt('v8.writeHeapSnapshot path', () => v8.writeHeapSnapshot(path.join(forbidden, 'dump.heapsnapshot')));
+  await attempt('v8.writeHeapSnapshot default', () => v8.writeHeapSnapshot());
+  await attempt('ESM v8 named export', async () => (await import('node:v8')).writeHeapSnapshot(path.join(forbidden, 'esm.heapsnapshot')));
+  await attempt('v8.setHeapSnapshotNearHeapLimit', () => v8.setHeapSnapshotNearHeapLimit(1));
+  await attempt('report.writeReport path', () => process.report.writeReport(path.join(forbidden, 'report.json')));
+  await attempt('report.writeReport default', () => process.report.writeReport());
+  await attempt('report.reportOnSignal', () => { process.report.reportOnSignal = true; return process.report.reportOnSignal; });
+  await attempt('report.directory while armed', () => { process.report.directory = allowed; process.report.reportOnFatalError = true; process.report.directory = forbidden; return process.report.directory; });
+  await attempt('trace_events enable', () => require('node:trace_events').createTracing({ categories: ['node.perf'] }).enable());
+  await attempt('WASI preopen', () => new (require('node:wasi').WASI)({ version: 'preview1', preopens: { '/sandbox': forbidden } }));
+  await attempt('redefine process.binding', () => Object.defineProperty(process, 'binding', { value: () => ({}) }));
+  // Afterwards: the inspector never opened.
+  results['inspector url'] = { outcome: 'returned', value: String(inspector.url()) };
+  // Positive controls.
+  await attempt('allowed heap snapshot', () => v8.writeHeapSnapshot(path.join(allowed, 'ok.heapsnapshot')));
+  await attempt('allowed report', () => { process.report.reportOnFatalError = false; process.report.directory = ''; return process.report.writeReport(path.join(allowed, 'ok-report.json')); });
+  await attempt('allowed WASI preopen', () => typeof new (require('node:wasi').WASI)({ version: 'preview1', preopens: { '/sandbox': allowed } }).start);
+  await attempt('harmless binding', () => typeof process.binding('constants').os);
+  process.stdout.write(JSON.stringify(results) + '\n');
+})();
+`;
+
+const BYPASS = [
+  'process.binding fs', 'process.binding spawn_sync', 'process.binding contextify', 'process._linkedBinding', 'inspector Session#connect',
+  'inspector Session#connectToMainThread', 'inspector/promises Session', 'inspector.open', 'process._debugProcess', 'SIGUSR1 by name',
+  'SIGUSR1 by number', 'SIGUSR1 to the group', 'process._kill', 'v8.setFlagsFromString',
+];
+const FILE_WRITES = [
+  'v8.writeHeapSnapshot path', 'v8.writeHeapSnapshot default', 'ESM v8 named export', 'v8.setHeapSnapshotNearHeapLimit', 'report.writeReport path',
+  'report.writeReport default', 'report.reportOnSignal', 'report.directory while armed', 'trace_events enable', 'WASI preopen',
+];
+
+describe.each(LAUNCH_MODES)('internals and debug routes under a production policy (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': APP } });
+  const forbidden = join(dir, 'forbidden');
+  const allowed = join(dir, 'allowed');
+  mkdirSync(forbidden);
+  mkdirSync(allowed);
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    args: [forbidden, allowed],
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'write', action: 'file_write', target: [`${dir}/.governance/**`, `${allowed}/**`, allowed], effect: 'allow' },
+      ],
+    },
+  });
+  const results = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, { outcome: string; code?: string; violation?: string; message: string; value?: string }>;
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    // Node announces each report it writes on stderr.
+    expect(run.stderr.replace(/^(Writing Node\.js report to file: .*|Node\.js report completed|)\n/gm, '')).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it.each(BYPASS)('%s is refused as runtime_bypass', (label) => {
+    expect(results[label], JSON.stringify(results[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED', violation: 'runtime_bypass' });
+  });
+
+  it.each(FILE_WRITES)('%s is decided as a file write and refused', (label) => {
+    expect(results[label], JSON.stringify(results[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(results[label].message).toMatch(/ file_(write|read):\//);
+  });
+
+  it('the governed process.binding cannot be redefined', () => {
+    expect(results['redefine process.binding'].message).toMatch(/Cannot redefine property: binding/);
+  });
+
+  it('the inspector never opened and no file was written', () => {
+    expect(results['inspector url'].value).toBe('undefined');
+    expect(readdirSync(forbidden)).toEqual([]);
+    expect(readdirSync(dir).filter((name) => /^(Heap\.|report\.|node_trace\.)/.test(name))).toEqual([]);
+  });
+
+  it('positive controls: the same writers work where writing is allowed', () => {
+    expect(results['allowed heap snapshot'].outcome, JSON.stringify(results['allowed heap snapshot'])).toBe('returned');
+    expect(existsSync(join(allowed, 'ok.heapsnapshot'))).toBe(true);
+    expect(results['allowed report'].outcome).toBe('returned');
+    expect(existsSync(join(allowed, 'ok-report.json'))).toBe(true);
+    expect(results['allowed WASI preopen']).toMatchObject({ outcome: 'returned', value: 'function' });
+    expect(results['harmless binding']).toMatchObject({ outcome: 'returned', value: 'object' });
+  });
+
+  it('every refusal is in the audit log', () => {
+    const entries = run.entries();
+    const bypasses = entries.filter((e) => e.violation === 'runtime_bypass' && e.decision === 'deny');
+    expect(bypasses.length).toBeGreaterThanOrEqual(BYPASS.length);
+    expect(bypasses.some((e) => e.target === 'process.binding:fs')).toBe(true);
+    expect(bypasses.some((e) => e.target === 'inspector:SIGUSR1')).toBe(true);
+    const writes = new Set(entries.filter((e) => e.action === 'file_write' && e.decision === 'deny').map((e) => e.target));
+    expect(writes.has(join(forbidden, 'dump.heapsnapshot'))).toBe(true);
+    expect(writes.has(join(forbidden, 'report.json'))).toBe(true);
+    expect(writes.has(join(dir, 'node_trace.1.log'))).toBe(true);
+  });
+});
