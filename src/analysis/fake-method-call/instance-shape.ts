@@ -5,12 +5,15 @@ import { staticKeyName } from '../modules/class-shapes';
 
 const OBJECT_MUTATORS = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
 
+/** Whether `name`, seen from `path`, is a never-reassigned binding at the top level of the file. */
+export function isTopLevelBinding(path: NodePath, name: string): boolean {
+  const binding = path.scope.getBinding(name);
+  return Boolean(binding && binding.constant && binding.scope === path.scope.getProgramParent());
+}
+
 /** The local name of the class a top-level binding refers to, when `path` is `C` bound at the top level. */
 export function topLevelClassName(path: NodePath): string | null {
-  if (!path.isIdentifier()) return null;
-  const binding = path.scope.getBinding(path.node.name);
-  if (!binding || !binding.constant || binding.scope !== path.scope.getProgramParent()) return null;
-  return path.node.name;
+  return path.isIdentifier() && isTopLevelBinding(path, path.node.name) ? path.node.name : null;
 }
 
 function isMutatorCall(call: t.CallExpression): boolean {

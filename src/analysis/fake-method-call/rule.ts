@@ -1,6 +1,7 @@
 // fake_method_call/missing-method: a call of a method that the receiver does not have, where the receiver's
-// shape is known: an instance of a project class (`new C().m()`, `const c = new C(); c.m()`), a class's static
-// method (`C.m()`), or a `const` object literal that nothing else changes. Inherited members count; classes
+// shape is known: an instance of a project class (`new C().m()`, `const c = new C(); c.m()`, `this.f.m()` for a
+// field that always holds `new C()`), a class's static method (`C.m()`), or a `const` object literal that nothing
+// else changes. Inherited members count; classes
 // that can gain members in ways this does not follow, and every receiver of unknown type, are left alone.
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
@@ -9,8 +10,9 @@ import { rangeOf } from '../engine/location';
 import { toPosix } from '../engine/paths';
 import type { AstRule, AstRuleContext, ClassMembers } from '../types';
 import { CLASS_STATIC_MEMBERS, OBJECT_MEMBERS } from './always-present';
-import { instanceOfBinding, topLevelClassName } from './instance-shape';
+import { instanceOfBinding, isTopLevelBinding, topLevelClassName } from './instance-shape';
 import { objectLiteralMembers } from './object-shape';
+import { namesWrittenElsewhere, thisFieldClassName } from './this-field';
 
 type Receiver =
   | { kind: 'instance'; members: ClassMembers; added: ReadonlySet<string> }
@@ -22,7 +24,12 @@ function calledName(callee: t.MemberExpression): string | null {
   return callee.property.type === 'StringLiteral' ? callee.property.value : null;
 }
 
-function receiverOf(context: AstRuleContext, object: NodePath): Receiver | null {
+function receiverOf(context: AstRuleContext, object: NodePath, writtenElsewhere: () => ReadonlySet<string>): Receiver | null {
+  if (object.isMemberExpression()) {
+    const className = thisFieldClassName(object, writtenElsewhere);
+    const members = className === null || !isTopLevelBinding(object, className) ? null : context.modules.classMembers(context.file, className);
+    return members ? { kind: 'instance', members, added: new Set() } : null;
+  }
   if (object.isNewExpression()) {
     const className = topLevelClassName(object.get('callee'));
     const members = className === null ? null : context.modules.classMembers(context.file, className);
@@ -67,6 +74,8 @@ export const fakeMethodCallRule: AstRule = {
     },
   },
   create(context) {
+    let written: ReadonlySet<string> | null = null;
+    const writtenElsewhere = (): ReadonlySet<string> => (written ??= namesWrittenElsewhere(context.ast));
     const where = (members: ClassMembers): string => {
       if (members.file === context.file) return 'this file';
       const path = toPosix(relative(dirname(context.file), members.file));
@@ -78,7 +87,7 @@ export const fakeMethodCallRule: AstRule = {
         if (!callee.isMemberExpression()) return;
         const method = calledName(callee.node);
         if (method === null) return;
-        const receiver = receiverOf(context, callee.get('object'));
+        const receiver = receiverOf(context, callee.get('object'), writtenElsewhere);
         if (!receiver || exists(receiver, method)) return;
         const range = rangeOf(callee.node.property);
         if (receiver.kind === 'object') {

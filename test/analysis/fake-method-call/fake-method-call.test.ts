@@ -54,6 +54,10 @@ runRuleTests(fakeMethodCallRule, {
     { code: 'class C { run() {} }\ninterface C { later(): void }\nnew C().later();', name: 'merged interface: silent' },
     { code: 'class C { run() {} }\nconst c = new C();\nc.run?.();\nc?.run();', name: 'optional calls' },
     { code: 'class P { constructor() { return new Proxy(this, {}); } }\nnew P().anything();', name: 'a constructor returning another object: silent' },
+    { code: "import { MLEngine } from './ml-engine';\nclass Job { engine = new MLEngine('m'); run() { this.engine.predict(1); this.engine.load(); } }", files: engine, name: 'a field holding a class instance' },
+    { code: "import { MLEngine } from './ml-engine';\nclass Job { engine = new MLEngine('m'); run() { this.engine.fly(); } }\nconst job = new Job();\njob.engine = { fly() {} } as any;", files: engine, name: 'a field written elsewhere in the file: silent' },
+    { code: "import { MLEngine } from './ml-engine';\nclass Job { engine = new MLEngine('m'); reset(e: any) { this.engine = e; } run() { this.engine.fly(); } }", files: engine, name: 'a field assigned something else too: silent' },
+    { code: "class A { go() {} }\nclass B { go() {} }\nclass Job { constructor(f: boolean) { this.w = f ? new A() : new B(); } w: any; run() { this.w.fly(); } }", name: 'a field of unknown class: silent' },
   ],
   invalid: [
     {
@@ -69,6 +73,13 @@ runRuleTests(fakeMethodCallRule, {
     { code: 'class Local { run() {} }\nclass Child extends Local { walk() {} }\nconst c = new Child();\nc.run();\nc.fly();', errors: [{ messageId: 'instance', line: 5 }] },
     { code: "const o = { a() {}, b: 1 };\no.c();\no['d']();", errors: [{ messageId: 'object', line: 2 }, { messageId: 'object', line: 3 }] },
     { code: 'const Helper = class { static make() {} };\nHelper.build();', errors: [{ messageId: 'static' }] },
+    {
+      code: "import { MLEngine } from './ml-engine';\nclass Job {\n  constructor() { this.engine = new MLEngine('m'); }\n  engine: MLEngine;\n  run() { return [1].map(() => this.engine.getVolatility()); }\n}",
+      files: engine,
+      name: 'this.field = new C() in the constructor, called from an arrow function in a method',
+      errors: [{ messageId: 'instance', line: 5 }],
+    },
+    { code: "import { MLEngine } from './ml-engine';\nclass Job { engine = new MLEngine('m'); run() { this.engine.train(); } }", files: engine, errors: [{ messageId: 'instance' }] },
     { code: "import Model from './model';\nnew Model().fly();", files: { 'src/model.ts': 'export default class { run() {} }\n' }, name: 'an anonymous default-exported class', errors: [{ messageId: 'instance' }] },
   ],
 });
