@@ -1,0 +1,142 @@
+// The audit and keys commands through the real CLI entry point, on a real project and log.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const DIST = resolve(__dirname, '..', '..', 'dist', 'src');
+// Runs dist/src/cli/main.js; registers the audit/keys commands the registry does not list yet, so these tests
+// do not depend on the order in which the registry and the commands land.
+const RUNNER = `
+const { commands } = require(${JSON.stringify(join(DIST, 'cli/commands/index.js'))});
+const names = ['audit query', 'audit verify', 'audit tail', 'audit checkpoint', 'audit proof', 'audit export', 'audit verify-export', 'keys init', 'keys show'];
+for (const n of names) if (!commands.some((c) => c.name.join(' ') === n)) commands.push({ name: n.split(' '), summary: n, load: () => require(${JSON.stringify(join(DIST, 'cli/commands'))} + '/' + n.replace(' ', '-')).default });
+require(${JSON.stringify(join(DIST, 'cli/main.js'))}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; });`;
+
+let dir: string;
+const cli = (...args: string[]) => spawnSync(process.execPath, ['-e', RUNNER, ...args], { cwd: dir, encoding: 'utf8' });
+
+function writeEntries(from: number, count: number): void {
+  const script = `const { openAuditWriter } = require(${JSON.stringify(join(DIST, 'audit/index.js'))});
+    const w = openAuditWriter({ dbPath: 'state/audit.db', keyDir: 'state/keys', checkpointEvery: 10 });
+    for (let i = ${from}; i < ${from + count}; i++) w.append({ ts: Date.UTC(2026, 0, 1) + i, pid: 7, actor: i % 2 ? 'alice' : 'bob', action: 'file_write', target: '/out/' + i, decision: i % 4 ? 'allow' : 'deny', ruleId: null, level: 'staging', reason: 'r', caller: null, violation: null });
+    w.close();`;
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
+  writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({ level: 'staging', stateDir: 'state' }));
+  writeEntries(1, 30);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('audit query', () => {
+  it('prints NDJSON with --json and a table without', () => {
+    const json = cli('audit', 'query', '--decision', 'deny', '--json');
+    expect(json.status).toBe(0);
+    const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.seq)).toEqual([4, 8, 12, 16, 20, 24, 28]);
+    const table = cli('audit', 'query', '--actor', 'bob', '--limit', '2');
+    expect(table.stdout.split('\n')[0]).toMatch(/^SEQ\s+TS\s+PID\s+ACTOR/);
+    expect(table.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('exits 2 on bad options and a missing log', () => {
+    expect(cli('audit', 'query', '--decision', 'maybe').status).toBe(2);
+    expect(cli('audit', 'query', '--since', 'last week').status).toBe(2);
+    const missing = cli('audit', 'query', '--db', 'nope/audit.db');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no audit log at .*nope\/audit\.db/);
+  });
+});
+
+describe('audit verify', () => {
+  it('passes an untouched log with the default setup, saying which key it trusts', () => {
+    const run = cli('audit', 'verify', '--json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, entries: 30, trustSource: 'keyDir', issues: [] });
+    expect(cli('audit', 'verify').stdout).toMatch(/VALID .*\n.*trusting the public key in the key dir/);
+  });
+
+  it('fails with a key that did not sign the log, and exits 2 for an unreadable key', () => {
+    const other = join(dir, 'other.pem');
+    const gen = spawnSync(process.execPath, ['-e', `const { generateKeyPairSync } = require('node:crypto'); process.stdout.write(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }))`], { encoding: 'utf8' });
+    writeFileSync(other, gen.stdout);
+    const run = cli('audit', 'verify', '--json', '--trusted-key', other);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).issues[0].code).toBe('UNKNOWN_KEY');
+    expect(cli('audit', 'verify', '--trusted-key', 'missing.pem').status).toBe(2);
+  });
+
+  it('checkpoint, proof and --trusted-checkpoint work together', () => {
+    expect(cli('audit', 'checkpoint', '--out', 'cp.json').status).toBe(0);
+    const cp = JSON.parse(readFileSync(join(dir, 'cp.json'), 'utf8'));
+    expect(JSON.parse(cp.body)).toMatchObject({ size: 30 });
+    const proof = cli('audit', 'proof', '--seq', '17', '--checkpoint', 'cp.json', '--json');
+    expect(JSON.parse(proof.stdout)).toMatchObject({ type: 'inclusion', seq: 17, treeSize: 30, verified: true, matchesCheckpoint: true });
+    const consistency = cli('audit', 'proof', '--old', '10', '--checkpoint', 'cp.json', '--json');
+    expect(JSON.parse(consistency.stdout)).toMatchObject({ type: 'consistency', oldSize: 10, newSize: 30, verified: true });
+    expect(cli('audit', 'proof').status).toBe(2);
+    expect(cli('audit', 'verify', '--trusted-checkpoint', 'cp.json').status).toBe(0);
+  });
+
+  it('export and verify-export; an edited bundle fails', () => {
+    expect(cli('audit', 'export', '--out', 'bundle.ndjson').status).toBe(0);
+    const ok = cli('audit', 'verify-export', 'bundle.ndjson', '--json');
+    expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, entries: 30 });
+    expect(ok.status).toBe(0);
+    const text = readFileSync(join(dir, 'bundle.ndjson'), 'utf8');
+    const bad = text.replace('\\"decision\\":\\"deny\\"', '\\"decision\\":\\"allow\\"');
+    expect(bad).not.toBe(text);
+    writeFileSync(join(dir, 'bad.ndjson'), bad);
+    expect(cli('audit', 'verify-export', 'bad.ndjson').status).toBe(1);
+  });
+
+  it('after a row is edited with the sqlite3 shell: valid false, the first bad seq, exit 1', () => {
+    const shell = spawnSync('sqlite3', ['-version']);
+    if (shell.error) throw new Error('the sqlite3 shell is needed for this test (apt-get install sqlite3)');
+    const db = join(dir, 'state', 'audit.db');
+    const triggers = spawnSync('sqlite3', [db, "SELECT name FROM sqlite_master WHERE type='trigger';"], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const drop = triggers.map((t) => `DROP TRIGGER ${t};`).join('');
+    const edit = spawnSync('sqlite3', [db, `${drop} UPDATE entries SET body = replace(body, '"deny"', '"allow"') WHERE seq = 12;`], { encoding: 'utf8' });
+    expect(edit.status, edit.stderr).toBe(0);
+    const run = cli('audit', 'verify', '--json');
+    const verdict = JSON.parse(run.stdout);
+    expect(verdict.valid).toBe(false);
+    expect(verdict.issues[0]).toMatchObject({ code: 'BODY_HASH_MISMATCH', seq: 12 });
+    expect(run.status).toBe(1);
+  });
+});
+
+describe('audit tail', () => {
+  it('prints the last lines, then follows entries appended by another process', async () => {
+    const once = cli('audit', 'tail', '-n', '2', '--no-follow', '--json');
+    expect(once.stdout.trim().split('\n').map((l) => JSON.parse(l).seq)).toEqual([29, 30]);
+    const p = spawn(process.execPath, ['-e', RUNNER, 'audit', 'tail', '-n', '0', '--interval', '50', '--json'], { cwd: dir });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    await new Promise((r) => setTimeout(r, 800));
+    writeEntries(31, 3);
+    const deadline = Date.now() + 10_000;
+    while (!out.includes('"seq":33') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    p.kill('SIGTERM');
+    await new Promise((r) => p.on('exit', r));
+    expect(out.trim().split('\n').map((l) => JSON.parse(l).seq)).toEqual([31, 32, 33]);
+  });
+});
+
+describe('keys', () => {
+  it('init keeps an existing key unless --force; show prints it', () => {
+    const init = cli('keys', 'init', '--json');
+    const first = JSON.parse(init.stdout);
+    expect(first).toMatchObject({ created: false });
+    expect(JSON.parse(cli('keys', 'show', '--json').stdout).keyId).toBe(first.keyId);
+    const fresh = JSON.parse(cli('keys', 'init', '--json', '--key-dir', 'other-keys').stdout);
+    expect(fresh).toMatchObject({ created: true });
+    expect(fresh.publicKey).toContain('BEGIN PUBLIC KEY');
+    expect(cli('keys', 'show', '--key-dir', 'nowhere').status).toBe(1);
+  });
+});
