@@ -8,10 +8,10 @@ import { looksLikeSecret } from './value-shape';
 
 const AUTHORIZATION = /Authorization["']?[ \t]{0,10}[:=,][ \t]{0,10}["']?[ \t]{0,10}(?:(?:Bearer|Basic|Token|Digest|Api-Token|Key)[ \t]{1,10})?([A-Za-z0-9._~+/=:@!#$%^&*-]{8,1000})/iy;
 const CURL_HEADER = /(?:-H|--header)[ \t]{1,10}["']([\w-]{0,60}?(?:api-?key|token|secret|auth)[\w-]{0,60})[ \t]{0,10}:[ \t]{0,10}([^\s"']{6,1000})["']/gi;
-const CURL_USER = /(?:\s|^)(?:-u|--user)[ \t=]+(["']?[^\s"':]{0,200}["']?:["']?[^\s"']{0,200})/g;
+const CURL_USER = /(?:\s|^)(?:-u|--user)[ \t=]{1,10}(["']?[^\s"':]{0,200}["']?:["']?[^\s"']{0,200})/g;
 
-const TOKEN_SHAPE = { minLength: 8, minEntropy: 3, allowUuid: true };
-const PASSWORD_SHAPE = { minLength: 6, minEntropy: 2.5, allowUuid: true };
+const TOKEN_SHAPE = { minLength: 8, minEntropy: 3 };
+const PASSWORD_SHAPE = { minLength: 6, minEntropy: 2.5 };
 
 function spanOf(match: RegExpMatchArray, secret: string): SecretSpan {
   const start = match.index! + match[0].lastIndexOf(secret);

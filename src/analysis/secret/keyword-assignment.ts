@@ -8,6 +8,11 @@ import { looksLikeSecret } from './value-shape';
 // Secrets recognised by the name they are assigned to rather than by their own format:
 // `DB_PASSWORD=...`, `"client_secret": "..."`, `sumoToken := "..."`, `cloudflare: "..."`.
 
+/** The shortest value any assignment rule reports; shorter ones are skipped before the costlier checks. */
+const MIN_VALUE_LENGTH = 8;
+const GENERIC_SHAPE = { minLength: 10, minEntropy: 3, allowDigits: true };
+const PASSWORD_SHAPE = { minLength: MIN_VALUE_LENGTH, minEntropy: 2.5, allowDigits: true };
+const PROVIDER_SHAPE = { minLength: 10, minEntropy: 3, allowDigits: true };
 
 /** Assignments of the last text scanned; the generic and provider rules read the same text in turn. */
 let cachedText: string | undefined;
@@ -25,32 +30,24 @@ function span(assignment: Assignment): SecretSpan {
   return { start: assignment.valueStart, end: assignment.valueStart + assignment.value.length, secret: assignment.value };
 }
 
-const GENERIC_SHAPE = { minLength: 10, minEntropy: 3, allowUuid: true, allowDigits: true };
-const PASSWORD_SHAPE = { minLength: 8, minEntropy: 2.5, allowUuid: true, allowDigits: true };
-
-/** The shortest value any assignment rule reports; shorter ones are skipped before the costlier checks. */
-const MIN_VALUE_LENGTH = 8;
-
+/** A password-named key with a password-like value, or another secret-named key with a random-looking value. */
 function isGenericSecret(assignment: Assignment): boolean {
   if (assignment.value.length < MIN_VALUE_LENGTH) return false;
   const kind = classifyKey(assignment.key);
   if (kind === 'password') return looksLikeSecret(assignment.value, { ...PASSWORD_SHAPE, allowWords: assignment.quoted });
   return kind === 'secret' && looksLikeSecret(assignment.value, GENERIC_SHAPE);
 }
-const PROVIDER_SHAPE = { minLength: 10, minEntropy: 3, allowUuid: true, allowDigits: true };
 
 export const genericAssignmentFinder: SecretFinder = {
   id: 'generic-keyword-assignment',
   label: 'secret assigned to a secret-named key',
   find(text: string): SecretSpan[] {
-    return assignmentsOf(text)
-      .filter(isGenericSecret)
-      .map(span);
+    return assignmentsOf(text).filter(isGenericSecret).map(span);
   },
 };
 
-/** The provider named in `key`, when the key is about that provider's credential. */
-function providerKey(key: string): boolean {
+/** True when `key` names a service's credential: `twitterToken`, `sumologic.accessId`, `cloudflare`. */
+function isProviderKey(key: string): boolean {
   const kind = classifyKey(key);
   if (kind !== 'other') return PROVIDER_NAMES.some((name) => key.toLowerCase().includes(name));
   const parts = keyParts(key);
@@ -62,7 +59,7 @@ export const providerAssignmentFinder: SecretFinder = {
   label: 'credential assigned to a key named after a service',
   find(text: string): SecretSpan[] {
     return assignmentsOf(text)
-      .filter((assignment) => assignment.value.length >= MIN_VALUE_LENGTH && providerKey(assignment.key) && looksLikeSecret(assignment.value, PROVIDER_SHAPE))
+      .filter((assignment) => assignment.value.length >= MIN_VALUE_LENGTH && isProviderKey(assignment.key) && looksLikeSecret(assignment.value, PROVIDER_SHAPE))
       .map(span);
   },
 };

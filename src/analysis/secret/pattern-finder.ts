@@ -6,14 +6,16 @@ import type { PatternDetector, SecretFinder, SecretSpan } from './types';
 /** A token followed by one of these was partly masked (`xoxp-123-####`), not leaked. */
 const MASK_CHARACTERS = '#*';
 const OBVIOUS_PLACEHOLDER = /x{4}|\*{3}|#{3}|\.{3}|your|here|<|>/i;
+/** How far before an anchor the token holding it may start (`1234567890123456|...`: 16 digits). */
+const MAX_LOOKBACK = 100;
+
 /** Characters a token may hold before its anchor (`1234567890123456|...`, `abc8Q~...`, `pubkey-...`). */
 function isTokenChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 126 || code === 45;
 }
-const MAX_LOOKBACK = 100;
 
 /** `xxxx`, `****`, `<token>`, `...` or too few distinct characters: not a real token even in a valid format. */
-export function isObviousPlaceholder(secret: string): boolean {
+function isObviousPlaceholder(secret: string): boolean {
   return OBVIOUS_PLACEHOLDER.test(secret) || new Set(secret).size < 6 || hasAscendingRun(secret, 16);
 }
 

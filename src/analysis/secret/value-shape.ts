@@ -16,8 +16,6 @@ export interface ValueShapeOptions {
   minLength: number;
   /** Bits per character; scaled down for short values, which cannot reach high entropy. */
   minEntropy: number;
-  /** Accept a UUID as a secret (true for token/secret keys, false for `...Id` keys). */
-  allowUuid: boolean;
   /** Accept a long run of digits (16 or more), as some services issue numeric secrets. */
   allowDigits?: boolean;
   /** Accept values made of words (`thisIsDog11`): true for quoted values of password keys. */
@@ -29,7 +27,7 @@ export function looksLikeSecret(value: string, options: ValueShapeOptions): bool
   if (value.length < options.minLength || value.length > 1000) return false;
   if (/[^\x21-\x7e]/.test(value)) return false;
   if (isReference(value) || isPlaceholder(value)) return false;
-  if (UUID.test(value)) return options.allowUuid;
+  if (UUID.test(value)) return true;
   if (isPropertyChain(value) || (!options.allowWords && isWords(value))) return false;
   if (VERSION_SUFFIX.test(value) || FILE_NAME.test(value) || PATH_OR_URL.test(value) || EMAIL.test(value) || VERSION_OR_DATE.test(value)) return false;
   if (/^\d+$/.test(value) && !(options.allowDigits && value.length >= 16)) return false;
@@ -52,7 +50,7 @@ function isPropertyChain(value: string): boolean {
 }
 
 /** `sumOfExposures`, `ultraPictureBox1`, `DOC_Vector`: identifiers and names made of words. */
-export function isWords(value: string): boolean {
+function isWords(value: string): boolean {
   const core = value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').replace(/\d{1,3}$/, '');
   if (!/^[A-Za-z][A-Za-z_.-]*$/.test(core)) return false;
   const pieces = core.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
