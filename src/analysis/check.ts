@@ -110,11 +110,19 @@ export function checkFiles(paths: readonly string[], options: CheckOptions = {})
 }
 
 /**
- * Checks one source text synchronously (all AST checks and secrets by default). For the runtime's
- * load-time checking: `file` is the module's path; findings are relative to `options.cwd`.
+ * A synchronous one-file checker that keeps its module index between calls, for the runtime's load-time
+ * checking of every module it loads: `check(file, code)` runs all AST checks and secrets by default.
+ * `file` is the module's path; findings are relative to `options.cwd`.
  */
-export function checkSource(file: string, code: string, options: CheckOptions = {}): Finding[] {
+export function createSourceChecker(options: CheckOptions = {}): (file: string, code: string) => Finding[] {
   const plan = makePlan(options);
-  const absolute = resolve(plan.cwd, file);
-  return checkText(plan, absolute, toPosix(relative(plan.cwd, absolute)), code).findings.sort(byPosition);
+  return (file, code) => {
+    const absolute = resolve(plan.cwd, file);
+    return checkText(plan, absolute, toPosix(relative(plan.cwd, absolute)), code).findings.sort(byPosition);
+  };
+}
+
+/** Checks one source text synchronously (see createSourceChecker; this builds a fresh one per call). */
+export function checkSource(file: string, code: string, options: CheckOptions = {}): Finding[] {
+  return createSourceChecker(options)(file, code);
 }

@@ -1,5 +1,5 @@
 // Public API of the static checker (`@mltrainer/governance/analysis`).
-export { checkFiles, checkSource } from './check';
+export { checkFiles, checkSource, createSourceChecker } from './check';
 export { CheckError } from './errors';
 export { CHECK_NAMES } from './rules';
 export type * from './types';

@@ -1,6 +1,6 @@
 // checkSource: the synchronous one-file check the runtime calls at load time.
 import { describe, expect, it } from 'vitest';
-import { CheckError, checkSource } from '../../src/analysis';
+import { CheckError, checkSource, createSourceChecker } from '../../src/analysis';
 
 // governance-allow-secret: a made-up key
 const SECRET = 'AKIAIOSFODNN7EXAMPLX';
@@ -23,6 +23,12 @@ describe('checkSource', () => {
   it('returns no AST findings for text it cannot parse, and still finds secrets', () => {
     const findings = checkSource('src/broken.js', `const = ;\nconst awsKey = '${SECRET}';\n`, { cwd: '/app' });
     expect(findings.map((f) => f.category)).toEqual(['secret']);
+  });
+
+  it('createSourceChecker checks file after file with one set-up', () => {
+    const check = createSourceChecker({ cwd: '/app', checks: ['synthetic_data'] });
+    expect(check('a.js', 'Math.random();').map((f) => `${f.file}:${f.rule}`)).toEqual(['a.js:synthetic_data/math-random']);
+    expect(check('b.js', 'const ok = 1;')).toEqual([]);
   });
 
   it('rejects an unknown check', () => {
