@@ -28,7 +28,8 @@ function decodesToJwt(secret: string): boolean {
 }
 
 export const providerDetectors: readonly PatternDetector[] = [
-  detector('aws-access-key-id', 'AWS access key ID', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], '(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}', { minEntropy: 3 }),
+  // AWS documentation examples end in EXAMPLE (`AKIAIOSFODNN7EXAMPLE`).
+  detector('aws-access-key-id', 'AWS access key ID', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], '(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}', { minEntropy: 3, accept: (secret) => !secret.endsWith('EXAMPLE') }),
   detector('aws-bedrock-api-key', 'Amazon Bedrock API key', ['ABSKQmVkcm9ja0FQSUtleS', 'bedrock-api-key-'], 'ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{100,200}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{20,2000}={0,2}'),
   detector('github-token', 'GitHub token', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'], 'gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}'),
   detector('gitlab-token', 'GitLab token', ['glpat-', 'glptt-', 'GR1348941', 'glrt-', 'glcbt-', 'glft-', 'glimt-', 'glagent-', 'gloas-', 'glsoat-', 'gldt-', 'glffct-'],

@@ -10,6 +10,8 @@ const FILE_NAME = /\.(?:pem|key|p12|pfx|crt|cer|der|jks|keystore|keytab|json|ya?
 const PATH_OR_URL = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*:\/\/(?![^/@\s]*:[^/@\s]*@))/i;
 const EMAIL = /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/;
 const VERSION_OR_DATE = /^v?\d+(?:[._:/-]\d+)+(?:[-+.][\w.-]*)?$/i;
+/** Regex source (`[A-Za-z0-9]{40}`, `\\d+`): code that describes secrets, not a secret. */
+const REGEX_SYNTAX = /\[[^\]]{1,40}\][*+?{]|\{\d{1,4}(?:,\d{0,4})?\}|\\[dswbDSWB]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ValueShapeOptions {
@@ -29,7 +31,7 @@ export function looksLikeSecret(value: string, options: ValueShapeOptions): bool
   if (isReference(value) || isPlaceholder(value)) return false;
   if (UUID.test(value)) return true;
   if (isPropertyChain(value) || (!options.allowWords && isWords(value))) return false;
-  if (VERSION_SUFFIX.test(value) || FILE_NAME.test(value) || PATH_OR_URL.test(value) || EMAIL.test(value) || VERSION_OR_DATE.test(value)) return false;
+  if (REGEX_SYNTAX.test(value) || VERSION_SUFFIX.test(value) || FILE_NAME.test(value) || PATH_OR_URL.test(value) || EMAIL.test(value) || VERSION_OR_DATE.test(value)) return false;
   if (/^\d+$/.test(value) && !(options.allowDigits && value.length >= 16)) return false;
   if (/^[a-z]+$/.test(value) || /^[A-Z_]+$/.test(value)) return false;
   return shannonEntropy(value) >= requiredEntropy(value, options.minEntropy);

@@ -37,6 +37,7 @@ const invalid: { rule: string; text: string }[] = [
 
 const valid: { name: string; text: string }[] = [
   { name: 'the AWS documentation example pattern written with x', text: `aws_id = ${join('AK', 'IA', 'XXXXXXXXXXXXXXXX')}` },
+  { name: 'the AWS documentation example key', text: join('aws_access_key_id = AKIA', 'IOSFODNN7', 'EXAMPLE') },
   { name: 'a GitHub token placeholder', text: join('token: gh', 'p_', 'x'.repeat(36)) },
   { name: 'a token inside a longer unrelated word', text: `blob ${join('qqAK', 'IA', randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16, 40))}qq` },
   { name: 'a Slack token with a masked tail', text: join('"token4": "xo', 'xp-572370529330-573807301142-572331691188-####################"') },
