@@ -127,9 +127,19 @@ function wrapChildSpawn(original: Function): Function {
   return shapeLike(wrapper, original);
 }
 
-/** spawnSync reports failure in `result.error`; execSync and execFileSync throw it. */
-function wrapSyncApi(original: Function, throws: boolean): Function {
+type SyncPrecheck = (args: unknown[]) => GovernanceDeniedError | null;
+
+/**
+ * spawnSync reports failure in `result.error`; execSync and execFileSync throw it. With the binding
+ * choke point in place the denial comes from there; without it, `precheck` decides from the arguments.
+ */
+function wrapSyncApi(original: Function, throws: boolean, precheck: SyncPrecheck | null): Function {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const early = precheck === null ? null : precheck(args);
+    if (early !== null) {
+      if (throws) throw early;
+      return { pid: 0, output: null, stdout: null, stderr: null, status: null, signal: null, error: early };
+    }
     pendingDenial = null;
     let result: unknown;
     try {
@@ -145,10 +155,45 @@ function wrapSyncApi(original: Function, throws: boolean): Function {
   return shapeLike(wrapper, original);
 }
 
-function spawnSyncBinding(): { spawn: Function } {
-  const binding = (process as unknown as { binding(name: string): unknown }).binding('spawn_sync') as { spawn?: unknown };
-  if (typeof binding?.spawn !== 'function') throw new Error('governance: cannot reach the spawn_sync binding to govern sync spawns');
-  return binding as { spawn: Function };
+/**
+ * Fallback for a Node where the spawn_sync binding cannot be reached (then user code cannot reach it
+ * either): the target as Node derives it from spawnSync/execFileSync(file, args, options) or
+ * execSync(command, options). Options are copied once so Node sees what was checked.
+ */
+function syncPrecheck(usesCommand: boolean): SyncPrecheck {
+  return (args) => {
+    let file = `${args[0] as string}`;
+    let list: string[] = [];
+    let at = 1;
+    if (!usesCommand && isArray(args[1])) {
+      list = toStrings(args[1] as unknown[]);
+      args[1] = list;
+      at = 2;
+    }
+    let options: Record<string, unknown> = {};
+    if (typeof args[at] === 'object' && args[at] !== null) {
+      options = { ...(args[at] as object) };
+      args[at] = options;
+    }
+    const shell = usesCommand ? (options.shell ?? true) : options.shell;
+    if (shell) {
+      const command = primordials.ArrayPrototypeJoin([file, ...list], ' ');
+      file = typeof shell === 'string' ? shell : '/bin/sh';
+      list = ['-c', command];
+    }
+    const childEnv = options.env as Record<string, unknown> | undefined;
+    const envPairs = childEnv === undefined || childEnv === null ? undefined : childEnv.PATH === undefined ? [] : [`PATH=${childEnv.PATH as string}`];
+    return checkSpawn({ file, args: [file, ...list], envPairs, cwd: options.cwd });
+  };
+}
+
+function spawnSyncBinding(): { spawn: Function } | null {
+  try {
+    const binding = (process as unknown as { binding(name: string): { spawn?: unknown } }).binding('spawn_sync');
+    return typeof binding?.spawn === 'function' ? (binding as { spawn: Function }) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function installChildProcessHooks(): void {
@@ -156,11 +201,12 @@ export function installChildProcessHooks(): void {
   const handleProto = getPrototypeOf((new ChildProcess() as unknown as { _handle: object })._handle) as { spawn: Function };
   lockProperty(handleProto, 'spawn', governedSpawnPoint(handleProto.spawn, asyncRefusal));
   const syncBinding = spawnSyncBinding();
-  lockProperty(syncBinding, 'spawn', governedSpawnPoint(syncBinding.spawn, syncRefusal));
+  if (syncBinding !== null) lockProperty(syncBinding, 'spawn', governedSpawnPoint(syncBinding.spawn, syncRefusal));
+  const precheck = (usesCommand: boolean) => (syncBinding === null ? syncPrecheck(usesCommand) : null);
   const childProto = ChildProcess.prototype as unknown as { spawn: Function };
   lockProperty(childProto, 'spawn', wrapChildSpawn(childProto.spawn));
   const cp = childProcess as unknown as Record<string, Function>;
-  lockProperty(cp, 'spawnSync', wrapSyncApi(cp.spawnSync, false));
-  lockProperty(cp, 'execSync', wrapSyncApi(cp.execSync, true));
-  lockProperty(cp, 'execFileSync', wrapSyncApi(cp.execFileSync, true));
+  lockProperty(cp, 'spawnSync', wrapSyncApi(cp.spawnSync, false, precheck(false)));
+  lockProperty(cp, 'execSync', wrapSyncApi(cp.execSync, true, precheck(true)));
+  lockProperty(cp, 'execFileSync', wrapSyncApi(cp.execFileSync, true, precheck(false)));
 }

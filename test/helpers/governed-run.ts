@@ -2,7 +2,6 @@
 // project that links the package to this repository, against a real policy, and reads the real audit log.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { AuditEntry } from '../../src/types';
@@ -117,38 +116,15 @@ function assertBuilt(): void {
   }
 }
 
-interface AuditReader {
-  query(filter?: Record<string, unknown>): Iterable<AuditEntry> | AuditEntry[];
-  close(): void;
-}
-
-/** Entries of the audit log in `stateDir`, oldest first; [] when no log was written. */
+/** Entries of the audit log in `stateDir`, oldest first, read with the package's own reader; [] when no log was written. */
 export function readAuditEntries(stateDir: string): AuditEntry[] {
   const dbPath = join(stateDir, 'audit.db');
   if (!existsSync(dbPath)) return [];
-  const audit = require(join(REPO_ROOT, 'dist/src/audit/index.js')) as { openAuditReader?: (dbPath: string) => AuditReader };
-  if (typeof audit.openAuditReader === 'function') {
-    const reader = audit.openAuditReader(dbPath);
-    try {
-      return [...reader.query({})];
-    } finally {
-      reader.close();
-    }
-  }
-  return readEntriesFromSqlite(dbPath);
-}
-
-// Until the audit reader lands: the entries table holds each entry's canonical JSON body.
-function readEntriesFromSqlite(dbPath: string): AuditEntry[] {
-  const requireFromRepo = createRequire(join(REPO_ROOT, 'package.json'));
-  const Database = requireFromRepo('better-sqlite3') as new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => {
-    prepare(sql: string): { all(): { seq: number; body: string }[] };
-    close(): void;
-  };
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const { openAuditReader } = require(join(REPO_ROOT, 'dist/src/audit/index.js')) as typeof import('../../src/audit/index');
+  const reader = openAuditReader(dbPath);
   try {
-    return db.prepare('SELECT seq, body FROM entries ORDER BY seq').all().map((row) => ({ ...(JSON.parse(row.body) as AuditEntry), seq: row.seq }));
+    return reader.query({});
   } finally {
-    db.close();
+    reader.close();
   }
 }
