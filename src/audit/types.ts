@@ -36,7 +36,10 @@ export interface SignedCheckpoint {
 
 export interface AuditWriterOptions {
   dbPath: string;
-  /** `group` (default): micro-batched commits, synchronous=NORMAL. `strict`: one transaction per entry, synchronous=FULL. */
+  /**
+   * `group` (default): entries are committed in micro-batches (every 10 ms or 1024 entries); `appendDurable`
+   * commits at once. `strict`: one transaction per entry, committed before `append` returns.
+   */
   durability?: 'group' | 'strict';
   /** Directory of the signing key; default `<dir of dbPath>/keys`. A key is generated there if missing. */
   keyDir?: string;

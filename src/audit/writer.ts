@@ -58,7 +58,7 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
   const dbPath = path.resolve(options.dbPath);
   mkdirSync(path.dirname(dbPath), { recursive: true });
   const { key } = ensureSigningKey(options.keyDir ?? path.join(path.dirname(dbPath), 'keys'));
-  const db = openDatabase(dbPath, { strict });
+  const db = openDatabase(dbPath);
   const logId = ensureSchema(db);
   const tree = openTreeStore(db);
 
