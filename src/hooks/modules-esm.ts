@@ -17,7 +17,10 @@ interface LoadContext {
   conditions?: readonly string[];
 }
 
+let onImport: (filename: string) => void = () => {};
+
 function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string, context: LoadContext) => unknown): unknown {
+  onImport(url);
   // require() runs through these hooks too; Module._load has decided it already.
   if (context.conditions === undefined || !ArrayPrototypeIncludes(context.conditions, 'require')) {
     const action = actionOfUrl(url);
@@ -30,6 +33,7 @@ function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string,
 }
 
 function answer(port: MessagePortLike, request: DecisionRequest): void {
+  onImport(request.target);
   const denied = checkAction(request.kind, request.target);
   const reply: DecisionReply = { id: request.id, denial: denied === null ? null : { message: denied.message, action: denied.action, target: denied.target, ruleId: denied.ruleId, level: denied.level, reason: denied.reason, violation: denied.violation } };
   port.postMessage(reply);
@@ -45,7 +49,9 @@ function isModuleHooksThread(): boolean {
   return (workerThreads as { isInternalThread?: boolean }).isInternalThread === true || parentPort === null;
 }
 
-export function installEsmHooks(register: Function | undefined, registerHooks: Function | undefined): void {
+/** `importing` is called with the URL or target of each ESM load before it is decided. */
+export function installEsmHooks(register: Function | undefined, registerHooks: Function | undefined, importing: (urlOrTarget: string) => void): void {
+  onImport = importing;
   if (registerHooks !== undefined) {
     apply(registerHooks, undefined, [{ load: inThreadLoad }]);
     return;

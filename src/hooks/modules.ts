@@ -4,7 +4,9 @@
 // module-compile`. Also `process.getBuiltinModule`, `module.register` (the loader itself is the target)
 // and `module.registerHooks`. ESM imports are governed by modules-esm.
 import Module = require('node:module');
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { checkAction, kernelLevel, recordEvent } from '../kernel/gate';
 import { GovernanceDeniedError } from '../kernel/errors';
 import { blocks } from '../kernel/level';
@@ -87,6 +89,7 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
 }
 
 function governedModuleLoad(this: CjsModule, filename: unknown, ...rest: unknown[]): unknown {
+  entryStarted(filename);
   if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(filename));
   approvedFile = null;
   loading[loadingDepth++] = this;
@@ -102,9 +105,43 @@ function isLoading(module: unknown): boolean {
   return false;
 }
 
+/**
+ * The program given on the command line (`node -e`/`-p`, a script piped to stdin, an `eval: true`
+ * worker's code) is the entry point, like a main file: Node compiles it once, as `<id>-wrapper` of a
+ * module with that id, before any user code runs. That one compile is not a runtime evaluation.
+ */
+let commandLineEntry: string | null = !isMainThread ? '[worker eval]'
+  : hasEvalFlag(process.execArgv) ? '[eval]'
+  : process.argv.length === 1 || process.argv[1] === '-' ? '[stdin]' : null;
+
+function hasEvalFlag(execArgv: readonly string[]): boolean {
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i];
+    if (flag === '-e' || flag === '-p' || flag === '--eval' || flag === '--print' || flag === '-pe' || StringPrototypeStartsWith(flag, '--eval=') || StringPrototypeStartsWith(flag, '--print=')) return true;
+  }
+  return false;
+}
+
+// Our own modules, which the preload entry may still load after the hooks are installed.
+const OWN_FILES = `${join(__dirname, '..', '..')}/`;
+
+/**
+ * Any other module loading first means the entry is a file (or an ESM URL): no command-line entry is
+ * left to compile.
+ */
+function entryStarted(filename: unknown): void {
+  if (typeof filename !== 'string' || !StringPrototypeStartsWith(filename, OWN_FILES)) commandLineEntry = null;
+}
+
+function isCommandLineEntry(module: CjsModule & { id?: unknown }, filename: unknown): boolean {
+  if (commandLineEntry === null || module.id !== commandLineEntry || filename !== `${commandLineEntry}-wrapper`) return false;
+  commandLineEntry = null;
+  return true;
+}
+
 function governedCompile(this: CjsModule, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
   checkWrapperIntact();
-  if (!(filename === this.filename && isLoading(this))) checkCodeEval('module-compile');
+  if (!(filename === this.filename && isLoading(this)) && !isCommandLineEntry(this, filename)) checkCodeEval('module-compile');
   return apply(originalCompile, this, [content, filename, ...rest]);
 }
 
@@ -168,7 +205,7 @@ const originalRegisterHooks = M.registerHooks;
 
 export function installModuleHooks(): void {
   // The ESM hooks are registered with the originals, before register/registerHooks are governed.
-  installEsmHooks(originalRegister, originalRegisterHooks);
+  installEsmHooks(originalRegister, originalRegisterHooks, entryStarted);
   lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));
   lockProperty(M.prototype, 'load', shapeLike(governedModuleLoad, originalModuleLoad));
   lockProperty(M.prototype, '_compile', shapeLike(governedCompile, originalCompile));

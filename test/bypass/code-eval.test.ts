@@ -42,6 +42,8 @@ const vm = require('node:vm'), Module = require('node:module'), path = require('
   await attempt('ContextifyScript via Script parent', (l) => new (Object.getPrototypeOf(vm.Script))(token(l)).runInThisContext());
   await attempt('subclass of vm.Script', (l) => { class S extends vm.Script {} return new S(token(l)).runInThisContext(); });
   await attempt('Module#_compile of a string', (l) => { const m = new Module(path.join(process.cwd(), 'fake.js')); m._compile(token(l), m.id); });
+  await attempt('forged command-line entry compile', (l) => { const m = new Module('[eval]'); m._compile(token(l), '[eval]-wrapper'); });
+  await attempt('forged worker entry compile', (l) => { const m = new Module('[worker eval]'); m._compile(token(l), '[worker eval]-wrapper'); });
   await attempt('import data: URL', (l) => import('data:text/javascript,' + encodeURIComponent(token(l))));
   await attempt('import http: URL', (l) => import('http://127.0.0.1:9/' + l + '.mjs'));
   await attempt('Module.wrap injection', (l) => { Module.wrap = (s) => '(function (exports, require, module, __filename, __dirname) { ' + token(l) + ';' + s + '\n});'; return require('./victim.cjs'); });
@@ -97,6 +99,8 @@ const DENY_ALL: Record<string, string> = {
   'ContextifyScript via Script parent': 'vm',
   'subclass of vm.Script': 'vm',
   'Module#_compile of a string': 'module-compile',
+  'forged command-line entry compile': 'module-compile',
+  'forged worker entry compile': 'module-compile',
   'import data: URL': 'url',
   'Module.wrap injection': 'module-compile',
 };

@@ -2,10 +2,11 @@
 // schemas with `new Function`) keeps working under an allow-all production policy, with its code
 // generation recorded; development level records would_deny and never blocks; a direct eval runs with
 // global-scope semantics under the governed eval (documented in docs/hooks-code-modules.md).
-import { symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, REPO_ROOT, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readAuditEntries, REPO_ROOT, removeProject } from '../helpers/governed-run';
 
 const ZOD_APP = String.raw`
 const z = require('zod');
@@ -77,5 +78,28 @@ describe('development level records and never blocks', () => {
       expect(entries.some((e) => e.action === 'code_eval' && e.target === target && e.decision === 'would_deny'), target).toBe(true);
     }
     expect(entries.some((e) => e.decision === 'deny')).toBe(false);
+  });
+});
+
+describe('a program given on the command line is the entry point, not a runtime evaluation', () => {
+  const dir = createProject();
+  writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({
+    level: 'production', default: 'deny', stateDir: '.governance',
+    rules: [{ id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' }],
+  }));
+  const program = "try { eval('1'); console.log('EVALUATED'); } catch (e) { console.log('inner ' + e.code); }";
+  const env = { ...process.env, NODE_OPTIONS: '' };
+  const viaEval = spawnSync(process.execPath, ['--require', '@mltrainer/governance', '-e', program], { cwd: dir, env, encoding: 'utf8' });
+  const viaStdin = spawnSync(process.execPath, ['--import', '@mltrainer/governance', '-'], { cwd: dir, env, input: program, encoding: 'utf8' });
+  afterAll(() => removeProject(dir));
+
+  it.each([['-e', viaEval], ['stdin', viaStdin]])('%s runs, and an eval inside it is refused', (_, run) => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('inner EGOVDENIED');
+  });
+
+  it('the refusals are in the audit log', () => {
+    const refused = readAuditEntries(join(dir, '.governance')).filter((e) => e.action === 'code_eval' && e.target === 'eval' && e.decision === 'deny');
+    expect(refused.length).toBe(2);
   });
 });
