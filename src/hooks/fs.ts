@@ -130,11 +130,13 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
 let fileHandleProto: object | null = null;
 let fileHandleMethods: Record<string, Function> | null = null;
 
-function captureFileHandle(handle: unknown): void {
-  if (fileHandleProto !== null || typeof handle !== 'object' || handle === null) return;
-  const proto = getPrototypeOf(handle) as Record<string, Function>;
-  fileHandleProto = proto;
-  fileHandleMethods = { readFile: proto.readFile, writeFile: proto.writeFile, appendFile: proto.appendFile };
+function passFileHandle(handle: unknown): unknown {
+  if (fileHandleProto === null && typeof handle === 'object' && handle !== null) {
+    const proto = getPrototypeOf(handle) as Record<string, Function>;
+    fileHandleProto = proto;
+    fileHandleMethods = { readFile: proto.readFile, writeFile: proto.writeFile, appendFile: proto.appendFile };
+  }
+  return handle;
 }
 
 function isFileHandle(value: unknown): boolean {
@@ -158,15 +160,13 @@ function wrapPromiseOpen(original: Function, roles: readonly PathRole[]): Functi
   const governed = wrapPathApi(original, roles, 'promise');
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     const result = apply(governed, this, args);
-    // Registered before the caller can attach its own reaction, so the class is known before any
-    // FileHandle reaches user code.
-    if (fileHandleProto === null) apply(promiseThen, result, [captureFileHandle, ignore]);
-    return result;
+    if (fileHandleProto !== null) return result;
+    // The caller gets the chained promise, so the class is known before any FileHandle reaches user
+    // code, and a rejection still reaches the caller (handled or reported as unhandled) unchanged.
+    return apply(promiseThen, result, [passFileHandle]);
   };
   return shapeLike(wrapper, original);
 }
-
-function ignore(): void {}
 
 // ---- Streams: decided at creation; a denied stream emits 'error' like a stream on a bad path.
 
