@@ -39,7 +39,8 @@ describe.each(LAUNCH_MODES)('ESM import styles (%s)', (mode) => {
 });
 
 describe.each(LAUNCH_MODES)('captured references and tampering (%s)', (mode) => {
-  const { dir, F, A } = fsSandbox(['tamper.cjs']);
+  // Workers and eval are allowed here so that the worker route exercises fs inside the worker.
+  const { dir, F, A } = fsSandbox(['tamper.cjs'], [{ id: 'workers', action: ['worker_spawn', 'code_eval'], target: '**', effect: 'allow' }]);
   const prog = program(dir);
   const readonly = join(dir, 'readonly.txt');
   writeFileSync(readonly, 'keep me');
@@ -76,6 +77,10 @@ describe.each(LAUNCH_MODES)('captured references and tampering (%s)', (mode) => 
       surfaced: 'value',
       value: { ownKeys: ['length', 'name', 'prototype'], name: 'writeFileSync', length: 3, writable: false, configurable: false, hasOriginal: false },
     });
+  });
+
+  it('fs inside a worker thread is governed too', () => {
+    expect(results['fs inside a worker thread (value)']).toEqual({ surfaced: 'value', value: 'EGOVDENIED' });
   });
 
   it("Node's own module loading still works with the locked fs", () => {
