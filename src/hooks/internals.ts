@@ -2,13 +2,15 @@
 // under every hook), the inspector (a code-evaluation channel with access to every closure),
 // process._debugProcess and SIGUSR1 to this process (both open the inspector), and v8.setFlagsFromString.
 // Each is refused as `runtime_bypass`; writers of files (reports, heap snapshots, traces) and WASI are
-// decided as the file actions they amount to in internals-diagnostics.ts.
+// decided as the file actions they amount to in internals-diagnostics.ts; late activation governs the
+// fs binding below the public functions (internals-late-fs.ts).
 import os = require('node:os');
 import v8 = require('node:v8');
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
 import { refuseBypass } from './internals-bypass';
 import { installDiagnosticsHooks } from './internals-diagnostics';
+import { installLateFsHooks, isLateActivation } from './internals-late-fs';
 import { lockProperty, shapeLike } from './lock';
 
 const { apply, ArrayPrototypeIncludes } = primordials;
@@ -71,6 +73,7 @@ function installInspectorHooks(): void {
 
 export function installInternalsHooks(): void {
   const proc = process as unknown as Record<string, unknown>;
+  if (isLateActivation()) installLateFsHooks(primordials.FunctionPrototypeBind(proc.binding as (name: string) => unknown, process));
   refusing(proc, 'binding', bindingRefusal('process.binding'));
   refusing(proc, '_linkedBinding', bindingRefusal('process._linkedBinding'));
   refusing(proc, '_debugProcess', debugProcessRefusal);
