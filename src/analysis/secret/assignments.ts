@@ -56,7 +56,8 @@ function readAssignment(text: string, keyStart: number, keyEnd: number): Assignm
   if (!operator) return undefined;
   at = operator.end;
   if (operator.symbol === '>') while (at < text.length && at - operator.end < 200 && /\s/.test(text[at]!)) at++;
-  return readValue(text, at, key);
+  const value = readValue(text, at);
+  return value && { key, operator: operator.symbol, ...value };
 }
 
 function readOperator(text: string, at: number, key: string, before: string, keyQuoted: boolean): { symbol: string; end: number } | undefined {
@@ -73,17 +74,17 @@ function readOperator(text: string, at: number, key: string, before: string, key
   return SPACE_OPERATOR.test(text) ? { symbol: ' ', end: SPACE_OPERATOR.lastIndex } : undefined;
 }
 
-function readValue(text: string, at: number, key: string): Assignment | undefined {
+function readValue(text: string, at: number): Pick<Assignment, 'value' | 'quoted' | 'valueStart'> | undefined {
   const quote = text[at] ?? '';
   if (quote !== '' && QUOTES.includes(quote)) {
     let end = at + 1;
     while (end < text.length && end - at < MAX_VALUE && text[end] !== quote && text[end] !== '\n') end++;
     if (text[end] !== quote) return undefined;
-    return { key, value: text.slice(at + 1, end), quoted: true, valueStart: at + 1 };
+    return { value: text.slice(at + 1, end), quoted: true, valueStart: at + 1 };
   }
   if (CODE_START.test(quote)) return undefined;
   let end = at;
   while (end < text.length && end - at < MAX_VALUE && !UNQUOTED_STOP.test(text[end]!)) end++;
   if (end === at || text[end] === '(' || text[end] === '[') return undefined;
-  return { key, value: text.slice(at, end), quoted: false, valueStart: at };
+  return { value: text.slice(at, end), quoted: false, valueStart: at };
 }

@@ -34,7 +34,11 @@ function span(assignment: Assignment): SecretSpan {
 function isGenericSecret(assignment: Assignment): boolean {
   if (assignment.value.length < MIN_VALUE_LENGTH) return false;
   const kind = classifyKey(assignment.key);
-  if (kind === 'password') return looksLikeSecret(assignment.value, { ...PASSWORD_SHAPE, allowWords: assignment.quoted });
+  if (kind === 'password') {
+    // In a list (`'password', 'invisible'`) the next string is not necessarily the password.
+    const allowWords = assignment.quoted && assignment.operator !== ',';
+    return looksLikeSecret(assignment.value, { ...PASSWORD_SHAPE, allowWords });
+  }
   return kind === 'secret' && looksLikeSecret(assignment.value, GENERIC_SHAPE);
 }
 

@@ -22,6 +22,8 @@ export interface Assignment {
   value: string;
   /** The value was written in quotes (so it is a literal, not a variable). */
   quoted: boolean;
+  /** The operator between key and value: `=`, `:`, `:=`, `=>`, `,` (argument list), `>` (XML), ` ` (flag). */
+  operator: string;
   /** Offset of the first character of the value. */
   valueStart: number;
 }

@@ -20,7 +20,7 @@ export interface ValueShapeOptions {
   minEntropy: number;
   /** Accept a long run of digits (16 or more), as some services issue numeric secrets. */
   allowDigits?: boolean;
-  /** Accept values made of words (`thisIsDog11`): true for quoted values of password keys. */
+  /** Accept words with a digit or symbol (`thisIsDog11`, `hunter2!`): true for quoted password values. */
   allowWords?: boolean;
 }
 
@@ -30,7 +30,8 @@ export function looksLikeSecret(value: string, options: ValueShapeOptions): bool
   if (/[^\x21-\x7e]/.test(value)) return false;
   if (isReference(value) || isPlaceholder(value)) return false;
   if (UUID.test(value)) return true;
-  if (isPropertyChain(value) || (!options.allowWords && isWords(value))) return false;
+  const wordsAllowed = options.allowWords === true && /[^A-Za-z]/.test(value);
+  if (isPropertyChain(value) || (!wordsAllowed && isWords(value))) return false;
   if (REGEX_SYNTAX.test(value) || VERSION_SUFFIX.test(value) || FILE_NAME.test(value) || PATH_OR_URL.test(value) || EMAIL.test(value) || VERSION_OR_DATE.test(value)) return false;
   if (/^\d+$/.test(value) && !(options.allowDigits && value.length >= 16)) return false;
   if (/^[a-z]+$/.test(value) || /^[A-Z_]+$/.test(value)) return false;

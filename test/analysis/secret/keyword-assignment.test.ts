@@ -62,6 +62,8 @@ const notSecrets: { name: string; text: string }[] = [
   { name: 'a file name', text: 'app.keystore.file=env/cert.p12' },
   { name: 'a version', text: 'notes = "Maven - io.jsonwebtoken:jjwt-jackson-0.11.2"' },
   { name: 'a length setting', text: 'secret_length = X25519.secret_length' },
+  { name: 'a list of option strings', text: "choose('default', 'password', 'invisible')" },
+  { name: 'a plain word as a test password', text: 'confirmPassword: "different"' },
   { name: 'a regex describing a token', text: "token_pattern = '[A-Za-z0-9_-]{40}'" },
   { name: 'words', text: 'secret_question = "FavouritePetName"' },
   { name: 'translated text', text: '"Unexpected_token_1012": "予期しないトークンです。"' },
