@@ -3,7 +3,7 @@
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import { rangeOf } from '../engine/location';
-import { literalText } from '../engine/module-references';
+import { moduleExportName, requireCallSpecifier, staticKeyName } from '../modules/ast-names';
 import { isUrlSpecifier } from '../modules/resolve';
 import type { AstRule, AstRuleContext, ModuleExports, ModuleLoadKind } from '../types';
 
@@ -26,20 +26,13 @@ function hasExport(exports: ModuleExports, name: string): boolean {
   return name === 'default' ? exports.hasDefault : exports.names.has(name);
 }
 
-function nameOf(node: t.Identifier | t.StringLiteral): string {
-  return node.type === 'Identifier' ? node.name : node.value;
-}
-
 function isTypeOnly(kind: string | null | undefined): boolean {
   return kind === 'type' || kind === 'typeof';
 }
 
-/** `require('x')` destructured at a place where a missing module is an error (not inside `try`). */
+/** The specifier of `require('x')` when `require` is Node's (not a local binding). */
 function requireSpecifier(path: NodePath<t.VariableDeclarator>): string | null {
-  const init = path.node.init;
-  if (!init || init.type !== 'CallExpression' || init.callee.type !== 'Identifier' || init.callee.name !== 'require') return null;
-  if (path.scope.hasBinding('require') || init.arguments.length !== 1) return null;
-  return literalText(init.arguments[0]);
+  return path.scope.hasBinding('require') ? null : requireCallSpecifier(path.node.init);
 }
 
 function isInsideTry(path: NodePath): boolean {
@@ -84,7 +77,7 @@ export const deceptiveImportRule: AstRule = {
         const member = reference.parentPath;
         if (!member?.isMemberExpression() || member.node.object !== reference.node) continue;
         const property = member.node.property;
-        const name = member.node.computed ? literalText(property) : property.type === 'Identifier' ? property.name : null;
+        const name = staticKeyName(property, member.node.computed);
         if (name === null || hasExport(target.exports, name) || member.parentPath?.isUnaryExpression({ operator: 'typeof' })) continue;
         context.report({ messageId: 'missingMember', data: { name, source: target.specifier, namespace: path.node.local.name }, ...rangeOf(property) });
       }
@@ -99,7 +92,7 @@ export const deceptiveImportRule: AstRule = {
         const target = lookup(node.source);
         if (!target) return;
         for (const [index, part] of node.specifiers.entries()) {
-          if (part.type === 'ImportSpecifier' && !isTypeOnly(part.importKind)) reportName(part.imported, target, nameOf(part.imported));
+          if (part.type === 'ImportSpecifier' && !isTypeOnly(part.importKind)) reportName(part.imported, target, moduleExportName(part.imported));
           else if (part.type === 'ImportDefaultSpecifier') reportName(part, target, 'default');
           else if (part.type === 'ImportNamespaceSpecifier') checkNamespaceMembers(path.get(`specifiers.${index}`) as NodePath<t.ImportNamespaceSpecifier>, target);
         }
@@ -110,7 +103,7 @@ export const deceptiveImportRule: AstRule = {
         const target = lookup(node.source);
         if (!target) return;
         for (const part of node.specifiers) {
-          if (part.type === 'ExportSpecifier' && !isTypeOnly(part.exportKind)) reportName(part.local, target, nameOf(part.local));
+          if (part.type === 'ExportSpecifier' && !isTypeOnly(part.exportKind)) reportName(part.local, target, moduleExportName(part.local));
           else if (part.type === 'ExportDefaultSpecifier') reportName(part, target, 'default');
         }
       },
@@ -129,7 +122,7 @@ export const deceptiveImportRule: AstRule = {
         if (!target) return;
         for (const property of id.properties) {
           if (property.type !== 'ObjectProperty') continue;
-          const name = property.computed ? literalText(property.key) : property.key.type === 'Identifier' ? property.key.name : literalText(property.key);
+          const name = staticKeyName(property.key, property.computed);
           if (name !== null) reportName(property.key, target, name);
         }
       },

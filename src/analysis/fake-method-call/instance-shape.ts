@@ -1,9 +1,6 @@
 // The class of `const x = new C()` (or a `let` never reassigned) and the members later code adds to `x`.
 import type { Binding, NodePath } from '@babel/traverse';
-import type * as t from '@babel/types';
-import { staticKeyName } from '../modules/class-shapes';
-
-const OBJECT_MUTATORS = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
+import { objectMutatorName, staticKeyName } from '../modules/ast-names';
 
 /** Whether `name`, seen from `path`, is a never-reassigned binding at the top level of the file. */
 export function isTopLevelBinding(path: NodePath, name: string): boolean {
@@ -16,17 +13,6 @@ export function topLevelClassName(path: NodePath): string | null {
   return path.isIdentifier() && isTopLevelBinding(path, path.node.name) ? path.node.name : null;
 }
 
-function isMutatorCall(call: t.CallExpression): boolean {
-  const callee = call.callee;
-  return (
-    callee.type === 'MemberExpression' &&
-    callee.object.type === 'Identifier' &&
-    (callee.object.name === 'Object' || callee.object.name === 'Reflect') &&
-    callee.property.type === 'Identifier' &&
-    OBJECT_MUTATORS.has(callee.property.name)
-  );
-}
-
 /**
  * Member names assigned to the instance (`x.extra = …`), or null when the instance is changed in a way that
  * is not followed (`x[key] = …`, `Object.assign(x, …)`).
@@ -35,7 +21,7 @@ function addedMembers(binding: Binding): Set<string> | null {
   const added = new Set<string>();
   for (const reference of binding.referencePaths) {
     const parent = reference.parentPath;
-    if (parent?.isCallExpression() && parent.node.arguments[0] === reference.node && isMutatorCall(parent.node)) return null;
+    if (parent?.isCallExpression() && parent.node.arguments[0] === reference.node && objectMutatorName(parent.node) !== null) return null;
     if (!parent?.isMemberExpression() || parent.node.object !== reference.node) continue;
     const grand = parent.parentPath;
     const written = (grand?.isAssignmentExpression() && grand.node.left === parent.node) || grand?.isUnaryExpression({ operator: 'delete' });

@@ -2,7 +2,7 @@
 // use of `o` other than reading or calling its properties (a write, or passing `o` anywhere, may add members).
 import type { Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
-import { isSymbolKey, staticKeyName } from '../modules/class-shapes';
+import { isSymbolKey, staticKeyName } from '../modules/ast-names';
 
 function literalKeys(object: t.ObjectExpression): Set<string> | null {
   const keys = new Set<string>();

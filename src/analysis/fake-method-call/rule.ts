@@ -4,9 +4,9 @@
 // else changes. Inherited members count; classes
 // that can gain members in ways this does not follow, and every receiver of unknown type, are left alone.
 import type { NodePath } from '@babel/traverse';
-import type * as t from '@babel/types';
 import { dirname, relative } from 'node:path';
 import { rangeOf } from '../engine/location';
+import { staticKeyName } from '../modules/ast-names';
 import { toPosix } from '../engine/paths';
 import type { AstRule, AstRuleContext, ClassMembers } from '../types';
 import { CLASS_STATIC_MEMBERS, OBJECT_MEMBERS } from './always-present';
@@ -18,11 +18,6 @@ type Receiver =
   | { kind: 'instance'; members: ClassMembers; added: ReadonlySet<string> }
   | { kind: 'static'; members: ClassMembers }
   | { kind: 'object'; name: string; keys: ReadonlySet<string> };
-
-function calledName(callee: t.MemberExpression): string | null {
-  if (!callee.computed) return callee.property.type === 'Identifier' ? callee.property.name : null;
-  return callee.property.type === 'StringLiteral' ? callee.property.value : null;
-}
 
 function receiverOf(context: AstRuleContext, object: NodePath, writtenElsewhere: () => ReadonlySet<string>): Receiver | null {
   if (object.isMemberExpression()) {
@@ -85,7 +80,7 @@ export const fakeMethodCallRule: AstRule = {
       CallExpression(path) {
         const callee = path.get('callee');
         if (!callee.isMemberExpression()) return;
-        const method = calledName(callee.node);
+        const method = staticKeyName(callee.node.property, callee.node.computed);
         if (method === null) return;
         const receiver = receiverOf(context, callee.get('object'), writtenElsewhere);
         if (!receiver || exists(receiver, method)) return;

@@ -3,6 +3,7 @@
 // writes an `engine` property (a test swapping in a stub, for instance).
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
+import { staticKeyName } from '../modules/ast-names';
 import { walk } from '../modules/walk';
 
 type ClassNode = t.ClassDeclaration | t.ClassExpression;
@@ -42,9 +43,8 @@ export function namesWrittenElsewhere(ast: t.File): Set<string> {
   const names = new Set<string>();
   walk(ast.program, (node) => {
     if (node.type !== 'AssignmentExpression' || node.left.type !== 'MemberExpression' || node.left.object.type === 'ThisExpression') return;
-    const property = node.left.property;
-    if (!node.left.computed && property.type === 'Identifier') names.add(property.name);
-    else if (property.type === 'StringLiteral') names.add(property.value);
+    const name = staticKeyName(node.left.property, node.left.computed);
+    if (name !== null) names.add(name);
   });
   return names;
 }

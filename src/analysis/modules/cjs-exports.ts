@@ -2,7 +2,7 @@
 // `Object.defineProperty(exports, 'x', …)`, `module.exports = { … }`, re-exports through `require`),
 // and marks the shape dynamic where the lexer would miss names (`module.exports = build()`, `exports[k] =`).
 import type * as t from '@babel/types';
-import { patternNames } from './esm-exports';
+import { objectMutatorName, patternNames, requireCallSpecifier, staticKeyName } from './ast-names';
 import { walk } from './walk';
 import type { CjsExports, ModuleRef } from './summary-types';
 
@@ -29,32 +29,15 @@ function exportsObject(node: t.Node): ExportsTarget {
   return null;
 }
 
-/** The literal name of a member or property key, or null when it is computed from a non-literal. */
-function keyName(key: t.Node, computed: boolean): string | null {
-  if (key.type === 'Identifier' && !computed) return key.name;
-  if (key.type === 'StringLiteral') return key.value;
-  if (key.type === 'NumericLiteral') return String(key.value);
-  return null;
-}
-
-/** The specifier of `require('x')`, or null. */
-export function requireSpecifier(node: t.Node | null | undefined): string | null {
-  if (!node || node.type !== 'CallExpression' || !isIdentifier(node.callee, 'require') || node.arguments.length !== 1) return null;
-  const argument = node.arguments[0];
-  if (argument?.type === 'StringLiteral') return argument.value;
-  if (argument?.type === 'TemplateLiteral' && argument.expressions.length === 0) return argument.quasis[0]?.value.cooked ?? null;
-  return null;
-}
-
 function addObjectLiteral(object: t.ObjectExpression, scan: CjsScan): void {
   for (const property of object.properties) {
     if (property.type === 'SpreadElement') {
-      const reexport = requireSpecifier(property.argument);
+      const reexport = requireCallSpecifier(property.argument);
       if (reexport !== null) scan.cjs.reexports.push(reexport);
       else scan.cjs.dynamic = true;
       continue;
     }
-    const name = keyName(property.key, property.computed);
+    const name = staticKeyName(property.key, property.computed);
     if (name === null) {
       scan.cjs.dynamic = true;
       continue;
@@ -65,7 +48,7 @@ function addObjectLiteral(object: t.ObjectExpression, scan: CjsScan): void {
 }
 
 function addModuleExportsAssignment(value: t.Expression, scan: CjsScan): void {
-  const reexport = requireSpecifier(value);
+  const reexport = requireCallSpecifier(value);
   if (value.type === 'ObjectExpression') addObjectLiteral(value, scan);
   else if (reexport !== null) scan.cjs.reexports.push(reexport);
   else {
@@ -83,7 +66,7 @@ function onAssignment(node: t.AssignmentExpression, scan: CjsScan): void {
     return;
   }
   if (left.type !== 'MemberExpression' || !exportsObject(left.object)) return;
-  const name = keyName(left.property, left.computed);
+  const name = staticKeyName(left.property, left.computed);
   if (name === null) scan.cjs.dynamic = true;
   else {
     scan.cjs.names.add(name);
@@ -99,26 +82,24 @@ function onCall(node: t.CallExpression, scan: CjsScan): void {
   if (!first) return;
   const calleeName = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : null;
   if (calleeName !== null && REEXPORT_HELPERS.has(calleeName)) {
-    const reexport = requireSpecifier(first);
+    const reexport = requireCallSpecifier(first);
     if (reexport !== null) scan.cjs.reexports.push(reexport);
     return;
   }
-  const isObjectMethod = callee.type === 'MemberExpression' && isIdentifier(callee.object, 'Object');
-  if (!isObjectMethod || !exportsObject(first)) return;
-  if (calleeName === 'defineProperty' && second?.type === 'StringLiteral') scan.cjs.names.add(second.value);
-  else if (calleeName === 'defineProperty' || calleeName === 'defineProperties' || calleeName === 'assign' || calleeName === 'setPrototypeOf') {
-    scan.cjs.dynamic = true;
-  }
+  const mutator = objectMutatorName(node);
+  if (mutator === null || !exportsObject(first)) return;
+  if (mutator === 'defineProperty' && second?.type === 'StringLiteral') scan.cjs.names.add(second.value);
+  else scan.cjs.dynamic = true;
 }
 
 function onDeclarator(node: t.VariableDeclarator, scan: CjsScan): void {
-  const specifier = requireSpecifier(node.init);
+  const specifier = requireCallSpecifier(node.init);
   if (specifier === null) return;
   if (node.id.type === 'Identifier') scan.imports.set(node.id.name, { specifier, imported: '=', kind: 'require' });
   if (node.id.type !== 'ObjectPattern') return;
   for (const property of node.id.properties) {
     if (property.type === 'RestElement') continue;
-    const name = keyName(property.key, property.computed);
+    const name = staticKeyName(property.key, property.computed);
     const [local] = patternNames(property.value);
     if (name !== null && local !== undefined) scan.imports.set(local, { specifier, imported: name, kind: 'require' });
   }

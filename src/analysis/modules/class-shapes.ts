@@ -3,22 +3,11 @@
 // can change in ways this does not follow (index signatures, decorators, computed keys, `Object.assign(C.prototype…)`,
 // merged interfaces or namespaces) is marked open, and the checks stay silent about it.
 import type * as t from '@babel/types';
+import { isSymbolKey, objectMutatorName, staticKeyName } from './ast-names';
 import type { ClassShape } from './summary-types';
 import { walk } from './walk';
 
 type ClassNode = t.ClassDeclaration | t.ClassExpression;
-
-export function staticKeyName(key: t.Node, computed: boolean): string | null {
-  if (key.type === 'Identifier' && !computed) return key.name;
-  if (key.type === 'StringLiteral') return key.value;
-  if (key.type === 'NumericLiteral') return String(key.value);
-  return null;
-}
-
-/** `[Symbol.iterator]()` and the like: a symbol key cannot be called as `x.name()`. */
-export function isSymbolKey(key: t.Node): boolean {
-  return key.type === 'MemberExpression' && key.object.type === 'Identifier' && key.object.name === 'Symbol';
-}
 
 function addMember(shape: ClassShape, member: t.ClassBody['body'][number]): void {
   switch (member.type) {
@@ -107,8 +96,6 @@ function topLevelClasses(program: t.Program): Map<string, ClassShape> {
   return classes;
 }
 
-const OBJECT_MUTATORS = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
-
 /** `C` for `C.x` and `C.prototype.x` member chains; whether the chain goes through `.prototype`. */
 function classTarget(node: t.Node): { name: string; prototype: boolean } | null {
   if (node.type === 'Identifier') return { name: node.name, prototype: false };
@@ -135,10 +122,8 @@ function applyAssignment(left: t.Node, classes: Map<string, ClassShape>): void {
 }
 
 function applyCall(call: t.CallExpression, classes: Map<string, ClassShape>): void {
-  const { callee, arguments: args } = call;
-  const isMutator =
-    callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && (callee.object.name === 'Object' || callee.object.name === 'Reflect') &&
-    callee.property.type === 'Identifier' && OBJECT_MUTATORS.has(callee.property.name);
+  const args = call.arguments;
+  const isMutator = objectMutatorName(call) !== null;
   for (const [index, argument] of args.entries()) {
     const target = classTarget(argument);
     const shape = target && classes.get(target.name);

@@ -1,5 +1,6 @@
 // Reads ESM and TypeScript export syntax: declarations, specifier lists, re-exports, `export *`, `export =`.
 import type * as t from '@babel/types';
+import { moduleExportName, patternNames } from './ast-names';
 import type { EsmExports, ModuleRef } from './summary-types';
 
 export interface EsmScan {
@@ -8,35 +9,6 @@ export interface EsmScan {
   exportedBindings: Map<string, string>;
   /** Local bindings from `import` declarations and TypeScript `import x = require()`. */
   imports: Map<string, ModuleRef>;
-}
-
-/** The name of an import/export specifier part: an identifier or, since ES2022, a string. */
-export function moduleExportName(node: t.Identifier | t.StringLiteral): string {
-  return node.type === 'Identifier' ? node.name : node.value;
-}
-
-/** Every binding a declaration pattern introduces: `{ a, b: [c, ...d], ...e } = …` gives a, c, d, e. */
-export function patternNames(pattern: t.Node, into: string[] = []): string[] {
-  switch (pattern.type) {
-    case 'Identifier':
-      into.push(pattern.name);
-      break;
-    case 'ObjectPattern':
-      for (const property of pattern.properties) patternNames(property.type === 'RestElement' ? property.argument : property.value, into);
-      break;
-    case 'ArrayPattern':
-      for (const element of pattern.elements) if (element) patternNames(element, into);
-      break;
-    case 'RestElement':
-      patternNames(pattern.argument, into);
-      break;
-    case 'AssignmentPattern':
-      patternNames(pattern.left, into);
-      break;
-    default:
-      break;
-  }
-  return into;
 }
 
 /** Names a declaration after `export` introduces (`export const {a} = …`, `export class C`, `export enum E`, …). */
