@@ -21,7 +21,8 @@ const scratch: PathArgument = { path: null, value: undefined };
 
 // The path (as handed to Node) and kinds checked by the governed call currently running. Node's own
 // implementation of some APIs calls other public fs functions on the same path (readFileSync calls
-// fs.openSync); those inner calls are the same action and are not checked or recorded twice.
+// fs.openSync); those inner calls are the same action and are not checked or recorded twice. A read
+// grant never covers a write: user code that runs inside a call (a cpSync filter) cannot escalate.
 let grantPath: string | null = null;
 let grantKinds = 0;
 let firstPath: string | null = null;
@@ -102,7 +103,8 @@ function callGranted(original: Function, self: unknown, args: unknown[]): unknow
   const savedPath = grantPath;
   const savedKinds = grantKinds;
   grantPath = firstPath;
-  grantKinds = firstKinds;
+  // A write grant also covers reads of the same path (truncateSync opens 'r+', rmSync lstats first).
+  grantKinds = (firstKinds & WRITE) !== 0 ? READ | WRITE : firstKinds;
   try {
     return apply(original, self, args);
   } finally {

@@ -1,0 +1,18 @@
+// One governed call, one decision per path and kind: Node's internal calls to other public fs functions
+// on the same path are not decided again; different paths (the files rmSync removes) are.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+
+it('records each governed call once, and the inner paths it reaches', () => {
+  const out = JSON.parse(execFileSync(process.execPath, [join(__dirname, 'scripts', 'entry-count-probe.cjs')], { encoding: 'utf8' }));
+  expect(out.readFileSyncBuffer).toEqual(['file_read:/file.txt']);
+  expect(out.writeFileSyncBuffer).toEqual(['file_write:/file.txt']);
+  expect(out.appendFileSync).toEqual(['file_write:/file.txt']);
+  expect(out.truncateSync).toEqual(['file_write:/file.txt']);
+  expect(out.existsSync).toEqual(['file_read:/file.txt']);
+  expect(out.rmSyncRecursive[0]).toBe('file_write:/src');
+  expect(out.rmSyncRecursive).toEqual(expect.arrayContaining(['file_write:/src/sub', 'file_write:/src/sub/a.txt']));
+  // The top path is decided once, as a write (its own lstat is covered); children are decided as reached.
+  expect(out.rmSyncRecursive.filter((d: string) => d.endsWith(':/src'))).toEqual(['file_write:/src']);
+});
