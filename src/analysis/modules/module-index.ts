@@ -1,7 +1,7 @@
 // The module index of one check run: resolves specifiers, summarises each file once per distinct content
 // (sha1 of its bytes), and answers export and class-member questions by following re-exports across files.
 import { createHash } from 'node:crypto';
-import { dirname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import type { ClassMembers, ModuleExports, ModuleIndex, ModuleLoadKind } from '../types';
 import { builtinExports } from './builtin-exports';
 import { createCachedFileSystem } from './file-system';
@@ -20,6 +20,11 @@ const IN_NODE_MODULES = /[\\/]node_modules[\\/]/;
 export interface ModuleIndexOptions {
   /** Kept for the engine's call; resolution always starts from the importing file. */
   cwd?: string;
+}
+
+/** `.d.ts`, `.d.mts`, `.d.cts` or the plain extension: what, with the bytes, decides how a file is read. */
+function extensionOf(file: string): string {
+  return /\.d\.[cm]?ts$/i.exec(file)?.[0] ?? extname(file);
 }
 
 function union(target: Set<string>, names: Iterable<string>, except?: string): void {
@@ -60,7 +65,7 @@ export function createModuleIndex(_options: ModuleIndexOptions = {}): ModuleInde
     let summary: ModuleSummary | null = null;
     if (bytes) {
       // The format depends on the extension and package type, so they are part of the key with the bytes.
-      const hash = createHash('sha1').update(file.replace(/^.*?((?:\.d)?\.[^./\\]+)?$/, '$1')).update(String(packageType(file))).update(bytes).digest('hex');
+      const hash = createHash('sha1').update(extensionOf(file)).update('\0').update(String(packageType(file))).update('\0').update(bytes).digest('hex');
       if (!summariesByHash.has(hash)) summariesByHash.set(hash, summarize(file, bytes));
       summary = summariesByHash.get(hash) ?? null;
     }
