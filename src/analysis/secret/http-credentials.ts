@@ -13,9 +13,26 @@ const CURL_USER = /(?:\s|^)(?:-u|--user)[ \t=]{1,10}(["']?[^\s"':]{0,200}["']?:[
 const TOKEN_SHAPE = { minLength: 8, minEntropy: 3 };
 const PASSWORD_SHAPE = { minLength: 6, minEntropy: 2.5 };
 
-function spanOf(match: RegExpMatchArray, secret: string): SecretSpan {
-  const start = match.index! + match[0].lastIndexOf(secret);
+const MAX_COMMAND = 4000;
+
+function spanOf(match: RegExpMatchArray, secret: string, offset = 0): SecretSpan {
+  const start = offset + match.index! + match[0].lastIndexOf(secret);
   return { start, end: start + secret.length, secret };
+}
+
+/** The curl commands of `text`: from each `curl` to the first line end not continued by `\`. */
+function curlCommands(text: string): { start: number; command: string }[] {
+  const commands: { start: number; command: string }[] = [];
+  let coveredTo = -1;
+  for (const start of anchorsOf(text).folded(MARKERS.curl)) {
+    if (start < coveredTo) continue;
+    let end = text.indexOf('\n', start);
+    while (end !== -1 && end - start < MAX_COMMAND && /\\\r?$/.test(text.slice(Math.max(start, end - 2), end))) end = text.indexOf('\n', end + 1);
+    end = end === -1 ? text.length : Math.min(end, start + MAX_COMMAND);
+    commands.push({ start, command: text.slice(start, end) });
+    coveredTo = end;
+  }
+  return commands;
 }
 
 export const authorizationHeaderFinder: SecretFinder = {
@@ -23,8 +40,6 @@ export const authorizationHeaderFinder: SecretFinder = {
   label: 'credential in an HTTP authorization header',
   find(text: string): SecretSpan[] {
     const anchors = anchorsOf(text);
-    const hasCurl = anchors.folded(MARKERS.curl).length > 0;
-    if (!hasCurl && anchors.folded(MARKERS.authorization).length === 0) return [];
     const spans: SecretSpan[] = [];
     for (const start of anchors.folded(MARKERS.authorization)) {
       AUTHORIZATION.lastIndex = start;
@@ -33,10 +48,10 @@ export const authorizationHeaderFinder: SecretFinder = {
       const value = match[1]!;
       if (looksLikeSecret(value, TOKEN_SHAPE) || isBasicCredential(value)) spans.push(spanOf(match, value));
     }
-    if (hasCurl) {
-      for (const match of text.matchAll(CURL_HEADER)) {
+    for (const { start, command } of curlCommands(text)) {
+      for (const match of command.matchAll(CURL_HEADER)) {
         const value = match[2]!;
-        if (!/^authorization$/i.test(match[1]!) && looksLikeSecret(value, TOKEN_SHAPE)) spans.push(spanOf(match, value));
+        if (!/^authorization$/i.test(match[1]!) && looksLikeSecret(value, TOKEN_SHAPE)) spans.push(spanOf(match, value, start));
       }
     }
     return spans;
@@ -54,19 +69,26 @@ export const curlCredentialsFinder: SecretFinder = {
   id: 'curl-user-password',
   label: 'password passed to curl with -u/--user',
   find(text: string): SecretSpan[] {
-    if (anchorsOf(text).folded(MARKERS.curl).length === 0) return [];
     const spans: SecretSpan[] = [];
-    for (const match of text.matchAll(CURL_USER)) {
-      const pair = match[1]!.replace(/["']/g, '');
-      const colon = pair.indexOf(':');
-      const user = pair.slice(0, colon);
-      const password = pair.slice(colon + 1);
-      const secret = password === '' ? user : password;
-      const bare = secret.replace(/^\{(.*)\}$/, '$1');
-      if (/[<>]/.test(pair) || isReference(secret) || /\$[{(A-Za-z_]/.test(secret) || isPlaceholder(bare)) continue;
-      if (!looksLikeSecret(bare, PASSWORD_SHAPE)) continue;
-      spans.push(spanOf(match, secret));
+    for (const { start, command } of curlCommands(text)) {
+      spans.push(...curlUserPasswords(command, start));
     }
     return spans;
   },
 };
+
+function curlUserPasswords(command: string, offset: number): SecretSpan[] {
+  const spans: SecretSpan[] = [];
+  for (const match of command.matchAll(CURL_USER)) {
+    const pair = match[1]!.replace(/["']/g, '');
+    const colon = pair.indexOf(':');
+    const user = pair.slice(0, colon);
+    const password = pair.slice(colon + 1);
+    const secret = password === '' ? user : password;
+    const bare = secret.replace(/^\{(.*)\}$/, '$1');
+    if (/[<>]/.test(pair) || isReference(secret) || /\$[{(A-Za-z_]/.test(secret) || isPlaceholder(bare)) continue;
+    if (!looksLikeSecret(bare, PASSWORD_SHAPE)) continue;
+    spans.push(spanOf(match, secret, offset));
+  }
+  return spans;
+}

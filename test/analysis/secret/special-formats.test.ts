@@ -49,6 +49,11 @@ describe('HTTP credentials', () => {
     expect(rulesIn(`curl --user 'deploy:${password}' https://ci.example.com`)).toEqual(['secret/curl-user-password']);
   });
 
+  it('follows a curl command over continued lines, and only curl commands', () => {
+    expect(rulesIn(`curl -X POST https://ci.example.com \\\n  -H 'Accept: text/plain' \\\n  -u deploy:${password}`)).toEqual(['secret/curl-user-password']);
+    expect(rulesIn(`curl https://ci.example.com\ndocker run -u deploy:${password} image`)).toEqual([]);
+  });
+
   it('does not flag headers and curl users built from variables or placeholders', () => {
     expect(rulesIn('curl -H "Authorization: Bearer $API_KEY" https://api.example.com')).toEqual([]);
     expect(rulesIn('curl -H "Authorization: Bearer <token>" https://api.example.com')).toEqual([]);
