@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { primordials } from '../primordials';
 import { netHandlePrototypes } from './net-handles';
 
-const { freeze, isFrozen, objectKeys, ArrayPrototypePush, StringPrototypeStartsWith } = primordials;
+const { defineProperty, freeze, getOwnPropertyDescriptor, isFrozen, objectKeys, ArrayPrototypePush, StringPrototypeStartsWith } = primordials;
 const moduleCache = require.cache;
 const packageRoot = resolve(__dirname, '..', '..');
 const ownPrefixes = [`${packageRoot}/src/`, `${packageRoot}/register.`];
@@ -40,15 +40,39 @@ function isOwnModule(filename: string): boolean {
   return false;
 }
 
-/** Freezes the exports of every fully loaded module of this package (those still loading are done later). */
+/**
+ * Freezes the exports of every loaded module of this package. A module still loading (the entry that
+ * is activating governance) is frozen, with everything it loaded meanwhile, the moment Node marks it
+ * loaded, before any user code runs.
+ */
 export function freezePackageExports(): void {
   const filenames = objectKeys(moduleCache);
   for (let i = 0; i < filenames.length; i++) {
     const filename = filenames[i];
     if (!isOwnModule(filename)) continue;
     const entry = moduleCache[filename];
-    if (entry === undefined || !entry.loaded) continue;
-    const exported = entry.exports as unknown;
-    if ((typeof exported === 'object' || typeof exported === 'function') && exported !== null && !isFrozen(exported)) freeze(exported);
+    if (entry === undefined) continue;
+    if (entry.loaded) freezeExports(entry);
+    else freezeWhenLoaded(entry);
   }
+}
+
+function freezeExports(entry: NodeJS.Module): void {
+  const exported = entry.exports as unknown;
+  if ((typeof exported === 'object' || typeof exported === 'function') && exported !== null && !isFrozen(exported)) freeze(exported);
+}
+
+function freezeWhenLoaded(entry: NodeJS.Module): void {
+  const descriptor = getOwnPropertyDescriptor(entry, 'loaded');
+  if (descriptor === undefined || descriptor.configurable !== true || descriptor.set !== undefined) return;
+  let loaded = descriptor.value as boolean;
+  defineProperty(entry, 'loaded', {
+    enumerable: descriptor.enumerable,
+    configurable: true,
+    get: () => loaded,
+    set(value: boolean) {
+      loaded = value;
+      if (value) freezePackageExports();
+    },
+  });
 }

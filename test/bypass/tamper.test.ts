@@ -1,0 +1,188 @@
+// Tampering with governance from inside a governed program (production policy, three launch modes):
+// poisoned prototypes, redefined or reassigned patches, originals read off wrappers, everything
+// reachable through require.cache and the package's exports, a spoofed caller, and other roads to the
+// fs functions. Each attempt is followed by a write into a forbidden directory: it must stay refused,
+// recorded, and the directory empty. Late activation: references captured before governance was
+// activated by user code are still governed for writes.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, readAuditEntries, removeProject } from '../helpers/governed-run';
+
+const APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const [F] = process.argv.slice(2);
+const packageRoot = path.dirname(path.dirname(require.resolve('@mltrainer/governance')));
+const isPackageFile = (file) => file.startsWith(packageRoot + path.sep) && !file.includes(path.sep + 'node_modules' + path.sep);
+const results = {};
+let n = 0;
+const write = () => fs.writeFileSync(path.join(F, 'w' + (++n)), 'stolen');
+function attempt(label, tamper, undo) {
+  let tampered = 'ok';
+  try { tamper(); } catch (e) { tampered = e.name + ': ' + e.message; }
+  let outcome;
+  try { write(); outcome = { outcome: 'written' }; } catch (e) { outcome = { outcome: 'thrown', code: e && e.code }; }
+  if (undo) undo();
+  results[label] = { ...outcome, tampered };
+}
+function poison(proto, names, value) {
+  const saved = {};
+  for (const name of names) { saved[name] = proto[name]; proto[name] = value; }
+  return () => { for (const name of names) proto[name] = saved[name]; };
+}
+let undo;
+attempt('String.prototype poisoned', () => { undo = poison(String.prototype, ['startsWith', 'endsWith', 'slice', 'indexOf', 'lastIndexOf', 'split', 'replace', 'toLowerCase', 'charCodeAt'], function () { return 'x'; }); }, () => undo());
+attempt('Array.prototype poisoned', () => { undo = poison(Array.prototype, ['push', 'join', 'slice', 'includes', 'indexOf', 'map', 'filter'], function () { return []; }); }, () => undo());
+attempt('Function.prototype.call/apply/bind poisoned', () => { undo = poison(Function.prototype, ['call', 'apply', 'bind'], function () { return null; }); }, () => undo());
+attempt('RegExp.prototype poisoned', () => { undo = poison(RegExp.prototype, ['test', 'exec'], function () { return null; }); }, () => undo());
+attempt('Map.prototype.get poisoned', () => { undo = poison(Map.prototype, ['get', 'has'], function () { return { effect: 'allow', ruleId: 'x', violation: null }; }); }, () => undo());
+attempt('Object.defineProperty over the patch', () => Object.defineProperty(fs, 'writeFileSync', { value: () => {} }));
+attempt('assignment over the patch', () => { fs.writeFileSync = () => {}; });
+attempt('delete the patch', () => { if (!delete fs.writeFileSync) throw new Error('not deleted'); });
+attempt('prototype swap of fs', () => Object.setPrototypeOf(fs, { writeFileSync: () => {} }));
+attempt('originals read off the wrapper', () => {
+  const found = [];
+  for (const fn of [fs.writeFileSync, fs.realpathSync, fs.promises.writeFile, fs.exists]) {
+    let object = fn;
+    while (object && object !== Function.prototype) {
+      for (const key of Reflect.ownKeys(object)) {
+        const value = Reflect.getOwnPropertyDescriptor(object, key).value;
+        if (typeof value === 'function' && value !== fn) found.push(value);
+      }
+      object = Object.getPrototypeOf(object);
+    }
+  }
+  for (const candidate of found) { try { candidate(path.join(F, 'via-property'), 'x'); } catch {} }
+  if (!require('node:fs').existsSync(path.join(F, 'via-property'))) throw new Error('no original reachable among ' + found.length + ' functions');
+});
+attempt('package modules in require.cache rewritten', () => {
+  let changed = 0;
+  for (const [file, entry] of Object.entries(require.cache)) {
+    if (!isPackageFile(file) || !entry || !entry.exports) continue;
+    for (const key of Object.keys(entry.exports)) {
+      if (typeof entry.exports[key] !== 'function') continue;
+      try { entry.exports[key] = () => null; if (entry.exports[key].toString() === '() => null') changed++; } catch {}
+    }
+  }
+  if (changed === 0) throw new Error('no export could be replaced');
+});
+attempt('require.cache cleared and the package loaded again', () => {
+  for (const file of Object.keys(require.cache)) if (isPackageFile(file)) delete require.cache[file];
+  require('@mltrainer/governance');
+});
+attempt('fs through process.getBuiltinModule', () => process.getBuiltinModule && process.getBuiltinModule('node:fs').writeFileSync(path.join(F, 'builtin'), 'x'));
+attempt('fs through process.binding', () => process.binding('fs').writeFileUtf8(path.join(F, 'binding'), 'x', 577, 0o644));
+attempt('activation marker removed', () => { if (!delete process[Symbol.for('@mltrainer/governance.active')]) throw new Error('not deleted'); });
+attempt('caller spoofed by Error.prepareStackTrace', () => { Error.prepareStackTrace = () => 'at /spoofed/file.js:1:1'; }, () => { delete Error.prepareStackTrace; });
+(async () => {
+  const esm = await import('node:fs');
+  try { esm.writeFileSync(path.join(F, 'esm'), 'x'); results['ESM named export'] = { outcome: 'written' }; } catch (e) { results['ESM named export'] = { outcome: 'thrown', code: e.code, tampered: 'ok' }; }
+  try { await require('node:fs/promises').writeFile(path.join(F, 'promises'), 'x'); results['node:fs/promises'] = { outcome: 'written' }; } catch (e) { results['node:fs/promises'] = { outcome: 'thrown', code: e.code, tampered: 'ok' }; }
+  try { fs.writeFileSync(path.join(__dirname, 'allowed', 'ok.txt'), 'ok'); results['allowed write'] = { outcome: 'written' }; } catch (e) { results['allowed write'] = { outcome: 'thrown', code: e.code }; }
+  process.stdout.write(JSON.stringify(results) + '\n');
+})();
+`;
+
+/** Attempts the runtime refuses outright (the tamper step itself fails). */
+const REFUSED_TAMPERING = ['Object.defineProperty over the patch', 'delete the patch', 'originals read off the wrapper', 'package modules in require.cache rewritten', 'require.cache cleared and the package loaded again', 'fs through process.binding', 'activation marker removed'];
+const ATTEMPTS = [
+  'String.prototype poisoned', 'Array.prototype poisoned', 'Function.prototype.call/apply/bind poisoned', 'RegExp.prototype poisoned', 'Map.prototype.get poisoned',
+  'assignment over the patch', 'prototype swap of fs', 'fs through process.getBuiltinModule', 'caller spoofed by Error.prepareStackTrace', 'ESM named export', 'node:fs/promises',
+  ...REFUSED_TAMPERING,
+];
+
+function policy(dir: string) {
+  return {
+    level: 'production',
+    default: 'deny',
+    rules: [
+      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+      { id: 'write', action: 'file_write', target: [`${dir}/.governance/**`, `${dir}/allowed/**`], effect: 'allow' },
+    ],
+  };
+}
+
+describe.each(LAUNCH_MODES)('tampering under a production policy (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': APP } });
+  const F = join(dir, 'forbidden');
+  mkdirSync(F);
+  mkdirSync(join(dir, 'allowed'));
+  const run = governedRun({ dir, mode, entry: 'app.cjs', args: [F], policy: policy(dir) });
+  const results = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, { outcome: string; code?: string; tampered?: string }>;
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status).toBe(0);
+  });
+
+  it('governance itself (kernel and audit writer) reports no internal error while prototypes are poisoned', () => {
+    expect(run.stderr).toBe('');
+  });
+
+  it.each(ATTEMPTS)('after "%s" the forbidden write is still refused', (label) => {
+    expect(results[label], JSON.stringify(results[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+  });
+
+  it.each(REFUSED_TAMPERING)('"%s" itself fails', (label) => {
+    expect(results[label].tampered).not.toBe('ok');
+  });
+
+  it('nothing reached the forbidden directory; the allowed write still works', () => {
+    expect(readdirSync(F)).toEqual([]);
+    expect(results['allowed write'].outcome).toBe('written');
+  });
+
+  it('every refused write is in the audit log with the real caller', () => {
+    const denials = run.entries().filter((e) => e.action === 'file_write' && e.decision === 'deny' && e.target.startsWith(`${F}/`));
+    // Every attempt but the raw binding (refused as runtime_bypass before any write) ends in a file_write denial.
+    expect(denials.length).toBeGreaterThanOrEqual(ATTEMPTS.length - 1);
+    for (const denial of denials) expect(denial.caller, JSON.stringify(denial)).toMatch(new RegExp(`^${join(dir, 'app.cjs')}:\\d+$`));
+    expect(run.entries().some((e) => e.violation === 'runtime_bypass' && e.target === 'process.binding:fs')).toBe(true);
+  });
+});
+
+const LATE_APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const [F] = process.argv.slice(2);
+// Captured before governance is active.
+const write = fs.writeFileSync, writeAsync = fs.promises.writeFile, mkdir = fs.mkdirSync, rename = fs.renameSync, copy = fs.copyFileSync, open = fs.openSync;
+fs.writeFileSync(path.join(__dirname, 'allowed', 'source.txt'), 'source');
+require('@mltrainer/governance');
+const results = {};
+function attempt(label, fn) { try { fn(); results[label] = 'done'; } catch (e) { results[label] = e.code; } }
+attempt('captured writeFileSync', () => write(path.join(F, 'a'), 'x'));
+attempt('captured mkdirSync', () => mkdir(path.join(F, 'd')));
+attempt('captured renameSync', () => rename(path.join(__dirname, 'allowed', 'source.txt'), path.join(F, 'moved')));
+attempt('captured copyFileSync', () => copy(path.join(__dirname, 'allowed', 'source.txt'), path.join(F, 'copied')));
+attempt('captured openSync for writing', () => open(path.join(F, 'opened'), 'w'));
+attempt('captured writeFileSync, allowed path', () => write(path.join(__dirname, 'allowed', 'ok.txt'), 'ok'));
+writeAsync(path.join(F, 'async'), 'x').then(() => 'done', (e) => e.code).then((outcome) => {
+  results['captured promises.writeFile'] = outcome;
+  process.stdout.write(JSON.stringify(results) + '\n');
+});
+`;
+
+describe('late activation: references captured before activateGovernance()', () => {
+  const dir = createProject({ files: { 'app.cjs': LATE_APP } });
+  const F = join(dir, 'forbidden');
+  mkdirSync(F);
+  mkdirSync(join(dir, 'allowed'));
+  require('node:fs').writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({ ...policy(dir), stateDir: '.governance' }));
+  const env = { ...process.env, NODE_OPTIONS: '' };
+  for (const key of Object.keys(env)) if (key.startsWith('MLTRAINER_') || key.startsWith('VITEST')) delete env[key];
+  const child = spawnSync(process.execPath, ['app.cjs', F], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
+  const results = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;
+  afterAll(() => removeProject(dir));
+
+  it.each(['captured writeFileSync', 'captured mkdirSync', 'captured renameSync', 'captured copyFileSync', 'captured openSync for writing', 'captured promises.writeFile'])('%s is governed', (label) => {
+    expect(results[label], child.stderr).toBe('EGOVDENIED');
+  });
+
+  it('nothing was written and the allowed write through a captured reference works', () => {
+    expect(readdirSync(F)).toEqual([]);
+    expect(results['captured writeFileSync, allowed path']).toBe('done');
+    const denials = readAuditEntries(join(dir, '.governance')).filter((e) => e.decision === 'deny' && e.target.startsWith(`${F}/`));
+    expect(denials.length).toBeGreaterThanOrEqual(6);
+  });
+});
