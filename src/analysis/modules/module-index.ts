@@ -58,12 +58,9 @@ export function createModuleIndex(_options: ModuleIndexOptions = {}): ModuleInde
   function summaryOf(file: string): ModuleSummary | null {
     if (summariesByFile.has(file)) return summariesByFile.get(file) ?? null;
     const bytes = READABLE.test(file) ? fs.read(file) : null;
-    if (bytes && bytes.length > MAX_DEPENDENCY_BYTES && IN_NODE_MODULES.test(file)) {
-      summariesByFile.set(file, null);
-      return null;
-    }
+    const tooLarge = bytes !== null && bytes.length > MAX_DEPENDENCY_BYTES && IN_NODE_MODULES.test(file);
     let summary: ModuleSummary | null = null;
-    if (bytes) {
+    if (bytes && !tooLarge) {
       // The format depends on the extension and package type, so they are part of the key with the bytes.
       const hash = createHash('sha1').update(extensionOf(file)).update('\0').update(String(packageType(file))).update('\0').update(bytes).digest('hex');
       if (!summariesByHash.has(hash)) summariesByHash.set(hash, summarize(file, bytes));
