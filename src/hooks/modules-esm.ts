@@ -20,9 +20,9 @@ interface LoadContext {
 let onImport: (filename: string) => void = () => {};
 
 function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string, context: LoadContext) => unknown): unknown {
-  onImport(url);
   // require() runs through these hooks too; Module._load has decided it already.
   if (context.conditions === undefined || !ArrayPrototypeIncludes(context.conditions, 'require')) {
+    onImport(url);
     const action = actionOfUrl(url);
     if (action !== null) {
       const denied = checkAction(action.kind, action.target);
