@@ -151,7 +151,8 @@ export function createResolver(fs: CachedFileSystem): (specifier: string, fromFi
     if (specifier.startsWith('node:') || isBuiltin(specifier)) return isBuiltin(specifier) ? 'builtin' : null;
     const fromDir = dirname(fromFile);
     if (specifier.startsWith('file:')) return asPath(fileURLToPath(specifier));
-    if (isRelative(specifier) || isAbsolute(specifier)) return asPath(resolvePath(fromDir, specifier));
+    // Relative ESM specifiers are URLs: a `?query` or `#hash` (cache busting, bundler loaders) names the same file.
+    if (isRelative(specifier) || isAbsolute(specifier)) return asPath(resolvePath(fromDir, specifier.replace(/[?#].*$/s, '')));
     if (specifier.startsWith('#')) return hashImport(specifier, fromDir, kind);
     return bareOrAlias(specifier, fromDir, kind);
   };

@@ -60,6 +60,7 @@ describe('resolve', () => {
     expect(index.resolve('./dir', from)).toBe(join(dir, 'src/dir/index.js'));
     expect(index.resolve('./data.json', from)).toBe(join(dir, 'src/data.json'));
     expect(index.resolve('./missing', from)).toBeNull();
+    expect(index.resolve('./a.ts?raw', from)).toBe(join(dir, 'src/a.ts'));
   });
 
   it('follows package exports conditions, patterns and null targets', () => {
