@@ -1,9 +1,9 @@
 /**
- * Masks a secret for display: keeps a few characters at each end (at most 4, and at most a quarter of the
- * secret each) and replaces the rest with `*`, e.g. `AKIA************MPLE`.
+ * Masks a secret for display: keeps four characters at each end of a long secret (`AKIA************MPLE`),
+ * two of a medium one and none of a short one, so a short password is never half shown.
  */
 export function maskSecret(secret: string): string {
-  const keep = Math.min(4, Math.floor(secret.length / 4));
-  const hidden = Math.max(secret.length - 2 * keep, 1);
-  return secret.slice(0, keep) + '*'.repeat(Math.min(hidden, 32)) + (keep > 0 ? secret.slice(-keep) : '');
+  const keep = secret.length >= 20 ? 4 : secret.length >= 12 ? 2 : 0;
+  const hidden = Math.min(Math.max(secret.length - 2 * keep, 1), 32);
+  return secret.slice(0, keep) + '*'.repeat(hidden) + (keep > 0 ? secret.slice(-keep) : '');
 }

@@ -32,8 +32,9 @@ describe('scanSecrets', () => {
 
   it('masks all but the ends of a secret', () => {
     expect(maskSecret('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA************MPLE');
-    expect(maskSecret('abcdefgh')).toBe('ab****gh');
-    expect(maskSecret('abc')).toBe('***');
+    expect(maskSecret('Sup3r-S3cret!')).toBe('Su*********t!');
+    expect(maskSecret('abcdefgh')).toBe('********');
+    expect(maskSecret('x'.repeat(100))).toBe(`xxxx${'*'.repeat(32)}xxxx`);
   });
 
   it('honours governance-allow-secret on the same line or the line before', () => {
