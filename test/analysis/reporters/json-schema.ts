@@ -36,7 +36,9 @@ export function validate(root: Schema, value: unknown): SchemaError[] {
   }
   function check(schema: Schema, v: unknown, path: string, out: SchemaError[]): void {
     if (typeof schema.$ref === 'string') return check(resolveRef(schema.$ref), v, path, out);
-    const fail = (message: string) => out.push({ path, message });
+    const fail = (message: string): void => {
+      out.push({ path, message });
+    };
     if (schema.type !== undefined) {
       const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
       if (!types.some((t) => matchesType(v, t))) return fail(`expected ${types.join('|')}, got ${typeOf(v)}`);
