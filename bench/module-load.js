@@ -1,0 +1,95 @@
+// Per-module cost of governed loading: a real dependency tree (@babel/traverse, @babel/parser, semver,
+// tar-stream, readable-stream: 200+ CommonJS modules that governance itself does not load) and the ESM
+// build of zod (imported, so every file goes through the ESM hooks), loaded in a fresh process by plain
+// `node` and by `node --require` / `--import @mltrainer/governance` under an allow-all production policy
+// (every load is decided and recorded). Each child times its own loading (hrtime around the requires /
+// the import) and counts the modules it loaded; runs are interleaved and the median is reported.
+// Usage: node bench/module-load.js [runs=15]
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { dirname, join, resolve } = require('node:path');
+
+const runs = Number(process.argv[2] ?? 15);
+const root = resolve(__dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'gov-module-load-'));
+mkdirSync(join(dir, 'node_modules', '@mltrainer'), { recursive: true });
+symlinkSync(root, join(dir, 'node_modules', '@mltrainer', 'governance'));
+const KINDS = ['file_read', 'file_write', 'process_spawn', 'code_eval', 'module_load', 'worker_spawn', 'native_addon', 'net_connect', 'net_listen', 'function_call'];
+writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({
+  level: 'production', default: 'deny', stateDir: '.governance',
+  rules: [{ id: 'all', action: KINDS, target: '**', effect: 'allow' }],
+}));
+
+const CJS_TREE = ['@babel/traverse', '@babel/parser', 'semver', 'tar-stream', 'readable-stream'];
+writeFileSync(join(dir, 'cjs-tree.cjs'), `
+const { createRequire } = require('node:module');
+const load = createRequire(${JSON.stringify(join(root, 'package.json'))});
+const before = Object.keys(require.cache).length;
+const start = process.hrtime.bigint();
+for (const name of ${JSON.stringify(CJS_TREE)}) load(name);
+const ns = Number(process.hrtime.bigint() - start);
+process.stdout.write(JSON.stringify({ ns, modules: Object.keys(require.cache).length - before }));
+`);
+writeFileSync(join(dir, 'esm-tree.mjs'), `
+const zod = ${JSON.stringify(join(root, 'node_modules', 'zod', 'index.js'))};
+const start = process.hrtime.bigint();
+await import(zod);
+const ns = Number(process.hrtime.bigint() - start);
+process.stdout.write(JSON.stringify({ ns }));
+`);
+
+/** The files of an ESM graph, following its relative static imports and re-exports. */
+function esmGraphSize(entry) {
+  const seen = new Set([entry]);
+  const queue = [entry];
+  const specifiers = /(?:^|[;\s])(?:import|export)\s*(?:[^'"]*?\sfrom\s*)?["'](\.[^"']+)["']/g;
+  while (queue.length > 0) {
+    const file = queue.pop();
+    for (const match of readFileSync(file, 'utf8').matchAll(specifiers)) {
+      const next = resolve(dirname(file), match[1]);
+      if (!seen.has(next)) { seen.add(next); queue.push(next); }
+    }
+  }
+  return seen.size;
+}
+const esmCount = esmGraphSize(join(root, 'node_modules', 'zod', 'index.js'));
+
+const env = { ...process.env, NODE_OPTIONS: '' };
+delete env.MLTRAINER_GOVERNANCE_CONFIG;
+function once(args) {
+  const child = spawnSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`${args.join(' ')} exited ${child.status}: ${child.stderr}`);
+  return JSON.parse(child.stdout);
+}
+
+const variants = {
+  'cjs plain': ['cjs-tree.cjs'],
+  'cjs --require': ['--require', '@mltrainer/governance', 'cjs-tree.cjs'],
+  'cjs --import': ['--import', '@mltrainer/governance', 'cjs-tree.cjs'],
+  'esm plain': ['esm-tree.mjs'],
+  'esm --require': ['--require', '@mltrainer/governance', 'esm-tree.mjs'],
+  'esm --import': ['--import', '@mltrainer/governance', 'esm-tree.mjs'],
+};
+for (const args of Object.values(variants)) once(args); // warm the file cache, create keys and the audit log
+const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+let cjsCount = 0;
+for (let i = 0; i < runs; i++) {
+  for (const [name, args] of Object.entries(variants)) {
+    const result = once(args);
+    samples[name].push(result.ns / 1000);
+    if (result.modules !== undefined) cjsCount = result.modules;
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+console.log(`node ${process.version}, ${runs} runs each (interleaved), median load time of the tree`);
+for (const [kind, count] of [['cjs', cjsCount], ['esm', esmCount]]) {
+  const base = median(samples[`${kind} plain`]);
+  for (const name of Object.keys(variants).filter((n) => n.startsWith(kind))) {
+    const m = median(samples[name]);
+    const perModule = (m - base) / count;
+    console.log(`${name.padEnd(14)} ${count} modules  ${(m / 1000).toFixed(1).padStart(7)} ms  ${(m / count).toFixed(1).padStart(6)} µs/module  added ${perModule.toFixed(1).padStart(6)} µs/module`);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
