@@ -91,12 +91,22 @@ function keyOrderError(o: Record<string, unknown>): string | null {
   return i < BODY_KEYS.length ? `missing key ${BODY_KEYS[i]}` : null;
 }
 
+/** The last timestamp found valid: consecutive entries mostly share it, and the Date round trip is costly. */
+let lastValidTs = '';
+
+function isValidTs(ts: unknown): boolean {
+  if (ts === lastValidTs) return true;
+  if (!isStr(ts) || !apply(regexpTest, ISO_TS, [ts]) || isoFromMillis(new DateCtor(ts).getTime()) !== ts) return false;
+  lastValidTs = ts;
+  return true;
+}
+
 function shapeError(o: Record<string, unknown>): string | null {
   if (o.v !== BODY_VERSION) return `unsupported body version ${jsonStringify(o.v)}`;
   if (!isCount(o.seq) || o.seq < 1) return 'seq must be a positive integer';
   if (!isStr(o.prev) || !apply(regexpTest, HEX32, [o.prev])) return 'prev must be 64 lowercase hex digits';
   if (!isCount(o.pid)) return 'pid must be a non-negative integer';
-  if (!isStr(o.ts) || !apply(regexpTest, ISO_TS, [o.ts]) || isoFromMillis(new DateCtor(o.ts).getTime()) !== o.ts) return 'ts must be an ISO-8601 UTC timestamp with milliseconds';
+  if (!isValidTs(o.ts)) return 'ts must be an ISO-8601 UTC timestamp with milliseconds';
   if (!isStr(o.actor) || !isStr(o.action) || !isStr(o.target) || !isStr(o.reason)) return 'actor, action, target and reason must be strings';
   if (!(o.ruleId === null || isStr(o.ruleId)) || !(o.caller === null || isStr(o.caller)) || !(o.violation === null || isStr(o.violation))) return 'ruleId, caller and violation must be strings or null';
   if (!DECISIONS.includes(o.decision as string)) return `unknown decision ${jsonStringify(o.decision)}`;

@@ -19,23 +19,22 @@ export interface VerifyInput {
 }
 
 const COLUMNS = ['ts', 'actor', 'action', 'target', 'decision', 'violation'] as const;
+const CHUNK = 8192;
+const EMPTY = Buffer.alloc(0);
 
-interface EntryRow {
-  seq: number;
-  raw: Buffer | null;
-  leaf: Buffer | null;
-  nodes: Buffer | null;
-  ts: unknown; actor: unknown; action: unknown; target: unknown; decision: unknown; violation: unknown;
-}
-
-function checkSchema(db: AuditDatabase, issues: Issues): void {
+/** True when the schema is exactly the audit schema; SCHEMA_TAMPERED otherwise. */
+function checkSchema(db: AuditDatabase, issues: Issues): boolean {
   const expected = expectedSchema();
   const actual = schemaRows(db);
   const missing = expected.filter((s) => !actual.includes(s));
   const extra = actual.filter((s) => !expected.includes(s));
-  if (missing.length || extra.length) {
-    issues.add('SCHEMA_TAMPERED', `schema differs from the audit schema: ${[...missing.map((s) => `missing ${s}`), ...extra.map((s) => `unexpected ${s}`)].join('; ')}`);
-  }
+  if (missing.length === 0 && extra.length === 0) return true;
+  issues.add('SCHEMA_TAMPERED', `schema differs from the audit schema: ${[...missing.map((s) => `missing ${s}`), ...extra.map((s) => `unexpected ${s}`)].join('; ')}`);
+  return false;
+}
+
+function hasColumn(db: AuditDatabase, column: string): boolean {
+  return (db.prepare("SELECT name FROM pragma_table_xinfo('entries')").pluck().all() as string[]).includes(column);
 }
 
 function storedCheckpoints(db: AuditDatabase): { n: number; cp: SignedCheckpoint }[] {
@@ -77,7 +76,7 @@ function checkOldTrusted(perfect: PerfectSubtree, trusted: CheckpointFields, sin
 
 export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVerifyResult {
   const issues = new Issues();
-  checkSchema(db, issues);
+  const schemaIntact = checkSchema(db, issues);
   const logId = logIdOf(db);
   const stored = storedCheckpoints(db);
   const checkpoints = checkCheckpointList(stored, logId, input.trusted, issues);
@@ -98,27 +97,34 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
   const stream = new EntryStream(issues, checkpoints, trusted, leafOfSeq, start.frontier, start.prevLeaf);
   stream.proofOfWorkBits = input.proofOfWorkBits ?? 0;
 
+  // With the schema intact the query columns are computed from the body on every read, so they cannot differ;
+  // they are compared only when the schema was changed (e.g. a generated column replaced by a stored one).
+  const columns = schemaIntact ? [] : COLUMNS.filter((c) => hasColumn(db, c));
   const rows = db.prepare(
-    `SELECT seq, CASE WHEN typeof(body) = 'text' THEN CAST(body AS BLOB) END AS raw, leaf, nodes, ` +
-    COLUMNS.map((c) => `CASE WHEN json_valid(body) THEN ${c} END AS ${c}`).join(', ') +
-    ' FROM entries WHERE seq > ? ORDER BY seq',
-  );
+    `SELECT seq, CASE WHEN typeof(body) = 'text' THEN CAST(body AS BLOB) END, leaf, nodes` +
+    columns.map((c) => `, CASE WHEN json_valid(body) THEN ${c} END`).join('') +
+    ` FROM entries WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`,
+  ).raw();
   let nodeMismatchSeen = false;
-  for (const row of rows.iterate(stream.size) as IterableIterator<EntryRow>) {
-    const seq = row.seq;
-    const raw = row.raw ?? Buffer.alloc(0);
-    if (!row.raw) issues.add('BODY_MALFORMED', 'body is not text', seq);
-    const { leaf, fields, completed } = stream.push(seq, raw);
-    if (!row.leaf || !leaf.equals(row.leaf)) issues.add('BODY_HASH_MISMATCH', 'stored leaf hash differs from the hash of the body', seq);
-    if (fields) {
-      for (const c of COLUMNS) {
-        if (row[c] !== fields[c]) { issues.add('COLUMN_BODY_MISMATCH', `column ${c} is ${JSON.stringify(row[c])} but the body says ${JSON.stringify(fields[c])}`, seq); break; }
+  for (let chunk = rows.all(stream.size) as unknown[][]; chunk.length; chunk = rows.all(chunk[chunk.length - 1][0]) as unknown[][]) {
+    for (const row of chunk) {
+      const seq = row[0] as number;
+      const raw = row[1] as Buffer | null;
+      const storedLeaf = row[2] as Buffer | null;
+      if (!raw) issues.add('BODY_MALFORMED', 'body is not text', seq);
+      const { leaf, fields, completed } = stream.push(seq, raw ?? EMPTY);
+      if (!storedLeaf || !leaf.equals(storedLeaf)) issues.add('BODY_HASH_MISMATCH', 'stored leaf hash differs from the hash of the body', seq);
+      if (fields) {
+        for (let i = 0; i < columns.length; i++) {
+          const c = columns[i];
+          if (row[4 + i] !== fields[c]) { issues.add('COLUMN_BODY_MISMATCH', `column ${c} is ${JSON.stringify(row[4 + i])} but the body says ${JSON.stringify(fields[c])}`, seq); break; }
+        }
       }
-    }
-    // Reported once: a changed leaf changes every ancestor after it.
-    if (!nodeMismatchSeen && !nodesMatch(completed, row.nodes)) {
-      nodeMismatchSeen = true;
-      issues.add('NODE_MISMATCH', 'stored Merkle nodes differ from the recomputed ones (first such row; proofs built from them will not verify)', seq);
+      // Reported once: a changed leaf changes every ancestor after it.
+      if (!nodeMismatchSeen && !nodesMatch(completed, row[3] as Buffer | null)) {
+        nodeMismatchSeen = true;
+        issues.add('NODE_MISMATCH', 'stored Merkle nodes differ from the recomputed ones (first such row; proofs built from them will not verify)', seq);
+      }
     }
   }
   const now = input.now ?? Date.now();
