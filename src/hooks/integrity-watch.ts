@@ -1,9 +1,8 @@
-// Compares captured references against the current property values: all of them on a timer, a few at
-// a time on the decision path. Each changed slot is reported once.
+// Compares captured references against the current property values: all of them on a timer, one at a
+// time on the decision path. Each changed slot is reported once.
 import { primordials } from '../primordials';
 
 const { getOwnPropertyDescriptor, ownKeys, ArrayPrototypePush } = primordials;
-const STEP_SIZE = 4;
 
 export interface Tamper {
   label: string;
@@ -47,14 +46,12 @@ export class IntegrityWatch {
     return this.#slots.length;
   }
 
-  /** Checks the next few slots; cheap enough for every decision. */
+  /** Checks the next slot in turn. */
   step(): void {
     const slots = this.#slots;
     if (slots.length === 0) return;
-    for (let i = 0; i < STEP_SIZE; i++) {
-      if (this.#cursor >= slots.length) this.#cursor = 0;
-      this.#checkSlot(slots[this.#cursor++]);
-    }
+    if (this.#cursor >= slots.length) this.#cursor = 0;
+    this.#checkSlot(slots[this.#cursor++]);
   }
 
   checkAll(): void {
@@ -62,7 +59,8 @@ export class IntegrityWatch {
   }
 
   #checkSlot(slot: Slot): void {
-    if (slot.reported) return;
+    // A plain read first: no allocation on the decision path; the descriptor only once something differs.
+    if (slot.reported || (slot.owner as Record<PropertyKey, unknown>)[slot.key] === slot.value) return;
     const descriptor = getOwnPropertyDescriptor(slot.owner, slot.key);
     if (descriptor !== undefined && descriptor.value === slot.value) return;
     slot.reported = true;
