@@ -222,3 +222,37 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
     expect(denials.some((e) => e.action === 'net_listen' && e.target.startsWith('[::]:'))).toBe(true);
   });
 });
+
+const SERVER_APP = String.raw`
+const http = require('node:http');
+const server = http.createServer((req, res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ path: req.url })); });
+server.listen(0, '127.0.0.1', async () => {
+  const { port } = server.address();
+  const bodies = [];
+  for (let i = 0; i < 5; i++) bodies.push(await (await fetch('http://127.0.0.1:' + port + '/item/' + i)).json());
+  const viaHttp = await new Promise((resolve, reject) => http.get({ host: 'localhost', port, path: '/legacy' }, (res) => { let text = ''; res.on('data', (c) => (text += c)); res.on('end', () => resolve(JSON.parse(text))); }).on('error', reject));
+  server.close();
+  process.stdout.write(JSON.stringify({ bodies, viaHttp }) + '\n');
+});
+`;
+
+describe.each(LAUNCH_MODES)('compatibility: an http server under an allow-all production policy (%s)', (mode) => {
+  const run = governedRun({
+    mode,
+    entry: 'server.cjs',
+    files: { 'server.cjs': SERVER_APP },
+    policy: { level: 'production', default: 'allow', rules: [] },
+  });
+  afterAll(() => removeProject(run.dir));
+
+  it('serves requests through node:http and fetch, and records them', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const output = JSON.parse(run.stdout.trim()) as { bodies: { path: string }[]; viaHttp: { path: string } };
+    expect(output.bodies.map((b) => b.path)).toEqual(['/item/0', '/item/1', '/item/2', '/item/3', '/item/4']);
+    expect(output.viaHttp).toEqual({ path: '/legacy' });
+    const entries = run.entries();
+    expect(entries.some((e) => e.action === 'net_listen' && e.decision === 'allow' && e.target.startsWith('127.0.0.1:'))).toBe(true);
+    expect(entries.some((e) => e.action === 'net_connect' && e.decision === 'allow' && e.target.startsWith('localhost:'))).toBe(true);
+  });
+});
