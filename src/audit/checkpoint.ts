@@ -10,17 +10,20 @@ import type { SignedCheckpoint } from './types';
 const { appendFileSync } = fs;
 const { spawnSync } = childProcess;
 const bufferFrom = Buffer.from;
+const bufferToString = Buffer.prototype.toString;
+const jsonStringify = JSON.stringify;
+const { apply } = Reflect;
 
 export function signCheckpoint(fields: CheckpointFields, privateKey: KeyObject): SignedCheckpoint {
   const body = encodeCheckpoint(fields);
-  return { body, sig: signPss(privateKey, bufferFrom(body, 'utf8')).toString('base64') };
+  return { body, sig: apply(bufferToString, signPss(privateKey, bufferFrom(body, 'utf8')), ['base64']) };
 }
 
 export type CheckpointSink = string | { command: string };
 
 /** Deliver a checkpoint to the configured sink: a line appended to a file, or a command receiving it on stdin. */
 export function deliverCheckpoint(sink: CheckpointSink, cp: SignedCheckpoint): void {
-  const line = JSON.stringify(cp) + '\n';
+  const line = jsonStringify(cp) + '\n';
   if (typeof sink === 'string') {
     appendFileSync(sink, line);
     return;

@@ -24,14 +24,17 @@ export class MerkleFrontier {
 
   /** Append a leaf; the interior nodes it completes (levels 1, 2, ...) are pushed to `completed`. */
   push(leaf: Buffer, completed?: Buffer[]): void {
+    // Index operations instead of push/pop: the writer runs after user code, which may have replaced Array methods.
+    const hashes = this.hashes;
     let carry = leaf;
     let n = this.size;
     while (n % 2 === 1) {
-      carry = nodeHash(this.hashes.pop()!, carry);
+      carry = nodeHash(hashes[hashes.length - 1], carry);
+      hashes.length--;
       n = (n - 1) / 2;
       if (completed) completed[completed.length] = carry;
     }
-    this.hashes.push(carry);
+    hashes[hashes.length] = carry;
     this.size++;
   }
 

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { leafHashOfText, ZERO_HASH } from './hash';
-import { encodeBody, isoFromMillis, parseCheckpoint } from './encoding';
+import { encodeBody, isoFromMillis } from './encoding';
 import { MerkleFrontier } from './merkle';
 import { ensureSchema, openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
@@ -17,11 +17,15 @@ import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } 
 const { mkdirSync, writeSync } = fs;
 const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeating, clearInterval: clearRepeating } = globalThis;
 const dateNow = Date.now;
-const DateCtor = Date;
+const numberIsNaN = Number.isNaN;
 const bufferConcat = Buffer.concat;
 const bufferFrom = Buffer.from;
 const bufferToString = Buffer.prototype.toString;
+const bufferEquals = Buffer.prototype.equals;
+const dateParse = Date.parse;
+const jsonParse = JSON.parse;
 const { apply } = Reflect;
+const hex = (b: Buffer): string => apply(bufferToString, b, ['hex']);
 
 const FLUSH_DELAY_MS = 10;
 const FLUSH_THRESHOLD = 1024;
@@ -80,7 +84,7 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
   function syncTreeState(): void {
     const last = lastEntry.get() as { seq: number; leaf: Buffer } | undefined;
     const size = last ? last.seq : 0;
-    if (cacheValid && frontier.size === size && (!last || chainHead.equals(last.leaf))) return;
+    if (cacheValid && frontier.size === size && (!last || apply(bufferEquals, chainHead, [last.leaf]))) return;
     frontier = tree.frontier(size);
     chainHead = last ? last.leaf : ZERO_HASH;
     cacheValid = true;
@@ -89,15 +93,21 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
   function readLastCheckpoint(): LastCheckpoint {
     const row = lastCheckpointRow.get() as { n: number; body: string } | undefined;
     if (!row) return { n: 0, size: 0, tsMs: 0 };
-    const parsed = parseCheckpoint(row.body);
-    if (!parsed.ok) throw new Error(`checkpoint ${row.n} in the audit log is malformed: ${parsed.error}`);
-    return { n: row.n, size: parsed.fields.size, tsMs: new DateCtor(parsed.fields.ts).getTime() };
+    let fields: { size?: unknown; ts?: unknown } | null = null;
+    try {
+      fields = jsonParse(row.body);
+    } catch {
+      // reported below
+    }
+    const tsMs = typeof fields?.ts === 'string' ? dateParse(fields.ts) : NaN;
+    if (typeof fields?.size !== 'number' || numberIsNaN(tsMs)) throw new Error(`checkpoint ${row.n} in the audit log is malformed; run \`mltrainer-governance audit verify\``);
+    return { n: row.n, size: fields.size, tsMs };
   }
 
   /** Encode, hash and add one entry to the tree; its row values are pushed to `rows`. */
   function appendEntry(entry: PendingEntry, rows: unknown[]): void {
     const fields = {
-      seq: frontier.size + 1, prev: apply(bufferToString, chainHead, ['hex']) as string, ts: isoFromMillis(entry.ts), pid: entry.pid,
+      seq: frontier.size + 1, prev: hex(chainHead), ts: isoFromMillis(entry.ts), pid: entry.pid,
       actor: entry.actor, action: entry.action, target: entry.target, decision: entry.decision, ruleId: entry.ruleId,
       level: entry.level, reason: entry.reason, caller: entry.caller, violation: entry.violation, nonce: powBits > 0 ? 0 : undefined,
     };
@@ -117,10 +127,15 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
     rows[rows.length] = completed.length === 0 ? null : completed.length === 1 ? completed[0] : bufferConcat(completed);
   }
 
+  const chunk: unknown[] = [];
+
   function insertRows(rows: unknown[]): void {
     const width = 4 * ROWS_PER_INSERT;
     let i = 0;
-    for (; i + width <= rows.length; i += width) insertMany.run(rows.slice(i, i + width));
+    for (; i + width <= rows.length; i += width) {
+      for (let j = 0; j < width; j++) chunk[j] = rows[i + j];
+      insertMany.run(chunk);
+    }
     for (; i < rows.length; i += 4) insertOne.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
   }
 
@@ -134,8 +149,8 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
       (force === 'heartbeat' && now - last.tsMs >= maxCheckpointAgeMs / 2);
     if (!due) return null;
     const cp = signCheckpoint({
-      logId, n: last.n + 1, size: frontier.size, root: frontier.root().toString('hex'),
-      chainHead: chainHead.toString('hex'), ts: isoFromMillis(now), keyId: key.keyId,
+      logId, n: last.n + 1, size: frontier.size, root: hex(frontier.root()),
+      chainHead: hex(chainHead), ts: isoFromMillis(now), keyId: key.keyId,
     }, key.privateKey);
     insertCheckpoint.run(last.n + 1, cp.body, bufferFrom(cp.sig, 'base64'));
     return cp;
@@ -174,7 +189,9 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
     try {
       run(batch, 'none');
     } catch (error) {
-      queue = batch.concat(queue);
+      const rest = queue;
+      queue = batch;
+      for (let i = 0; i < rest.length; i++) queue[queue.length] = rest[i];
       throw error;
     }
   }

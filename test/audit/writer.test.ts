@@ -137,3 +137,32 @@ describe('encoding at write time', () => {
     expect(verify(log).valid).toBe(true);
   });
 });
+
+describe('after user code has tampered with built-ins', () => {
+  it('still commits correct entries and checkpoints (what it uses was captured at load)', () => {
+    const log = makeLog({ entries: 0 });
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir, checkpointEvery: 8 });
+    const saved = { push: Array.prototype.push, pop: Array.prototype.pop, slice: Array.prototype.slice, toString: Buffer.prototype.toString, stringify: JSON.stringify, parse: JSON.parse, iso: Date.prototype.toISOString };
+    const broken = (): never => { throw new Error('tampered built-in called'); };
+    try {
+      Array.prototype.push = broken;
+      Array.prototype.pop = broken;
+      Array.prototype.slice = broken;
+      Buffer.prototype.toString = broken;
+      JSON.stringify = broken;
+      JSON.parse = broken;
+      Date.prototype.toISOString = broken;
+      for (let i = 1; i <= 40; i++) w.append(entry(i));
+      w.flush();
+      w.appendDurable(entry(41, { decision: 'deny' }));
+    } finally {
+      Object.assign(Array.prototype, { push: saved.push, pop: saved.pop, slice: saved.slice });
+      Buffer.prototype.toString = saved.toString;
+      JSON.stringify = saved.stringify;
+      JSON.parse = saved.parse;
+      Date.prototype.toISOString = saved.iso;
+    }
+    w.close();
+    expect(verify(log)).toMatchObject({ valid: true, entries: 41, issues: [] });
+  });
+});
