@@ -3,6 +3,13 @@
 import { syncBuiltinESMExports } from 'node:module';
 import { installChildProcessHooks } from './child-process';
 import { installFsHooks } from './fs';
+import { installNetHooks } from './net';
+import { installAddonHooks } from './addons';
+import { installInternalsHooks } from './internals';
+import { installIntegrityWatch } from './integrity';
+import { installCodeEvalHooks } from './code-eval';
+import { installModuleHooks } from './modules';
+import { installWorkerHooks } from './workers';
 
 let installed = false;
 
@@ -11,5 +18,12 @@ export function installHooks(): void {
   installed = true;
   installFsHooks();
   installChildProcessHooks();
+  installNetHooks();
+  installAddonHooks();
+  installWorkerHooks();
+  installModuleHooks();
+  installCodeEvalHooks();
+  installInternalsHooks();
+  installIntegrityWatch();
   syncBuiltinESMExports();
 }
