@@ -174,7 +174,7 @@ function governedRegister(this: unknown, specifier: unknown, parentURL?: unknown
   const href = `${specifier as string}`;
   if (isCodeUrl(href)) checkCodeEval('url');
   else checkModuleLoad(loaderTarget(href, parentURL));
-  return apply(originalRegister!, this, [specifier, parentURL, ...rest]);
+  return apply(originalRegister!, this, [href, parentURL, ...rest]);
 }
 
 function loaderTarget(specifier: string, parentURL: unknown): string {

@@ -47,11 +47,21 @@ function governedOptions(options: WorkerOptions): WorkerOptions {
   return governed;
 }
 
+/**
+ * A URL-like filename (Node accepts any object with href and protocol) becomes a real URL built from one
+ * read of its href, so what Node loads is what was checked.
+ */
+function stableFilename(filename: unknown): unknown {
+  if (typeof filename !== 'object' || filename === null || !('href' in filename)) return filename;
+  return new URL(`${(filename as { href: unknown }).href as string}`);
+}
+
 function checkWorker(args: unknown[]): unknown[] {
+  const filename = stableFilename(args[0]);
   const options: WorkerOptions = typeof args[1] === 'object' && args[1] !== null ? { ...(args[1] as WorkerOptions) } : {};
-  const denied = checkAction('worker_spawn', workerTarget(args[0], options));
+  const denied = checkAction('worker_spawn', workerTarget(filename, options));
   if (denied !== null) throw denied;
-  return [args[0], governedOptions(options), ...primordials.ArrayPrototypeSlice(args, 2)];
+  return [filename, governedOptions(options), ...primordials.ArrayPrototypeSlice(args, 2)];
 }
 
 export function installWorkerHooks(): void {

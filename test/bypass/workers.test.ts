@@ -34,6 +34,10 @@ const code = (label) => "process.stdout.write('WORKER-RAN:" + label + "\\n'); re
   await attempt('subclass', () => { class W extends Worker {} return new W(evil); });
   await attempt('Reflect.construct', () => Reflect.construct(Worker, [evil]));
   await attempt('prototype constructor', () => new Worker.prototype.constructor(evil));
+  await attempt('URL-like object with a lying href', () => {
+    let reads = 0;
+    return new Worker({ get href() { return reads++ === 0 ? pathToFileURL(path.join(here, 'ok-worker.cjs')).href : pathToFileURL(evil).href; }, protocol: 'file:', pathname: evil, toString() { return this.href; } });
+  });
   for (const [label, options] of [
     ['governed with execArgv []', { execArgv: [] }],
     ['governed with env {}', { env: {} }],
@@ -73,6 +77,9 @@ const DENIED: Record<string, string> = {
   'Reflect.construct': '<dir>/evil-worker.cjs',
   'prototype constructor': '<dir>/evil-worker.cjs',
 };
+
+/** Checked as the allowed script and started as exactly that script (it reports like the governed ones). */
+const LYING_URL = 'URL-like object with a lying href';
 
 const GOVERNED = ['governed with execArgv []', 'governed with env {}', 'governed with a permissive config in env', 'governed with SHARE_ENV'];
 
@@ -123,7 +130,11 @@ describe.each(LAUNCH_MODES)('worker_spawn under a production policy (%s)', (mode
   it('the workers recorded their own denials in the same audit log', () => {
     const inWorkers = entries.filter((e) => e.decision === 'deny' && ((e.action === 'module_load' && e.target === 'node:child_process') || (e.action === 'code_eval' && e.target === 'eval')));
     expect(inWorkers.length).toBeGreaterThanOrEqual(2 * GOVERNED.length);
-    expect(entries.filter((e) => e.action === 'worker_spawn' && e.decision === 'allow').length).toBe(GOVERNED.length);
+    expect(entries.filter((e) => e.action === 'worker_spawn' && e.decision === 'allow').length).toBe(GOVERNED.length + 1);
+  });
+
+  it('a URL-like filename is read once: the checked script is the one that runs', () => {
+    expect(outcomes[LYING_URL], JSON.stringify(outcomes)).toEqual({ outcome: 'ran', value: { childProcess: 'EGOVDENIED', eval: 'EGOVDENIED', sum: 6 } });
   });
 
   it('no denied worker ran any code', () => {
