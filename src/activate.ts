@@ -1,5 +1,6 @@
 // Activation: config → audit log → kernel → hooks. Idempotent; the kernel never imports a hook, so the wiring lives here.
 import { join, resolve } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { openAuditWriter } from './audit/writer';
 import { auditLocation } from './audit/location';
 import type { AuditWriter } from './audit/types';
@@ -79,7 +80,8 @@ function loadOrRefuse(): LoadedConfig {
     const raw = levelOfRawConfig();
     const asked = stricter(isLevel(raw) ? raw : 'development', effectiveLevel('development').level);
     if (blocks(asked)) refuse(error.message);
-    warnOnce(`${error.message}; using built-in defaults (development level)`);
+    // Every governed thread loads the config; one warning (from the main thread) is enough.
+    if (isMainThread) warnOnce(`${error.message}; using built-in defaults (development level)`);
     return loadDefaults();
   }
 }

@@ -6,16 +6,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const DIST = resolve(__dirname, '..', '..', 'dist', 'src');
-// Runs dist/src/cli/main.js; registers the audit/keys commands the registry does not list yet, so these tests
-// do not depend on the order in which the registry and the commands land.
-const RUNNER = `
-const { commands } = require(${JSON.stringify(join(DIST, 'cli/commands/index.js'))});
-const names = ['audit query', 'audit verify', 'audit tail', 'audit checkpoint', 'audit proof', 'audit export', 'audit verify-export', 'keys init', 'keys show'];
-for (const n of names) if (!commands.some((c) => c.name.join(' ') === n)) commands.push({ name: n.split(' '), summary: n, load: () => require(${JSON.stringify(join(DIST, 'cli/commands'))} + '/' + n.replace(' ', '-')).default });
-require(${JSON.stringify(join(DIST, 'cli/main.js'))}).main(process.argv.slice(1)).then((c) => { process.exitCode = c; });`;
+const CLI = join(DIST, 'cli', 'main.js');
 
 let dir: string;
-const cli = (...args: string[]) => spawnSync(process.execPath, ['-e', RUNNER, ...args], { cwd: dir, encoding: 'utf8' });
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
 
 function writeEntries(from: number, count: number): void {
   const script = `const { openAuditWriter } = require(${JSON.stringify(join(DIST, 'audit/index.js'))});
@@ -115,7 +109,7 @@ describe('audit tail', () => {
   it('prints the last lines, then follows entries appended by another process', async () => {
     const once = cli('audit', 'tail', '-n', '2', '--no-follow', '--json');
     expect(once.stdout.trim().split('\n').map((l) => JSON.parse(l).seq)).toEqual([29, 30]);
-    const p = spawn(process.execPath, ['-e', RUNNER, 'audit', 'tail', '-n', '0', '--interval', '50', '--json'], { cwd: dir });
+    const p = spawn(process.execPath, [CLI, 'audit', 'tail', '-n', '0', '--interval', '50', '--json'], { cwd: dir });
     let out = '';
     p.stdout.on('data', (d) => { out += d; });
     await new Promise((r) => setTimeout(r, 800));
