@@ -4,10 +4,10 @@
 // hook asks the main thread through a MessagePort and waits for the decision (loader/esm-hooks).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, isMainThread, parentPort } from 'node:worker_threads';
-import workerThreads = require('node:worker_threads');
+import { MessageChannel } from 'node:worker_threads';
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
+import { isModuleHooksThread } from './modules-hooks-thread';
 import { actionOfUrl } from './modules-target';
 import type { DecisionReply, DecisionRequest } from './loader/protocol';
 
@@ -41,12 +41,6 @@ function answer(port: MessagePortLike, request: DecisionRequest): void {
 
 interface MessagePortLike {
   postMessage(value: unknown): void;
-}
-
-/** Node's own module-hooks thread (Node 20 runs `--require` preloads in it); user workers have a parentPort. */
-function isModuleHooksThread(): boolean {
-  if (isMainThread) return false;
-  return (workerThreads as { isInternalThread?: boolean }).isInternalThread === true || parentPort === null;
 }
 
 /** `importing` is called with the URL or target of each ESM load before it is decided. */
