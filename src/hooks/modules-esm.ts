@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { checkAction } from '../kernel/gate';
+import { warnOnce } from '../kernel/warn';
 import { primordials } from '../primordials';
 import { isModuleHooksThread } from './modules-hooks-thread';
 import { actionOfUrl } from './modules-target';
@@ -56,5 +57,11 @@ export function installEsmHooks(register: Function | undefined, registerHooks: F
   port1.on('message', (request: DecisionRequest) => answer(port1, request));
   port1.unref();
   const loader = pathToFileURL(join(__dirname, 'loader', 'esm-hooks.js')).href;
-  apply(register, undefined, [loader, { data: { port: port2 }, transferList: [port2] }]);
+  try {
+    apply(register, undefined, [loader, { data: { port: port2 }, transferList: [port2] }]);
+  } catch (error) {
+    // Node's permission model without --allow-worker forbids the hooks thread (ERR_ACCESS_DENIED).
+    port1.close();
+    warnOnce(`ES module imports are not governed in this process: ${(error as Error).message}. Pass --allow-worker with --permission, or use Node >= 22.15`);
+  }
 }
