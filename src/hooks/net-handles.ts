@@ -21,41 +21,55 @@ const UV_EACCES = -os.constants.errno.EACCES;
 type HandleMethod = (this: object, ...args: unknown[]) => unknown;
 
 interface HandleProtos {
-  tcp: Record<string, HandleMethod>;
-  pipe: Record<string, HandleMethod>;
-  udp: Record<string, HandleMethod>;
+  tcp: Record<string, HandleMethod> | null;
+  pipe: Record<string, HandleMethod> | null;
+  udp: Record<string, HandleMethod> | null;
 }
 
 /**
  * The handle prototypes, reached without process.binding (refused under Node's permission model):
  * net.Socket#connect creates its handle synchronously and connects on a later tick, so a socket
  * destroyed at once never touches the network; a pipe connect to a path that cannot exist fails with
- * ENOENT; dgram creates its handle unbound.
+ * ENOENT; dgram creates its handle unbound. Under a permission model that refuses the network (Node
+ * 26 without --allow-net) Node creates no handle at all: that handle type is fenced natively.
  */
 function handlePrototypes(): HandleProtos {
-  const tcpSocket = new net.Socket();
-  tcpSocket.on('error', ignore);
-  tcpSocket.connect({ port: 9, host: '127.0.0.1' });
-  const tcp = getPrototypeOf((tcpSocket as unknown as { _handle: object })._handle) as Record<string, HandleMethod>;
-  tcpSocket.destroy();
-  const pipeSocket = new net.Socket();
-  pipeSocket.on('error', ignore);
-  pipeSocket.connect({ path: '/nonexistent-mltrainer-governance-probe/socket' });
-  const pipe = getPrototypeOf((pipeSocket as unknown as { _handle: object })._handle) as Record<string, HandleMethod>;
-  pipeSocket.destroy();
+  const tcp = socketHandlePrototype({ port: 9, host: '127.0.0.1' });
+  const pipe = socketHandlePrototype({ path: '/nonexistent-mltrainer-governance-probe/socket' });
   const udpSocket = dgram.createSocket('udp4');
-  const udp = getPrototypeOf(stateOf(udpSocket).handle) as Record<string, HandleMethod>;
+  const udpHandle = stateOf(udpSocket).handle;
+  const udp = typeof udpHandle === 'object' && udpHandle !== null ? (getPrototypeOf(udpHandle) as Record<string, HandleMethod>) : null;
   udpSocket.close();
-  return { tcp, pipe, udp };
+  return { tcp: orNativeFence(tcp, 'TCP'), pipe: orNativeFence(pipe, 'Pipe'), udp: orNativeFence(udp, 'UDP') };
+}
+
+function socketHandlePrototype(options: net.SocketConnectOpts): Record<string, HandleMethod> | null {
+  const socket = new net.Socket();
+  socket.on('error', ignore);
+  try {
+    socket.connect(options);
+  } catch {
+    // Refused synchronously (permission model): no handle.
+  }
+  const handle = (socket as unknown as { _handle: object | null })._handle;
+  socket.destroy();
+  return typeof handle === 'object' && handle !== null ? (getPrototypeOf(handle) as Record<string, HandleMethod>) : null;
+}
+
+function orNativeFence(proto: Record<string, HandleMethod> | null, name: string): Record<string, HandleMethod> | null {
+  if (proto !== null) return proto;
+  const permission = (process as unknown as { permission?: { has(scope: string): boolean } }).permission;
+  if (permission !== undefined && !permission.has('net')) return null;
+  throw new Error(`governance: cannot reach the ${name} handle prototype to govern the network`);
 }
 
 function ignore(): void {}
 
-function stateOf(socket: object): { handle: object } {
+function stateOf(socket: object): { handle: object | null } {
   const symbols = ownKeys(socket);
   for (let i = 0; i < symbols.length; i++) {
     const key = symbols[i];
-    if (typeof key === 'symbol' && key.description === 'state symbol') return (socket as Record<symbol, { handle: object }>)[key];
+    if (typeof key === 'symbol' && key.description === 'state symbol') return (socket as Record<symbol, { handle: object | null }>)[key];
   }
   throw new Error('governance: cannot find the dgram socket state to govern UDP');
 }
@@ -65,7 +79,8 @@ function check(kind: ActionKind, target: string): GovernanceDeniedError | null {
 }
 
 /** Wraps `proto[name]`; `decide` returns the denial for the call's arguments, or null. */
-function govern(proto: Record<string, HandleMethod>, name: string, decide: (self: object, args: unknown[]) => GovernanceDeniedError | null): void {
+function govern(proto: Record<string, HandleMethod> | null, name: string, decide: (self: object, args: unknown[]) => GovernanceDeniedError | null): void {
+  if (proto === null) return;
   const original = proto[name];
   if (typeof original !== 'function') return;
   const wrapper = function (this: object, ...args: unknown[]): unknown {
@@ -143,10 +158,10 @@ export function netHandlePrototypes(): readonly object[] {
 
 export function installNetHandleHooks(): void {
   const { tcp, pipe, udp } = handlePrototypes();
-  primordials.ArrayPrototypePush(governedPrototypes, tcp, pipe, udp);
+  for (const proto of [tcp, pipe, udp]) if (proto !== null) primordials.ArrayPrototypePush(governedPrototypes, proto);
   govern(tcp, 'connect', tcpConnect);
   govern(tcp, 'connect6', tcpConnect);
-  govern(tcp, 'listen', tcpListen(tcp));
+  if (tcp !== null) govern(tcp, 'listen', tcpListen(tcp));
   govern(pipe, 'connect', pipeConnect);
   govern(pipe, 'bind', pipeBind);
   govern(udp, 'bind', udpBind);

