@@ -19,10 +19,6 @@ function appendOnly(table: string): string[] {
 export const SCHEMA: readonly string[] = [
   'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
   `CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, leaf BLOB NOT NULL, nodes BLOB, ${['ts', 'actor', 'action', 'target', 'decision', 'violation'].map(generated).join(', ')})`,
-  'CREATE INDEX IF NOT EXISTS entries_actor ON entries(actor)',
-  'CREATE INDEX IF NOT EXISTS entries_action ON entries(action)',
-  'CREATE INDEX IF NOT EXISTS entries_decision ON entries(decision)',
-  'CREATE INDEX IF NOT EXISTS entries_ts ON entries(ts)',
   'CREATE TABLE IF NOT EXISTS checkpoints (n INTEGER PRIMARY KEY, body TEXT NOT NULL, sig BLOB NOT NULL)',
   ...appendOnly('meta'),
   ...appendOnly('entries'),
