@@ -72,20 +72,36 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   return word === null ? null : checkAction('process_spawn', resolveExecutable(word, searchPath, cwd));
 }
 
-type Refusal = (original: Function, self: unknown, options: SpawnOptions) => unknown;
+/** What a refused spawn calls the native spawn with instead (options), or returns without calling it. */
+type Refusal = (options: SpawnOptions) => SpawnOptions | object;
 
 function governedSpawnPoint(original: Function, refusal: Refusal): Function {
-  const wrapper = function (this: unknown, options: unknown): unknown {
-    const safe = snapshot(options);
-    if (safe === null) return apply(original, this, [options]); // Node rejects it
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    // Node ≥ 26 passes the Process handle positional arguments instead of one options object.
+    const positional = typeof args[0] === 'string';
+    const safe = snapshot(positional ? fromPositional(args) : args[0]);
+    if (safe === null) return apply(original, this, args); // Node rejects it
     const denied = checkSpawn(safe);
-    if (denied !== null) {
-      pendingDenial = denied;
-      return refusal(original, this, safe);
-    }
-    return apply(original, this, [safe]);
+    const call = denied === null ? safe : (pendingDenial = denied, refusal(safe));
+    if (call === null || typeof call !== 'object' || !('file' in call)) return call;
+    return apply(original, this, positional ? toPositional(call as SpawnOptions, args) : [call]);
   };
   return shapeLike(wrapper, original);
+}
+
+const POSITIONAL = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'flags', 'uid', 'gid'] as const;
+
+function fromPositional(args: readonly unknown[]): SpawnOptions {
+  const options: Record<string, unknown> = {};
+  for (let i = 0; i < POSITIONAL.length; i++) options[POSITIONAL[i]] = args[i];
+  return options as SpawnOptions;
+}
+
+function toPositional(options: SpawnOptions, args: readonly unknown[]): unknown[] {
+  const record = options as Record<string, unknown>;
+  const out: unknown[] = [];
+  for (let i = 0; i < POSITIONAL.length; i++) primordials.ArrayPrototypePush(out, POSITIONAL[i] in record ? record[POSITIONAL[i]] : args[i]);
+  return out;
 }
 
 /**
@@ -93,8 +109,7 @@ function governedSpawnPoint(original: Function, refusal: Refusal): Function {
  * calls it, with `/` as the program: exec of a directory fails with EACCES before anything runs, and
  * Node takes exactly the path it takes for a missing program ('error' on the next tick, usable stdio).
  */
-const asyncRefusal: Refusal = (original, self, options) =>
-  apply(original, self, [{ ...options, file: '/', args: ['/'], uid: undefined, gid: undefined }]);
+const asyncRefusal: Refusal = (options) => ({ ...options, file: '/', args: ['/'], uid: undefined, gid: undefined });
 const syncRefusal: Refusal = () => ({ error: UV_EACCES, status: null, signal: null, output: null, pid: 0 });
 
 function takeDenial(): GovernanceDeniedError | null {
