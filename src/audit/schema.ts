@@ -1,5 +1,5 @@
 // SQLite schema of the audit store and opening of the database.
-import Database from 'better-sqlite3';
+import Database, { type BetterSqlite3 } from './sqlite';
 import * as nodeCrypto from 'node:crypto';
 
 const { randomBytes } = nodeCrypto;
@@ -25,7 +25,7 @@ export const SCHEMA: readonly string[] = [
   ...appendOnly('checkpoints'),
 ];
 
-export type AuditDatabase = Database.Database;
+export type AuditDatabase = BetterSqlite3.Database;
 
 /**
  * WAL with synchronous=NORMAL: a committed transaction survives the process being killed (the OS has it);

@@ -1,6 +1,6 @@
 // Helpers for the audit tests: a real log on disk, tampering through a second SQLite connection the way an
 // attacker would (dropping the defensive triggers and putting them back), and verification with the pinned key.
-import Database from 'better-sqlite3';
+import Database, { type BetterSqlite3 } from '../../src/audit/sqlite';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,7 +81,7 @@ export function verify(log: TestLog, options: AuditVerifyOptions = {}): AuditVer
 }
 
 /** Run `fn` on a second connection with the append-only triggers dropped, then restore them as they were. */
-export function tamper(dbPath: string, fn: (db: Database.Database) => void): void {
+export function tamper(dbPath: string, fn: (db: BetterSqlite3.Database) => void): void {
   const db = new Database(dbPath);
   const triggers = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'").all() as { name: string; sql: string }[];
   for (const t of triggers) db.exec(`DROP TRIGGER ${t.name}`);
@@ -90,7 +90,7 @@ export function tamper(dbPath: string, fn: (db: Database.Database) => void): voi
   db.close();
 }
 
-export function body(db: Database.Database, seq: number): string {
+export function body(db: BetterSqlite3.Database, seq: number): string {
   return (db.prepare('SELECT body FROM entries WHERE seq = ?').pluck().get(seq) as string);
 }
 
@@ -98,7 +98,7 @@ export function body(db: Database.Database, seq: number): string {
  * The thorough attacker: replace body `seq` with `transform(body)` and recompute everything stored after it
  * (leaf hashes, the prev chain, Merkle nodes), leaving only the signed checkpoints untouched.
  */
-export function rewriteFrom(db: Database.Database, seq: number, transform: (body: string) => string): void {
+export function rewriteFrom(db: BetterSqlite3.Database, seq: number, transform: (body: string) => string): void {
   const tree = openTreeStore(db);
   const frontier = tree.frontier(seq - 1);
   let prev = seq === 1 ? '0'.repeat(64) : tree.perfect(0, seq - 2).toString('hex');

@@ -2,8 +2,9 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from '../../src/audit/sqlite';
 import { openAuditReader } from '../../src/audit/index';
-import { appendMore, body, cleanup, codes, firstBad, makeLog, rewriteFrom, tamper, tempDir, verify, type TestLog } from './helpers';
+import { appendMore, body, cleanup, codes, firstBad, makeLog, rewriteFrom, tamper, verify, type TestLog } from './helpers';
 
 afterAll(cleanup);
 
@@ -162,7 +163,7 @@ describe('entries', () => {
 
   it('a crash in the middle of a batch: the transaction is rolled back as a whole', () => {
     const log = makeLog();
-    const db = new (require('better-sqlite3'))(log.dbPath);
+    const db = new Database(log.dbPath);
     db.exec('BEGIN IMMEDIATE');
     db.prepare('INSERT INTO entries (seq, body, leaf, nodes) VALUES (41, ?, zeroblob(32), NULL)').run(body(db, 40));
     // The connection goes away without COMMIT, as a killed process would.

@@ -1,5 +1,5 @@
 // The writer's commit modes, checkpoints (count, interval, heartbeat, close), sinks and proof-of-work.
-import Database from 'better-sqlite3';
+import Database from '../../src/audit/sqlite';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

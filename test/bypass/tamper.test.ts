@@ -173,7 +173,7 @@ describe('late activation: references captured before activateGovernance()', () 
   mkdirSync(F);
   mkdirSync(join(dir, 'allowed'));
   require('node:fs').writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({ ...policy(dir), stateDir: '.governance' }));
-  const env = { ...process.env, NODE_OPTIONS: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
   for (const key of Object.keys(env)) if (key.startsWith('MLTRAINER_') || key.startsWith('VITEST')) delete env[key];
   const child = spawnSync(process.execPath, ['app.cjs', F], { cwd: dir, env, encoding: 'utf8', timeout: 30_000 });
   const results = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;

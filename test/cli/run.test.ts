@@ -11,7 +11,7 @@ const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 const MAJOR = Number(process.versions.node.split('.')[0]);
 
 function cli(dir: string, args: string[]) {
-  const env = { ...process.env, NODE_OPTIONS: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
   for (const key of Object.keys(env)) if (key.startsWith('MLTRAINER_') || key.startsWith('VITEST')) delete env[key];
   return spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env, timeout: 30_000 });
 }

@@ -19,5 +19,6 @@ export const commands: readonly CommandEntry[] = [
   { name: ['audit', 'verify-export'], summary: 'verify an exported bundle with node:crypto only', load: () => require('./audit-verify-export').default },
   { name: ['keys', 'init'], summary: 'create the log signing key and print its public key', load: () => require('./keys-init').default },
   { name: ['keys', 'show'], summary: 'print the log signing public key and its key id', load: () => require('./keys-show').default },
+  { name: ['run'], summary: "run a program with the governance preload and Node's permission model as a native floor", load: () => require('./run').default },
   { name: ['check'], summary: 'static checks: synthetic data, secrets, governance imports, deceptive imports, fake method calls', load: () => require('./check').default },
 ];
