@@ -4,7 +4,7 @@ import { isMainThread } from 'node:worker_threads';
 import { openAuditWriter } from './audit/writer';
 import { auditLocation } from './audit/location';
 import type { AuditWriter } from './audit/types';
-import { installHooks } from './hooks/index';
+import { installHooks, integrityStep } from './hooks/index';
 import { defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
 import { blocks, effectiveLevel, isLevel, stricter } from './kernel/level';
@@ -51,7 +51,7 @@ export function activateGovernance(): GovernanceStatus {
   const loadCheck = analysis.atLoad
     ? { baseDir: loaded.baseDir, cacheDir: join(loaded.stateDir, 'analysis-cache'), exempt: analysis.exempt ?? [], requireGovernanceImport: analysis.requireGovernanceImport ?? [] }
     : null;
-  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, onInternalError });
+  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, onDecision: integrityStep, onInternalError });
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
   installHooks();

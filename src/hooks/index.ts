@@ -1,1 +1,2 @@
 export { installHooks } from './install';
+export { integrityStep } from './integrity';

@@ -19,6 +19,8 @@ export interface KernelOptions {
   writer: AuditWriter | null;
   /** Settings of load-time checking (`analysis.atLoad`), or null when it is off. */
   loadCheck?: LoadCheckSettings | null;
+  /** Called on every decision before it is made (the integrity watch's cheap step). */
+  onDecision?: () => void;
   /** Called once when the kernel itself fails (development keeps going; other levels deny). */
   onInternalError(error: unknown): void;
 }
@@ -63,6 +65,7 @@ export function checkAction(kind: ActionKind, target: string): GovernanceDeniedE
   if (k === null || busy) return null;
   busy = true;
   try {
+    k.onDecision?.();
     return decideAndRecord(k, kind, target);
   } catch (error) {
     return internalFailure(k, kind, target, error);
