@@ -22,11 +22,13 @@ const WRITER = `
 const { openAuditWriter } = require(process.argv[1]);
 const [dbPath, keyDir, count, startAt] = process.argv.slice(2);
 const w = openAuditWriter({ dbPath, keyDir, checkpointEvery: 500 });
-// Start together, so the processes really interleave.
-Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, +startAt - Date.now()));
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+// Start together, and pause after each durable commit so the others get the lock: SQLite's lock is not
+// fair, and on a quiet machine one process could otherwise finish before the next one starts.
+sleep(Math.max(0, +startAt - Date.now()));
 for (let i = 1; i <= +count; i++) {
   const e = { ts: Date.now(), pid: process.pid, actor: 'worker', action: 'file_read', target: '/data/' + i, decision: 'allow', ruleId: 'r', level: 'production', reason: 'ok', caller: null, violation: null };
-  if (i % 97 === 0) w.appendDurable({ ...e, decision: 'deny', ruleId: null });
+  if (i % 97 === 0) { w.appendDurable({ ...e, decision: 'deny', ruleId: null }); sleep(2); }
   else w.append(e);
 }
 w.close();
