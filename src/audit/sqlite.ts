@@ -2,11 +2,65 @@
 // its ObjectWrap-based classes abort the process on Node ≥ 24.19 when a statement is garbage-collected
 // outside a JavaScript context ("Assertion failed: (env) != nullptr"). better-sqlite3 13 (Node-API,
 // prebuilt in its package) fixes that but needs Node 22+. So: 13 on Node 22+, 12 on Node 20.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 
 const major = Number(process.versions.node.split('.')[0]);
+// Captured before governance patches the Function constructor (this module loads during activation).
+const OriginalFunction = Function;
+const { stringify } = JSON;
 
-const Database: typeof BetterSqlite3 = major >= 22 ? require('better-sqlite3-napi') : require('better-sqlite3');
+const Database: typeof BetterSqlite3 = major >= 22 ? loadNodeApiDriver() : require('better-sqlite3');
+
+/**
+ * better-sqlite3 13 builds each statement's row constructor with `Function(...)` whenever a statement is
+ * (re)prepared, which would make the audit log's own queries `code_eval` decisions. Its addon is initialised
+ * here first, with the same factories but the Function captured above; the driver then skips its own.
+ */
+function loadNodeApiDriver(): typeof BetterSqlite3 {
+  const driver = require('better-sqlite3-napi') as typeof BetterSqlite3;
+  const lib = dirname(require.resolve('better-sqlite3-napi'));
+  const prebuilt = join(lib, '..', 'prebuilds', `${process.platform}-${process.arch}.node`);
+  if (existsSync(prebuilt)) {
+    const addon = require(prebuilt) as { isInitialized?: boolean; initialize(...factories: unknown[]): void };
+    if (!addon.isInitialized) {
+      addon.initialize(require(join(lib, 'sqlite-error.js')), arrayFactory, arrayAppender, rowFactory, recordFactory);
+      addon.isInitialized = true;
+    }
+  }
+  return driver;
+}
+
+function arrayFactory(...values: unknown[]): unknown[] {
+  return values;
+}
+
+function arrayAppender(array: unknown[], ...values: unknown[]): void {
+  const offset = array.length;
+  for (let i = 0; i < values.length; ++i) array[offset + i] = values[i];
+}
+
+function rowFactory(...keys: string[]): (...values: unknown[]) => object {
+  let parameters = '';
+  let properties = '';
+  let plain = true;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] === '__proto__') plain = false;
+    parameters += `${i ? ',' : ''}v${i}`;
+    properties += `${i ? ',' : ''}${stringify(keys[i])}:v${i}`;
+  }
+  if (plain) return OriginalFunction(`return (${parameters}) => ({${properties}})`)() as (...values: unknown[]) => object;
+  return (...values: unknown[]) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; ++i) row[keys[i]] = values[i];
+    return row;
+  };
+}
+
+function recordFactory(value: unknown): { value: unknown; done: boolean } {
+  return { value, done: false };
+}
 
 export default Database;
 export type { BetterSqlite3 };
