@@ -7,16 +7,14 @@ import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 
 const major = Number(process.versions.node.split('.')[0]);
-// Captured before governance patches the Function constructor (this module loads during activation).
-const OriginalFunction = Function;
-const { stringify } = JSON;
 
 const Database: typeof BetterSqlite3 = major >= 22 ? loadNodeApiDriver() : require('better-sqlite3');
 
 /**
  * better-sqlite3 13 builds each statement's row constructor with `Function(...)` whenever a statement is
- * (re)prepared, which would make the audit log's own queries `code_eval` decisions. Its addon is initialised
- * here first, with the same factories but the Function captured above; the driver then skips its own.
+ * (re)prepared: that would make the audit log's own queries `code_eval` decisions, and fail outright under
+ * `--disallow-code-generation-from-strings` (which `run` passes when code_eval is denied). Its addon is
+ * initialised here first, with factories that generate no code; the driver then skips its own.
  */
 function loadNodeApiDriver(): typeof BetterSqlite3 {
   const driver = require('better-sqlite3-napi') as typeof BetterSqlite3;
@@ -41,16 +39,8 @@ function arrayAppender(array: unknown[], ...values: unknown[]): void {
   for (let i = 0; i < values.length; ++i) array[offset + i] = values[i];
 }
 
+/** Builds row objects with a loop: no code generation, so it also works under --disallow-code-generation-from-strings. */
 function rowFactory(...keys: string[]): (...values: unknown[]) => object {
-  let parameters = '';
-  let properties = '';
-  let plain = true;
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] === '__proto__') plain = false;
-    parameters += `${i ? ',' : ''}v${i}`;
-    properties += `${i ? ',' : ''}${stringify(keys[i])}:v${i}`;
-  }
-  if (plain) return OriginalFunction(`return (${parameters}) => ({${properties}})`)() as (...values: unknown[]) => object;
   return (...values: unknown[]) => {
     const row: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; ++i) row[keys[i]] = values[i];
