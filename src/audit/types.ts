@@ -1,21 +1,9 @@
 // Internal contract between the kernel and the audit store.
-import type { Decision, Level, ViolationType } from '../types';
+import type { AuditEntry } from '../types';
 
-/** A decision waiting to be written. `seq` and the hashes are assigned when the batch is committed. */
-export interface PendingEntry {
-  /** Milliseconds since the epoch; encoded as an ISO string in the stored body. */
-  ts: number;
-  pid: number;
-  actor: string;
-  action: string;
-  target: string;
-  decision: Decision;
-  ruleId: string | null;
-  level: Level;
-  reason: string;
-  caller: string | null;
-  violation: ViolationType | null;
-}
+/** A decision waiting to be written: an AuditEntry before its batch is committed, which assigns `seq` and
+ * the hashes. `ts` is milliseconds since the epoch here, encoded as an ISO string in the stored body. */
+export type PendingEntry = Omit<AuditEntry, 'seq' | 'ts'> & { ts: number };
 
 export interface AuditWriter {
   /** Queue an entry for the next group commit (cheap: no I/O on this call). */

@@ -22,13 +22,9 @@ function pluginsFor(file: string): ParserPlugin[] {
   return plugins;
 }
 
-/** Parses `code`; throws the parser's SyntaxError when even error recovery cannot produce a tree. */
-export function parseSource(code: string, file: string): File {
-  const plugins = pluginsFor(file);
-  const key = createHash('sha256').update(plugins.join(',')).update('\0').update(code).digest('base64');
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const ast = parse(code, {
+/** Babel's parser with the lenient options every check uses (error recovery, module syntax anywhere). */
+export function parseWith(code: string, file: string, plugins: ParserPlugin[]): File {
+  return parse(code, {
     sourceType: 'unambiguous',
     sourceFilename: file,
     plugins,
@@ -39,6 +35,15 @@ export function parseSource(code: string, file: string): File {
     allowSuperOutsideMethod: true,
     allowUndeclaredExports: true,
   });
+}
+
+/** Parses `code`; throws the parser's SyntaxError when even error recovery cannot produce a tree. */
+export function parseSource(code: string, file: string): File {
+  const plugins = pluginsFor(file);
+  const key = createHash('sha256').update(plugins.join(',')).update('\0').update(code).digest('base64');
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const ast = parseWith(code, file, plugins);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, ast);
   return ast;

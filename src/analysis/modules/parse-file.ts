@@ -3,26 +3,12 @@
 // in node_modules is plain JavaScript and is parsed without the TypeScript plugin (faster, and it keeps
 // dependency trees out of the engine's cache). Code either rejects is retried with Flow and `export v from`
 // syntax, which Flow projects and older Babel-compiled packages use.
-import { parse, type ParserPlugin } from '@babel/parser';
 import type { File } from '@babel/types';
-import { parseSource } from '../engine/parse';
+import { parseSource, parseWith } from '../engine/parse';
 
 const TYPESCRIPT_FILE = /\.[cm]?tsx?$/i;
 const IN_NODE_MODULES = /[\\/]node_modules[\\/]/;
 
-function parseJavaScript(code: string, file: string, plugins: ParserPlugin[]): File {
-  return parse(code, {
-    sourceType: 'unambiguous',
-    sourceFilename: file,
-    plugins,
-    errorRecovery: true,
-    allowReturnOutsideFunction: true,
-    allowAwaitOutsideFunction: true,
-    allowImportExportEverywhere: true,
-    allowSuperOutsideMethod: true,
-    allowUndeclaredExports: true,
-  });
-}
 
 function attempt(parser: () => File): File | null {
   try {
@@ -35,6 +21,6 @@ function attempt(parser: () => File): File | null {
 /** The AST of `code`, or null when no parser can read it. */
 export function parseModuleFile(code: string, file: string): File | null {
   if (TYPESCRIPT_FILE.test(file)) return attempt(() => parseSource(code, file));
-  const first = IN_NODE_MODULES.test(file) ? () => parseJavaScript(code, file, []) : () => parseSource(code, file);
-  return attempt(first) ?? attempt(() => parseJavaScript(code, file, ['flow', 'jsx', 'exportDefaultFrom', 'decorators-legacy']));
+  const first = IN_NODE_MODULES.test(file) ? () => parseWith(code, file, []) : () => parseSource(code, file);
+  return attempt(first) ?? attempt(() => parseWith(code, file, ['flow', 'jsx', 'exportDefaultFrom', 'decorators-legacy']));
 }
