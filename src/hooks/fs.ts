@@ -243,7 +243,7 @@ export function installFsHooks(): void {
   const promises = fsPromises as unknown as Record<string, unknown>;
   for (const base of primordials.objectKeys(FS_ROUTES)) {
     const roles = FS_ROUTES[base];
-    // realpath carries `.native`; openAsBlob has no Sync twin and reports through a promise.
+    // realpath carries `.native`; openAsBlob reports through a promise (its Sync twin is added on Node 26).
     if (base !== 'realpath' && base !== 'openAsBlob') {
       for (const name of [base, base + 'Sync']) {
         const original = fsModule[name];
@@ -259,6 +259,7 @@ export function installFsHooks(): void {
     installOn(promises, base, wrapper);
   }
   if (typeof fsModule.openAsBlob === 'function') installOn(fsModule, 'openAsBlob', wrapPathApi(fsModule.openAsBlob as Function, FS_ROUTES.openAsBlob, 'promise'));
+  if (typeof fsModule.openAsBlobSync === 'function') installOn(fsModule, 'openAsBlobSync', wrapPathApi(fsModule.openAsBlobSync as Function, FS_ROUTES.openAsBlob, 'sync'));
   installRealpath('realpath', 'callback');
   installRealpath('realpathSync', 'sync');
   for (const name of primordials.objectKeys(FS_STREAM_ROUTES)) {
