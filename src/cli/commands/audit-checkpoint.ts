@@ -1,10 +1,9 @@
 // `mltrainer-governance audit checkpoint`: hand the newest signed checkpoint to an auditor.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openAuditReader } from '../../audit/index';
 import { parseCheckpoint } from '../../audit/encoding';
-import { EXIT_OK, EXIT_PROBLEMS, UsageError, stringOption, type Command } from '../command';
-import { LOCATION_USAGE, locate, locationOptions } from './audit-common';
+import { EXIT_OK, EXIT_PROBLEMS, stringOption, type Command } from '../command';
+import { LOCATION_USAGE, locationOptions, openReader } from './audit-common';
 
 const command: Command = {
   name: ['audit', 'checkpoint'],
@@ -12,12 +11,7 @@ const command: Command = {
   usage: `audit checkpoint [--out FILE] [--json] ${LOCATION_USAGE}`,
   options: { out: { type: 'string' }, ...locationOptions },
   run(ctx) {
-    let reader;
-    try {
-      reader = openAuditReader(locate(ctx).dbPath);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const reader = openReader(ctx);
     try {
       const cp = reader.latestCheckpoint();
       if (!cp) {

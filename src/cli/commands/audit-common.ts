@@ -2,6 +2,7 @@
 // repeated options, checkpoint files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { openAuditReader, type AuditReader } from '../../audit/index';
 import { locateAuditLog, type AuditLocation } from '../../audit/location';
 import type { SignedCheckpoint } from '../../audit/types';
 import { UsageError, stringOption, type CommandContext, type OptionSpec } from '../command';
@@ -46,4 +47,13 @@ export function readCheckpointFile(file: string): SignedCheckpoint {
     // reported below
   }
   throw new UsageError(`${file} is not a checkpoint file (expected {"body": "...", "sig": "..."})`);
+}
+
+/** The reader of the log the command's options point at; a missing or unreadable log is a usage error. */
+export function openReader(ctx: CommandContext): AuditReader {
+  try {
+    return openAuditReader(locate(ctx).dbPath);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

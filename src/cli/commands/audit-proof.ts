@@ -1,8 +1,8 @@
 // `mltrainer-governance audit proof`: an RFC 9162 inclusion proof (--seq) or consistency proof (--old/--new).
-import { openAuditReader, verifyConsistency, verifyInclusion } from '../../audit/index';
+import { verifyConsistency, verifyInclusion } from '../../audit/index';
 import { parseCheckpoint } from '../../audit/encoding';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, intOption, stringOption, type Command } from '../command';
-import { LOCATION_USAGE, locate, locationOptions, readCheckpointFile } from './audit-common';
+import { LOCATION_USAGE, locationOptions, openReader, readCheckpointFile } from './audit-common';
 
 const hex = (h: string): Buffer => Buffer.from(h, 'hex');
 
@@ -19,12 +19,7 @@ const command: Command = {
     const cp = cpFile ? parseCheckpoint(readCheckpointFile(cpFile).body) : undefined;
     if (cp && !cp.ok) throw new UsageError(`${cpFile}: ${cp.error}`);
     const pinnedSize = cp?.ok ? cp.fields.size : undefined;
-    let reader;
-    try {
-      reader = openAuditReader(locate(ctx).dbPath);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const reader = openReader(ctx);
     try {
       let proof: object;
       let verified: boolean;

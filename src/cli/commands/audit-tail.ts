@@ -1,8 +1,7 @@
 // `mltrainer-governance audit tail`: the last entries, then new ones as they are committed.
-import { openAuditReader } from '../../audit/index';
 import type { AuditEntry } from '../../types';
 import { EXIT_OK, UsageError, intOption, type Command, type CommandContext } from '../command';
-import { LOCATION_USAGE, locate, locationOptions } from './audit-common';
+import { LOCATION_USAGE, locationOptions, openReader } from './audit-common';
 
 function line(e: AuditEntry): string {
   return `${e.seq}  ${e.ts}  pid ${e.pid}  ${e.actor}  ${e.decision}${e.violation ? ` (${e.violation})` : ''}  ${e.action}:${e.target}${e.ruleId ? `  [${e.ruleId}]` : ''}`;
@@ -17,12 +16,7 @@ const command: Command = {
     const lines = intOption(ctx, 'lines') ?? 10;
     const interval = intOption(ctx, 'interval') ?? 250;
     if (interval < 10) throw new UsageError('--interval must be at least 10 ms');
-    let reader;
-    try {
-      reader = openAuditReader(locate(ctx).dbPath);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const reader = openReader(ctx);
     const print = (e: AuditEntry): void => ctx.out(ctx.values.json ? JSON.stringify(e) : line(e));
     let last = Math.max(0, reader.size() - lines);
     const show = (): void => {

@@ -1,5 +1,6 @@
 // Messages between the ESM hooks thread (loader/esm-hooks) and the main thread (modules-esm).
-import type { ActionKind, Level, ViolationType } from '../../types';
+import type { DeniedDetails } from '../../kernel/errors';
+import type { ActionKind } from '../../types';
 
 export interface DecisionRequest {
   id: number;
@@ -7,15 +8,7 @@ export interface DecisionRequest {
   target: string;
 }
 
-export interface DenialDetails {
-  message: string;
-  action: ActionKind;
-  target: string;
-  ruleId: string;
-  level: Level;
-  reason: string;
-  violation: ViolationType | null;
-}
+export type DenialDetails = DeniedDetails & { message: string };
 
 export interface DecisionReply {
   id: number;
