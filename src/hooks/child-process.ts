@@ -3,17 +3,23 @@
 // (spawnSync, execSync, execFileSync) end in the spawn_sync binding's `spawn`. The check sits on those
 // two choke points; the public wrappers only swap Node's placeholder error for the denial.
 import childProcess = require('node:child_process');
+import fs = require('node:fs');
 import { EventEmitter } from 'node:events';
 import { getSystemErrorMap } from 'node:util';
 import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
+import { governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
+import { debugFlagsInArgs, debugFlagsInWords, isNodeExecutable } from './spawn-flags';
 import { resolveExecutable, shellCommand, firstCommandWord, isShell } from './spawn-target';
 import { lockProperty, shapeLike } from './lock';
 
-const { apply, defineProperty, getPrototypeOf, isArray, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
+const { apply, defineProperty, getPrototypeOf, isArray, objectKeys, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
 const emit = EventEmitter.prototype.emit;
 const env = process.env;
+const realpathNative = fs.realpathSync.native;
+const OwnError = Error;
+const realNode = realpathNative(process.execPath);
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */
 const UV_EACCES = findErrno('EACCES');
@@ -54,22 +60,97 @@ function toStrings(values: unknown[]): string[] {
 }
 
 function pathOf(envPairs: unknown): string | undefined {
-  if (!isArray(envPairs)) return env.PATH;
-  const pairs = envPairs as string[];
-  for (let i = 0; i < pairs.length; i++) if (StringPrototypeStartsWith(pairs[i], 'PATH=')) return StringPrototypeSlice(pairs[i], 5);
+  return isArray(envPairs) ? valueOf(envPairs as string[], 'PATH') : env.PATH;
+}
+
+/** The value of `name` in `NAME=value` pairs (the first, as the C library reads it). */
+function valueOf(envPairs: readonly string[], name: string): string | undefined {
+  const prefix = `${name}=`;
+  for (let i = 0; i < envPairs.length; i++) if (StringPrototypeStartsWith(envPairs[i], prefix)) return StringPrototypeSlice(envPairs[i], prefix.length);
   return undefined;
 }
 
-/** The executable, and for a shell's `-c` command also its first word; both must be allowed. */
+function envPairsOf(variables: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const names = objectKeys(variables);
+  for (let i = 0; i < names.length; i++) if (variables[names[i]] !== undefined) ArrayPrototypePush(out, `${names[i]}=${variables[names[i]] as string}`);
+  return out;
+}
+
+/**
+ * The child's environment with our preload first in NODE_OPTIONS (the caller's options kept after it)
+ * and this process's config and level, whatever the caller passed: `env: {}`, a cleared NODE_OPTIONS and
+ * shells (which pass the environment on) all start node children governed.
+ */
+function governedEnvPairs(envPairs: readonly string[]): string[] {
+  const variables = governanceVariables();
+  const out: string[] = [];
+  let nodeOptions: string | undefined;
+  for (let i = 0; i < envPairs.length; i++) {
+    const pair = envPairs[i];
+    const equals = StringPrototypeIndexOf(pair, '=');
+    const name = equals < 0 ? pair : StringPrototypeSlice(pair, 0, equals);
+    if (name === NODE_OPTIONS) nodeOptions ??= StringPrototypeSlice(pair, equals + 1);
+    else if (!isGovernanceVariable(variables, name)) ArrayPrototypePush(out, pair);
+  }
+  ArrayPrototypePush(out, `${NODE_OPTIONS}=${PRELOAD_OPTION}${nodeOptions ? ` ${nodeOptions}` : ''}`);
+  for (let i = 0; i < variables.length; i++) if (variables[i][1] !== null) ArrayPrototypePush(out, `${variables[i][0]}=${variables[i][1] as string}`);
+  return out;
+}
+
+function isGovernanceVariable(variables: readonly [string, string | null][], name: string): boolean {
+  for (let i = 0; i < variables.length; i++) if (variables[i][0] === name) return true;
+  return false;
+}
+
+function realPathOrNull(path: string): string | null {
+  const savedLimit = OwnError.stackTraceLimit;
+  OwnError.stackTraceLimit = 0;
+  try {
+    return realpathNative(path);
+  } catch {
+    return null;
+  } finally {
+    OwnError.stackTraceLimit = savedLimit;
+  }
+}
+
+/**
+ * Decides a spawn: the executable, and for a shell's `-c` command also its first word, must be allowed;
+ * so must any debug flag given to a node child. An allowed spawn is rewritten in place to start governed.
+ */
 function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   const searchPath = pathOf(options.envPairs);
   const cwd = typeof options.cwd === 'string' && options.cwd !== '' ? options.cwd : undefined;
   const executable = resolveExecutable(options.file as string, searchPath, cwd);
   const denied = checkAction('process_spawn', executable);
-  if (denied !== null || !isShell(executable) || !isArray(options.args)) return denied;
-  const command = shellCommand(options.args as string[]);
+  if (denied !== null) return denied;
+  const args = isArray(options.args) ? (options.args as string[]) : [];
+  const command = isShell(executable) ? shellCommand(args) : null;
   const word = command === null ? null : firstCommandWord(command);
-  return word === null ? null : checkAction('process_spawn', resolveExecutable(word, searchPath, cwd));
+  const wordDenied = word === null ? null : checkAction('process_spawn', resolveExecutable(word, searchPath, cwd));
+  if (wordDenied !== null) return wordDenied;
+  const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
+  const node = isNodeExecutable(executable, realPathOrNull(executable), realNode);
+  const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs);
+  if (flagsDenied !== null) return flagsDenied;
+  options.envPairs = governedEnvPairs(envPairs);
+  if (node && args.length > 0) options.args = [args[0], '--require', PRELOAD, ...ArrayPrototypeSlice(args, 1)];
+  return null;
+}
+
+/** Debug flags in a node child's arguments, a shell command or the child's NODE_OPTIONS: each must be allowed as `code_eval:child-flag:<flag>`. */
+function checkDebugFlags(nodeArgs: string[] | null, command: string | null, envPairs: readonly string[]): GovernanceDeniedError | null {
+  const flags: string[] = [];
+  if (nodeArgs !== null) debugFlagsInArgs(nodeArgs, flags);
+  if (command !== null) debugFlagsInWords(command, flags);
+  const nodeOptions = valueOf(envPairs, NODE_OPTIONS);
+  if (nodeOptions !== undefined) debugFlagsInWords(nodeOptions, flags);
+  for (let i = 0; i < flags.length; i++) {
+    const denied = checkAction('code_eval', `child-flag:${flags[i]}`);
+    if (denied !== null) return denied;
+  }
+  return null;
 }
 
 /** What a refused spawn calls the native spawn with instead (options), or returns without calling it. */
@@ -180,26 +261,38 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     let file = `${args[0] as string}`;
     let list: string[] = [];
     let at = 1;
-    if (!usesCommand && isArray(args[1])) {
-      list = toStrings(args[1] as unknown[]);
+    if (!usesCommand && (isArray(args[1]) || args[1] === undefined || args[1] === null)) {
+      if (isArray(args[1])) list = toStrings(args[1] as unknown[]);
       args[1] = list;
       at = 2;
     }
-    let options: Record<string, unknown> = {};
-    if (typeof args[at] === 'object' && args[at] !== null) {
-      options = { ...(args[at] as object) };
-      args[at] = options;
-    }
-    const shell = usesCommand ? (options.shell ?? true) : options.shell;
+    const options: Record<string, unknown> = typeof args[at] === 'object' && args[at] !== null ? { ...(args[at] as object) } : {};
+    args[at] = options;
+    // exec* always run a shell: a string names it, anything else means /bin/sh.
+    const shell = usesCommand ? (typeof options.shell === 'string' ? options.shell : true) : options.shell;
     if (shell) {
       const command = primordials.ArrayPrototypeJoin([file, ...list], ' ');
       file = typeof shell === 'string' ? shell : '/bin/sh';
       list = ['-c', command];
     }
-    const childEnv = options.env as Record<string, unknown> | undefined;
-    const envPairs = childEnv === undefined || childEnv === null ? undefined : childEnv.PATH === undefined ? [] : [`PATH=${childEnv.PATH as string}`];
-    return checkSpawn({ file, args: [file, ...list], envPairs, cwd: options.cwd });
+    const childEnv = typeof options.env === 'object' && options.env !== null ? (options.env as Record<string, unknown>) : env;
+    const spawn: SpawnOptions = { file, args: [file, ...list], envPairs: envPairsOf(childEnv), cwd: options.cwd };
+    const denied = checkSpawn(spawn);
+    if (denied !== null) return denied;
+    options.env = envObjectOf(spawn.envPairs as string[]);
+    if (!shell) args[1] = ArrayPrototypeSlice(spawn.args as string[], 1);
+    return null;
   };
+}
+
+function envObjectOf(envPairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < envPairs.length; i++) {
+    const equals = StringPrototypeIndexOf(envPairs[i], '=');
+    const name = StringPrototypeSlice(envPairs[i], 0, equals);
+    if (!(name in out)) out[name] = StringPrototypeSlice(envPairs[i], equals + 1);
+  }
+  return out;
 }
 
 function spawnSyncBinding(): { spawn: Function } | null {

@@ -3,18 +3,15 @@
 // its execArgv whatever the caller passed, and its environment carries this process's config and level,
 // so `execArgv: []`, `env: {}` or a rewritten MLTRAINER_* variable cannot start it ungoverned.
 import workerThreads = require('node:worker_threads');
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { governanceStatus } from '../activate';
-import { checkAction, kernelLevel } from '../kernel/gate';
-import { LEVEL_ENV } from '../kernel/level';
+import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
+import { applyGovernanceVariables, PRELOAD } from './child-governance';
 import { governClass } from './code-eval-class';
 import { lockProperty } from './lock';
 
 const { isArray, StringPrototypeStartsWith } = primordials;
-const PRELOAD = join(__dirname, '..', '..', 'register.js');
-const CONFIG_ENV = 'MLTRAINER_GOVERNANCE_CONFIG';
 
 interface WorkerOptions {
   eval?: unknown;
@@ -38,11 +35,7 @@ function governedOptions(options: WorkerOptions): WorkerOptions {
   const governed: WorkerOptions = { ...options, execArgv: ['--require', PRELOAD, ...execArgv] };
   if (options.env === workerThreads.SHARE_ENV) return governed;
   const env: Record<string, unknown> = typeof options.env === 'object' && options.env !== null ? { ...(options.env as object) } : { ...process.env };
-  const source = governanceStatus()?.configSource;
-  if (source !== undefined && source !== null) env[CONFIG_ENV] = source;
-  else delete env[CONFIG_ENV];
-  const level = kernelLevel();
-  if (level !== null) env[LEVEL_ENV] = level;
+  applyGovernanceVariables(env);
   governed.env = env;
   return governed;
 }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 
+const preload = join(__dirname, '..', '..', 'dist', 'register.js');
+
 it('governs sync spawns through the public wrappers when the binding is unreachable', () => {
   const marker = join(mkdtempSync(join(tmpdir(), 'sync-fallback-')), 'marker');
   const out = JSON.parse(execFileSync(process.execPath, [join(__dirname, 'scripts', 'sync-fallback-probe.cjs'), marker], { encoding: 'utf8' }));
@@ -17,6 +19,8 @@ it('governs sync spawns through the public wrappers when the binding is unreacha
     execFileSync: 'EGOVDENIED',
     allowedExecSync: 'ok',
     allowedSpawnSync: 'ok',
+    nodeChild: [`--require "${preload}"`, ['--require', preload, '-p', 'JSON.stringify([process.env.NODE_OPTIONS, process.execArgv])']],
+    inspectChild: 'EGOVDENIED',
   });
   expect(existsSync(marker)).toBe(false);
 });

@@ -1,0 +1,39 @@
+// What every process and worker this process starts carries so that it runs governed too: our CommonJS
+// preload, this process's config location and its enforcement level (a child may raise the level, never
+// lower it, and cannot point itself at another policy through the environment it was given).
+import { join } from 'node:path';
+import { governanceStatus } from '../activate';
+import { kernelLevel } from '../kernel/gate';
+import { LEVEL_ENV } from '../kernel/level';
+import { primordials } from '../primordials';
+
+const { StringPrototypeReplace } = primordials;
+
+/** dist/register.js, the CommonJS preload (the ESM entry loads it too). */
+export const PRELOAD = join(__dirname, '..', '..', 'register.js');
+export const CONFIG_ENV = 'MLTRAINER_GOVERNANCE_CONFIG';
+export const NODE_OPTIONS = 'NODE_OPTIONS';
+const QUOTED_CHARS = /["\\]/g;
+
+/** `--require "<preload>"`, quoted the way Node parses NODE_OPTIONS. */
+export const PRELOAD_OPTION = `--require "${StringPrototypeReplace(PRELOAD, QUOTED_CHARS, '\\$&')}"`;
+
+/** The variables a governed child must see, with their values here; `null` means the child must not have it. */
+export function governanceVariables(): [string, string | null][] {
+  const source = governanceStatus()?.configSource;
+  const level = kernelLevel();
+  return [
+    [CONFIG_ENV, source === undefined ? null : source],
+    [LEVEL_ENV, level],
+  ];
+}
+
+/** Sets (or removes) the governance variables in a plain environment object. */
+export function applyGovernanceVariables(env: Record<string, unknown>): void {
+  const variables = governanceVariables();
+  for (let i = 0; i < variables.length; i++) {
+    const [name, value] = variables[i];
+    if (value === null) delete env[name];
+    else env[name] = value;
+  }
+}

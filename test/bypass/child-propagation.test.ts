@@ -1,0 +1,156 @@
+// Every node child runs governed, however it is started: `env: {}`, a cleared NODE_OPTIONS, fork with a
+// custom execPath, a shell, execFileSync(process.execPath), an environment pointing at a permissive
+// policy. Each child tries a denied write (the file must stay absent and the denial be in the shared
+// audit log, written by the child's own pid) and an allowed one (it ran and still works). Debug flags
+// (`--inspect*`, `--expose-internals`) in a child's arguments, fork's execArgv, its NODE_OPTIONS or a
+// shell command are refused unless the policy allows them; a refused child never runs.
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, writeProjectFiles } from '../helpers/governed-run';
+
+const CHILD = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const label = process.argv[2];
+fs.writeFileSync(path.join(__dirname, 'allowed', label), String(process.pid));
+let outcome = 'WROTE';
+try { fs.writeFileSync(path.join(__dirname, 'forbidden', label), 'x'); } catch (e) { outcome = e.code; }
+process.stdout.write('CHILD ' + outcome + '\n');
+`;
+
+const APP = String.raw`
+const cp = require('node:child_process'), path = require('node:path');
+const here = process.cwd(), node = process.execPath, child = path.join(here, 'child.cjs');
+const shellPath = path.dirname(node) + ':/usr/bin:/bin';
+const results = {};
+const text = (out) => String(out || '').trim();
+function sync(label, fn) {
+  try {
+    const out = fn(label);
+    results[label] = out && out.error ? { error: out.error.code, message: out.error.message } : { out: text(out && out.stdout !== undefined ? out.stdout : out) };
+  } catch (e) { results[label] = { error: e.code, message: String(e.message) }; }
+}
+function async(label, fn) {
+  return new Promise((resolve) => {
+    let out = '';
+    const c = fn(label);
+    c.stdout && c.stdout.on('data', (d) => { out += d; });
+    c.on('error', (e) => { results[label] = { error: e.code, message: e.message }; resolve(); });
+    c.on('close', () => { results[label] ??= { out: text(out) }; resolve(); });
+  });
+}
+(async () => {
+  sync('spawnSync with env {}', (l) => cp.spawnSync(node, [child, l], { env: {}, encoding: 'utf8' }));
+  await async('spawn with NODE_OPTIONS cleared', (l) => cp.spawn(node, [child, l], { env: { ...process.env, NODE_OPTIONS: '' } }));
+  sync('spawnSync after delete process.env.NODE_OPTIONS', (l) => { delete process.env.NODE_OPTIONS; return cp.spawnSync(node, [child, l], { encoding: 'utf8' }); });
+  await async('fork with a custom execPath', (l) => cp.fork(child, [l], { execPath: path.join(here, 'bin', 'mynode'), execArgv: [], env: {}, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }));
+  sync('execSync through sh -c', (l) => cp.execSync('node ' + child + ' "' + l + '"', { env: { PATH: shellPath }, encoding: 'utf8' }));
+  sync('sh -c with env {}', (l) => cp.spawnSync('/bin/sh', ['-c', '"' + node + '" ' + child + ' "' + l + '"'], { env: {}, encoding: 'utf8' }));
+  sync('execFileSync(process.execPath)', (l) => cp.execFileSync(process.execPath, [child, l], { env: {}, encoding: 'utf8' }));
+  sync('env pointing at a permissive policy', (l) => cp.spawnSync(node, [child, l], { env: { MLTRAINER_GOVERNANCE_CONFIG: path.join(here, 'permissive.json'), MLTRAINER_ENFORCEMENT_LEVEL: 'development' }, encoding: 'utf8' }));
+  sync('grandchild through two shells', (l) => cp.execSync("sh -c 'node " + child + ' "' + l + '"' + "'", { env: { PATH: shellPath }, encoding: 'utf8' }));
+
+  sync('flag: --inspect in args', (l) => cp.spawnSync(node, ['--inspect=0', child, l], { encoding: 'utf8' }));
+  sync('flag: --inspect-brk after -r', (l) => cp.spawnSync(node, ['-r', './child-noop.cjs', '--inspect-brk=0', child, l], { encoding: 'utf8' }));
+  await async('flag: --inspect-brk in fork execArgv', (l) => cp.fork(child, [l], { execArgv: ['--inspect-brk=0'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }));
+  sync('flag: --expose_internals in args', (l) => cp.spawnSync(node, ['--expose_internals', child, l], { encoding: 'utf8' }));
+  sync('flag: --inspect in NODE_OPTIONS', (l) => cp.spawnSync(node, [child, l], { env: { NODE_OPTIONS: '--inspect=0' }, encoding: 'utf8' }));
+  sync('flag: --expose-internals in NODE_OPTIONS through a shell', (l) => cp.spawnSync('/bin/sh', ['-c', 'node ' + child + ' "' + l + '"'], { env: { PATH: shellPath, NODE_OPTIONS: '--expose-internals' }, encoding: 'utf8' }));
+  sync('flag: --inspect in a shell command', (l) => cp.execSync('node --inspect=0 ' + child + ' "' + l + '"', { env: { PATH: shellPath }, encoding: 'utf8' }));
+  sync('allowed flag: --inspect-port', (l) => cp.spawnSync(node, ['--inspect-port=0', child, l], { env: {}, encoding: 'utf8' }));
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const PROPAGATION = [
+  'spawnSync with env {}',
+  'spawn with NODE_OPTIONS cleared',
+  'spawnSync after delete process.env.NODE_OPTIONS',
+  'fork with a custom execPath',
+  'execSync through sh -c',
+  'sh -c with env {}',
+  'execFileSync(process.execPath)',
+  'env pointing at a permissive policy',
+  'grandchild through two shells',
+];
+
+const FLAGS: Record<string, string> = {
+  'flag: --inspect in args': '--inspect',
+  'flag: --inspect-brk after -r': '--inspect-brk',
+  'flag: --inspect-brk in fork execArgv': '--inspect-brk',
+  'flag: --expose_internals in args': '--expose-internals',
+  'flag: --inspect in NODE_OPTIONS': '--inspect',
+  'flag: --expose-internals in NODE_OPTIONS through a shell': '--expose-internals',
+  'flag: --inspect in a shell command': '--inspect',
+};
+
+interface Outcome {
+  out?: string;
+  error?: string;
+  message?: string;
+}
+
+function prepare(): string {
+  const dir = createProject({ files: { 'child.cjs': CHILD, 'child-noop.cjs': '', 'app.cjs': APP } });
+  for (const sub of ['allowed', 'forbidden', 'bin']) mkdirSync(join(dir, sub));
+  symlinkSync(process.execPath, join(dir, 'bin', 'mynode'));
+  writeFileSync(join(dir, 'permissive.json'), JSON.stringify({ level: 'development', default: 'allow', stateDir: '.governance-permissive', rules: [] }));
+  writeProjectFiles(dir, {
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read-code', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'allowed-dir', action: 'file_write', target: `${dir}/allowed/**`, effect: 'allow' },
+        { id: 'node-and-shells', action: 'process_spawn', target: [process.execPath, join(dir, 'bin', 'mynode'), 'sh'], effect: 'allow' },
+        { id: 'inspect-port', action: 'code_eval', target: 'child-flag:--inspect-port', effect: 'allow' },
+      ],
+    },
+  });
+  return dir;
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
+  const dir = prepare();
+  dirs.push(dir);
+  const run = governedRun({ dir, mode, entry: 'app.cjs', timeoutMs: 60_000 });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
+  const results = JSON.parse(line?.slice('RESULTS '.length) ?? '{}') as Record<string, Outcome>;
+  const entries = run.entries();
+  const parentPid = entries.find((e) => e.action === 'process_spawn')?.pid;
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 1);
+  });
+
+  it.each(PROPAGATION)('%s: the child ran governed', (label) => {
+    expect(results[label], JSON.stringify(results[label])).toEqual({ out: 'CHILD EGOVDENIED' });
+    expect(existsSync(join(dir, 'forbidden', label))).toBe(false);
+    expect(existsSync(join(dir, 'allowed', label))).toBe(true);
+    const denial = entries.find((e) => e.action === 'file_write' && e.decision === 'deny' && e.target === join(dir, 'forbidden', label));
+    expect(denial, 'denial in the shared audit log').toBeDefined();
+    expect(denial!.pid).not.toBe(parentPid);
+    expect(denial!.level).toBe('production');
+  });
+
+  it.each(Object.keys(FLAGS))('%s: refused, the child never ran', (label) => {
+    expect(results[label].error, JSON.stringify(results[label])).toBe('EGOVDENIED');
+    expect(results[label].message).toContain(`code_eval:child-flag:${FLAGS[label]}`);
+    expect(existsSync(join(dir, 'allowed', label))).toBe(false);
+    expect(entries.some((e) => e.action === 'code_eval' && e.target === `child-flag:${FLAGS[label]}` && e.decision === 'deny')).toBe(true);
+  });
+
+  it('a debug flag the policy allows is passed on (positive control)', () => {
+    expect(results['allowed flag: --inspect-port']).toEqual({ out: 'CHILD EGOVDENIED' });
+    expect(existsSync(join(dir, 'allowed', 'allowed flag: --inspect-port'))).toBe(true);
+    expect(entries.some((e) => e.target === 'child-flag:--inspect-port' && e.decision === 'allow')).toBe(true);
+  });
+
+  it('the permissive policy named in the child env was never used', () => {
+    expect(existsSync(join(dir, '.governance-permissive'))).toBe(false);
+  });
+});
