@@ -1,7 +1,6 @@
 // Preload entry: `node --require @mltrainer/governance` (this CJS build) or `--import` (dist/register.mjs).
-// Activates governance before user code runs, then exposes the public API.
-import { activateGovernance } from './src/activate';
+// Node 20 also runs `--require` preloads inside its module-hooks thread, which only relays ESM load decisions
+// to the main thread: nothing is activated or even loaded there (it would cost a second start-up).
+import { isModuleHooksThread } from './src/hooks/modules-hooks-thread';
 
-activateGovernance();
-
-export * from './src/index';
+export = isModuleHooksThread() ? {} : (require('./src/preload') as typeof import('./src/preload'));

@@ -1,13 +1,24 @@
-// Glob matching for rule targets. Globs are compiled once, when the rules are loaded.
-import picomatch from 'picomatch';
+// Glob matching for rule targets. Globs are compiled once, when the rules are loaded. picomatch is loaded
+// only for globs whose regular expression is not known yet: the validated-config cache keeps the compiled
+// expressions of a policy, so a cached policy starts without it.
+import type * as Picomatch from 'picomatch';
 
 const options = { dot: true, nonegate: true, strictBrackets: true } as const;
+
+/** A compiled glob as stored in the validated-config cache: `[source, flags]` of its RegExp. */
+export type CompiledGlobs = Record<string, [string, string]>;
+
+const known = new Map<string, RegExp>();
+
+function picomatch(): typeof Picomatch {
+  return require('picomatch') as typeof Picomatch;
+}
 
 /** Why a glob cannot be used, or null when it is fine. */
 export function invalidGlobReason(glob: string): string | null {
   if (glob.startsWith('!')) return 'negated globs are not supported; use a deny rule';
   try {
-    picomatch.makeRe(glob, options);
+    picomatch().makeRe(glob, options);
     return null;
   } catch (error) {
     return (error as Error).message;
@@ -17,5 +28,28 @@ export function invalidGlobReason(glob: string): string | null {
 /** A compiled glob: `**` alone matches every target. */
 export function compileGlob(glob: string): RegExp | null {
   if (glob === '**') return null;
-  return picomatch.makeRe(glob, options);
+  let re = known.get(glob);
+  if (re === undefined) {
+    re = picomatch().makeRe(glob, options);
+    known.set(glob, re);
+  }
+  return re;
+}
+
+/** The compiled form of `globs`, to be cached with the validated config. */
+export function compiledGlobs(globs: readonly string[]): CompiledGlobs {
+  const out: CompiledGlobs = {};
+  for (const glob of globs) {
+    const re = compileGlob(glob);
+    if (re !== null) out[glob] = [re.source, re.flags];
+  }
+  return out;
+}
+
+/** Seeds the compiled globs from the validated-config cache. */
+export function useCompiledGlobs(globs: CompiledGlobs): void {
+  for (const glob of Object.keys(globs)) {
+    const [source, flags] = globs[glob];
+    if (!known.has(glob)) known.set(glob, new RegExp(source, flags));
+  }
 }

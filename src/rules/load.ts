@@ -5,6 +5,7 @@ import { canonicalJson, sha256Hex } from './canonical';
 import { DEFAULT_CONFIG } from './defaults';
 import { ConfigError } from './errors';
 import { deepFreeze } from './freeze';
+import { compiledGlobs, useCompiledGlobs, type CompiledGlobs } from './glob';
 import type { FullConfig, LoadedConfig } from './types';
 
 export const CONFIG_FILE_NAME = 'governance.config.json';
@@ -117,19 +118,39 @@ function describeIssue(issue: Issue): string {
   return issue.message;
 }
 
+interface ValidatedCache {
+  key?: string;
+  config?: FullConfig;
+  globs?: CompiledGlobs;
+}
+
 function readValidatedCache(stateDir: string, key: string): FullConfig | null {
   try {
-    const cached = JSON.parse(readFileSync(join(stateDir, VALIDATED_CACHE), 'utf8')) as { key?: string; config?: FullConfig };
-    return cached.key === key && cached.config ? cached.config : null;
+    const cached = JSON.parse(readFileSync(join(stateDir, VALIDATED_CACHE), 'utf8')) as ValidatedCache;
+    if (cached.key !== key || !cached.config || !cached.globs) return null;
+    useCompiledGlobs(cached.globs);
+    return cached.config;
   } catch {
     return null;
   }
 }
 
+function ruleGlobs(config: FullConfig): string[] {
+  const globs: string[] = [];
+  for (const rule of config.rules) {
+    for (const list of [rule.target, rule.from]) {
+      if (typeof list === 'string') globs.push(list);
+      else if (list !== undefined) globs.push(...list);
+    }
+  }
+  return globs;
+}
+
 function writeValidatedCache(stateDir: string, key: string, config: FullConfig): void {
   try {
     mkdirSync(stateDir, { recursive: true });
-    writeFileSync(join(stateDir, VALIDATED_CACHE), JSON.stringify({ key, config }), { mode: 0o600 });
+    const cache: ValidatedCache = { key, config, globs: compiledGlobs(ruleGlobs(config)) };
+    writeFileSync(join(stateDir, VALIDATED_CACHE), JSON.stringify(cache), { mode: 0o600 });
   } catch {
     // The cache only saves start-up time; failing to write it changes nothing else.
   }
