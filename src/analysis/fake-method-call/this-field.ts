@@ -21,21 +21,37 @@ function newedClass(value: t.Node | null | undefined): string | null {
   return value?.type === 'NewExpression' && value.callee.type === 'Identifier' ? value.callee.name : null;
 }
 
-/** The one class every write of `this.<name>` in the class body constructs, or null. */
-function fieldClass(owner: ClassNode, name: string): string | null {
-  const classes = new Set<string | null>();
+/** Every class each `this.<name>` is set to in the class body (null for a write that is not `new C(…)`). */
+function fieldWrites(owner: ClassNode): Map<string, Set<string | null>> {
+  const writes = new Map<string, Set<string | null>>();
+  const add = (name: string, className: string | null): void => {
+    let classes = writes.get(name);
+    if (!classes) writes.set(name, (classes = new Set()));
+    classes.add(className);
+  };
   for (const member of owner.body.body) {
-    if (member.type === 'ClassProperty' && !member.static && !member.computed && member.key.type === 'Identifier' && member.key.name === name) {
-      if (member.value) classes.add(newedClass(member.value));
+    if (member.type === 'ClassProperty' && !member.static && !member.computed && member.key.type === 'Identifier' && member.value) {
+      add(member.key.name, newedClass(member.value));
     }
   }
   walk(owner.body, (node) => {
     if (node.type !== 'AssignmentExpression' || node.left.type !== 'MemberExpression' || node.left.object.type !== 'ThisExpression') return;
     const property = node.left.property;
-    if (!node.left.computed && property.type === 'Identifier' && property.name === name) classes.add(node.operator === '=' ? newedClass(node.right) : null);
+    if (!node.left.computed && property.type === 'Identifier') add(property.name, node.operator === '=' ? newedClass(node.right) : null);
   });
-  const [only] = classes;
-  return classes.size === 1 && only ? only : null;
+  return writes;
+}
+
+// One walk per class body, however many `this.<field>.m()` calls it holds.
+const writesByClass = new WeakMap<ClassNode, Map<string, Set<string | null>>>();
+
+/** The one class every write of `this.<name>` in the class body constructs, or null. */
+function fieldClass(owner: ClassNode, name: string): string | null {
+  let writes = writesByClass.get(owner);
+  if (!writes) writesByClass.set(owner, (writes = fieldWrites(owner)));
+  const classes = writes.get(name);
+  const [only] = classes ?? [];
+  return classes?.size === 1 && only ? only : null;
 }
 
 /** Property names the file assigns on objects other than `this` (`x.engine = …`, `x['engine'] = …`). */
