@@ -131,7 +131,8 @@ function resolveParentOf(absolute: string, links: number): string {
   return parent === '/' ? '/' + name : parent + '/' + name;
 }
 
-function trimTrailingSlashes(path: string): string {
+/** `path` without trailing slashes (`/` stays). */
+export function trimTrailingSlashes(path: string): string {
   let end = path.length;
   while (end > 1 && StringPrototypeCharCodeAt(path, end - 1) === SLASH) end--;
   return end === path.length ? path : StringPrototypeSlice(path, 0, end);

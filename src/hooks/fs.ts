@@ -4,14 +4,15 @@
 import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
-import { convertPath, resolveTarget, absolutePath, type PathArgument } from './fs-paths';
+import { convertPath, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
+import { checkSubtree, recursiveOptions } from './fs-subtree';
 import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 
-const { apply, getPrototypeOf, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
+const { apply, getPrototypeOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const promiseThen = Promise.prototype.then;
 const isPrototypeOf = Object.prototype.isPrototypeOf;
 const isProxy = require('node:util').types.isProxy as (value: unknown) => boolean;
@@ -27,6 +28,9 @@ let grantPath: string | null = null;
 let grantKinds = 0;
 let firstPath: string | null = null;
 let firstKinds = 0;
+// While a recursive rm whose whole subtree was decided runs: the prefix (`<path>/`) of the entries that
+// Node 20/22's JavaScript implementation removes through the public functions, already decided.
+let grantTree: string | null = null;
 
 /**
  * Converts and checks each path argument of one call, replacing it in `args` with the converted value.
@@ -49,6 +53,7 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
       kinds0 = kinds;
     }
     if (path === grantPath && (kinds & ~grantKinds) === 0) continue;
+    if (grantTree !== null && StringPrototypeStartsWith(path, grantTree)) continue;
     const base = role.use === 'linkTarget' ? linkDirectory(args[role.aux!]) : undefined;
     const denied = checkKinds(kinds, resolveTarget(path, role.follow, base));
     if (denied !== null) return denied;
@@ -99,30 +104,55 @@ function linkDirectory(newPath: unknown): string | undefined {
   return slash <= 0 ? '/' : StringPrototypeSlice(absolute, 0, slash);
 }
 
-function callGranted(original: Function, self: unknown, args: unknown[]): unknown {
+function callGranted(original: Function, self: unknown, args: unknown[], tree: string | null): unknown {
   const savedPath = grantPath;
   const savedKinds = grantKinds;
+  const savedTree = grantTree;
   grantPath = firstPath;
   // A write grant also covers reads of the same path (truncateSync opens 'r+', rmSync lstats first).
   grantKinds = (firstKinds & WRITE) !== 0 ? READ | WRITE : firstKinds;
+  grantTree = tree;
   try {
     return apply(original, self, args);
   } finally {
     grantPath = savedPath;
     grantKinds = savedKinds;
+    grantTree = savedTree;
   }
 }
 
-function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiForm): Function {
+/**
+ * For rm/rmdir with `recursive: true` (options at `optionsAt`), after the top path was allowed: every
+ * entry below it. Returns the denial, or the prefix of the decided entries.
+ */
+function checkRemovedTree(args: unknown[], optionsAt: number): GovernanceDeniedError | string | null {
+  if (firstPath === null || !recursiveOptions(args, optionsAt)) return null;
+  const path = firstPath;
+  const kinds = firstKinds;
+  const denied = checkSubtree(path);
+  // The kernel may have run governed fs calls of its own while deciding.
+  firstPath = path;
+  firstKinds = kinds;
+  return denied ?? `${trimTrailingSlashes(path)}/`;
+}
+
+/** `removesTree`: the API is rm or rmdir, whose options (at index 1) may ask for a recursive removal. */
+function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiForm, removesTree = false): Function {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     let denied: GovernanceDeniedError | null;
+    let tree: string | null = null;
     try {
       denied = checkRoles(roles, args);
+      if (denied === null && removesTree) {
+        const removed = checkRemovedTree(args, 1);
+        if (typeof removed === 'string') tree = removed;
+        else denied = removed;
+      }
     } catch (error) {
       return surfaceError(form, error, args);
     }
     if (denied !== null) return surfaceError(form, denied, args);
-    return callGranted(original, this, args);
+    return callGranted(original, this, args, tree);
   };
   return shapeLike(wrapper, original);
 }
@@ -226,6 +256,10 @@ function formOf(name: string): ApiForm {
   return name.endsWith('Sync') ? 'sync' : 'callback';
 }
 
+function removesTree(base: string): boolean {
+  return base === 'rm' || base === 'rmdir';
+}
+
 function installOn(owner: Record<string, unknown>, name: string, wrapper: Function): void {
   lockProperty(owner, name, wrapper);
 }
@@ -247,7 +281,7 @@ export function installFsHooks(): void {
     if (base !== 'realpath' && base !== 'openAsBlob') {
       for (const name of [base, base + 'Sync']) {
         const original = fsModule[name];
-        if (typeof original === 'function') installOn(fsModule, name, wrapPathApi(original, roles, formOf(name)));
+        if (typeof original === 'function') installOn(fsModule, name, wrapPathApi(original, roles, formOf(name), removesTree(base)));
       }
     }
     const promiseOriginal = promises[base];
@@ -255,7 +289,7 @@ export function installFsHooks(): void {
     let wrapper: Function;
     if (base === 'open') wrapper = wrapPromiseOpen(promiseOriginal, roles);
     else if (base === 'readFile' || base === 'writeFile' || base === 'appendFile') wrapper = wrapHandleAcceptingPromiseApi(base, promiseOriginal, roles);
-    else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise');
+    else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise', removesTree(base));
     installOn(promises, base, wrapper);
   }
   if (typeof fsModule.openAsBlob === 'function') installOn(fsModule, 'openAsBlob', wrapPathApi(fsModule.openAsBlob as Function, FS_ROUTES.openAsBlob, 'promise'));

@@ -10,6 +10,7 @@ import { captureCaller } from '../kernel/caller';
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
+import { checkSubtree } from './fs-subtree';
 import { lockProperty, shapeLike } from './lock';
 
 const { apply } = primordials;
@@ -23,6 +24,8 @@ interface Writer {
   flagsAt?: number;
   /** Acts on a symlink itself rather than what it points to. */
   onLink?: true;
+  /** Where a `recursive` flag is: a recursive removal decides every entry below the path too. */
+  recursiveAt?: number;
 }
 
 const WRITERS: Readonly<Record<string, Writer>> = {
@@ -34,7 +37,7 @@ const WRITERS: Readonly<Record<string, Writer>> = {
   rename: { paths: [0, 1], onLink: true },
   unlink: { paths: [0], onLink: true },
   rmdir: { paths: [0], onLink: true },
-  rmSync: { paths: [0], onLink: true },
+  rmSync: { paths: [0], onLink: true, recursiveAt: 2 }, // (path, maxRetries, recursive, retryDelay), Node 24+
   copyFile: { paths: [1] },
   symlink: { paths: [1], onLink: true },
   link: { paths: [1], onLink: true },
@@ -50,7 +53,7 @@ export function isLateActivation(): boolean {
   return captureCaller() !== null;
 }
 
-function governWriter(binding: Record<string, unknown>, name: string, { paths, flagsAt, onLink }: Writer): void {
+function governWriter(binding: Record<string, unknown>, name: string, { paths, flagsAt, onLink, recursiveAt }: Writer): void {
   const original = binding[name];
   if (typeof original !== 'function') return;
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
@@ -60,7 +63,7 @@ function governWriter(binding: Record<string, unknown>, name: string, { paths, f
         convertPath(args[paths[i]], converted);
         if (converted.path === null) continue; // a descriptor, authorised by its open
         args[paths[i]] = converted.value;
-        const denied = checkAction('file_write', resolveTarget(converted.path, onLink !== true));
+        const denied = checkAction('file_write', resolveTarget(converted.path, onLink !== true)) ?? (recursiveAt !== undefined && args[recursiveAt] === true ? checkSubtree(converted.path) : null);
         if (denied !== null) throw denied;
       }
     }

@@ -5,7 +5,7 @@
 // recorded, and the directory empty. Late activation: references captured before governance was
 // activated by user code are still governed for writes.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, readAuditEntries, removeProject } from '../helpers/governed-run';
@@ -99,6 +99,7 @@ function policy(dir: string) {
     rules: [
       { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
       { id: 'write', action: 'file_write', target: [`${dir}/.governance/**`, `${dir}/allowed/**`], effect: 'allow' },
+      { id: 'keep', action: 'file_write', target: ['**/keep', '**/keep/**'], effect: 'deny' },
     ],
   };
 }
@@ -146,8 +147,10 @@ const LATE_APP = String.raw`
 const fs = require('node:fs'), path = require('node:path');
 const [F] = process.argv.slice(2);
 // Captured before governance is active.
-const write = fs.writeFileSync, writeAsync = fs.promises.writeFile, mkdir = fs.mkdirSync, rename = fs.renameSync, copy = fs.copyFileSync, open = fs.openSync;
+const write = fs.writeFileSync, writeAsync = fs.promises.writeFile, mkdir = fs.mkdirSync, rename = fs.renameSync, copy = fs.copyFileSync, open = fs.openSync, rm = fs.rmSync;
 fs.writeFileSync(path.join(__dirname, 'allowed', 'source.txt'), 'source');
+fs.mkdirSync(path.join(__dirname, 'allowed', 'tree', 'keep'), { recursive: true });
+fs.writeFileSync(path.join(__dirname, 'allowed', 'tree', 'keep', 'precious'), 'precious');
 require('@mltrainer/governance');
 const results = {};
 function attempt(label, fn) { try { fn(); results[label] = 'done'; } catch (e) { results[label] = e.code; } }
@@ -156,6 +159,7 @@ attempt('captured mkdirSync', () => mkdir(path.join(F, 'd')));
 attempt('captured renameSync', () => rename(path.join(__dirname, 'allowed', 'source.txt'), path.join(F, 'moved')));
 attempt('captured copyFileSync', () => copy(path.join(__dirname, 'allowed', 'source.txt'), path.join(F, 'copied')));
 attempt('captured openSync for writing', () => open(path.join(F, 'opened'), 'w'));
+attempt('captured rmSync of a tree with a protected entry', () => rm(path.join(__dirname, 'allowed', 'tree'), { recursive: true }));
 attempt('captured writeFileSync, allowed path', () => write(path.join(__dirname, 'allowed', 'ok.txt'), 'ok'));
 writeAsync(path.join(F, 'async'), 'x').then(() => 'done', (e) => e.code).then((outcome) => {
   results['captured promises.writeFile'] = outcome;
@@ -181,6 +185,11 @@ describe('late activation: references captured before activateGovernance()', () 
 
   it.each(['captured writeFileSync', 'captured mkdirSync', 'captured renameSync', 'captured copyFileSync', 'captured openSync for writing'])('%s is governed', (label) => {
     expect(results[label], child.stderr).toBe('EGOVDENIED');
+  });
+
+  it('a captured recursive rmSync does not remove a protected entry inside the tree', () => {
+    expect(results['captured rmSync of a tree with a protected entry'], child.stderr).toBe('EGOVDENIED');
+    expect(existsSync(join(dir, 'allowed', 'tree', 'keep', 'precious'))).toBe(true);
   });
 
   it(`captured promises.writeFile is ${PROMISES_LATE ? '' : 'not '}governed on this Node line`, () => {

@@ -1,0 +1,76 @@
+// A recursive rm decides every path it would remove before anything is removed. Node 24+ removes the
+// tree in C++ (no public fs call per entry), and on every line a denied entry found half-way would leave
+// a partly removed tree: so the whole subtree is walked first, without following symlinks, with the
+// originals captured at load, and one denied entry denies the call.
+import fs = require('node:fs');
+import { checkAction } from '../kernel/gate';
+import type { GovernanceDeniedError } from '../kernel/errors';
+import { primordials } from '../primordials';
+import { absolutePath, resolveTarget, trimTrailingSlashes } from './fs-paths';
+
+const { ArrayPrototypePush } = primordials;
+const lstat = fs.lstatSync;
+const readdir = fs.readdirSync;
+const arrayPop = Array.prototype.pop;
+const OwnError = Error;
+const { S_IFMT, S_IFDIR } = fs.constants;
+const LSTAT_NO_THROW = { throwIfNoEntry: false } as const;
+
+/** Whether the options of rm/rmdir ask for a recursive removal; the caller hands Node this copy. */
+export function recursiveOptions(args: unknown[], at: number): boolean {
+  const options = args[at];
+  if (typeof options !== 'object' || options === null) return false;
+  const copy = { ...options } as { recursive?: unknown };
+  args[at] = copy;
+  return copy.recursive === true;
+}
+
+/**
+ * Decides `file_write` of every entry below `path` (the top itself is decided by the caller). Nothing
+ * below is followed through a symlink: a link inside the tree is removed, not what it points to; the top
+ * is a directory when lstat says so (which, as for Node, follows a trailing slash).
+ */
+export function checkSubtree(path: string): GovernanceDeniedError | null {
+  const top = absolutePath(path);
+  if (!isDirectory(top)) return null;
+  const pending: [string, string][] = [[trimTrailingSlashes(top), resolveTarget(path, true)]];
+  for (;;) {
+    const next = primordials.apply(arrayPop, pending, []) as [string, string] | undefined;
+    if (next === undefined) return null;
+    const [dir, target] = next;
+    const names = namesIn(dir);
+    for (let i = 0; i < names.length; i++) {
+      const entry = `${dir}/${names[i]}`;
+      const entryTarget = target === '/' ? `/${names[i]}` : `${target}/${names[i]}`;
+      const denied = checkAction('file_write', entryTarget);
+      if (denied !== null) return denied;
+      if (isDirectory(entry)) ArrayPrototypePush(pending, [entry, entryTarget]);
+    }
+  }
+}
+
+function isDirectory(path: string): boolean {
+  const savedLimit = OwnError.stackTraceLimit;
+  OwnError.stackTraceLimit = 0;
+  try {
+    const stats = lstat(path, LSTAT_NO_THROW);
+    return stats !== undefined && (stats.mode & S_IFMT) === S_IFDIR;
+  } catch {
+    return false;
+  } finally {
+    OwnError.stackTraceLimit = savedLimit;
+  }
+}
+
+/** The entry names of a directory; none when it cannot be read (Node's rm then fails on it too). */
+function namesIn(dir: string): string[] {
+  const savedLimit = OwnError.stackTraceLimit;
+  OwnError.stackTraceLimit = 0;
+  try {
+    return readdir(dir) as string[];
+  } catch {
+    return [];
+  } finally {
+    OwnError.stackTraceLimit = savedLimit;
+  }
+}
