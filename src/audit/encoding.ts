@@ -10,6 +10,8 @@ const dateToISOString = Date.prototype.toISOString;
 const DateCtor = Date;
 const isSafeInteger = Number.isSafeInteger;
 const regexpTest = RegExp.prototype.test;
+const stringStartsWith = String.prototype.startsWith;
+const stringSlice = String.prototype.slice;
 
 export const BODY_VERSION = 1;
 
@@ -42,6 +44,8 @@ const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const HEX32 = /^[0-9a-f]{64}$/;
 const DECISIONS = ['allow', 'deny', 'would_deny', 'approved'];
 const LEVELS = ['development', 'staging', 'production'];
+/** The action of the entry that records a redaction (see redaction.ts). */
+export const REDACT_ACTION = 'audit_redact';
 
 export function nfc(s: string): string {
   return apply(regexpTest, NON_ASCII, [s]) ? apply(stringNormalize, s, ['NFC']) : s;
@@ -96,7 +100,10 @@ let lastValidTs = '';
 
 function isValidTs(ts: unknown): boolean {
   if (ts === lastValidTs) return true;
-  if (!isStr(ts) || !apply(regexpTest, ISO_TS, [ts]) || isoFromMillis(new DateCtor(ts).getTime()) !== ts) return false;
+  if (!isStr(ts) || !apply(regexpTest, ISO_TS, [ts])) return false;
+  const ms = new DateCtor(ts).getTime();
+  // A date that does not exist (month 13) is NaN, which toISOString would throw on.
+  if (ms !== ms || isoFromMillis(ms) !== ts) return false;
   lastValidTs = ts;
   return true;
 }
@@ -140,6 +147,34 @@ export function parseBody(text: string): ParsedBody {
   const fields = o as BodyFields;
   const canonical = keyOrderError(record) === null && jsonStringify(o) === text && (!apply(regexpTest, NON_ASCII, [text]) || isNfc(fields));
   return { ok: true, fields, canonical };
+}
+
+// The canonical form of a body whose strings are ASCII, as one regular expression from `ts` on (the start is
+// compared as a string). A JSON string as JSON.stringify writes it: printable ASCII except `"` and `\`
+// (DEL included), the short escapes, and `\u00xx` (lowercase) for the other control characters.
+const ASCII_STR = String.raw`"(?:[\x20\x21\x23-\x5b\x5d-\x7f]|\\["\\bfnrt]|\\u00(?:0[0-7bef]|1[0-9a-f]))*"`;
+const OPT_STR = `(?:null|${ASCII_STR})`;
+// At most 15 digits: always a safe integer.
+const COUNT = '(?:0|[1-9][0-9]{0,14})';
+const TS_LENGTH = 24;
+const CANONICAL_ASCII_TAIL = new RegExp(
+  String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z","pid":${COUNT},"actor":${ASCII_STR},"action":(?!"${REDACT_ACTION}")${ASCII_STR},` +
+  `"target":${ASCII_STR},"decision":"(?:${DECISIONS.join('|')})","ruleId":${OPT_STR},"level":"(?:${LEVELS.join('|')})",` +
+  `"reason":${ASCII_STR},"caller":${OPT_STR},"violation":${OPT_STR}(?:,"nonce":${COUNT})?}$`,
+  'y',
+);
+
+/**
+ * The verifier's fast path, exact for what it accepts: true only when `text` is the canonical body of entry
+ * `seq` whose `prev` is `prevHex`, with ASCII-only strings (hence in NFC) and a valid timestamp, and is not a
+ * redaction record; everything parseBody would accept as canonical with those values. False means "not shown
+ * here" (non-ASCII text, an unusual escape, a redaction record, or a bad body): the caller then runs parseBody.
+ */
+export function isCanonicalAsciiBody(text: string, seq: number, prevHex: string): boolean {
+  const prefix = '{"v":1,"seq":' + seq + ',"prev":"' + prevHex + '","ts":"';
+  if (!apply(stringStartsWith, text, [prefix])) return false;
+  CANONICAL_ASCII_TAIL.lastIndex = prefix.length;
+  return apply(regexpTest, CANONICAL_ASCII_TAIL, [text]) && isValidTs(apply(stringSlice, text, [prefix.length, prefix.length + TS_LENGTH]));
 }
 
 /** Fields of a checkpoint, the statement that gets signed. */

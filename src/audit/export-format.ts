@@ -5,4 +5,5 @@ export type ExportLine =
   | { type: 'header'; format: typeof EXPORT_FORMAT; version: 1; logId: string; entries: number; checkpoints: number; exportedAt: string }
   | { type: 'key'; keyId: string; pem: string }
   | { type: 'checkpoint'; body: string; sig: string }
-  | { type: 'entry'; seq: number; body: string };
+  /** `leaf` (hex, as stored) only for a redacted entry, whose body no longer hashes to it. */
+  | { type: 'entry'; seq: number; body: string; leaf?: string };

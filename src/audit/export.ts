@@ -24,7 +24,8 @@ export function exportAuditLog(dbPath: string, out: string, publicKeys: readonly
     checkpoints.forEach((cp) => write({ type: 'checkpoint', body: cp.body, sig: cp.sig }));
     let chunk: string[] = [];
     for (const row of reader.bodies()) {
-      chunk.push(JSON.stringify({ type: 'entry', seq: row.seq, body: row.body }));
+      const line: ExportLine = row.leaf === null ? { type: 'entry', seq: row.seq, body: row.body } : { type: 'entry', seq: row.seq, body: row.body, leaf: row.leaf };
+      chunk.push(JSON.stringify(line));
       if (chunk.length === 4096) { fs.writeSync(fd, chunk.join('\n') + '\n'); chunk = []; }
     }
     if (chunk.length) fs.writeSync(fd, chunk.join('\n') + '\n');

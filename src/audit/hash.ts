@@ -2,7 +2,10 @@
 // Only node:crypto is imported, so the standalone export verifier can use this file.
 import * as nodeCrypto from 'node:crypto';
 
-type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Buffer;
+type OneShotHash = {
+  (algorithm: string, data: Uint8Array | string, outputEncoding: 'buffer'): Buffer;
+  (algorithm: string, data: Uint8Array | string, outputEncoding: 'hex'): string;
+};
 const oneShot = (nodeCrypto as unknown as { hash?: OneShotHash }).hash;
 const { createHash } = nodeCrypto;
 const { apply } = Reflect;
@@ -20,6 +23,15 @@ export function sha256(data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
+/** SHA-256 as hex. A hex string costs less to produce than a Buffer (no backing store to allocate). */
+function sha256Hex(data: Uint8Array | string): string {
+  if (oneShot) return oneShot('sha256', data, 'hex');
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The `prev` of the first entry, as hex. */
+export const ZERO_HEX = '0'.repeat(2 * HASH_BYTES);
+
 let leafScratch: Buffer = bufferAlloc(4096);
 const pairScratch: Buffer = bufferAlloc(1 + 2 * HASH_BYTES);
 
@@ -35,18 +47,31 @@ export function leafHashOfText(body: string): Buffer {
   return sha256(apply(bufferSubarray, leafScratch, [0, written + 1]));
 }
 
-/** RFC 6962 leaf hash of a body given as its stored bytes. */
-export function leafHashOfBytes(body: Uint8Array): Buffer {
-  ensureLeafScratch(body.length);
-  leafScratch[0] = 0x00;
-  apply(bufferCopy, body, [leafScratch, 1]);
-  return sha256(apply(bufferSubarray, leafScratch, [0, body.length + 1]));
-}
-
 /** RFC 6962 interior node hash SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   pairScratch[0] = 0x01;
   apply(bufferCopy, left, [pairScratch, 1]);
   apply(bufferCopy, right, [pairScratch, 1 + HASH_BYTES]);
   return sha256(pairScratch);
+}
+
+/** Hex leaf hash of a body given as text: SHA-256(0x00 ‖ utf8(body)). Equal to the stored bytes' hash only for text decoded from valid UTF-8. */
+export function leafHexOfText(body: string): string {
+  return sha256Hex('\0' + body);
+}
+
+/** Hex leaf hash of a body given as its stored bytes. */
+export function leafHexOfBytes(body: Uint8Array): string {
+  ensureLeafScratch(body.length);
+  leafScratch[0] = 0x00;
+  apply(bufferCopy, body, [leafScratch, 1]);
+  return sha256Hex(apply(bufferSubarray, leafScratch, [0, body.length + 1]));
+}
+
+/** Hex interior node hash of two hex hashes. */
+export function nodeHashHex(left: string, right: string): string {
+  pairScratch[0] = 0x01;
+  apply(bufferWrite, pairScratch, [left, 1, HASH_BYTES, 'hex']);
+  apply(bufferWrite, pairScratch, [right, 1 + HASH_BYTES, HASH_BYTES, 'hex']);
+  return sha256Hex(pairScratch);
 }

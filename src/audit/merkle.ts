@@ -1,8 +1,9 @@
 // RFC 6962 / RFC 9162 Merkle tree: incremental frontier, proof construction and proof verification.
 // Sizes and indexes may exceed 2^32, so arithmetic is used instead of bit operators.
-import { HASH_BYTES, nodeHash, sha256 } from './hash';
+import { HASH_BYTES, nodeHash, nodeHashHex, sha256 } from './hash';
 
 const EMPTY_ROOT = sha256(new Uint8Array(0));
+const EMPTY_ROOT_HEX = EMPTY_ROOT.toString('hex');
 
 /** Largest power of two strictly less than n (n >= 2). */
 export function splitPoint(n: number): number {
@@ -17,19 +18,19 @@ function isPowerOfTwo(n: number): boolean {
 
 /**
  * The roots of the perfect subtrees that make up a tree of `size` leaves, largest (leftmost) first.
- * Appending a leaf costs one hash per merge, one on average.
+ * Appending a leaf costs one hash per merge, one on average. `H` is how a hash is held (bytes or hex).
  */
-export class MerkleFrontier {
-  constructor(public size = 0, public readonly hashes: Buffer[] = []) {}
+class Frontier<H> {
+  constructor(public size: number, public readonly hashes: H[], private readonly combine: (left: H, right: H) => H) {}
 
   /** Append a leaf; the interior nodes it completes (levels 1, 2, ...) are pushed to `completed`. */
-  push(leaf: Buffer, completed?: Buffer[]): void {
+  push(leaf: H, completed?: H[]): void {
     // Index operations instead of push/pop: the writer runs after user code, which may have replaced Array methods.
     const hashes = this.hashes;
     let carry = leaf;
     let n = this.size;
     while (n % 2 === 1) {
-      carry = nodeHash(hashes[hashes.length - 1], carry);
+      carry = this.combine(hashes[hashes.length - 1], carry);
       hashes.length--;
       n = (n - 1) / 2;
       if (completed) completed[completed.length] = carry;
@@ -38,15 +39,37 @@ export class MerkleFrontier {
     this.size++;
   }
 
-  root(): Buffer {
-    if (this.size === 0) return EMPTY_ROOT;
+  /** The root of a non-empty tree: the frontier folded from the right. */
+  protected fold(): H {
     let r = this.hashes[this.hashes.length - 1];
-    for (let i = this.hashes.length - 2; i >= 0; i--) r = nodeHash(this.hashes[i], r);
+    for (let i = this.hashes.length - 2; i >= 0; i--) r = this.combine(this.hashes[i], r);
     return r;
+  }
+}
+
+/** The frontier with hashes as bytes (the writer, proofs). */
+export class MerkleFrontier extends Frontier<Buffer> {
+  constructor(size = 0, hashes: Buffer[] = []) {
+    super(size, hashes, nodeHash);
+  }
+
+  root(): Buffer {
+    return this.size === 0 ? EMPTY_ROOT : this.fold();
   }
 
   clone(): MerkleFrontier {
     return new MerkleFrontier(this.size, this.hashes.slice());
+  }
+}
+
+/** The frontier with hashes as hex strings (the verifiers: cheaper to produce than Buffers, compared as stored hex). */
+export class HexFrontier extends Frontier<string> {
+  constructor(size = 0, hashes: string[] = []) {
+    super(size, hashes, nodeHashHex);
+  }
+
+  root(): string {
+    return this.size === 0 ? EMPTY_ROOT_HEX : this.fold();
   }
 }
 

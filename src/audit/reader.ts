@@ -6,6 +6,7 @@ import { parseBody } from './encoding';
 import { consistencyPath, inclusionPath, subtreeHash } from './merkle';
 import { openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
+import { REDACTED_PREFIX } from './redaction';
 import { verifyDatabase } from './verify';
 import { publicKeyFromPem, readPublicKeyFile } from '../crypto/keys';
 import type { AuditVerifyOptions, AuditVerifyResult, ConsistencyProof, InclusionProof, SignedCheckpoint } from './types';
@@ -20,8 +21,8 @@ export interface AuditReader {
   getConsistencyProof(oldSize: number, newSize?: number): ConsistencyProof;
   latestCheckpoint(): SignedCheckpoint | null;
   checkpoints(): SignedCheckpoint[];
-  /** Stored body texts in seq order (for export). */
-  bodies(): IterableIterator<{ seq: number; body: string }>;
+  /** Stored body texts in seq order (for export), with the stored leaf hash (hex) of redacted entries. */
+  bodies(): IterableIterator<{ seq: number; body: string; leaf: string | null }>;
   logId(): string;
   close(): void;
 }
@@ -142,7 +143,8 @@ export function openAuditReader(dbPath: string): AuditReader {
       return rows.map((r) => ({ body: r.body, sig: Buffer.from(r.sig).toString('base64') }));
     },
     bodies() {
-      return db.prepare('SELECT seq, body FROM entries ORDER BY seq').iterate() as IterableIterator<{ seq: number; body: string }>;
+      return db.prepare(`SELECT seq, body, CASE WHEN substr(body, 1, ${REDACTED_PREFIX.length}) = '${REDACTED_PREFIX}' THEN lower(hex(leaf)) END AS leaf FROM entries ORDER BY seq`)
+        .iterate() as IterableIterator<{ seq: number; body: string; leaf: string | null }>;
     },
     logId(): string {
       return (db.prepare("SELECT value FROM meta WHERE key = 'logId'").pluck().get() as string | undefined) ?? '';

@@ -94,6 +94,8 @@ export interface AuditVerifyResult {
   valid: boolean;
   entries: number;
   checkpoints: number;
+  /** Entries whose body was redacted (replaced by a signed marker; the leaf hash kept). */
+  redacted: number;
   issues: AuditVerifyIssue[];
   /** keyIds the checkpoints were checked against. */
   trustedKeyIds: string[];

@@ -1,11 +1,12 @@
 // The verification logic shared by the database verifier and the standalone export verifier: checkpoint
-// signatures and ordering, and a streaming pass over entry bodies (sequence, canonical encoding, hash chain,
-// Merkle roots at every checkpoint). Imports only node:crypto (through its siblings), so an auditor can run
+// signatures and ordering, the signed roots the entries must reach, and a streaming pass over entry bodies
+// (sequence, canonical encoding, hash chain, redaction markers, the Merkle tree). Imports only node:crypto (through its siblings), so an auditor can run
 // the export verifier without the database or the rest of the library.
 import type { KeyObject } from 'node:crypto';
-import { leafHashOfBytes, ZERO_HASH } from './hash';
-import { parseBody, parseCheckpoint, type BodyFields, type CheckpointFields } from './encoding';
-import { MerkleFrontier } from './merkle';
+import { leafHexOfBytes, leafHexOfText, ZERO_HEX } from './hash';
+import { isCanonicalAsciiBody, parseBody, parseCheckpoint, REDACT_ACTION, type BodyFields, type CheckpointFields } from './encoding';
+import { HexFrontier } from './merkle';
+import { parseRecordTarget, REDACTED_PREFIX, type RedactionChecker } from './redaction';
 import { verifyPss } from '../crypto/sign';
 import type { AuditVerifyIssue, IssueSeverity, SignedCheckpoint } from './types';
 
@@ -93,97 +94,43 @@ export function checkTrustedCheckpoint(cp: SignedCheckpoint, what: string, logId
 
 interface Expectation { size: number; root: string; chainHead: string; label: string; code: string; from: number }
 
-export interface EntryResult {
-  leaf: Buffer;
-  fields: BodyFields | null;
-  /** Interior nodes completed by this leaf, levels 1.. (reused between calls). */
-  completed: Buffer[];
-}
-
-/**
- * One pass over the entries in storage order. Checks sequence numbers, body form, the `prev` chain, and that
- * the recomputed tree has each checkpoint's root (and chain head) when it reaches the checkpoint's size.
- */
-export class EntryStream {
-  private readonly expectations: Expectation[] = [];
+/** The roots (and chain heads) the entries must hash to at given sizes: every checkpoint's and a trusted one's. */
+export class Expectations {
+  private readonly list: Expectation[] = [];
   private next = 0;
-  private expectedSeq: number;
-  private prevLeaf: Buffer;
-  private readonly completed: Buffer[] = [];
-  /** Leading zero bits each leaf hash must have (proof-of-work; 0 = not checked). */
-  proofOfWorkBits = 0;
 
-  constructor(
-    private readonly issues: Issues,
-    checkpoints: readonly CheckpointFields[],
-    trusted: CheckpointFields | null,
-    private readonly leafOfSeq: (seq: number) => Buffer | undefined,
-    private frontier = new MerkleFrontier(),
-    prevLeaf: Buffer = ZERO_HASH,
-  ) {
+  constructor(private readonly issues: Issues, checkpoints: readonly CheckpointFields[], trusted: CheckpointFields | null) {
     let previousSize = 0;
     for (const c of checkpoints) {
       const from = c.size > previousSize ? previousSize + 1 : Math.max(c.size, 1);
-      this.expectations.push({ size: c.size, root: c.root, chainHead: c.chainHead, label: `checkpoint ${c.n}`, code: 'CHECKPOINT_ROOT_MISMATCH', from });
+      this.list.push({ size: c.size, root: c.root, chainHead: c.chainHead, label: `checkpoint ${c.n}`, code: 'CHECKPOINT_ROOT_MISMATCH', from });
       previousSize = c.size;
     }
-    if (trusted) this.expectations.push({ size: trusted.size, root: trusted.root, chainHead: trusted.chainHead, label: 'the trusted checkpoint', code: 'INCONSISTENT_WITH_TRUSTED_CHECKPOINT', from: 1 });
-    this.expectations.sort((a, b) => a.size - b.size);
-    this.expectedSeq = frontier.size + 1;
-    this.prevLeaf = prevLeaf;
-    this.checkExpectations();
+    if (trusted) this.list.push({ size: trusted.size, root: trusted.root, chainHead: trusted.chainHead, label: 'the trusted checkpoint', code: 'INCONSISTENT_WITH_TRUSTED_CHECKPOINT', from: 1 });
+    this.list.sort((a, b) => a.size - b.size);
   }
 
-  get size(): number {
-    return this.frontier.size;
+  /** The sizes at which `reach` must be called, ascending. */
+  sizes(): number[] {
+    return this.list.map((e) => e.size);
   }
 
-  root(): Buffer {
-    return this.frontier.root();
-  }
-
-  private checkExpectations(): void {
-    const e0 = this.expectations;
-    while (this.next < e0.length && e0[this.next].size <= this.frontier.size) {
-      const e = e0[this.next++];
-      if (e.size < this.frontier.size) continue; // before an incremental start, vouched for by the since checkpoint
-      if (this.frontier.root().toString('hex') !== e.root || this.prevLeaf.toString('hex') !== e.chainHead) {
+  /** The tree has `size` leaves with this root and chain head. Expectations below `size` are skipped: an incremental start vouched for them. */
+  reach(size: number, root: string, chainHead: string): void {
+    const list = this.list;
+    while (this.next < list.length && list[this.next].size <= size) {
+      const e = list[this.next++];
+      if (e.size < size) continue;
+      if (root !== e.root || chainHead !== e.chainHead) {
         this.issues.add(e.code, `the entries do not hash to the root of ${e.label} (size ${e.size}): an entry in seq ${e.from}..${e.size} was changed, inserted or removed`, e.from);
       }
     }
   }
 
-  push(seq: number, raw: Buffer): EntryResult {
-    const issues = this.issues;
-    if (seq !== this.expectedSeq) issues.add('SEQ_GAP', `seq ${this.expectedSeq}${seq - 1 > this.expectedSeq ? `..${seq - 1}` : ''} missing`, this.expectedSeq);
-    this.expectedSeq = seq + 1;
-    const leaf = leafHashOfBytes(raw);
-    const parsed = parseBody(raw.toString('utf8'));
-    let fields: BodyFields | null = null;
-    if (!parsed.ok) {
-      issues.add('BODY_MALFORMED', parsed.error, seq);
-    } else {
-      fields = parsed.fields;
-      if (!parsed.canonical) issues.add('NON_CANONICAL_ENCODING', 'body is not in canonical form (key order, number format, whitespace, escaping or Unicode normalisation)', seq);
-      if (fields.seq !== seq) {
-        const duplicate = fields.seq < seq && leaf.equals(this.leafOfSeq(fields.seq) ?? ZERO_HASH);
-        issues.add(duplicate ? 'SEQ_DUPLICATE' : 'SEQ_MISMATCH', `entry ${seq} holds the body of seq ${fields.seq}`, seq);
-      }
-      if (fields.prev !== this.prevLeaf.toString('hex')) issues.add('CHAIN_BREAK', 'prev does not match the hash of the preceding entry', seq);
-    }
-    if (this.proofOfWorkBits > 0 && leadingZeroBits(leaf) < this.proofOfWorkBits) issues.add('POW_INSUFFICIENT', `leaf hash has fewer than ${this.proofOfWorkBits} leading zero bits`, seq);
-    this.completed.length = 0;
-    this.frontier.push(leaf, this.completed);
-    this.prevLeaf = leaf;
-    this.checkExpectations();
-    return { leaf, fields, completed: this.completed };
-  }
-
   /** Expectations never reached: the log is shorter than a checkpoint says. Then the tail and staleness checks. */
-  finish(newest: CheckpointFields | null, staleness: { now: number; maxAge: number } | null): void {
-    const size = this.frontier.size;
-    for (; this.next < this.expectations.length; this.next++) {
-      const e = this.expectations[this.next];
+  finish(size: number, newest: CheckpointFields | null, staleness: { now: number; maxAge: number } | null): void {
+    for (; this.next < this.list.length; this.next++) {
+      const e = this.list[this.next];
       this.issues.add(e.code === 'CHECKPOINT_ROOT_MISMATCH' ? 'TRUNCATED' : e.code, `${e.label} covers ${e.size} entries but the log has ${size}: entries were removed or the log was rolled back`, size + 1);
     }
     const covered = newest?.size ?? 0;
@@ -192,5 +139,153 @@ export class EntryStream {
       const age = newest ? staleness.now - Date.parse(newest.ts) : Infinity;
       if (age > staleness.maxAge) this.issues.add('STALE_CHECKPOINT', newest ? `newest checkpoint (${newest.ts}) is ${age} ms old, more than ${staleness.maxAge} ms` : 'there is no checkpoint');
     }
+  }
+}
+
+/** A redacted entry (seq) and the statement range and record entry its marker names. */
+export interface RedactionMarkerRef { seq: number; from: number; to: number; record: number }
+/** An entry that records a redaction of entries from..to. */
+export interface RedactionRecordRef { seq: number; from: number; to: number }
+
+/** Every valid marker must be backed by the entry recording its redaction (an audited operation, in the log itself). */
+export function checkRedactionRecords(markers: readonly RedactionMarkerRef[], records: readonly RedactionRecordRef[], issues: Issues): void {
+  const bySeq = new Map(records.map((r) => [r.seq, r]));
+  for (const m of markers) {
+    const r = bySeq.get(m.record);
+    if (!r || r.from !== m.from || r.to !== m.to) issues.add('REDACTION_INVALID', `no entry ${m.record} recording the redaction of seq ${m.from}..${m.to}`, m.seq);
+  }
+}
+
+/** Where a pass over the entries starts: the tree of the entries before it, the leaf hash of the last, and how many there are. */
+export interface StreamStart {
+  /** The frontier so far; a pass over one chunk of a parallel verification holds only the chunk's part of it. */
+  frontier: HexFrontier;
+  /** Hex leaf hash of entry `size` (zeros for 0). */
+  prev: string;
+  /** Entries before the pass. */
+  size: number;
+}
+
+/** Sizes at which a pass reports the tree: to check signed roots, or to hand the chunk's frontier to the combining thread. */
+export interface SizeWatch {
+  sizes: readonly number[];
+  reached(size: number, frontier: HexFrontier, chainHead: string): void;
+}
+
+export interface EntryStep {
+  /** Hex leaf hash: computed from the body, or for a redacted entry the stored one. */
+  leaf: string;
+  /** The parsed body when it was parsed (the fast path and redacted entries have none). */
+  fields: BodyFields | null;
+  /** Hex interior nodes completed by this leaf, levels 1.. (reused between calls). */
+  completed: string[];
+  redacted: boolean;
+}
+
+/**
+ * One pass over the entries in storage order. Checks sequence numbers, body form, the `prev` chain and
+ * redaction markers, and grows the Merkle tree, reporting it at the watched sizes.
+ */
+export class EntryStream {
+  private expectedSeq: number;
+  private prev: string;
+  private position: number;
+  private watchIndex = 0;
+  private readonly completed: string[] = [];
+  readonly frontier: HexFrontier;
+  /** Leading zero bits each leaf hash must have (proof-of-work; 0 = not checked). */
+  proofOfWorkBits = 0;
+  /** Redacted entries seen, with the markers that passed their checks and the redaction records seen. */
+  redacted = 0;
+  readonly markers: RedactionMarkerRef[] = [];
+  readonly records: RedactionRecordRef[] = [];
+
+  constructor(
+    private readonly issues: Issues,
+    private readonly watch: SizeWatch | null,
+    /** Hex leaf hash of an earlier entry as stored (to tell a duplicated row from a misplaced one). */
+    private readonly leafOfSeq: (seq: number) => string | undefined,
+    private readonly redactions: RedactionChecker,
+    start: StreamStart = { frontier: new HexFrontier(), prev: ZERO_HEX, size: 0 },
+  ) {
+    this.frontier = start.frontier;
+    this.prev = start.prev;
+    this.position = start.size;
+    this.expectedSeq = start.size + 1;
+  }
+
+  /** Entries so far, those before the start included. */
+  get size(): number {
+    return this.position;
+  }
+
+  /** Hex leaf hash of the last entry. */
+  get chainHead(): string {
+    return this.prev;
+  }
+
+  /**
+   * The fast path for the common case, decided from the text alone: the next entry in canonical form with
+   * ASCII strings, chained to the previous one. Null when that is not shown; the caller then calls push().
+   * The text must have been decoded from valid UTF-8 (ASCII text always was).
+   */
+  pushText(seq: number, text: string): EntryStep | null {
+    if (seq !== this.expectedSeq || !isCanonicalAsciiBody(text, seq, this.prev)) return null;
+    return this.accept(seq, leafHexOfText(text), null, false);
+  }
+
+  /** Any entry, given as its stored bytes; `storedLeaf` (hex) is needed for a redacted entry. */
+  push(seq: number, raw: Buffer, storedLeaf?: string): EntryStep {
+    const issues = this.issues;
+    if (seq !== this.expectedSeq) issues.add('SEQ_GAP', `seq ${this.expectedSeq}${seq - 1 > this.expectedSeq ? `..${seq - 1}` : ''} missing`, this.expectedSeq);
+    this.expectedSeq = seq + 1;
+    const text = raw.toString('utf8');
+    if (text.startsWith(REDACTED_PREFIX)) return this.pushRedacted(seq, text, raw, storedLeaf);
+    const leaf = leafHexOfBytes(raw);
+    const parsed = parseBody(text);
+    let fields: BodyFields | null = null;
+    if (!parsed.ok) {
+      issues.add('BODY_MALFORMED', parsed.error, seq);
+    } else {
+      fields = parsed.fields;
+      if (!parsed.canonical) issues.add('NON_CANONICAL_ENCODING', 'body is not in canonical form (key order, number format, whitespace, escaping or Unicode normalisation)', seq);
+      if (fields.seq !== seq) {
+        const duplicate = fields.seq < seq && leaf === this.leafOfSeq(fields.seq);
+        issues.add(duplicate ? 'SEQ_DUPLICATE' : 'SEQ_MISMATCH', `entry ${seq} holds the body of seq ${fields.seq}`, seq);
+      }
+      if (fields.prev !== this.prev) issues.add('CHAIN_BREAK', 'prev does not match the hash of the preceding entry', seq);
+      const range = fields.action === REDACT_ACTION ? parseRecordTarget(fields.target) : null;
+      if (range) this.records.push({ seq, ...range });
+    }
+    return this.accept(seq, leaf, fields, false);
+  }
+
+  /** A redacted entry: its leaf is the stored one (the body it hashed is gone); the marker must be valid. */
+  private pushRedacted(seq: number, text: string, raw: Buffer, storedLeaf: string | undefined): EntryStep {
+    const check = this.redactions.check(seq, text);
+    if (!check.ok) this.issues.add('REDACTION_INVALID', `redaction marker: ${check.detail}`, seq);
+    else this.markers.push({ seq, from: check.statement.from, to: check.statement.to, record: check.statement.record });
+    this.redacted++;
+    if (storedLeaf !== undefined && /^[0-9a-f]{64}$/.test(storedLeaf)) return this.accept(seq, storedLeaf, null, true);
+    this.issues.add('REDACTION_INVALID', 'redacted entry without a stored leaf hash', seq);
+    return this.accept(seq, leafHexOfBytes(raw), null, true);
+  }
+
+  private accept(seq: number, leaf: string, fields: BodyFields | null, redacted: boolean): EntryStep {
+    if (this.proofOfWorkBits > 0 && leadingZeroBits(Buffer.from(leaf, 'hex')) < this.proofOfWorkBits) {
+      this.issues.add('POW_INSUFFICIENT', `leaf hash has fewer than ${this.proofOfWorkBits} leading zero bits`, seq);
+    }
+    this.expectedSeq = seq + 1;
+    this.completed.length = 0;
+    this.frontier.push(leaf, this.completed);
+    this.prev = leaf;
+    this.position++;
+    const watch = this.watch;
+    if (watch) {
+      const sizes = watch.sizes;
+      while (this.watchIndex < sizes.length && sizes[this.watchIndex] < this.position) this.watchIndex++;
+      if (this.watchIndex < sizes.length && sizes[this.watchIndex] === this.position) watch.reached(this.position, this.frontier, leaf);
+    }
+    return { leaf, fields, completed: this.completed, redacted };
   }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Standalone verifier of an export bundle. Needs Node and these files only: verify-export, verify-core,
-// export-format, encoding, hash, merkle (src/audit) and sign, keys (src/crypto), which import nothing but
+// export-format, encoding, hash, merkle, redaction (src/audit) and sign, keys (src/crypto), which import nothing but
 // node:crypto, node:fs and node:path; no database, no config, no other dependency. Usage:
 //   node verify-export.js BUNDLE --trusted-key PUB.pem [--trusted-key ...] [--trusted-checkpoint FILE]
 //        [--max-checkpoint-age MS] [--now ISO]
@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { HASH_BYTES } from './hash';
 import { EXPORT_FORMAT, type ExportLine } from './export-format';
-import { checkCheckpointList, checkTrustedCheckpoint, EntryStream, Issues } from './verify-core';
+import { RedactionChecker } from './redaction';
+import { checkCheckpointList, checkRedactionRecords, checkTrustedCheckpoint, EntryStream, Expectations, Issues } from './verify-core';
 import { publicKeyFromPem } from '../crypto/keys';
 import type { AuditVerifyResult, SignedCheckpoint } from './types';
 
@@ -59,14 +60,19 @@ export function verifyExportFile(file: string, options: ExportVerifyOptions): Au
 
   const stored: { n: number; cp: SignedCheckpoint }[] = [];
   let stream: EntryStream | null = null;
+  let expectations: Expectations | null = null;
   let leaves = Buffer.alloc(HASH_BYTES * Math.max(1, header.entries));
   let lineNo = 1;
   let checkpoints: ReturnType<typeof checkCheckpointList> = [];
-  const leafOfSeq = (seq: number): Buffer | undefined => (seq >= 1 && seq * HASH_BYTES <= leaves.length ? leaves.subarray((seq - 1) * HASH_BYTES, seq * HASH_BYTES) : undefined);
+  const leafOfSeq = (seq: number): string | undefined => (seq >= 1 && seq * HASH_BYTES <= leaves.length ? leaves.toString('hex', (seq - 1) * HASH_BYTES, seq * HASH_BYTES) : undefined);
   const startStream = (): EntryStream => {
     checkpoints = checkCheckpointList(stored, header.logId, trusted, issues);
     const trustedCp = options.trustedCheckpoint ? checkTrustedCheckpoint(options.trustedCheckpoint, 'trusted checkpoint', header.logId, trusted, issues) : null;
-    return new EntryStream(issues, checkpoints, trustedCp, leafOfSeq);
+    const e = new Expectations(issues, checkpoints, trustedCp);
+    expectations = e;
+    const s = new EntryStream(issues, { sizes: e.sizes(), reached: (size, f, head) => e.reach(size, f.root(), head) }, leafOfSeq, new RedactionChecker(trusted, header.logId));
+    e.reach(0, s.frontier.root(), s.chainHead);
+    return s;
   };
   for (const text of lines) {
     lineNo++;
@@ -77,19 +83,25 @@ export function verifyExportFile(file: string, options: ExportVerifyOptions): Au
       stored.push({ n: stored.length + 1, cp: { body: String(line.body), sig: String(line.sig) } });
     } else if (line.type === 'entry') {
       stream ??= startStream();
-      const { leaf } = stream.push(line.seq, Buffer.from(String(line.body), 'utf8'));
+      const body = String(line.body);
+      // Text from JSON.parse can hold lone surrogates, which the fast path (ASCII only) never accepts.
+      const { leaf } = stream.pushText(line.seq, body) ?? stream.push(line.seq, Buffer.from(body, 'utf8'), line.leaf);
       const at = (stream.size - 1) * HASH_BYTES;
       if (at + HASH_BYTES > leaves.length) leaves = Buffer.concat([leaves, Buffer.alloc(leaves.length)]);
-      leaf.copy(leaves, at);
+      leaves.write(leaf, at, HASH_BYTES, 'hex');
     } else if (line.type !== 'key') {
       throw new Error(`line ${lineNo}: unknown line type ${JSON.stringify((line as { type: unknown }).type)}`);
     }
   }
   stream ??= startStream();
   if (stream.size !== header.entries) issues.add('ENTRY_COUNT_MISMATCH', `the header announces ${header.entries} entries, the bundle holds ${stream.size}`);
-  stream.finish(checkpoints.length ? checkpoints[checkpoints.length - 1] : null, options.maxCheckpointAge === undefined ? null : { now: options.now ?? Date.now(), maxAge: options.maxCheckpointAge });
+  checkRedactionRecords(stream.markers, stream.records, issues);
+  expectations!.finish(stream.size, checkpoints.length ? checkpoints[checkpoints.length - 1] : null, options.maxCheckpointAge === undefined ? null : { now: options.now ?? Date.now(), maxAge: options.maxCheckpointAge });
   const list = issues.sorted();
-  return { valid: !list.some((i) => i.severity === 'error'), entries: stream.size, checkpoints: stored.length, issues: list, trustedKeyIds: [...trusted.keys()], root: stream.root().toString('hex') };
+  return {
+    valid: !list.some((i) => i.severity === 'error'), entries: stream.size, checkpoints: stored.length, redacted: stream.redacted,
+    issues: list, trustedKeyIds: [...trusted.keys()], root: stream.frontier.root(),
+  };
 }
 
 function main(argv: string[]): number {

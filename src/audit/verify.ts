@@ -1,11 +1,13 @@
 // Full and incremental verification of an audit database: on top of the shared checks (verify-core.ts),
 // the schema, the stored leaf hashes, the query columns and the stored Merkle nodes.
 import type { KeyObject } from 'node:crypto';
-import { HASH_BYTES, ZERO_HASH } from './hash';
-import { consistencyPath, MerkleFrontier, subtreeHash, verifyConsistency, type PerfectSubtree } from './merkle';
+import { ZERO_HEX } from './hash';
+import { consistencyPath, HexFrontier, subtreeHash, verifyConsistency, type PerfectSubtree } from './merkle';
 import { expectedSchema, logIdOf, schemaRows, type AuditDatabase } from './schema';
-import { openTreeStore } from './tree-store';
-import { checkCheckpointList, checkTrustedCheckpoint, EntryStream, Issues } from './verify-core';
+import { openTreeStore, type TreeStore } from './tree-store';
+import { RedactionChecker } from './redaction';
+import { checkCheckpointList, checkRedactionRecords, checkTrustedCheckpoint, EntryStream, Expectations, Issues, type StreamStart } from './verify-core';
+import { scanRows } from './verify-rows';
 import type { CheckpointFields } from './encoding';
 import type { AuditVerifyResult, SignedCheckpoint } from './types';
 
@@ -19,8 +21,6 @@ export interface VerifyInput {
 }
 
 const COLUMNS = ['ts', 'actor', 'action', 'target', 'decision', 'violation'] as const;
-const CHUNK = 8192;
-const EMPTY = Buffer.alloc(0);
 
 /** True when the schema is exactly the audit schema; SCHEMA_TAMPERED otherwise. */
 function checkSchema(db: AuditDatabase, issues: Issues): boolean {
@@ -42,24 +42,21 @@ function storedCheckpoints(db: AuditDatabase): { n: number; cp: SignedCheckpoint
   return rows.map((r) => ({ n: r.n, cp: { body: r.body ?? '', sig: (r.sig ?? Buffer.alloc(0)).toString('base64') } }));
 }
 
-function nodesMatch(completed: readonly Buffer[], stored: Buffer | null): boolean {
-  if (completed.length === 0) return stored === null;
-  if (!stored || stored.length !== completed.length * HASH_BYTES) return false;
-  for (let i = 0; i < completed.length; i++) if (!completed[i].equals(stored.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES))) return false;
-  return true;
-}
+
+const EMPTY_START = (): StreamStart => ({ frontier: new HexFrontier(), prev: ZERO_HEX, size: 0 });
 
 /** Where an incremental verification starts: the stored tree must reproduce the since checkpoint. */
-function incrementalStart(perfect: PerfectSubtree, frontierOf: (size: number) => MerkleFrontier, since: CheckpointFields, issues: Issues): { frontier: MerkleFrontier; prevLeaf: Buffer } {
+function incrementalStart(tree: TreeStore, since: CheckpointFields, issues: Issues): StreamStart {
   try {
-    const frontier = frontierOf(since.size);
-    const prevLeaf = since.size === 0 ? ZERO_HASH : perfect(0, since.size - 1);
-    if (frontier.root().toString('hex') === since.root && prevLeaf.toString('hex') === since.chainHead) return { frontier, prevLeaf };
+    const stored = tree.frontier(since.size);
+    const frontier = new HexFrontier(stored.size, stored.hashes.map((h) => h.toString('hex')));
+    const prev = since.size === 0 ? ZERO_HEX : tree.perfect(0, since.size - 1).toString('hex');
+    if (frontier.root() === since.root && prev === since.chainHead) return { frontier, prev, size: since.size };
     issues.add('INCONSISTENT_WITH_TRUSTED_CHECKPOINT', `the stored tree at size ${since.size} does not have the since checkpoint's root`, 1);
   } catch (e) {
     issues.add('INCONSISTENT_WITH_TRUSTED_CHECKPOINT', `since checkpoint: ${(e as Error).message}`, 1);
   }
-  return { frontier: new MerkleFrontier(), prevLeaf: ZERO_HASH };
+  return EMPTY_START();
 }
 
 /** A trusted checkpoint older than the incremental start: checked by a consistency proof from the stored tree. */
@@ -83,60 +80,39 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
   const tree = openTreeStore(db);
   let trusted = input.trustedCheckpoint ? checkTrustedCheckpoint(input.trustedCheckpoint, 'trusted checkpoint', logId, input.trusted, issues) : null;
   const since = input.since ? checkTrustedCheckpoint(input.since, 'since checkpoint', logId, input.trusted, issues) : null;
-  const leafOf = db.prepare('SELECT leaf FROM entries WHERE seq = ?').pluck();
-  const leafOfSeq = (seq: number): Buffer | undefined => leafOf.get(seq) as Buffer | undefined;
+  const leafOf = db.prepare('SELECT lower(hex(leaf)) FROM entries WHERE seq = ?').pluck();
+  const leafOfSeq = (seq: number): string | undefined => leafOf.get(seq) as string | undefined;
 
-  let start = { frontier: new MerkleFrontier(), prevLeaf: ZERO_HASH };
+  let start = EMPTY_START();
   if (since) {
-    start = incrementalStart(tree.perfect, tree.frontier, since, issues);
+    start = incrementalStart(tree, since, issues);
     if (trusted && trusted.size < since.size) {
       checkOldTrusted(tree.perfect, trusted, since, issues);
       trusted = null;
     }
   }
-  const stream = new EntryStream(issues, checkpoints, trusted, leafOfSeq, start.frontier, start.prevLeaf);
+  const expectations = new Expectations(issues, checkpoints, trusted);
+  expectations.reach(start.size, start.frontier.root(), start.prev);
+  const watch = { sizes: expectations.sizes(), reached: (size: number, f: HexFrontier, head: string) => expectations.reach(size, f.root(), head) };
+  const stream = new EntryStream(issues, watch, leafOfSeq, new RedactionChecker(input.trusted, logId), start);
   stream.proofOfWorkBits = input.proofOfWorkBits ?? 0;
 
   // With the schema intact the query columns are computed from the body on every read, so they cannot differ;
   // they are compared only when the schema was changed (e.g. a generated column replaced by a stored one).
   const columns = schemaIntact ? [] : COLUMNS.filter((c) => hasColumn(db, c));
-  const rows = db.prepare(
-    `SELECT seq, CASE WHEN typeof(body) = 'text' THEN CAST(body AS BLOB) END, leaf, nodes` +
-    columns.map((c) => `, CASE WHEN json_valid(body) THEN ${c} END`).join('') +
-    ` FROM entries WHERE seq > ? ORDER BY seq LIMIT ${CHUNK}`,
-  ).raw();
-  let nodeMismatchSeen = false;
-  for (let chunk = rows.all(stream.size) as unknown[][]; chunk.length; chunk = rows.all(chunk[chunk.length - 1][0]) as unknown[][]) {
-    for (const row of chunk) {
-      const seq = row[0] as number;
-      const raw = row[1] as Buffer | null;
-      const storedLeaf = row[2] as Buffer | null;
-      if (!raw) issues.add('BODY_MALFORMED', 'body is not text', seq);
-      const { leaf, fields, completed } = stream.push(seq, raw ?? EMPTY);
-      if (!storedLeaf || !leaf.equals(storedLeaf)) issues.add('BODY_HASH_MISMATCH', 'stored leaf hash differs from the hash of the body', seq);
-      if (fields) {
-        for (let i = 0; i < columns.length; i++) {
-          const c = columns[i];
-          if (row[4 + i] !== fields[c]) { issues.add('COLUMN_BODY_MISMATCH', `column ${c} is ${JSON.stringify(row[4 + i])} but the body says ${JSON.stringify(fields[c])}`, seq); break; }
-        }
-      }
-      // Reported once: a changed leaf changes every ancestor after it.
-      if (!nodeMismatchSeen && !nodesMatch(completed, row[3] as Buffer | null)) {
-        nodeMismatchSeen = true;
-        issues.add('NODE_MISMATCH', 'stored Merkle nodes differ from the recomputed ones (first such row; proofs built from them will not verify)', seq);
-      }
-    }
-  }
+  scanRows(db, stream, issues, { from: start.size, to: Infinity, columns, nodeMismatchSeen: false });
+  checkRedactionRecords(stream.markers, stream.records, issues);
   const now = input.now ?? Date.now();
-  stream.finish(checkpoints.length ? checkpoints[checkpoints.length - 1] : null, input.maxCheckpointAge === undefined ? null : { now, maxAge: input.maxCheckpointAge });
+  expectations.finish(stream.size, checkpoints.length ? checkpoints[checkpoints.length - 1] : null, input.maxCheckpointAge === undefined ? null : { now, maxAge: input.maxCheckpointAge });
 
   const list = issues.sorted();
   return {
     valid: !list.some((i) => i.severity === 'error'),
     entries: stream.size,
     checkpoints: stored.length,
+    redacted: stream.redacted,
     issues: list,
     trustedKeyIds: [...input.trusted.keys()],
-    root: stream.root().toString('hex'),
+    root: stream.frontier.root(),
   };
 }

@@ -1,6 +1,6 @@
 // The canonical body encoding: what the writer produces parses back as canonical; every other spelling is caught.
 import { describe, expect, it } from 'vitest';
-import { encodeBody, parseBody, type BodyInput } from '../../src/audit/encoding';
+import { encodeBody, isCanonicalAsciiBody, parseBody, REDACT_ACTION, type BodyInput } from '../../src/audit/encoding';
 
 const fields: BodyInput = {
   seq: 7, prev: 'ab'.repeat(32), ts: '2026-01-01T00:00:00.007Z', pid: 4242, actor: 'alice', action: 'file_write',
@@ -40,6 +40,7 @@ describe('canonical bodies', () => {
     ['a fractional seq', (t: string) => t.replace('"seq":7', '"seq":7.5'), /seq must be a positive integer/],
     ['a string pid', (t: string) => t.replace('"pid":4242', '"pid":"4242"'), /pid must be/],
     ['an unknown decision', (t: string) => t.replace('"deny"', '"maybe"'), /unknown decision/],
+    ['a date that does not exist', (t: string) => t.replace('2026-01-01T', '2026-13-01T'), /ts must be/],
     ['a timestamp without milliseconds', (t: string) => t.replace('00:00:00.007Z', '00:00:00Z'), /ts must be/],
     ['a missing field', (t: string) => t.replace(',"caller":"/app/main.js:3"', ''), /caller/],
     ['broken JSON', (t: string) => t.slice(0, -1), /not JSON/],
@@ -47,5 +48,44 @@ describe('canonical bodies', () => {
     const parsed = parseBody(spell(encodeBody(fields)));
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.error).toMatch(error);
+  });
+});
+
+describe('the fast canonical check used by the verifier', () => {
+  const ascii: BodyInput = { ...fields, target: '/data/x "q"\n\t\u0001\u007f.csv' };
+  const text = encodeBody(ascii);
+
+  it('accepts the canonical body of the expected seq and prev, with ASCII strings and every escape JSON.stringify writes', () => {
+    expect(isCanonicalAsciiBody(text, 7, ascii.prev)).toBe(true);
+    expect(isCanonicalAsciiBody(encodeBody({ ...ascii, ruleId: 'r', caller: null, nonce: 12 }), 7, ascii.prev)).toBe(true);
+  });
+
+  it('leaves to parseBody: another seq or prev, non-ASCII text, a redaction record', () => {
+    expect(isCanonicalAsciiBody(text, 8, ascii.prev)).toBe(false);
+    expect(isCanonicalAsciiBody(text, 7, 'cd'.repeat(32))).toBe(false);
+    expect(isCanonicalAsciiBody(encodeBody(fields), 7, fields.prev)).toBe(false);
+    expect(isCanonicalAsciiBody(encodeBody({ ...ascii, action: REDACT_ACTION }), 7, ascii.prev)).toBe(false);
+  });
+
+  it('never accepts what parseBody does not call canonical (random edits of canonical bodies)', () => {
+    // Edits that keep the body parseable often: characters and escapes swapped in, out and around.
+    const pieces = ['\\u0061', '\\/', ' ', '\\u001F', '\\u001f', '\\b', '\\u0008', '1', '0', '-', '.', 'e', '"', '\\', '\u00e9', 'e\u0301', '\ud800', ',', ':', 'null', '\\ud800'];
+    let seed = 12345;
+    const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    let accepted = 0;
+    for (let i = 0; i < 20000; i++) {
+      let t = text;
+      for (let k = 1 + rnd(2); k > 0; k--) {
+        const at = rnd(t.length);
+        const op = rnd(3);
+        const piece = pieces[rnd(pieces.length)];
+        t = op === 0 ? t.slice(0, at) + piece + t.slice(at) : op === 1 ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + piece + t.slice(at + 1);
+      }
+      if (!isCanonicalAsciiBody(t, 7, ascii.prev)) continue;
+      accepted++;
+      const parsed = parseBody(t);
+      expect(parsed, t).toMatchObject({ ok: true, canonical: true, fields: { seq: 7, prev: ascii.prev } });
+    }
+    expect(accepted).toBeGreaterThan(100); // edits inside strings that stay canonical
   });
 });
