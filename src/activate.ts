@@ -1,7 +1,7 @@
 // Activation: config → audit log → kernel → hooks. Idempotent; the kernel never imports a hook, so the wiring lives here.
 import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { openAuditWriter } from './audit/writer';
+import { openThreadedAuditWriter } from './audit/threaded-writer';
 import { auditLocation } from './audit/location';
 import type { AuditWriter } from './audit/types';
 import { installHooks, integrityStep } from './hooks/index';
@@ -96,7 +96,7 @@ function openWriterOrRefuse(loaded: LoadedConfig, level: Level): AuditWriter | n
   const audit = loaded.config.audit;
   const location = auditLocation(loaded);
   try {
-    return openAuditWriter({
+    return openThreadedAuditWriter({
       dbPath: location.dbPath,
       durability: audit.durability,
       keyDir: location.keyDir,

@@ -44,7 +44,7 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
-function defaultOnError(error: Error): void {
+export function defaultOnError(error: Error): void {
   writeSync(2, `mltrainer-governance audit: ${error.message}\n`);
 }
 

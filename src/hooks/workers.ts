@@ -10,8 +10,11 @@ import { primordials } from '../primordials';
 import { applyGovernanceVariables, PRELOAD } from './child-governance';
 import { governClass } from './code-eval-class';
 import { lockProperty } from './lock';
+import { refuseBypass } from './internals-bypass';
+import { WRITER_THREAD_MARK } from '../audit/writer-thread-protocol';
 
 const { isArray, StringPrototypeStartsWith } = primordials;
+const ObjectHasOwn = Object.hasOwn;
 
 interface WorkerOptions {
   eval?: unknown;
@@ -52,9 +55,24 @@ function stableFilename(filename: unknown): unknown {
 function checkWorker(args: unknown[]): unknown[] {
   const filename = stableFilename(args[0]);
   const options: WorkerOptions = typeof args[1] === 'object' && args[1] !== null ? { ...(args[1] as WorkerOptions) } : {};
-  const denied = checkAction('worker_spawn', workerTarget(filename, options));
+  const target = workerTarget(filename, options);
+  const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;
+  if (carriesWriterThreadMark(options.workerData)) options.workerData = withoutWriterThreadMark(options.workerData, target);
   return [filename, governedOptions(options), ...primordials.ArrayPrototypeSlice(args, 2)];
+}
+
+function carriesWriterThreadMark(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && ObjectHasOwn(data, WRITER_THREAD_MARK);
+}
+
+/** The preload stays inactive in a thread whose workerData carries our writer thread's mark: a user worker may not. */
+function withoutWriterThreadMark(data: Record<string, unknown>, target: string): Record<string, unknown> {
+  const denied = refuseBypass('worker_spawn', target, 'a worker whose workerData carries the audit writer thread mark');
+  if (denied !== null) throw denied;
+  const copy = { ...data };
+  delete copy[WRITER_THREAD_MARK];
+  return copy;
 }
 
 export function installWorkerHooks(): void {

@@ -1,0 +1,170 @@
+// The audit writer of a governed process. It starts inline (./writer on this thread: nothing extra for a
+// short program), and once the process has queued THREAD_AFTER entries it moves the commits to a worker
+// thread, so the calling thread only flattens each entry into an array and hands over a batch every BATCH
+// entries; hashing, encoding and SQLite run on another core. Denials and flushes wait on shared memory until
+// the thread has committed them, so they are as durable on return as inline. The backlog is bounded: past
+// MAX_BATCHES_IN_FLIGHT the caller waits for the thread (back-pressure, never dropped entries).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import workerThreads = require('node:worker_threads');
+import { defaultOnError, openAuditWriter } from './writer';
+import { ENTRY_FIELDS, PHASE, SLOT, SLOTS, WRITER_THREAD_MARK, type ThreadMessage } from './writer-thread-protocol';
+import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
+
+// Captured before the hooks govern worker_threads: this thread is ours, not a user worker.
+const { Worker, MessageChannel, receiveMessageOnPort } = workerThreads;
+const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
+const { load, wait } = Atomics;
+const dateNow = Date.now;
+
+const THREAD_SCRIPT = join(__dirname, 'writer-thread.js');
+const THREAD_AFTER = 4096;
+const BATCH = 1024;
+const FLUSH_DELAY_MS = 10;
+const MAX_BATCHES_IN_FLIGHT = 64;
+const WAIT_LIMIT_MS = 60_000;
+
+interface WriterThread {
+  worker: InstanceType<typeof Worker>;
+  state: Int32Array;
+  errors: InstanceType<typeof MessageChannel>['port1'];
+}
+
+function startThread(options: AuditWriterOptions): WriterThread | null {
+  const state = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  const { port1, port2 } = new MessageChannel();
+  try {
+    const worker = new Worker(THREAD_SCRIPT, {
+      execArgv: [],
+      workerData: { [WRITER_THREAD_MARK]: true, options: { ...options, onError: undefined }, state: state.buffer, errors: port2 },
+      transferList: [port2],
+    });
+    worker.unref();
+    port1.unref();
+    return { worker, state, errors: port1 };
+  } catch {
+    // e.g. Node's permission model without --allow-worker: stay inline.
+    port1.close();
+    return null;
+  }
+}
+
+/** Messages the thread sent about failures, read synchronously. */
+function threadErrors(thread: WriterThread): string {
+  const messages: string[] = [];
+  for (let m = receiveMessageOnPort(thread.errors); m !== undefined; m = receiveMessageOnPort(thread.errors)) messages.push(String(m.message));
+  return messages.length ? messages.join('; ') : 'no detail';
+}
+
+export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWriter {
+  const inline = openAuditWriter(options);
+  if (options.durability === 'strict' || !existsSync(THREAD_SCRIPT)) return inline;
+  const onError = options.onError ?? defaultOnError;
+
+  let queued = 0;
+  let closed = false;
+  let thread: WriterThread | null = null;
+  let running = false; // commits go to the thread
+  let fields: unknown[] = [];
+  let posted = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Switches to the thread once it is ready; false while it is starting (or could not start). */
+  function threadReady(): boolean {
+    if (thread === null) return false;
+    const phase = load(thread.state, SLOT.phase);
+    if (phase === PHASE.starting) return false;
+    if (phase !== PHASE.ready) {
+      onError(new Error(`the audit writer thread could not open the log (${threadErrors(thread)}); writing on the calling thread`));
+      void thread.worker.terminate();
+      thread = null;
+      return false;
+    }
+    inline.flush(); // everything queued inline is committed before the thread's first batch
+    inline.close();
+    running = true;
+    return true;
+  }
+
+  function waitFor(id: number): void {
+    const t = thread!;
+    const deadline = dateNow() + WAIT_LIMIT_MS;
+    for (;;) {
+      const committed = load(t.state, SLOT.committed);
+      if (committed >= id) return;
+      if (load(t.state, SLOT.failed) !== 0) throw new Error(`the audit writer thread could not commit: ${threadErrors(t)}`);
+      if (load(t.state, SLOT.phase) === PHASE.closed) throw new Error('the audit writer thread is closed');
+      const left = deadline - dateNow();
+      if (left <= 0) throw new Error(`the audit writer thread has not committed for ${WAIT_LIMIT_MS / 1000} s`);
+      wait(t.state, SLOT.committed, committed, left);
+    }
+  }
+
+  /** Hands the pending entries to the thread; returns the id of the last batch handed over. */
+  function post(): number {
+    if (timer !== null) { clearTimer(timer); timer = null; }
+    if (fields.length === 0) return posted;
+    const message: ThreadMessage = { type: 'batch', id: ++posted, fields };
+    fields = [];
+    thread!.worker.postMessage(message);
+    if (posted - load(thread!.state, SLOT.committed) > MAX_BATCHES_IN_FLIGHT) waitFor(posted - MAX_BATCHES_IN_FLIGHT);
+    return posted;
+  }
+
+  function postInBackground(): void {
+    timer = null;
+    try {
+      post();
+    } catch (error) {
+      onError(error as Error);
+    }
+  }
+
+  function push(e: PendingEntry): void {
+    const f = fields;
+    let n = f.length;
+    f[n++] = e.ts; f[n++] = e.pid; f[n++] = e.actor; f[n++] = e.action; f[n++] = e.target; f[n++] = e.decision;
+    f[n++] = e.ruleId; f[n++] = e.level; f[n++] = e.reason; f[n++] = e.caller; f[n] = e.violation;
+  }
+
+  function enqueue(entry: PendingEntry): void {
+    push(entry);
+    if (fields.length >= BATCH * ENTRY_FIELDS) post();
+    else if (timer === null) {
+      timer = setTimer(postInBackground, FLUSH_DELAY_MS);
+      timer.unref();
+    }
+  }
+
+  return {
+    append(entry: PendingEntry): void {
+      if (closed) return inline.append(entry); // reports the entry it cannot write
+      if (running || threadReady()) return enqueue(entry);
+      inline.append(entry);
+      if (++queued === THREAD_AFTER) thread = startThread(options);
+    },
+    appendDurable(entry: PendingEntry): void {
+      if (closed || (!running && !threadReady())) return inline.appendDurable(entry);
+      push(entry);
+      waitFor(post());
+    },
+    flush(): void {
+      if (running) waitFor(post());
+      else inline.flush();
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      if (!running) {
+        if (thread !== null) void thread.worker.terminate();
+        return inline.close();
+      }
+      running = false;
+      post();
+      const message: ThreadMessage = { type: 'close', id: ++posted };
+      thread!.worker.postMessage(message);
+      waitFor(posted);
+      void thread!.worker.terminate();
+    },
+  };
+}
