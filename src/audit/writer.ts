@@ -18,6 +18,7 @@ const { mkdirSync, writeSync } = fs;
 const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeating, clearInterval: clearRepeating } = globalThis;
 const dateNow = Date.now;
 const numberIsNaN = Number.isNaN;
+const isInteger = Number.isInteger;
 const bufferConcat = Buffer.concat;
 const bufferFrom = Buffer.from;
 const bufferToString = Buffer.prototype.toString;
@@ -25,6 +26,7 @@ const bufferEquals = Buffer.prototype.equals;
 const dateParse = Date.parse;
 const jsonParse = JSON.parse;
 const { apply } = Reflect;
+const stringSlice = String.prototype.slice;
 const hex = (b: Buffer): string => apply(bufferToString, b, ['hex']);
 
 const FLUSH_DELAY_MS = 10;
@@ -104,10 +106,25 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
     return { n: row.n, size: fields.size, tsMs };
   }
 
+  // ISO timestamps of the current second share their first 20 characters ("2026-11-21T18:29:16."):
+  // formatting a Date per entry would cost about a microsecond.
+  let isoSecond = -1;
+  let isoPrefix = '';
+  function isoOf(ms: number): string {
+    const millis = ms % 1000;
+    if (millis < 0 || !isInteger(ms)) return isoFromMillis(ms);
+    const second = ms - millis;
+    if (second !== isoSecond) {
+      isoSecond = second;
+      isoPrefix = apply(stringSlice, isoFromMillis(second), [0, 20]);
+    }
+    return isoPrefix + (millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`) + 'Z';
+  }
+
   /** Encode, hash and add one entry to the tree; its row values are pushed to `rows`. */
   function appendEntry(entry: PendingEntry, rows: unknown[]): void {
     const fields = {
-      seq: frontier.size + 1, prev: hex(chainHead), ts: isoFromMillis(entry.ts), pid: entry.pid,
+      seq: frontier.size + 1, prev: hex(chainHead), ts: isoOf(entry.ts), pid: entry.pid,
       actor: entry.actor, action: entry.action, target: entry.target, decision: entry.decision, ruleId: entry.ruleId,
       level: entry.level, reason: entry.reason, caller: entry.caller, violation: entry.violation, nonce: powBits > 0 ? 0 : undefined,
     };

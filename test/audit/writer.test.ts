@@ -36,6 +36,18 @@ describe('commit modes', () => {
     expect(verify(log)).toMatchObject({ valid: true, entries: 5, issues: [] });
   });
 
+  it('stores each ts as its exact ISO string across seconds, milliseconds 0-999 and pre-1970 times', () => {
+    const log = makeLog({ entries: 0 });
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir });
+    const base = Date.UTC(2026, 10, 21, 18, 29, 59);
+    const times = [base, base + 9, base + 10, base + 99, base + 100, base + 999, base + 1000, base + 1001, base + 999, -1, -1001, 0, 1.5];
+    for (const ts of times) w.append(entry(1, { ts }));
+    w.close();
+    const reader = openAuditReader(log.dbPath);
+    expect(reader.query({}).map((e) => e.ts)).toEqual(times.map((ts) => new Date(ts).toISOString()));
+    reader.close();
+  });
+
   it('strict: every append is committed before it returns', () => {
     const log = makeLog({ entries: 1 });
     const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir, durability: 'strict' });
