@@ -1,5 +1,6 @@
 // Public API of the static checker (`@mltrainer/governance/analysis`).
 export { checkFiles, checkSource, createSourceChecker } from './check';
+export { checkFilesInParallel } from './check-parallel';
 export { CheckError } from './errors';
 export { CHECK_NAMES } from './rules';
 export type * from './types';

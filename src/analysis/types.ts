@@ -139,6 +139,12 @@ export interface CheckOptions {
   settings?: Partial<RuleSettings>;
   /** Check the files staged in the git index, reading their staged content (`git show :path`). */
   staged?: boolean;
+  /**
+   * Run every check on files that look generated or minified (over 256 KB, or lines of over 250 characters on
+   * average). Default false for `checkFiles` (they get the secret check only and are listed in
+   * `summary.secretsOnly`), true for `checkSource`.
+   */
+  checkGenerated?: boolean;
 }
 
 export interface CheckSummary {
@@ -153,6 +159,8 @@ export interface CheckSummary {
   durationMs: number;
   /** Files that could not be parsed, with the parser's message. */
   parseErrors: Array<{ file: string; message: string }>;
+  /** Files that looked generated or minified: scanned for secrets, the AST checks not run (see `checkGenerated`). */
+  secretsOnly: string[];
 }
 
 export interface CheckResult {

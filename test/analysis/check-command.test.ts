@@ -71,6 +71,7 @@ describe('mltrainer-governance check', () => {
     expect(await run(root, 'missing-folder')).toMatchObject({ code: 2, err: expect.stringContaining('no such file or folder') });
     expect(await run(root, '--staged')).toMatchObject({ code: 2, err: expect.stringContaining('needs a git repository') });
     expect(await run(root, '--rules', 'missing_governance_import')).toMatchObject({ code: 2, err: expect.stringContaining('needs at least one glob') });
+    expect(await run(root, '--jobs', '0')).toMatchObject({ code: 2, err: expect.stringContaining('--jobs must be a whole number of at least 1, got "0"') });
   });
 
   it('exits 2 on a bad config, naming the file', async () => {
@@ -102,6 +103,16 @@ describe('mltrainer-governance check', () => {
     const after = await run(root, '--rules', 'synthetic_data', '--baseline', 'governance-baseline.json', '--json');
     expect(after.code).toBe(1);
     expect(JSON.parse(after.out).findings.map((f: { file: string }) => f.file)).toEqual(['src/more.js']);
+  });
+
+  it('runs only the secret check on a minified file, says so, and --check-generated runs every check', async () => {
+    const root = scratch({ 'dist/app.min.js': `${'var a=1;'.repeat(2048)}\nMath.random();\n` });
+    const plain = await run(root, 'dist', '--rules', 'synthetic_data,secret');
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain('1 file looked generated or minified, so only the secret check ran on them (--check-generated runs every check): dist/app.min.js');
+    const full = await run(root, 'dist', '--rules', 'synthetic_data', '--check-generated', '--jobs', '1', '--json');
+    expect(full.code).toBe(1);
+    expect(JSON.parse(full.out).summary.secretsOnly).toEqual([]);
   });
 
   it('with no paths checks the repository, honouring .gitignore', async () => {

@@ -17,6 +17,14 @@ function findingsByFile(findings: readonly Finding[]): Map<string, Finding[]> {
   return byFile;
 }
 
+const LISTED_SECRETS_ONLY = 5;
+
+function secretsOnlyNote(files: readonly string[]): string {
+  const listed = files.slice(0, LISTED_SECRETS_ONLY).join(', ');
+  const more = files.length > LISTED_SECRETS_ONLY ? ` and ${files.length - LISTED_SECRETS_ONLY} more` : '';
+  return `${plural(files.length, 'file')} looked generated or minified, so only the secret check ran on them (--check-generated runs every check): ${listed}${more}`;
+}
+
 export function formatText(result: CheckResult): string {
   const blocks: string[] = [];
   for (const [file, findings] of findingsByFile(result.findings)) {
@@ -28,6 +36,7 @@ export function formatText(result: CheckResult): string {
   }
   const { summary } = result;
   for (const { file, message } of summary.parseErrors) blocks.push(`${file}: could not be parsed, AST checks skipped: ${message}`);
+  if (summary.secretsOnly.length > 0) blocks.push(secretsOnlyNote(summary.secretsOnly));
   const categories = Object.entries(summary.byCategory)
     .filter(([, count]) => count > 0)
     .map(([name, count]) => `${name} ${count}`);

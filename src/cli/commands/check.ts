@@ -1,7 +1,7 @@
 // `mltrainer-governance check [paths…]`: the static checks, for pre-commit hooks and CI.
 import { dirname, relative, resolve } from 'node:path';
 import { applyBaseline, readBaseline, writeBaseline } from '../../analysis/baseline';
-import { checkFiles } from '../../analysis/check';
+import { checkFilesInParallel, defaultJobs } from '../../analysis/check-parallel';
 import { CheckError } from '../../analysis/errors';
 import { formatJson, formatSarif, formatText } from '../../analysis/reporters';
 import { CHECK_NAMES, ruleMetasOf } from '../../analysis/rules';
@@ -46,8 +46,17 @@ function optionsOf(ctx: CommandContext): CheckOptions {
     cwd: ctx.cwd,
     checks: checksOf(ctx),
     staged: ctx.values.staged === true,
+    checkGenerated: ctx.values['check-generated'] === true,
     settings: { baseDir, exempt: config.analysis.exempt ?? [], requireImport: globs.map((glob) => ({ glob, module: GOVERNANCE_PACKAGE })) },
   };
+}
+
+function jobsOf(ctx: CommandContext): number {
+  const text = stringOption(ctx, 'jobs');
+  if (text === undefined) return defaultJobs();
+  const jobs = Number(text);
+  if (!/^\d+$/.test(text) || jobs < 1) throw new UsageError(`--jobs must be a whole number of at least 1, got "${text}"`);
+  return jobs;
 }
 
 function report(ctx: CommandContext, format: Format, result: CheckResult, checks: readonly CheckName[]): void {
@@ -60,14 +69,17 @@ const command: Command = {
   name: ['check'],
   summary: 'static checks: synthetic data, secrets, missing governance imports, deceptive imports, fake method calls',
   usage:
-    'check [paths...] [--rules LIST] [--staged] [--format text|json|sarif] [--baseline FILE] [--write-baseline FILE] [--require-import GLOB]...\n\n' +
+    'check [paths...] [--rules LIST] [--staged] [--format text|json|sarif] [--baseline FILE] [--write-baseline FILE] [--require-import GLOB]... [--check-generated] [--jobs N]\n\n' +
     `  paths              files or folders (default: the repository, honouring .gitignore and .governanceignore)\n` +
     `  --rules LIST       comma-separated checks: ${CHECK_NAMES.join(', ')}\n` +
     '  --staged           check the files staged in the git index, as staged (git show :path)\n' +
     '  --format FORMAT    text (default, with code frames), json (same as --json) or sarif (GitHub code scanning)\n' +
     '  --baseline FILE    hide findings recorded in FILE\n' +
     '  --write-baseline FILE  record the current findings in FILE (exit 0)\n' +
-    '  --require-import GLOB  files matching GLOB must import @mltrainer/governance (repeatable; adds to analysis.requireGovernanceImport)\n\n' +
+    '  --require-import GLOB  files matching GLOB must import @mltrainer/governance (repeatable; adds to analysis.requireGovernanceImport)\n' +
+    '  --check-generated  run every check on files that look generated or minified (over 256 KB, or lines of over\n' +
+    '                     250 characters on average); by default they get the secret check only and are listed\n' +
+    '  --jobs N           worker threads (default: one per core, at most 8; 1 checks on this thread)\n\n' +
     'Exit codes: 0 no findings, 1 findings, 2 usage or configuration error.',
   options: {
     rules: { type: 'string' },
@@ -76,12 +88,15 @@ const command: Command = {
     baseline: { type: 'string' },
     'write-baseline': { type: 'string' },
     'require-import': { type: 'string', multiple: true },
+    'check-generated': { type: 'boolean' },
+    jobs: { type: 'string' },
   },
-  run(ctx) {
+  async run(ctx) {
     const format = formatOf(ctx);
+    const jobs = jobsOf(ctx);
     try {
       const options = optionsOf(ctx);
-      let result = checkFiles(ctx.positionals, options);
+      let result = await checkFilesInParallel(ctx.positionals, options, jobs);
       const writeTo = stringOption(ctx, 'write-baseline');
       if (writeTo !== undefined) {
         writeBaseline(resolve(ctx.cwd, writeTo), result);

@@ -1,0 +1,142 @@
+// Checks one file of a run: the plan every file shares, the outcome of one file, and the result of a run
+// assembled from outcomes in input order (so a run split over worker threads reports exactly as one thread).
+import { relative, resolve } from 'node:path';
+import type { AstRule, CheckName, CheckOptions, CheckResult, CheckSummary, Finding, ModuleIndex, RuleSettings } from '../types';
+import { CheckError } from '../errors';
+import { createModuleIndex } from '../modules';
+import { astRulesOf, CHECK_NAMES } from '../rules';
+import { isKeyStoreFile, isTextFile, scanSecrets } from '../secret';
+import type { SourceFile } from './discover';
+import { looksGenerated } from './generated';
+import { isParsable, parseSource } from './parse';
+import { toPosix } from './paths';
+import { runAstRules } from './run-ast-rules';
+
+/** Files larger than this are skipped: generated bundles and data dumps, not hand-written code. */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const SNIFF_BYTES = 8000;
+
+export interface Plan {
+  cwd: string;
+  astRules: AstRule[];
+  secrets: boolean;
+  /** Leave generated and minified files to the secret check. */
+  skipGenerated: boolean;
+  settings: RuleSettings;
+  modules: ModuleIndex;
+}
+
+function validChecks(checks: readonly CheckName[] | undefined): readonly CheckName[] {
+  if (!checks) return CHECK_NAMES;
+  for (const check of checks) {
+    if (!CHECK_NAMES.includes(check)) throw new CheckError(`unknown check "${check}"; the checks are ${CHECK_NAMES.join(', ')}`);
+  }
+  return checks;
+}
+
+/** `skipGenerated` is the default of `options.checkGenerated` (false: every file gets every check). */
+export function makePlan(options: CheckOptions, skipGenerated: boolean): Plan {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const checks = validChecks(options.checks);
+  const settings: RuleSettings = {
+    baseDir: resolve(cwd, options.settings?.baseDir ?? '.'),
+    exempt: options.settings?.exempt ?? [],
+    requireImport: options.settings?.requireImport ?? [],
+  };
+  if (options.checks?.includes('missing_governance_import') && settings.requireImport.length === 0) {
+    throw new CheckError('missing_governance_import needs at least one glob: set analysis.requireGovernanceImport in the config or pass --require-import GLOB');
+  }
+  return {
+    cwd,
+    astRules: astRulesOf(checks),
+    secrets: checks.includes('secret'),
+    skipGenerated: options.checkGenerated === undefined ? skipGenerated : !options.checkGenerated,
+    settings,
+    modules: createModuleIndex({ cwd }),
+  };
+}
+
+export interface TextOutcome {
+  findings: Finding[];
+  parseError?: string;
+  /** The file looked generated or minified, so only the secret check ran. */
+  secretsOnly?: boolean;
+}
+
+/** Runs the plan's checks over one source text. */
+export function checkText(plan: Plan, absolute: string, relativeFile: string, code: string): TextOutcome {
+  const findings: Finding[] = plan.secrets ? scanSecrets(code, relativeFile) : [];
+  const rules = isParsable(absolute) ? plan.astRules.filter((rule) => !rule.mayApply || rule.mayApply(code)) : [];
+  if (rules.length === 0) return { findings };
+  if (plan.skipGenerated && looksGenerated(code)) return { findings, secretsOnly: true };
+  let ast;
+  try {
+    ast = parseSource(code, absolute);
+  } catch (error) {
+    return { findings, parseError: (error as Error).message };
+  }
+  const run = { file: absolute, relativeFile, code, ast, modules: plan.modules, settings: plan.settings };
+  findings.push(...runAstRules(rules, run));
+  return { findings };
+}
+
+export interface FileOutcome extends TextOutcome {
+  relativeFile: string;
+  /** Binary or too large: not scanned (a key store still yields its finding). */
+  skipped: boolean;
+  /** The text, kept only when there are findings (for code frames and baselines). */
+  code?: string;
+}
+
+/** Checks one file given its bytes. */
+export function checkFileContent(plan: Plan, absolute: string, content: Buffer): FileOutcome {
+  const relativeFile = toPosix(relative(plan.cwd, absolute));
+  if (content.length > MAX_FILE_BYTES || !isTextFile(absolute, content.subarray(0, SNIFF_BYTES))) {
+    // A committed key store is a finding even though it is binary.
+    const findings = plan.secrets && isKeyStoreFile(relativeFile) ? scanSecrets('', relativeFile) : [];
+    return { relativeFile, skipped: true, findings };
+  }
+  const code = content.toString('utf8');
+  const outcome = checkText(plan, absolute, relativeFile, code);
+  return { ...outcome, relativeFile, skipped: false, ...(outcome.findings.length > 0 ? { code } : {}) };
+}
+
+/** Checks files on this thread, in order. */
+export function checkSourceFiles(plan: Plan, files: readonly SourceFile[]): FileOutcome[] {
+  return files.map((file) => checkFileContent(plan, file.absolute, file.read()));
+}
+
+export function byPosition(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
+
+function emptySummary(): CheckSummary {
+  const byCategory = Object.fromEntries(CHECK_NAMES.map((name) => [name, 0])) as Record<CheckName, number>;
+  return { filesScanned: 0, filesSkipped: 0, findings: 0, byCategory, bySeverity: { error: 0, warning: 0 }, suppressed: 0, durationMs: 0, parseErrors: [], secretsOnly: [] };
+}
+
+/** The result of a run from its files' outcomes, in input order; `started` is the run's performance.now(). */
+export function assembleResult(outcomes: readonly FileOutcome[], started: number): CheckResult {
+  const summary = emptySummary();
+  const findings: Finding[] = [];
+  const sources = new Map<string, string>();
+  for (const outcome of outcomes) {
+    findings.push(...outcome.findings);
+    if (outcome.skipped) {
+      summary.filesSkipped++;
+      continue;
+    }
+    summary.filesScanned++;
+    if (outcome.parseError !== undefined) summary.parseErrors.push({ file: outcome.relativeFile, message: outcome.parseError });
+    if (outcome.secretsOnly) summary.secretsOnly.push(outcome.relativeFile);
+    if (outcome.code !== undefined) sources.set(outcome.relativeFile, outcome.code);
+  }
+  findings.sort(byPosition);
+  for (const finding of findings) {
+    summary.byCategory[finding.category]++;
+    summary.bySeverity[finding.severity]++;
+  }
+  summary.findings = findings.length;
+  summary.durationMs = Math.round(performance.now() - started);
+  return { findings, summary, sources };
+}
