@@ -2,11 +2,13 @@
 // modules, whose exports are frozen so that nothing reachable through require.cache can swap a
 // function the hooks call (compiled modules look their imports up on those objects at each call).
 import childProcess = require('node:child_process');
+import dns = require('node:dns');
 import fs = require('node:fs');
 import net = require('node:net');
 import v8 = require('node:v8');
 import { resolve } from 'node:path';
 import { primordials } from '../primordials';
+import { dnsChannelPrototypes } from './net-dns';
 import { netHandlePrototypes } from './net-handles';
 
 const { defineProperty, freeze, getOwnPropertyDescriptor, isFrozen, objectKeys, ArrayPrototypePush, StringPrototypeStartsWith } = primordials;
@@ -29,9 +31,13 @@ export function watchedOwners(): WatchedOwner[] {
     { owner: net.Socket.prototype, label: 'net.Socket.prototype' },
     { owner: net.Server.prototype, label: 'net.Server.prototype' },
     { owner: v8, label: 'v8' },
+    { owner: dns, label: 'dns' },
+    { owner: dns.promises, label: 'dns.promises' },
   ];
   const handles = netHandlePrototypes();
   for (let i = 0; i < handles.length; i++) ArrayPrototypePush(owners, { owner: handles[i], label: `net handle ${i}` });
+  const channels = dnsChannelPrototypes();
+  for (let i = 0; i < channels.length; i++) ArrayPrototypePush(owners, { owner: channels[i], label: 'dns channel' });
   return owners;
 }
 

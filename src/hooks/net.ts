@@ -9,6 +9,7 @@ import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { lockProperty, shapeLike } from './lock';
+import { installDnsHooks } from './net-dns';
 import { installNetHandleHooks } from './net-handles';
 import { grant, hostPort, isAbstractSocket, isIpAddress, socketPath } from './net-targets';
 
@@ -125,6 +126,7 @@ function governedListen(original: Function): Function {
 
 export function installNetHooks(): void {
   installNetHandleHooks();
+  installDnsHooks();
   const socketProto = net.Socket.prototype as unknown as Record<string, Function>;
   lockProperty(socketProto, 'connect', governedConnect(socketProto.connect));
   const serverProto = net.Server.prototype as unknown as Record<string, Function>;

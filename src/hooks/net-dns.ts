@@ -1,0 +1,98 @@
+// Governs DNS queries a program makes itself: a query carries its name to a resolver, so data can leave
+// through DNS names. Each is decided as `net_connect` of `dns:<name>` (`dns:<address>` for reverse
+// lookups); pointing a resolver at other servers is `net_connect` of each `server:port`. The lookups
+// Node makes for a connection (net.Socket#connect to a host name) are covered by that connection's own
+// decision and not decided again.
+// getaddrinfo is reached only through the public lookup functions, which surface a GovernanceDeniedError
+// the way Node reports a failed lookup. Every resolver query (dns.resolve*, dns.promises.resolve*,
+// Resolver objects, whose methods Node binds at load) ends in the c-ares channel's methods, which throw
+// the denial: the callback API throws it as it throws its own query errors, the promise API rejects.
+import dns = require('node:dns');
+import { checkAction } from '../kernel/gate';
+import type { GovernanceDeniedError } from '../kernel/errors';
+import { primordials } from '../primordials';
+import { lockProperty, shapeLike } from './lock';
+import { hostPort, isIpAddress } from './net-targets';
+import { surfaceError, type ApiForm } from './surface';
+
+const { apply, getPrototypeOf, isArray, StringPrototypeEndsWith, StringPrototypeSlice, StringPrototypeStartsWith, StringPrototypeToLowerCase } = primordials;
+const DNS_PORT = 53;
+
+/** `dns:<name>`, lower-cased, without a trailing dot. */
+function dnsTarget(name: string): string {
+  let normal = StringPrototypeToLowerCase(name);
+  if (normal.length > 1 && StringPrototypeEndsWith(normal, '.')) normal = StringPrototypeSlice(normal, 0, -1);
+  return `dns:${normal}`;
+}
+
+/**
+ * Decides a query about `name`. `literalIsLocal`: getaddrinfo answers an address literal itself, without
+ * a query (resolver queries and reverse lookups always send one).
+ */
+function checkQuery(name: unknown, literalIsLocal: boolean): GovernanceDeniedError | null {
+  if (typeof name !== 'string' || name === '') return null; // Node rejects it before any query
+  if (literalIsLocal && isIpAddress(name)) return null;
+  return checkAction('net_connect', dnsTarget(name));
+}
+
+function wrapLookup(original: Function, form: ApiForm, literalIsLocal: boolean): Function {
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const denied = checkQuery(args[0], literalIsLocal);
+    if (denied !== null) return surfaceError(form, denied, args);
+    return apply(original, this, args);
+  };
+  return shapeLike(wrapper, original);
+}
+
+type ChannelMethod = (this: object, ...args: unknown[]) => unknown;
+
+function governChannel(proto: Record<string, ChannelMethod>, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
+  const original = proto[name];
+  if (typeof original !== 'function') return;
+  const wrapper = function (this: object, ...args: unknown[]): unknown {
+    const denied = decide(args);
+    if (denied !== null) throw denied;
+    return apply(original, this, args);
+  };
+  lockProperty(proto, name, shapeLike(wrapper, original));
+}
+
+/** setServers gets `[[family, address, port], ...]` (port 0 means 53). */
+function checkServers(args: unknown[]): GovernanceDeniedError | null {
+  const servers = args[0];
+  if (!isArray(servers)) return null;
+  const list = servers as unknown[];
+  for (let i = 0; i < list.length; i++) {
+    const server = list[i];
+    if (!isArray(server)) continue;
+    const [, address, port] = server as unknown[];
+    const denied = checkAction('net_connect', hostPort(`${address as string}`, typeof port === 'number' && port !== 0 ? port : DNS_PORT));
+    if (denied !== null) return denied;
+  }
+  return null;
+}
+
+const channelPrototypes: object[] = [];
+
+/** The c-ares channel prototype once governed (for the integrity watch). */
+export function dnsChannelPrototypes(): readonly object[] {
+  return channelPrototypes;
+}
+
+export function installDnsHooks(): void {
+  const dnsModule = dns as unknown as Record<string, Function>;
+  const promises = dns.promises as unknown as Record<string, Function>;
+  lockProperty(dnsModule, 'lookup', wrapLookup(dnsModule.lookup, 'callback', true));
+  lockProperty(dnsModule, 'lookupService', wrapLookup(dnsModule.lookupService, 'callback', false));
+  lockProperty(promises, 'lookup', wrapLookup(promises.lookup, 'promise', true));
+  lockProperty(promises, 'lookupService', wrapLookup(promises.lookupService, 'promise', false));
+  const channel = getPrototypeOf((new dns.Resolver() as unknown as { _handle: object })._handle) as Record<string, ChannelMethod>;
+  const names = primordials.ownKeys(channel);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (typeof name === 'string' && StringPrototypeStartsWith(name, 'query')) governChannel(channel, name, (args) => checkQuery(args[1], false));
+  }
+  governChannel(channel, 'getHostByAddr', (args) => checkQuery(args[1], false));
+  governChannel(channel, 'setServers', checkServers);
+  primordials.ArrayPrototypePush(channelPrototypes, channel);
+}
