@@ -110,6 +110,7 @@ export function openAuditReader(dbPath: string): AuditReader {
         now: toMillis(options.now),
         maxCheckpointAge: options.maxCheckpointAge,
         proofOfWorkBits: options.proofOfWorkBits,
+        threads: options.threads,
       });
     },
     getInclusionProof(seq: number, treeSize?: number): InclusionProof {

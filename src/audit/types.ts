@@ -78,6 +78,8 @@ export interface AuditVerifyOptions {
   maxCheckpointAge?: number;
   /** Require this many leading zero bits of every leaf hash (the log was written with proof-of-work). */
   proofOfWorkBits?: number;
+  /** Worker threads for verifying a large log (default: one per core, at most 8; 1: the calling thread only). */
+  threads?: number;
 }
 
 export type IssueSeverity = 'error' | 'warning';

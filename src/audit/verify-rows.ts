@@ -6,6 +6,7 @@ import type { AuditDatabase } from './schema';
 import type { EntryStep, EntryStream, Issues } from './verify-core';
 
 const CHUNK = 8192;
+export const NODE_MISMATCH_DETAIL = 'stored Merkle nodes differ from the recomputed ones (first such row; proofs built from them will not verify)';
 const EMPTY = Buffer.alloc(0);
 
 export interface RowScan {
@@ -80,7 +81,7 @@ export function scanRows(db: AuditDatabase, stream: EntryStream, issues: Issues,
       // Reported once: a changed leaf changes every ancestor after it.
       if (!nodesMatch && !result.nodeMismatchSeen) {
         result.nodeMismatchSeen = true;
-        issues.add('NODE_MISMATCH', 'stored Merkle nodes differ from the recomputed ones (first such row; proofs built from them will not verify)', seq);
+        issues.add('NODE_MISMATCH', NODE_MISMATCH_DETAIL, seq);
       }
     }
   }

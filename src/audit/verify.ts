@@ -8,6 +8,7 @@ import { openTreeStore, type TreeStore } from './tree-store';
 import { RedactionChecker } from './redaction';
 import { checkCheckpointList, checkRedactionRecords, checkTrustedCheckpoint, EntryStream, Expectations, Issues, type StreamStart } from './verify-core';
 import { scanRows } from './verify-rows';
+import { CHUNK_SIZE, combineChunks, defaultThreads, planChunks, runChunks, worthThreads, type CombinedChunks } from './verify-parallel';
 import type { CheckpointFields } from './encoding';
 import type { AuditVerifyResult, SignedCheckpoint } from './types';
 
@@ -18,6 +19,10 @@ export interface VerifyInput {
   now?: number;
   maxCheckpointAge?: number;
   proofOfWorkBits?: number;
+  /** Worker threads for a full verification of a large log (default: one per core, at most 8); 1 = this thread only. */
+  threads?: number;
+  /** Entries per chunk handed to a thread, a power of two (tests use small ones). */
+  chunkSize?: number;
 }
 
 const COLUMNS = ['ts', 'actor', 'action', 'target', 'decision', 'violation'] as const;
@@ -93,26 +98,40 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
   }
   const expectations = new Expectations(issues, checkpoints, trusted);
   expectations.reach(start.size, start.frontier.root(), start.prev);
-  const watch = { sizes: expectations.sizes(), reached: (size: number, f: HexFrontier, head: string) => expectations.reach(size, f.root(), head) };
-  const stream = new EntryStream(issues, watch, leafOfSeq, new RedactionChecker(input.trusted, logId), start);
-  stream.proofOfWorkBits = input.proofOfWorkBits ?? 0;
+  const redactions = new RedactionChecker(input.trusted, logId);
+  const proofOfWorkBits = input.proofOfWorkBits ?? 0;
+  const end = db.prepare('SELECT coalesce(max(seq), 0) FROM entries').pluck().get() as number;
 
   // With the schema intact the query columns are computed from the body on every read, so they cannot differ;
   // they are compared only when the schema was changed (e.g. a generated column replaced by a stored one).
   const columns = schemaIntact ? [] : COLUMNS.filter((c) => hasColumn(db, c));
-  scanRows(db, stream, issues, { from: start.size, to: Infinity, columns, nodeMismatchSeen: false });
-  checkRedactionRecords(stream.markers, stream.records, issues);
+  const threads = input.threads ?? defaultThreads();
+  const chunkSize = input.chunkSize ?? CHUNK_SIZE;
+  let done: CombinedChunks | null = null;
+  if (columns.length === 0 && !db.memory && worthThreads(threads, end - start.size, chunkSize)) {
+    const setup = { logId, trusted: [...input.trusted], proofOfWorkBits };
+    const results = runChunks(db.name, setup, planChunks(start, end, chunkSize, expectations.sizes()), threads);
+    done = results && combineChunks(results, start, chunkSize, expectations, issues);
+  }
+  if (!done) {
+    const watch = { sizes: expectations.sizes(), reached: (size: number, f: HexFrontier, head: string) => expectations.reach(size, f.root(), head) };
+    const stream = new EntryStream(issues, watch, leafOfSeq, redactions, start);
+    stream.proofOfWorkBits = proofOfWorkBits;
+    scanRows(db, stream, issues, { from: start.size, to: end, columns, nodeMismatchSeen: false });
+    done = { size: stream.size, root: stream.frontier.root(), redacted: stream.redacted, markers: stream.markers, records: stream.records };
+  }
+  checkRedactionRecords(done.markers, done.records, issues);
   const now = input.now ?? Date.now();
-  expectations.finish(stream.size, checkpoints.length ? checkpoints[checkpoints.length - 1] : null, input.maxCheckpointAge === undefined ? null : { now, maxAge: input.maxCheckpointAge });
+  expectations.finish(done.size, checkpoints.length ? checkpoints[checkpoints.length - 1] : null, input.maxCheckpointAge === undefined ? null : { now, maxAge: input.maxCheckpointAge });
 
   const list = issues.sorted();
   return {
     valid: !list.some((i) => i.severity === 'error'),
-    entries: stream.size,
+    entries: done.size,
     checkpoints: stored.length,
-    redacted: stream.redacted,
+    redacted: done.redacted,
     issues: list,
     trustedKeyIds: [...input.trusted.keys()],
-    root: stream.frontier.root(),
+    root: done.root,
   };
 }
