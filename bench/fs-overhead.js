@@ -4,7 +4,9 @@
 // the same run. Each configuration runs in its own process; rounds alternate between configurations
 // so drift hits them alike. Reports the median per-call time.
 //
-//   node bench/fs-overhead.js [--calls 2000] [--batches 150] [--rounds 3] [--write]
+//   node bench/fs-overhead.js [--calls 2000] [--batches 150] [--rounds 3] [--pause 20] [--write]
+//
+// Two workloads: a tight loop (batches back to back) and bursts (a pause after each batch, off the clock).
 //
 // --write records the table in bench/results/fs-overhead.md. Needs `npm run build` first.
 'use strict';
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '2000' },
     batches: { type: 'string', default: '150' },
     rounds: { type: 'string', default: '3' },
+    pause: { type: 'string', default: '20' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -27,7 +30,8 @@ const { values } = parseArgs({
 // Measures in the child: per-call nanoseconds, median over batches, after a warm-up.
 const INNER = `
 const fs = require('node:fs');
-const [file, calls, batches] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const [file, calls, batches, pauseMs] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])];
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function median(fn) {
   for (let i = 0; i < calls * 5; i++) fn();
   const perCall = [];
@@ -35,6 +39,7 @@ function median(fn) {
     const start = process.hrtime.bigint();
     for (let i = 0; i < calls; i++) fn();
     perCall.push(Number(process.hrtime.bigint() - start) / calls);
+    if (pauseMs > 0) Atomics.wait(sleeper, 0, 0, pauseMs); // the rest of a pipeline's work, off the clock
   }
   perCall.sort((x, y) => x - y);
   return perCall[perCall.length >> 1];
@@ -87,10 +92,10 @@ function configurations(dir) {
   };
 }
 
-function measure(dir, config) {
+function measure(dir, config, pauseMs) {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const result = spawnSync(process.execPath, [...config.args, 'inner.js', config.file, values.calls, values.batches], {
+  const result = spawnSync(process.execPath, [...config.args, 'inner.js', config.file, values.calls, values.batches, String(pauseMs)], {
     cwd: dir, env, encoding: 'utf8', timeout: 600_000,
   });
   if (result.status !== 0) throw new Error(`measurement failed (${config.args.join(' ')}):\n${result.stderr}`);
@@ -105,30 +110,37 @@ function median(list) {
 function main() {
   const dir = setUp();
   const configs = configurations(dir);
-  const samples = { plain: [], governed: [], hooksOnly: [], permission: [] };
+  const pauses = [0, Number(values.pause)];
+  const samples = pauses.map(() => ({ plain: [], governed: [], hooksOnly: [], permission: [] }));
   for (let round = 0; round < Number(values.rounds); round++) {
-    for (const name of Object.keys(configs)) samples[name].push(measure(dir, configs[name]));
+    pauses.forEach((pause, i) => {
+      for (const name of Object.keys(configs)) samples[i][name].push(measure(dir, configs[name], pause));
+    });
   }
   const us = (ns) => (ns / 1000).toFixed(2);
-  const row = (name, op) => median(samples[name].map((s) => s[op]));
   const lines = [
-    `Node ${process.version}, ${os.cpus()[0].model}, ${os.platform()} ${os.release()}; ` +
+    `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}, ${os.platform()} ${os.release()}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end; ` +
       `${values.rounds} rounds x ${values.batches} batches x ${values.calls} calls; median per call.`,
     'Governed: `node --require @mltrainer/governance`, production level, allow rule for reads, audit log on (every allowed call is recorded).',
     `Permission model: \`${permissionFlag()} --allow-fs-read=<inner.js> --allow-fs-read=<data file>\`.`,
     '',
     'Hooks only: the same hooks and kernel decision with no audit writer (a bench preload), to separate the hooks\' cost from the audit log\'s.',
     '',
-    '| operation | plain node (µs) | governed, audit on (µs) | added by governance (µs) | hooks only, no audit (µs) | added by hooks (µs) | permission model (µs) | added by permission model (µs) |',
-    '|---|---|---|---|---|---|---|---|',
+    `Tight loop: batches back to back, so the audit writer thread must keep pace and its throughput bounds the loop. Bursts: a pause of ${values.pause} ms after each batch (a pipeline doing other work between its fs calls), off the clock; this shows the cost on the calling thread.`,
   ];
-  for (const [op, label] of [['stat', '`fs.statSync`'], ['read', '`fs.readFileSync` 1 KB']]) {
-    const plain = row('plain', op);
-    const governed = row('governed', op);
-    const hooksOnly = row('hooksOnly', op);
-    const permission = row('permission', op);
-    lines.push(`| ${label} | ${us(plain)} | ${us(governed)} | ${us(governed - plain)} | ${us(hooksOnly)} | ${us(hooksOnly - plain)} | ${us(permission)} | ${us(permission - plain)} |`);
-  }
+  pauses.forEach((pause, i) => {
+    const row = (name, op) => median(samples[i][name].map((s) => s[op]));
+    lines.push('', `**${pause === 0 ? 'Tight loop' : `Bursts of ${values.calls} calls, ${pause} ms pauses`}**`, '',
+      '| operation | plain node (µs) | governed, audit on (µs) | added by governance (µs) | hooks only, no audit (µs) | added by hooks (µs) | permission model (µs) | added by permission model (µs) |',
+      '|---|---|---|---|---|---|---|---|');
+    for (const [op, label] of [['stat', '`fs.statSync`'], ['read', '`fs.readFileSync` 1 KB']]) {
+      const plain = row('plain', op);
+      const governed = row('governed', op);
+      const hooksOnly = row('hooksOnly', op);
+      const permission = row('permission', op);
+      lines.push(`| ${label} | ${us(plain)} | ${us(governed)} | ${us(governed - plain)} | ${us(hooksOnly)} | ${us(hooksOnly - plain)} | ${us(permission)} | ${us(permission - plain)} |`);
+    }
+  });
   const entries = countAuditEntries(path.join(dir, '.governance', 'audit.db'));
   lines.push('', `Audit entries written by the governed runs: ${entries}.`);
   const table = lines.join('\n');
@@ -143,7 +155,7 @@ function main() {
 
 function countAuditEntries(dbPath) {
   if (!fs.existsSync(dbPath)) return 0;
-  const Database = require(path.join(repo, 'node_modules', 'better-sqlite3'));
+  const Database = require(path.join(repo, 'dist', 'src', 'audit', 'sqlite.js')).default;
   const db = new Database(dbPath, { readonly: true });
   try {
     return db.prepare('SELECT count(*) AS n FROM entries').get().n;

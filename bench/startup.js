@@ -21,8 +21,15 @@ writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({
   ],
 }));
 
+// Node's own floor for ESM governance where only module.register exists (Node < 22.15): an empty
+// loader costs the hooks thread's start-up, whoever registers it.
+writeFileSync(join(dir, 'empty-loader.mjs'), 'export async function load(url, context, next) { return next(url, context); }\n');
+writeFileSync(join(dir, 'register-empty-loader.mjs'), "import { register } from 'node:module';\nregister('./empty-loader.mjs', import.meta.url);\n");
+const hasRegisterHooks = typeof require('node:module').registerHooks === 'function';
+
 const variants = {
   'node -e 0': ['-e', '0'],
+  ...(hasRegisterHooks ? {} : { 'empty module.register (Node floor)': ['--import', './register-empty-loader.mjs', '-e', '0'] }),
   '--import': ['--import', '@mltrainer/governance', '-e', '0'],
   '--require': ['--require', '@mltrainer/governance', '-e', '0'],
 };
@@ -38,8 +45,8 @@ const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 for (let i = 0; i < runs; i++) for (const [name, args] of Object.entries(variants)) times[name].push(once(args));
 const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
 const base = median(times['node -e 0']);
-console.log(`node ${process.version}, ${runs} runs each, median ms`);
+console.log(`node ${process.version}, ${runs} runs each, median ms, load average ${require('node:os').loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 for (const [name, xs] of Object.entries(times)) {
   const m = median(xs);
-  console.log(`${name.padEnd(12)} ${m.toFixed(1).padStart(7)} ms   added ${(m - base).toFixed(1).padStart(6)} ms   ratio ${(m / base).toFixed(2)}`);
+  console.log(`${name.padEnd(36)} ${m.toFixed(1).padStart(7)} ms   added ${(m - base).toFixed(1).padStart(6)} ms   ratio ${(m / base).toFixed(2)}`);
 }
