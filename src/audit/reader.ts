@@ -65,7 +65,7 @@ function toMillis(now: string | number | undefined): number | undefined {
 export function openAuditReader(dbPath: string): AuditReader {
   if (!fs.existsSync(dbPath)) throw new Error(`no audit log at ${dbPath}`);
   const db = openDatabase(dbPath, { readonly: true });
-  const tree = openTreeStore(db);
+  const tree = openTreeStore(db, { cache: true });
   const sizeStmt = db.prepare('SELECT coalesce(max(seq), 0) FROM entries').pluck();
   const size = (): number => sizeStmt.get() as number;
 

@@ -10,13 +10,28 @@ export interface TreeStore {
   frontier(size: number): MerkleFrontier;
 }
 
-export function openTreeStore(db: AuditDatabase): TreeStore {
+/** Subtrees of this level and above are few (one per 2^level entries) and shared by most proofs. */
+const CACHED_FROM_LEVEL = 8;
+
+/**
+ * `cache`: keep the subtrees of level CACHED_FROM_LEVEL and above once read (for a reader serving many proofs:
+ * then a proof reads about ten rows instead of forty). Stored subtrees never change in an append-only log.
+ */
+export function openTreeStore(db: AuditDatabase, options: { cache?: boolean } = {}): TreeStore {
   const row = db.prepare('SELECT leaf, nodes FROM entries WHERE seq = ?');
-  const perfect: PerfectSubtree = (level, index) => {
+  const cache = options.cache ? new Map<string, Buffer>() : null;
+  const lookup: PerfectSubtree = (level, index) => {
     const seq = (index + 1) * 2 ** level;
     const r = row.get(seq) as { leaf: Buffer; nodes: Buffer | null } | undefined;
     const hash = level === 0 ? r?.leaf : r?.nodes?.subarray((level - 1) * HASH_BYTES, level * HASH_BYTES);
     if (!hash || hash.length !== HASH_BYTES) throw new Error(`audit log is missing the Merkle ${level === 0 ? 'leaf' : `node of level ${level}`} stored with seq ${seq}`);
+    return hash;
+  };
+  const perfect: PerfectSubtree = !cache ? lookup : (level, index) => {
+    if (level < CACHED_FROM_LEVEL) return lookup(level, index);
+    const key = `${level}/${index}`;
+    let hash = cache.get(key);
+    if (!hash) cache.set(key, hash = lookup(level, index));
     return hash;
   };
   return {
