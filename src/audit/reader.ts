@@ -27,6 +27,9 @@ export interface AuditReader {
   close(): void;
 }
 
+/** Redacted entries have no fields to show: queries and tail leave them out (verify counts them). */
+const NOT_REDACTED = `substr(body, 1, ${REDACTED_PREFIX.length}) != '${REDACTED_PREFIX}'`;
+
 const DECISIONS: readonly Decision[] = ['allow', 'deny', 'would_deny', 'approved'];
 
 function isoBound(value: string, name: string): string {
@@ -75,7 +78,7 @@ export function openAuditReader(dbPath: string): AuditReader {
 
   return {
     query(q: AuditQuery = {}): AuditEntry[] {
-      const where: string[] = [];
+      const where: string[] = [NOT_REDACTED];
       const args: (string | number)[] = [];
       for (const key of ['actor', 'action', 'decision'] as const) {
         const v = q[key];
@@ -98,7 +101,7 @@ export function openAuditReader(dbPath: string): AuditReader {
       return rows.map((r) => toEntry(r.seq, r.body));
     },
     entriesAfter(afterSeq, limit = 1000) {
-      const rows = db.prepare('SELECT seq, body FROM entries WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as { seq: number; body: string }[];
+      const rows = db.prepare(`SELECT seq, body FROM entries WHERE seq > ? AND ${NOT_REDACTED} ORDER BY seq LIMIT ?`).all(afterSeq, limit) as { seq: number; body: string }[];
       return rows.map((r) => toEntry(r.seq, r.body));
     },
     size,
@@ -144,7 +147,7 @@ export function openAuditReader(dbPath: string): AuditReader {
       return rows.map((r) => ({ body: r.body, sig: Buffer.from(r.sig).toString('base64') }));
     },
     bodies() {
-      return db.prepare(`SELECT seq, body, CASE WHEN substr(body, 1, ${REDACTED_PREFIX.length}) = '${REDACTED_PREFIX}' THEN lower(hex(leaf)) END AS leaf FROM entries ORDER BY seq`)
+      return db.prepare(`SELECT seq, body, CASE WHEN NOT ${NOT_REDACTED} THEN lower(hex(leaf)) END AS leaf FROM entries ORDER BY seq`)
         .iterate() as IterableIterator<{ seq: number; body: string; leaf: string | null }>;
     },
     logId(): string {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { redactEntries } from '../../src/audit/redact';
 import { appendMore, body, cleanup, makeLog, rewriteFrom, tamper, type TestLog } from './helpers';
 
 afterAll(cleanup);
@@ -67,6 +68,18 @@ describe('parallel verification', () => {
     const { one, threaded } = both(log, { since: cps[1], trustedCheckpoint: cps[cps.length - 1] });
     expect(threaded).toEqual(one);
     expect(one).toMatchObject({ valid: true, entries: 70 });
+  });
+
+  it('equals it for a log with redacted entries, and for a forged marker', () => {
+    const log = makeLog();
+    redactEntries({ dbPath: log.dbPath, keyDir: log.keyDir, from: 6, to: 12, reason: 'retention' });
+    const clean = both(log);
+    expect(clean.threaded).toEqual(clean.one);
+    expect(clean.one).toMatchObject({ valid: true, redacted: 7 });
+    tamper(log.dbPath, (db) => db.prepare('UPDATE entries SET body = ? WHERE seq = 20').run(body(db, 9).replace('"seq":9}', '"seq":20}')));
+    const forged = both(log);
+    expect(forged.threaded).toEqual(forged.one);
+    expect(forged.one).toMatchObject({ valid: false, redacted: 8 });
   });
 
   it('really runs on threads for an untouched log', () => {

@@ -17,6 +17,7 @@ export const commands: readonly CommandEntry[] = [
   { name: ['audit', 'proof'], summary: 'inclusion or consistency proof from the Merkle tree', load: () => require('./audit-proof').default },
   { name: ['audit', 'export'], summary: 'write a portable bundle (bodies, checkpoints, public keys)', load: () => require('./audit-export').default },
   { name: ['audit', 'verify-export'], summary: 'verify an exported bundle with node:crypto only', load: () => require('./audit-verify-export').default },
+  { name: ['audit', 'redact'], summary: 'redact entry bodies (by seq, range or age), keeping their leaf hashes', load: () => require('./audit-redact').default },
   { name: ['keys', 'init'], summary: 'create the log signing key and print its public key', load: () => require('./keys-init').default },
   { name: ['keys', 'show'], summary: 'print the log signing public key and its key id', load: () => require('./keys-show').default },
   { name: ['run'], summary: "run a program with the governance preload and Node's permission model as a native floor", load: () => require('./run').default },
