@@ -1,5 +1,6 @@
 // Export of an audit log as a self-contained NDJSON bundle: a header, the public keys of the key dir
-// (for information: a verifier trusts only keys it is given), every checkpoint, then every entry body.
+// (for information: a verifier trusts only keys it is given), the key certificates, every checkpoint, then
+// every entry body.
 import * as fs from 'node:fs';
 import { isoFromMillis } from './encoding';
 import { openAuditReader } from './reader';
@@ -21,6 +22,7 @@ export function exportAuditLog(dbPath: string, out: string, publicKeys: readonly
     const entries = reader.size();
     write({ type: 'header', format: EXPORT_FORMAT, version: 1, logId: reader.logId(), entries, checkpoints: checkpoints.length, exportedAt: isoFromMillis(Date.now()) });
     for (const k of publicKeys) write({ type: 'key', keyId: k.keyId, pem: k.pem });
+    for (const c of reader.certificates()) write({ type: 'certificate', body: c.body, sig: c.sig });
     checkpoints.forEach((cp) => write({ type: 'checkpoint', body: cp.body, sig: cp.sig }));
     let chunk: string[] = [];
     for (const row of reader.bodies()) {

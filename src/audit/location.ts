@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../rules/load';
-import { PUBLIC_KEY_FILE } from '../crypto/keys';
+import { PUBLIC_KEY_FILE, ROOT_PUBLIC_KEY_FILE } from '../crypto/keys';
 import type { LoadedConfig } from '../rules/types';
 
 export interface AuditLocation {
@@ -31,14 +31,18 @@ export function locateAuditLog(options: { configPath?: string; cwd?: string } = 
 export type TrustSource = 'given' | 'config' | 'keyDir' | 'none';
 
 /**
- * The keys to trust: those given, else the config's `audit.trustedKeys`, else the public key in the key dir.
+ * The keys to trust: those given, else the config's `audit.trustedKeys`, else the key dir's root public key
+ * (written at the first rotation) or its public key.
  * The last is convenient for the default setup but only as good as the key dir: someone who can rewrite the
  * log and replace that file defeats it. A pinned key (`audit.trustedKeys`, `--trusted-key`) does not have that hole.
  */
 export function chooseTrustedKeys(given: readonly string[] | undefined, location: Pick<AuditLocation, 'keyDir' | 'trustedKeys'>): { keys: string[]; source: TrustSource } {
   if (given && given.length) return { keys: [...given], source: 'given' };
   if (location.trustedKeys.length) return { keys: [...location.trustedKeys], source: 'config' };
-  const pub = path.join(location.keyDir, PUBLIC_KEY_FILE);
-  if (fs.existsSync(pub)) return { keys: [pub], source: 'keyDir' };
+  // After a rotation the key dir's current key is an epoch key: trust the log's first key and follow the certificates.
+  for (const file of [ROOT_PUBLIC_KEY_FILE, PUBLIC_KEY_FILE]) {
+    const pub = path.join(location.keyDir, file);
+    if (fs.existsSync(pub)) return { keys: [pub], source: 'keyDir' };
+  }
   return { keys: [], source: 'none' };
 }

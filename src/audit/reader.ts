@@ -7,6 +7,8 @@ import { consistencyPath, inclusionPath, subtreeHash } from './merkle';
 import { openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
 import { REDACTED_PREFIX } from './redaction';
+import { storedCertificates } from './certificates';
+import type { SignedCertificate } from '../crypto/certificate';
 import { verifyDatabase } from './verify';
 import { publicKeyFromPem, readPublicKeyFile } from '../crypto/keys';
 import type { AuditVerifyOptions, AuditVerifyResult, ConsistencyProof, InclusionProof, SignedCheckpoint } from './types';
@@ -21,6 +23,8 @@ export interface AuditReader {
   getConsistencyProof(oldSize: number, newSize?: number): ConsistencyProof;
   latestCheckpoint(): SignedCheckpoint | null;
   checkpoints(): SignedCheckpoint[];
+  /** Key certificates stored with the log (epoch keys). */
+  certificates(): SignedCertificate[];
   /** Stored body texts in seq order (for export), with the stored leaf hash (hex) of redacted entries. */
   bodies(): IterableIterator<{ seq: number; body: string; leaf: string | null }>;
   logId(): string;
@@ -146,6 +150,7 @@ export function openAuditReader(dbPath: string): AuditReader {
       const rows = db.prepare('SELECT body, sig FROM checkpoints ORDER BY n').all() as { body: string; sig: Buffer }[];
       return rows.map((r) => ({ body: r.body, sig: Buffer.from(r.sig).toString('base64') }));
     },
+    certificates: () => storedCertificates(db),
     bodies() {
       return db.prepare(`SELECT seq, body, CASE WHEN NOT ${NOT_REDACTED} THEN lower(hex(leaf)) END AS leaf FROM entries ORDER BY seq`)
         .iterate() as IterableIterator<{ seq: number; body: string; leaf: string | null }>;

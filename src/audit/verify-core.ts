@@ -8,6 +8,7 @@ import { isCanonicalAsciiBody, parseBody, parseCheckpoint, REDACT_ACTION, type B
 import { HexFrontier } from './merkle';
 import { parseRecordTarget, REDACTED_PREFIX, type RedactionChecker } from './redaction';
 import { verifyPss } from '../crypto/sign';
+import { followCertificates, type SignedCertificate } from '../crypto/certificate';
 import type { AuditVerifyIssue, IssueSeverity, SignedCheckpoint } from './types';
 
 const WARNINGS = new Set(['UNCHECKPOINTED_TAIL']);
@@ -58,7 +59,7 @@ export function checkCheckpoint(cp: SignedCheckpoint, trusted: ReadonlyMap<strin
  * monotonic size and time. Returns those whose roots are to be compared. Without trusted keys the signatures
  * cannot be checked: NO_TRUSTED_KEY, and the roots are still compared.
  */
-export function checkCheckpointList(rows: readonly { n: number; cp: SignedCheckpoint }[], logId: string, trusted: ReadonlyMap<string, KeyObject>, issues: Issues): CheckpointFields[] {
+export function checkCheckpointList(rows: readonly { n: number; cp: SignedCheckpoint }[], logId: string, trusted: ReadonlyMap<string, KeyObject>, issues: Issues, epochStart: ReadonlyMap<string, number> = new Map()): CheckpointFields[] {
   const valid: CheckpointFields[] = [];
   const authenticate = trusted.size > 0;
   let expectedN = 1;
@@ -71,6 +72,8 @@ export function checkCheckpointList(rows: readonly { n: number; cp: SignedCheckp
     if (check.ok) fields = check.fields;
     else if (!authenticate && check.code === 'UNKNOWN_KEY') fields = JSON.parse(cp.body) as CheckpointFields; // parsed fine, key unknown
     else { issues.add(check.code, `checkpoint ${n}: ${check.detail}`); continue; }
+    const epochSize = epochStart.get(fields.keyId);
+    if (epochSize !== undefined && fields.size < epochSize) { issues.add('CHECKPOINT_KEY_EPOCH', `checkpoint ${n} (size ${fields.size}) is signed by an epoch key certified only from size ${epochSize}`); continue; }
     if (fields.n !== n) { issues.add('CHECKPOINT_NOT_MONOTONIC', `checkpoint stored as number ${n} says it is number ${fields.n}`); continue; }
     if (fields.logId !== logId) { issues.add('CHECKPOINT_WRONG_LOG', `checkpoint ${n} belongs to log ${fields.logId}, this log is ${logId}`); continue; }
     if (previous && (fields.size < previous.size || fields.ts < previous.ts)) {
@@ -92,6 +95,31 @@ export function checkTrustedCheckpoint(cp: SignedCheckpoint, what: string, logId
   return check.fields;
 }
 
+/** A tree head the entries must reach, signed other than by a checkpoint (a key certificate). */
+export interface SignedHead { size: number; root: string; chainHead: string; label: string }
+
+export interface EpochTrust {
+  /** The pinned keys and the epoch keys certified from them. */
+  trusted: Map<string, KeyObject>;
+  /** Certified keys: the tree size from which each may sign. */
+  epochStart: Map<string, number>;
+  /** The tree heads the certificates were signed over. */
+  heads: SignedHead[];
+}
+
+/**
+ * Trust extended from the pinned keys through the log's key certificates (epoch keys). Without pinned keys
+ * nothing can be followed. A certificate a trusted key issued that does not check out is CERTIFICATE_INVALID.
+ */
+export function trustWithCertificates(pinned: ReadonlyMap<string, KeyObject>, certs: readonly SignedCertificate[], logId: string, issues: Issues): EpochTrust {
+  const follow = followCertificates(pinned, certs, logId);
+  for (const problem of follow.invalid) issues.add('CERTIFICATE_INVALID', problem);
+  const epochStart = new Map<string, number>();
+  for (const c of follow.certified) if (!epochStart.has(c.keyId)) epochStart.set(c.keyId, c.size);
+  const heads = follow.certified.map((c) => ({ size: c.size, root: c.root, chainHead: c.chainHead, label: `the key certificate of epoch ${c.epoch}` }));
+  return { trusted: follow.keys, epochStart, heads };
+}
+
 interface Expectation { size: number; root: string; chainHead: string; label: string; code: string; from: number }
 
 /** The roots (and chain heads) the entries must hash to at given sizes: every checkpoint's and a trusted one's. */
@@ -99,7 +127,7 @@ export class Expectations {
   private readonly list: Expectation[] = [];
   private next = 0;
 
-  constructor(private readonly issues: Issues, checkpoints: readonly CheckpointFields[], trusted: CheckpointFields | null) {
+  constructor(private readonly issues: Issues, checkpoints: readonly CheckpointFields[], trusted: CheckpointFields | null, heads: readonly SignedHead[] = []) {
     let previousSize = 0;
     for (const c of checkpoints) {
       const from = c.size > previousSize ? previousSize + 1 : Math.max(c.size, 1);
@@ -107,6 +135,7 @@ export class Expectations {
       previousSize = c.size;
     }
     if (trusted) this.list.push({ size: trusted.size, root: trusted.root, chainHead: trusted.chainHead, label: 'the trusted checkpoint', code: 'INCONSISTENT_WITH_TRUSTED_CHECKPOINT', from: 1 });
+    for (const h of heads) this.list.push({ ...h, code: 'CHECKPOINT_ROOT_MISMATCH', from: 1 });
     this.list.sort((a, b) => a.size - b.size);
   }
 

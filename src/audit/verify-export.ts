@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Standalone verifier of an export bundle. Needs Node and these files only: verify-export, verify-core,
-// export-format, encoding, hash, merkle, redaction (src/audit) and sign, keys (src/crypto), which import nothing but
+// export-format, encoding, hash, merkle, redaction (src/audit) and sign, keys, certificate (src/crypto), which import nothing but
 // node:crypto, node:fs and node:path; no database, no config, no other dependency. Usage:
 //   node verify-export.js BUNDLE --trusted-key PUB.pem [--trusted-key ...] [--trusted-checkpoint FILE]
 //        [--max-checkpoint-age MS] [--now ISO]
@@ -9,7 +9,8 @@ import type { KeyObject } from 'node:crypto';
 import { HASH_BYTES } from './hash';
 import { EXPORT_FORMAT, type ExportLine } from './export-format';
 import { RedactionChecker } from './redaction';
-import { checkCheckpointList, checkRedactionRecords, checkTrustedCheckpoint, EntryStream, Expectations, Issues } from './verify-core';
+import { checkCheckpointList, checkRedactionRecords, checkTrustedCheckpoint, EntryStream, Expectations, Issues, trustWithCertificates } from './verify-core';
+import type { SignedCertificate } from '../crypto/certificate';
 import { publicKeyFromPem } from '../crypto/keys';
 import type { AuditVerifyResult, SignedCheckpoint } from './types';
 
@@ -59,6 +60,8 @@ export function verifyExportFile(file: string, options: ExportVerifyOptions): Au
   if (!header || header.type !== 'header' || header.format !== EXPORT_FORMAT) throw new Error(`${file} is not an audit export bundle`);
 
   const stored: { n: number; cp: SignedCheckpoint }[] = [];
+  const certificates: SignedCertificate[] = [];
+  let keys = trusted;
   let stream: EntryStream | null = null;
   let expectations: Expectations | null = null;
   let leaves = Buffer.alloc(HASH_BYTES * Math.max(1, header.entries));
@@ -66,11 +69,13 @@ export function verifyExportFile(file: string, options: ExportVerifyOptions): Au
   let checkpoints: ReturnType<typeof checkCheckpointList> = [];
   const leafOfSeq = (seq: number): string | undefined => (seq >= 1 && seq * HASH_BYTES <= leaves.length ? leaves.toString('hex', (seq - 1) * HASH_BYTES, seq * HASH_BYTES) : undefined);
   const startStream = (): EntryStream => {
-    checkpoints = checkCheckpointList(stored, header.logId, trusted, issues);
-    const trustedCp = options.trustedCheckpoint ? checkTrustedCheckpoint(options.trustedCheckpoint, 'trusted checkpoint', header.logId, trusted, issues) : null;
-    const e = new Expectations(issues, checkpoints, trustedCp);
+    const epochs = trustWithCertificates(trusted, certificates, header.logId, issues);
+    keys = epochs.trusted;
+    checkpoints = checkCheckpointList(stored, header.logId, keys, issues, epochs.epochStart);
+    const trustedCp = options.trustedCheckpoint ? checkTrustedCheckpoint(options.trustedCheckpoint, 'trusted checkpoint', header.logId, keys, issues) : null;
+    const e = new Expectations(issues, checkpoints, trustedCp, epochs.heads);
     expectations = e;
-    const s = new EntryStream(issues, { sizes: e.sizes(), reached: (size, f, head) => e.reach(size, f.root(), head) }, leafOfSeq, new RedactionChecker(trusted, header.logId));
+    const s = new EntryStream(issues, { sizes: e.sizes(), reached: (size, f, head) => e.reach(size, f.root(), head) }, leafOfSeq, new RedactionChecker(keys, header.logId));
     e.reach(0, s.frontier.root(), s.chainHead);
     return s;
   };
@@ -78,7 +83,10 @@ export function verifyExportFile(file: string, options: ExportVerifyOptions): Au
     lineNo++;
     if (!text) continue;
     const line = parseLine(text, lineNo);
-    if (line.type === 'checkpoint') {
+    if (line.type === 'certificate') {
+      if (stream) throw new Error(`line ${lineNo}: certificate after the entries`);
+      certificates.push({ body: String(line.body), sig: String(line.sig) });
+    } else if (line.type === 'checkpoint') {
       if (stream) throw new Error(`line ${lineNo}: checkpoint after the entries`);
       stored.push({ n: stored.length + 1, cp: { body: String(line.body), sig: String(line.sig) } });
     } else if (line.type === 'entry') {
@@ -100,7 +108,7 @@ export function verifyExportFile(file: string, options: ExportVerifyOptions): Au
   const list = issues.sorted();
   return {
     valid: !list.some((i) => i.severity === 'error'), entries: stream.size, checkpoints: stored.length, redacted: stream.redacted,
-    issues: list, trustedKeyIds: [...trusted.keys()], root: stream.frontier.root(),
+    issues: list, trustedKeyIds: [...keys.keys()], root: stream.frontier.root(),
   };
 }
 

@@ -6,7 +6,8 @@ import { consistencyPath, HexFrontier, subtreeHash, verifyConsistency, type Perf
 import { expectedSchema, logIdOf, schemaRows, type AuditDatabase } from './schema';
 import { openTreeStore, type TreeStore } from './tree-store';
 import { RedactionChecker } from './redaction';
-import { checkCheckpointList, checkRedactionRecords, checkTrustedCheckpoint, EntryStream, Expectations, Issues, type StreamStart } from './verify-core';
+import { storedCertificates } from './certificates';
+import { checkCheckpointList, checkRedactionRecords, checkTrustedCheckpoint, EntryStream, Expectations, Issues, trustWithCertificates, type StreamStart } from './verify-core';
 import { scanRows } from './verify-rows';
 import { CHUNK_SIZE, combineChunks, defaultThreads, planChunks, runChunks, worthThreads, type CombinedChunks } from './verify-parallel';
 import type { CheckpointFields } from './encoding';
@@ -81,10 +82,12 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
   const schemaIntact = checkSchema(db, issues);
   const logId = logIdOf(db);
   const stored = storedCheckpoints(db);
-  const checkpoints = checkCheckpointList(stored, logId, input.trusted, issues);
+  const epochs = trustWithCertificates(input.trusted, storedCertificates(db), logId, issues);
+  const keys = epochs.trusted;
+  const checkpoints = checkCheckpointList(stored, logId, keys, issues, epochs.epochStart);
   const tree = openTreeStore(db);
-  let trusted = input.trustedCheckpoint ? checkTrustedCheckpoint(input.trustedCheckpoint, 'trusted checkpoint', logId, input.trusted, issues) : null;
-  const since = input.since ? checkTrustedCheckpoint(input.since, 'since checkpoint', logId, input.trusted, issues) : null;
+  let trusted = input.trustedCheckpoint ? checkTrustedCheckpoint(input.trustedCheckpoint, 'trusted checkpoint', logId, keys, issues) : null;
+  const since = input.since ? checkTrustedCheckpoint(input.since, 'since checkpoint', logId, keys, issues) : null;
   const leafOf = db.prepare('SELECT lower(hex(leaf)) FROM entries WHERE seq = ?').pluck();
   const leafOfSeq = (seq: number): string | undefined => leafOf.get(seq) as string | undefined;
 
@@ -96,9 +99,9 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
       trusted = null;
     }
   }
-  const expectations = new Expectations(issues, checkpoints, trusted);
+  const expectations = new Expectations(issues, checkpoints, trusted, epochs.heads);
   expectations.reach(start.size, start.frontier.root(), start.prev);
-  const redactions = new RedactionChecker(input.trusted, logId);
+  const redactions = new RedactionChecker(keys, logId);
   const proofOfWorkBits = input.proofOfWorkBits ?? 0;
   const end = db.prepare('SELECT coalesce(max(seq), 0) FROM entries').pluck().get() as number;
 
@@ -109,7 +112,7 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
   const chunkSize = input.chunkSize ?? CHUNK_SIZE;
   let done: CombinedChunks | null = null;
   if (columns.length === 0 && !db.memory && worthThreads(threads, end - start.size, chunkSize)) {
-    const setup = { logId, trusted: [...input.trusted], proofOfWorkBits };
+    const setup = { logId, trusted: [...keys], proofOfWorkBits };
     const results = runChunks(db.name, setup, planChunks(start, end, chunkSize, expectations.sizes()), threads);
     done = results && combineChunks(results, start, chunkSize, expectations, issues);
   }
@@ -131,7 +134,7 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
     checkpoints: stored.length,
     redacted: done.redacted,
     issues: list,
-    trustedKeyIds: [...input.trusted.keys()],
+    trustedKeyIds: [...keys.keys()],
     root: done.root,
   };
 }

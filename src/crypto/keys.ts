@@ -6,10 +6,13 @@ import * as path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 
 const { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } = nodeCrypto;
-const { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } = fs;
+const { closeSync, existsSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } = fs;
 
+/** The current signing key (after rotations: the current epoch's key). */
 export const PRIVATE_KEY_FILE = 'log-signing.key.pem';
 export const PUBLIC_KEY_FILE = 'log-signing.pub.pem';
+/** Written at the first rotation: the key the log started with, the one verifiers pin. */
+export const ROOT_PUBLIC_KEY_FILE = 'log-root.pub.pem';
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -76,7 +79,7 @@ export function loadSigningKey(keyDir: string): SigningKey | null {
  */
 export function createSigningKey(keyDir: string, options: { replace?: boolean } = {}): { key: SigningKey; created: boolean } {
   mkdirSync(keyDir, { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKey = generateSigningKey();
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
   const file = path.join(keyDir, PRIVATE_KEY_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
@@ -100,4 +103,34 @@ export function createSigningKey(keyDir: string, options: { replace?: boolean } 
 export function ensureSigningKey(keyDir: string): { key: SigningKey; created: boolean } {
   const existing = loadSigningKey(keyDir);
   return existing ? { key: existing, created: false } : createSigningKey(keyDir);
+}
+
+/**
+ * Install `privateKey` as the signing key and destroy the previous private key: the new file is renamed over
+ * the old one, whose blocks are then overwritten with zeros and synced through a descriptor opened before.
+ * (Storage that keeps old blocks elsewhere, copy-on-write file systems, snapshots or backups, defeats this.)
+ */
+export function installSigningKey(keyDir: string, privateKey: KeyObject): SigningKey {
+  const file = path.join(keyDir, PRIVATE_KEY_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  const old = existsSync(file) ? openSync(file, 'r+') : null;
+  try {
+    renameSync(tmp, file);
+    if (old !== null) {
+      const size = fstatSync(old).size;
+      writeSync(old, Buffer.alloc(size), 0, size, 0);
+      fsyncSync(old);
+    }
+  } finally {
+    if (old !== null) closeSync(old);
+  }
+  const key = fromPrivatePem(readFileSync(file), file);
+  writeFileSync(path.join(keyDir, PUBLIC_KEY_FILE), key.publicPem, { mode: 0o644 });
+  return key;
+}
+
+/** A new RSA-2048 key pair (not stored). */
+export function generateSigningKey(): KeyObject {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 }

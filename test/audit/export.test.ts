@@ -10,7 +10,7 @@ import { cleanup, makeLog, tempDir } from './helpers';
 afterAll(cleanup);
 const DIST = resolve(__dirname, '..', '..', 'dist', 'src');
 /** The files the standalone verifier needs, relative to dist/src. */
-const STANDALONE = ['audit/verify-export.js', 'audit/verify-core.js', 'audit/export-format.js', 'audit/encoding.js', 'audit/hash.js', 'audit/merkle.js', 'audit/redaction.js', 'crypto/sign.js', 'crypto/keys.js'];
+const STANDALONE = ['audit/verify-export.js', 'audit/verify-core.js', 'audit/export-format.js', 'audit/encoding.js', 'audit/hash.js', 'audit/merkle.js', 'audit/redaction.js', 'crypto/sign.js', 'crypto/keys.js', 'crypto/certificate.js'];
 
 function bundle(entries = 40): { file: string; pub: string } {
   const log = makeLog({ entries });

@@ -20,6 +20,7 @@ export const commands: readonly CommandEntry[] = [
   { name: ['audit', 'redact'], summary: 'redact entry bodies (by seq, range or age), keeping their leaf hashes', load: () => require('./audit-redact').default },
   { name: ['keys', 'init'], summary: 'create the log signing key and print its public key', load: () => require('./keys-init').default },
   { name: ['keys', 'show'], summary: 'print the log signing public key and its key id', load: () => require('./keys-show').default },
+  { name: ['keys', 'rotate'], summary: 'start a new key epoch (certified by the outgoing key, which is destroyed)', load: () => require('./keys-rotate').default },
   { name: ['run'], summary: "run a program with the governance preload and Node's permission model as a native floor", load: () => require('./run').default },
   { name: ['check'], summary: 'static checks: synthetic data, secrets, governance imports, deceptive imports, fake method calls', load: () => require('./check').default },
 ];
