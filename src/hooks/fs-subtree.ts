@@ -3,10 +3,10 @@
 // a partly removed tree: so the whole subtree is walked first, without following symlinks, with the
 // originals captured at load, and one denied entry denies the call.
 import fs = require('node:fs');
-import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { absolutePath, resolveTarget, trimTrailingSlashes } from './fs-paths';
+import { checkWrite } from './rules-files';
 
 const { ArrayPrototypePush } = primordials;
 const lstat = fs.lstatSync;
@@ -42,7 +42,7 @@ export function checkSubtree(path: string): GovernanceDeniedError | null {
     for (let i = 0; i < names.length; i++) {
       const entry = `${dir}/${names[i]}`;
       const entryTarget = target === '/' ? `/${names[i]}` : `${target}/${names[i]}`;
-      const denied = checkAction('file_write', entryTarget);
+      const denied = checkWrite(entryTarget);
       if (denied !== null) return denied;
       if (isDirectory(entry)) ArrayPrototypePush(pending, [entry, entryTarget]);
     }

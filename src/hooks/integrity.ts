@@ -4,18 +4,24 @@
 // - freezes the exports of the package's own modules, so nothing reachable through require.cache or
 //   the package's exports can swap a function the hooks call;
 // - watches every locked slot with a cheap unref'd timer (all slots each second) and integrityStep() on
-//   the decision path, and records a `runtime_bypass` violation when one changed.
+//   the decision path, and records a `runtime_bypass` violation when one changed;
+// - watches the rules files, this process's config and level variables and the package's entries in
+//   require.cache on the same timer, and records a `rule_modification` violation when one changed
+//   (writes to the rules files through fs are refused earlier, in rules-files.ts).
 import { recordEvent } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
 import { primordials } from '../primordials';
+import { RulesWatch } from './integrity-rules';
 import { IntegrityWatch, type Tamper } from './integrity-watch';
-import { freezePackageExports, watchedOwners } from './integrity-targets';
+import { checkPackageModules, freezePackageExports, watchedOwners } from './integrity-targets';
 
 const INTERVAL_MS = 1000;
 /** Decisions per decision-time step (a power of two). */
 const STEP_EVERY = 16;
 
 let watch: IntegrityWatch | null = null;
+let rules: RulesWatch | null = null;
+let rulesPending = true;
 let decisions = 0;
 
 function report(tamper: Tamper): void {
@@ -24,8 +30,19 @@ function report(tamper: Tamper): void {
   recordEvent('integrity', tamper.label, 'deny', reason, 'runtime_bypass', true);
 }
 
-/** For the decision path: checks one slot every STEP_EVERY calls (O(1), a few ns amortised). */
+function reportRules(change: Tamper): void {
+  const reason = `${change.label}: ${change.detail} after activation, an attempt to change the rules or the code that enforces them`;
+  warnOnce(`integrity watch: ${reason}`);
+  recordEvent('integrity', change.label, 'deny', reason, 'rule_modification', true);
+}
+
+/**
+ * For the decision path: checks one slot every STEP_EVERY calls (O(1), a few ns amortised). The first
+ * decisions after activation (loading the program) also take the rules files' snapshot, before any user
+ * code runs.
+ */
 export function integrityStep(): void {
+  if (rulesPending && rules !== null) rulesPending = !rules.snapshot();
   if ((++decisions & (STEP_EVERY - 1)) === 0) watch?.step();
 }
 
@@ -34,10 +51,16 @@ export function installIntegrityWatch(): void {
   watch = new IntegrityWatch(report);
   const owners = watchedOwners();
   for (let i = 0; i < owners.length; i++) watch.watchLockedSlots(owners[i].owner, owners[i].label);
-  const timer = setInterval(() => {
+  rules = new RulesWatch(reportRules);
+  const checkAll = () => {
     freezePackageExports();
     watch!.checkAll();
-  }, INTERVAL_MS);
+    rules!.check();
+    checkPackageModules(reportRules);
+  };
+  const timer = setInterval(checkAll, INTERVAL_MS);
   timer.unref();
+  // Once more at exit, so a short-lived program is looked at too; before the kernel closes the log.
+  process.prependListener('exit', checkAll);
   primordials.freeze(watch);
 }

@@ -8,6 +8,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { absolutePath, resolveTarget } from './fs-paths';
 import { lockProperty, shapeLike } from './lock';
+import { checkWrite } from './rules-files';
 
 const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, DateNow } = primordials;
 const cwd = process.cwd;
@@ -15,8 +16,8 @@ const pid = process.pid;
 const construct = Reflect.construct;
 let sequence = 0;
 
-function checkWrite(path: string, base?: string): GovernanceDeniedError | null {
-  return checkAction('file_write', resolveTarget(absolutePath(path, base), true));
+function checkWritePath(path: string, base?: string): GovernanceDeniedError | null {
+  return checkWrite(resolveTarget(absolutePath(path, base), true));
 }
 
 function governWriter(owner: Record<string, unknown>, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
@@ -48,10 +49,10 @@ function installHeapSnapshotHooks(): void {
   const v8Module = v8 as unknown as Record<string, unknown>;
   governWriter(v8Module, 'writeHeapSnapshot', (args) => {
     if (typeof args[0] !== 'string') args[0] = `Heap.${stamp()}.${pid}.0.${nextSequence()}.heapsnapshot`;
-    return checkWrite(args[0] as string);
+    return checkWritePath(args[0] as string);
   });
   // Near the heap limit V8 writes Heap.<stamp>.<pid>.<thread>.<seq>.heapsnapshot into the current directory.
-  governWriter(v8Module, 'setHeapSnapshotNearHeapLimit', () => checkWrite('Heap.near-heap-limit.heapsnapshot'));
+  governWriter(v8Module, 'setHeapSnapshotNearHeapLimit', () => checkWritePath('Heap.near-heap-limit.heapsnapshot'));
 }
 
 // ---- process.report
@@ -73,7 +74,7 @@ function reportDirectory(report: Report): string {
 
 function checkReportFile(report: Report, name: string): GovernanceDeniedError | null {
   if (name === 'stdout' || name === 'stderr') return null;
-  return checkWrite(name, reportDirectory(report));
+  return checkWritePath(name, reportDirectory(report));
 }
 
 /** Reports written later (on a signal, a fatal error, an uncaught exception) land at directory/filename. */
@@ -129,7 +130,7 @@ function installTraceHooks(): void {
     return; // not available here (e.g. in a worker)
   }
   const proto = primordials.getPrototypeOf(traceEvents.createTracing({ categories: ['node'] })) as Record<string, unknown>;
-  governWriter(proto, 'enable', () => checkWrite('node_trace.1.log'));
+  governWriter(proto, 'enable', () => checkWritePath('node_trace.1.log'));
 }
 
 // ---- node:wasi: loaded without its ExperimentalWarning (a program that loads it later sees none).
@@ -153,7 +154,7 @@ function checkPreopens(options: unknown): GovernanceDeniedError | null {
   const copy = { ...(preopens as Record<string, unknown>) };
   for (const guest of objectKeys(copy)) {
     const host = resolveTarget(absolutePath(`${copy[guest] as string}`), true);
-    const denied = checkAction('file_read', host) ?? checkAction('file_write', host);
+    const denied = checkAction('file_read', host) ?? checkWrite(host);
     if (denied !== null) return denied;
   }
   return null;

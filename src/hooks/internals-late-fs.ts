@@ -7,10 +7,10 @@
 // installed.
 import { constants } from 'node:fs';
 import { captureCaller } from '../kernel/caller';
-import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
 import { checkSubtree } from './fs-subtree';
+import { checkWrite } from './rules-files';
 import { lockProperty, shapeLike } from './lock';
 
 const { apply } = primordials;
@@ -63,7 +63,7 @@ function governWriter(binding: Record<string, unknown>, name: string, { paths, f
         convertPath(args[paths[i]], converted);
         if (converted.path === null) continue; // a descriptor, authorised by its open
         args[paths[i]] = converted.value;
-        const denied = checkAction('file_write', resolveTarget(converted.path, onLink !== true)) ?? (recursiveAt !== undefined && args[recursiveAt] === true ? checkSubtree(converted.path) : null);
+        const denied = checkWrite(resolveTarget(converted.path, onLink !== true)) ?? (recursiveAt !== undefined && args[recursiveAt] === true ? checkSubtree(converted.path) : null);
         if (denied !== null) throw denied;
       }
     }

@@ -12,6 +12,7 @@ import { lockProperty, shapeLike } from './lock';
 import { installDnsHooks } from './net-dns';
 import { installNetHandleHooks } from './net-handles';
 import { grant, hostPort, isAbstractSocket, isIpAddress, socketPath } from './net-targets';
+import { checkWrite } from './rules-files';
 
 const { apply, isArray } = primordials;
 const nextTick = process.nextTick;
@@ -111,7 +112,7 @@ function governedListen(original: Function): Function {
     if (path === null) return apply(original, this, args); // TCP: decided at the handle, once bound
     const target = socketPath(path);
     let denied = checkAction('net_listen', target);
-    if (denied === null && !isAbstractSocket(target)) denied = checkAction('file_write', target);
+    if (denied === null && !isAbstractSocket(target)) denied = checkWrite(target);
     if (denied !== null) {
       const server = this;
       nextTick(() => apply(emit, server, ['error', denied]));

@@ -118,7 +118,14 @@ describe.each(LAUNCH_MODES)('tampering under a production policy (%s)', (mode) =
   });
 
   it('governance itself (kernel and audit writer) reports no internal error while prototypes are poisoned', () => {
-    expect(run.stderr).toBe('');
+    // The only warnings are the integrity watch's, about the package reloaded through a cleared require.cache.
+    const lines = run.stderr.split('\n').filter((line) => line !== '');
+    expect(lines.filter((line) => !line.startsWith('mltrainer-governance: integrity watch: module '))).toEqual([]);
+  });
+
+  it('the package reloaded through a cleared require.cache is recorded as rule_modification', () => {
+    const recorded = run.entries().filter((e) => e.action === 'integrity' && e.violation === 'rule_modification');
+    expect(recorded.map((e) => e.target)).toEqual(expect.arrayContaining([expect.stringMatching(/^module .*\/dist\/src\/activate\.js$/)]));
   });
 
   it.each(ATTEMPTS)('after "%s" the forbidden write is still refused', (label) => {

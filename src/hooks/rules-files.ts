@@ -1,0 +1,37 @@
+// The files the active rules come from: the config file and the validated copy the loader caches in the
+// state dir (a later process, a governed child included, loads its rules from that cache when the key
+// matches, so forging it changes their rules). A write to either, however the policy reads, is an
+// attempt to change the rules: decided as a `rule_modification` violation (refused at staging and
+// production, recorded in development).
+import { join } from 'node:path';
+import { governanceStatus } from '../activate';
+import type { GovernanceDeniedError } from '../kernel/errors';
+import { checkAction, checkViolation } from '../kernel/gate';
+import { primordials } from '../primordials';
+import { resolveTarget } from './fs-paths';
+
+/** The loader's cache of the validated config, in the state dir (VALIDATED_CACHE in src/rules/load.ts). */
+export const VALIDATED_CACHE = 'config.validated.json';
+
+let files: readonly string[] | null = null;
+
+/** Symlink-resolved paths of the rules files; empty until activation has finished. */
+export function rulesFiles(): readonly string[] {
+  if (files !== null) return files;
+  const status = governanceStatus();
+  if (status === null) return [];
+  const found: string[] = [];
+  if (status.configSource !== null) primordials.ArrayPrototypePush(found, resolveTarget(status.configSource, true));
+  primordials.ArrayPrototypePush(found, resolveTarget(join(status.stateDir, VALIDATED_CACHE), true));
+  files = primordials.freeze(found);
+  return files;
+}
+
+/** `file_write` of `target`: a rules file is a rule_modification whatever the rules say. */
+export function checkWrite(target: string): GovernanceDeniedError | null {
+  const protectedFiles = rulesFiles();
+  for (let i = 0; i < protectedFiles.length; i++) {
+    if (protectedFiles[i] === target) return checkViolation('file_write', target, 'rule_modification', 'writing a file the active rules are loaded from would change the rules');
+  }
+  return checkAction('file_write', target);
+}
