@@ -31,7 +31,7 @@ const command: Command = {
     }
     if (ctx.values.json) ctx.out(JSON.stringify({ ...result, trustSource: trust.source }));
     else {
-      ctx.out(`${ctx.positionals[0]}: ${result.valid ? 'VALID' : 'INVALID'} (${result.entries} entries, ${result.checkpoints} checkpoints; trusted keys from ${trust.source})`);
+      ctx.out(`${ctx.positionals[0]}: ${result.valid ? 'VALID' : 'INVALID'} (${result.entries} entries, ${result.checkpoints} checkpoints${result.redacted ? `, ${result.redacted} redacted` : ''}; trusted keys from ${trust.source})`);
       for (const i of result.issues) ctx.out(`  ${i.severity} ${i.code}${i.seq !== undefined ? ` at seq ${i.seq}` : ''}: ${i.detail}`);
     }
     return result.valid ? EXIT_OK : EXIT_PROBLEMS;

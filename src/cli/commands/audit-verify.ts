@@ -15,7 +15,7 @@ function trustNote(source: string, keys: readonly string[]): string {
 }
 
 function printText(ctx: CommandContext, dbPath: string, result: AuditVerifyResult, note: string): void {
-  ctx.out(`${dbPath}: ${result.valid ? 'VALID' : 'INVALID'} (${result.entries} entries, ${result.checkpoints} checkpoints)`);
+  ctx.out(`${dbPath}: ${result.valid ? 'VALID' : 'INVALID'} (${result.entries} entries, ${result.checkpoints} checkpoints${result.redacted ? `, ${result.redacted} redacted` : ''})`);
   ctx.out(note);
   for (const i of result.issues) ctx.out(`  ${i.severity === 'error' ? 'error  ' : 'warning'} ${i.code}${i.seq !== undefined ? ` at seq ${i.seq}` : ''}: ${i.detail}`);
 }
@@ -23,10 +23,10 @@ function printText(ctx: CommandContext, dbPath: string, result: AuditVerifyResul
 const command: Command = {
   name: ['audit', 'verify'],
   summary: 'verify the audit log: hashes, chain, Merkle roots and signed checkpoints',
-  usage: `audit verify [--trusted-key PEM]... [--trusted-checkpoint FILE] [--since-checkpoint FILE] [--max-checkpoint-age MS] [--now T] [--proof-of-work-bits N] [--json] ${LOCATION_USAGE}`,
+  usage: `audit verify [--trusted-key PEM]... [--trusted-checkpoint FILE] [--since-checkpoint FILE] [--max-checkpoint-age MS] [--now T] [--proof-of-work-bits N] [--threads N] [--json] ${LOCATION_USAGE}`,
   options: {
     'trusted-key': { type: 'string', multiple: true }, 'trusted-checkpoint': { type: 'string' }, 'since-checkpoint': { type: 'string' },
-    'max-checkpoint-age': { type: 'string' }, now: { type: 'string' }, 'proof-of-work-bits': { type: 'string' }, ...locationOptions,
+    'max-checkpoint-age': { type: 'string' }, now: { type: 'string' }, 'proof-of-work-bits': { type: 'string' }, threads: { type: 'string' }, ...locationOptions,
   },
   run(ctx) {
     const location = locate(ctx);
@@ -43,6 +43,8 @@ const command: Command = {
     const trustedCheckpoint = trustedFile ? readCheckpointFile(trustedFile) : undefined;
     const since = sinceFile ? readCheckpointFile(sinceFile) : undefined;
     const maxCheckpointAge = intOption(ctx, 'max-checkpoint-age');
+    const threads = intOption(ctx, 'threads');
+    if (threads === 0) throw new UsageError('--threads must be at least 1');
     let reader;
     try {
       reader = openAuditReader(location.dbPath);
@@ -51,7 +53,7 @@ const command: Command = {
     }
     try {
       const proofOfWorkBits = intOption(ctx, 'proof-of-work-bits') ?? location.proofOfWorkBits;
-      const result = reader.verify({ trustedKeys: trust.keys, trustedCheckpoint, since, maxCheckpointAge, now, proofOfWorkBits });
+      const result = reader.verify({ trustedKeys: trust.keys, trustedCheckpoint, since, maxCheckpointAge, now, proofOfWorkBits, threads });
       const note = trustNote(trust.source, trust.keys);
       if (ctx.values.json) ctx.out(JSON.stringify({ ...result, trustSource: trust.source, note }));
       else printText(ctx, location.dbPath, result, note);

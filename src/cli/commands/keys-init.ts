@@ -1,6 +1,8 @@
 // `mltrainer-governance keys init`: create the log signing key and print its public key.
-import { createSigningKey, loadSigningKey } from '../../crypto/keys';
-import { EXIT_OK, type Command } from '../command';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSigningKey, loadSigningKey, ROOT_PUBLIC_KEY_FILE } from '../../crypto/keys';
+import { EXIT_OK, UsageError, type Command } from '../command';
 import { locate, locationOptions } from './audit-common';
 
 const command: Command = {
@@ -12,6 +14,8 @@ const command: Command = {
     const { keyDir } = locate(ctx);
     const existing = loadSigningKey(keyDir);
     const replace = ctx.values.force === true;
+    // A replaced key has no certificate: checkpoints it signs would not chain to the pinned first key.
+    if (replace && existsSync(join(keyDir, ROOT_PUBLIC_KEY_FILE))) throw new UsageError(`the keys in ${keyDir} have been rotated: use mltrainer-governance keys rotate to change the key`);
     const key = existing && !replace ? existing : createSigningKey(keyDir, { replace }).key;
     const created = key !== existing;
     if (ctx.values.json) {

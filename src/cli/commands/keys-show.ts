@@ -1,5 +1,8 @@
-// `mltrainer-governance keys show`: the log signing key's id and public key.
-import { loadSigningKey } from '../../crypto/keys';
+// `mltrainer-governance keys show`: the log signing key's id and public key, and after rotations the first
+// key (the one verifiers pin).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSigningKey, readPublicKeyFile, ROOT_PUBLIC_KEY_FILE } from '../../crypto/keys';
 import { EXIT_OK, EXIT_PROBLEMS, type Command } from '../command';
 import { locate, locationOptions } from './audit-common';
 
@@ -15,8 +18,14 @@ const command: Command = {
       ctx.err(`no log signing key in ${keyDir}: run mltrainer-governance keys init`);
       return EXIT_PROBLEMS;
     }
-    if (ctx.values.json) ctx.out(JSON.stringify({ keyDir, keyId: key.keyId, publicKey: key.publicPem }));
-    else ctx.out(`key ${key.keyId} in ${keyDir}\n${key.publicPem.trimEnd()}`);
+    const rootFile = join(keyDir, ROOT_PUBLIC_KEY_FILE);
+    const root = existsSync(rootFile) ? readPublicKeyFile(rootFile) : null;
+    if (ctx.values.json) {
+      ctx.out(JSON.stringify({ keyDir, keyId: key.keyId, publicKey: key.publicPem, ...(root ? { rootKeyId: root.keyId, rootPublicKey: root.publicPem } : {}) }));
+    } else {
+      ctx.out(`key ${key.keyId} in ${keyDir}\n${key.publicPem.trimEnd()}`);
+      if (root) ctx.out(`rotated: verifiers pin the first key ${root.keyId} (${rootFile}) and follow the key certificates\n${root.publicPem.trimEnd()}`);
+    }
     return EXIT_OK;
   },
 };
