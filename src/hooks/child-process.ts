@@ -139,7 +139,7 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   return null;
 }
 
-/** Debug flags in a node child's arguments, a shell command or the child's NODE_OPTIONS: each must be allowed as `code_eval:child-flag:<flag>`. */
+/** Debug flags in a node child's arguments, a shell command or the child's NODE_OPTIONS: each must be allowed as `code_eval:node-flag:<flag>`. */
 function checkDebugFlags(nodeArgs: string[] | null, command: string | null, envPairs: readonly string[]): GovernanceDeniedError | null {
   const flags: string[] = [];
   if (nodeArgs !== null) debugFlagsInArgs(nodeArgs, flags);
@@ -147,7 +147,7 @@ function checkDebugFlags(nodeArgs: string[] | null, command: string | null, envP
   const nodeOptions = valueOf(envPairs, NODE_OPTIONS);
   if (nodeOptions !== undefined) debugFlagsInWords(nodeOptions, flags);
   for (let i = 0; i < flags.length; i++) {
-    const denied = checkAction('code_eval', `child-flag:${flags[i]}`);
+    const denied = checkAction('code_eval', `node-flag:${flags[i]}`);
     if (denied !== null) return denied;
   }
   return null;

@@ -10,12 +10,14 @@ import { installIntegrityWatch } from './integrity';
 import { installCodeEvalHooks } from './code-eval';
 import { installModuleHooks } from './modules';
 import { installWorkerHooks } from './workers';
+import { checkOwnFlags } from './own-flags';
 
 let installed = false;
 
 export function installHooks(): void {
   if (installed) return;
   installed = true;
+  checkOwnFlags();
   installFsHooks();
   installChildProcessHooks();
   installNetHooks();

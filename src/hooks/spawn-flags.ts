@@ -54,3 +54,16 @@ export function isNodeExecutable(executable: string, realExecutable: string | nu
   const name = StringPrototypeSlice(executable, StringPrototypeLastIndexOf(executable, '/') + 1);
   return RegExpPrototypeExec(NODE_NAME, name) !== null || realExecutable === realNode;
 }
+
+/** The debug flags this process was started with (its execArgv and NODE_OPTIONS). */
+export function ownDebugFlags(): string[] {
+  const flags: string[] = [];
+  const execArgv = process.execArgv;
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = debugFlag(execArgv[i]);
+    if (flag !== null) ArrayPrototypePush(flags, flag);
+  }
+  const nodeOptions = process.env.NODE_OPTIONS;
+  if (nodeOptions !== undefined) debugFlagsInWords(nodeOptions, flags);
+  return flags;
+}

@@ -3,7 +3,8 @@
 // policy. Each child tries a denied write (the file must stay absent and the denial be in the shared
 // audit log, written by the child's own pid) and an allowed one (it ran and still works). Debug flags
 // (`--inspect*`, `--expose-internals`) in a child's arguments, fork's execArgv, its NODE_OPTIONS or a
-// shell command are refused unless the policy allows them; a refused child never runs.
+// shell command are refused unless the policy allows them; a refused child never runs. A flag the spawn
+// cannot see (a shell variable) is refused by the child itself as it starts.
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,8 @@ function async(label, fn) {
   sync('flag: --inspect in NODE_OPTIONS', (l) => cp.spawnSync(node, [child, l], { env: { NODE_OPTIONS: '--inspect=0' }, encoding: 'utf8' }));
   sync('flag: --expose-internals in NODE_OPTIONS through a shell', (l) => cp.spawnSync('/bin/sh', ['-c', 'node ' + child + ' "' + l + '"'], { env: { PATH: shellPath, NODE_OPTIONS: '--expose-internals' }, encoding: 'utf8' }));
   sync('flag: --inspect in a shell command', (l) => cp.execSync('node --inspect=0 ' + child + ' "' + l + '"', { env: { PATH: shellPath }, encoding: 'utf8' }));
+  const hidden = cp.spawnSync('/bin/sh', ['-c', 'node $FLAG ' + child + ' "flag hidden in a shell variable"'], { env: { PATH: shellPath, FLAG: '--inspect=0' }, encoding: 'utf8' });
+  results['flag hidden in a shell variable'] = { status: hidden.status };
   sync('allowed flag: --inspect-port', (l) => cp.spawnSync(node, ['--inspect-port=0', child, l], { env: {}, encoding: 'utf8' }));
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
@@ -103,7 +106,7 @@ function prepare(): string {
         { id: 'read-code', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
         { id: 'allowed-dir', action: 'file_write', target: `${dir}/allowed/**`, effect: 'allow' },
         { id: 'node-and-shells', action: 'process_spawn', target: [process.execPath, join(dir, 'bin', 'mynode'), 'sh'], effect: 'allow' },
-        { id: 'inspect-port', action: 'code_eval', target: 'child-flag:--inspect-port', effect: 'allow' },
+        { id: 'inspect-port', action: 'code_eval', target: 'node-flag:--inspect-port', effect: 'allow' },
       ],
     },
   });
@@ -124,7 +127,7 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
 
   it('ran to completion', () => {
     expect(run.status, run.stderr).toBe(0);
-    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 1);
+    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 2);
   });
 
   it.each(PROPAGATION)('%s: the child ran governed', (label) => {
@@ -139,15 +142,22 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
 
   it.each(Object.keys(FLAGS))('%s: refused, the child never ran', (label) => {
     expect(results[label].error, JSON.stringify(results[label])).toBe('EGOVDENIED');
-    expect(results[label].message).toContain(`code_eval:child-flag:${FLAGS[label]}`);
+    expect(results[label].message).toContain(`code_eval:node-flag:${FLAGS[label]}`);
     expect(existsSync(join(dir, 'allowed', label))).toBe(false);
-    expect(entries.some((e) => e.action === 'code_eval' && e.target === `child-flag:${FLAGS[label]}` && e.decision === 'deny')).toBe(true);
+    expect(entries.some((e) => e.action === 'code_eval' && e.target === `node-flag:${FLAGS[label]}` && e.decision === 'deny')).toBe(true);
+  });
+
+  it('a flag the spawn cannot see is refused by the child as it starts', () => {
+    expect(results['flag hidden in a shell variable']).toEqual({ status: 78 });
+    expect(existsSync(join(dir, 'allowed', 'flag hidden in a shell variable'))).toBe(false);
+    const refusal = entries.find((e) => e.target === 'node-flag:--inspect' && e.decision === 'deny' && e.pid !== parentPid);
+    expect(refusal, 'refused in the child, recorded in the shared log').toBeDefined();
   });
 
   it('a debug flag the policy allows is passed on (positive control)', () => {
     expect(results['allowed flag: --inspect-port']).toEqual({ out: 'CHILD EGOVDENIED' });
     expect(existsSync(join(dir, 'allowed', 'allowed flag: --inspect-port'))).toBe(true);
-    expect(entries.some((e) => e.target === 'child-flag:--inspect-port' && e.decision === 'allow')).toBe(true);
+    expect(entries.some((e) => e.target === 'node-flag:--inspect-port' && e.decision === 'allow')).toBe(true);
   });
 
   it('the permissive policy named in the child env was never used', () => {
