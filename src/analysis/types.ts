@@ -107,6 +107,9 @@ export interface RuleSettings {
   requireImport: readonly RequiredImport[];
 }
 
+/** What a rule sees of one parsed file. */
+export type AstFileContext = Omit<AstRuleContext, 'report'>;
+
 export interface AstRuleContext {
   /** Absolute path. */
   file: string;
@@ -127,6 +130,12 @@ export interface AstRule {
    * (and the file is not parsed when no rule is left). It must never be false for code the rule would flag.
    */
   mayApply?(code: string): boolean;
+  /**
+   * A cheap look at the parsed file, without scopes (a plain walk and module-index lookups): false means the
+   * rule's visitor cannot report anything here, so it is left out of the traversal (and the file is not
+   * traversed at all when no rule is left). Like mayApply, it must never be false for code the rule would flag.
+   */
+  mayReport?(context: AstFileContext): boolean;
   create(context: AstRuleContext): import('@babel/traverse').Visitor;
 }
 

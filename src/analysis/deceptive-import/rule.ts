@@ -3,32 +3,10 @@
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import { rangeOf } from '../engine/location';
-import { moduleExportName, requireCallSpecifier, staticKeyName } from '../modules/ast-names';
-import { isUrlSpecifier } from '../modules/resolve';
-import type { AstRule, AstRuleContext, ModuleExports, ModuleLoadKind } from '../types';
-
-interface Target {
-  specifier: string;
-  exports: ModuleExports;
-}
-
-/** The exports `specifier` offers from this file, or null (unresolved, unknown or dynamic shape: stay silent). */
-function targetOf(context: AstRuleContext, specifier: string, kind: ModuleLoadKind): Target | null | 'unresolved' {
-  if (isUrlSpecifier(specifier)) return null;
-  const resolved = context.modules.resolve(specifier, context.file, kind);
-  if (resolved === null) return 'unresolved';
-  const file = resolved === 'builtin' ? (specifier.startsWith('node:') ? specifier : `node:${specifier}`) : resolved;
-  const exports = context.modules.exportsOf(file, kind);
-  return exports && !exports.dynamic ? { specifier, exports } : null;
-}
-
-function hasExport(exports: ModuleExports, name: string): boolean {
-  return name === 'default' ? exports.hasDefault : exports.names.has(name);
-}
-
-function isTypeOnly(kind: string | null | undefined): boolean {
-  return kind === 'type' || kind === 'typeof';
-}
+import { requireCallSpecifier, staticKeyName } from '../modules/ast-names';
+import type { AstRule, ModuleLoadKind } from '../types';
+import { destructuredNames, hasExport, importedNames, importsValues, isTypeOnly, reexportedNames, targetOf, type TakenName, type Target } from './imported-names';
+import { mayReportImports } from './may-report';
 
 /** The specifier of `require('x')` when `require` is Node's (not a local binding). */
 function requireSpecifier(path: NodePath<t.VariableDeclarator>): string | null {
@@ -52,11 +30,14 @@ export const deceptiveImportRule: AstRule = {
       unresolved: "Cannot resolve '{{source}}' from this file (Node's resolution rules, package exports maps included).",
     },
   },
+  mayReport: mayReportImports,
   create(context) {
-    const reportName = (node: t.Node, target: Target, name: string): void => {
-      if (hasExport(target.exports, name)) return;
-      const messageId = name === 'default' ? 'missingDefault' : 'missingExport';
-      context.report({ messageId, data: { name, source: target.specifier }, ...rangeOf(node) });
+    const reportNames = (target: Target, names: readonly TakenName[]): void => {
+      for (const { node, name } of names) {
+        if (hasExport(target.exports, name)) continue;
+        const messageId = name === 'default' ? 'missingDefault' : 'missingExport';
+        context.report({ messageId, data: { name, source: target.specifier }, ...rangeOf(node) });
+      }
     };
     const reportUnresolved = (source: t.Node, specifier: string): void => {
       context.report({ messageId: 'unresolved', data: { source: specifier }, ...rangeOf(source) });
@@ -86,26 +67,19 @@ export const deceptiveImportRule: AstRule = {
     return {
       ImportDeclaration(path) {
         const { node } = path;
-        if (isTypeOnly(node.importKind)) return;
-        const valueSpecifiers = node.specifiers.filter((part) => part.type !== 'ImportSpecifier' || !isTypeOnly(part.importKind));
-        if (node.specifiers.length > 0 && valueSpecifiers.length === 0) return;
+        if (!importsValues(node)) return;
         const target = lookup(node.source);
         if (!target) return;
+        reportNames(target, importedNames(node));
         for (const [index, part] of node.specifiers.entries()) {
-          if (part.type === 'ImportSpecifier' && !isTypeOnly(part.importKind)) reportName(part.imported, target, moduleExportName(part.imported));
-          else if (part.type === 'ImportDefaultSpecifier') reportName(part, target, 'default');
-          else if (part.type === 'ImportNamespaceSpecifier') checkNamespaceMembers(path.get(`specifiers.${index}`) as NodePath<t.ImportNamespaceSpecifier>, target);
+          if (part.type === 'ImportNamespaceSpecifier') checkNamespaceMembers(path.get(`specifiers.${index}`) as NodePath<t.ImportNamespaceSpecifier>, target);
         }
       },
       ExportNamedDeclaration(path) {
         const { node } = path;
         if (!node.source || isTypeOnly(node.exportKind)) return;
         const target = lookup(node.source);
-        if (!target) return;
-        for (const part of node.specifiers) {
-          if (part.type === 'ExportSpecifier' && !isTypeOnly(part.exportKind)) reportName(part.local, target, moduleExportName(part.local));
-          else if (part.type === 'ExportDefaultSpecifier') reportName(part, target, 'default');
-        }
+        if (target) reportNames(target, reexportedNames(node));
       },
       ExportAllDeclaration(path) {
         if (!isTypeOnly(path.node.exportKind)) lookup(path.node.source);
@@ -119,12 +93,7 @@ export const deceptiveImportRule: AstRule = {
           if (!isInsideTry(path)) reportUnresolved(init, specifier);
           return;
         }
-        if (!target) return;
-        for (const property of id.properties) {
-          if (property.type !== 'ObjectProperty') continue;
-          const name = staticKeyName(property.key, property.computed);
-          if (name !== null) reportName(property.key, target, name);
-        }
+        if (target) reportNames(target, destructuredNames(id));
       },
     };
   },

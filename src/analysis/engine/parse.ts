@@ -37,10 +37,19 @@ export function parseWith(code: string, file: string, plugins: ParserPlugin[]): 
   });
 }
 
+function cacheKey(code: string, plugins: readonly ParserPlugin[]): string {
+  return createHash('sha256').update(plugins.join(',')).update('\0').update(code).digest('base64');
+}
+
+/** The tree parseSource made of `code` as `file`, if it is still cached (the module index reuses it). */
+export function parsedBefore(code: string, file: string): File | undefined {
+  return cache.get(cacheKey(code, pluginsFor(file)));
+}
+
 /** Parses `code`; throws the parser's SyntaxError when even error recovery cannot produce a tree. */
 export function parseSource(code: string, file: string): File {
   const plugins = pluginsFor(file);
-  const key = createHash('sha256').update(plugins.join(',')).update('\0').update(code).digest('base64');
+  const key = cacheKey(code, plugins);
   const cached = cache.get(key);
   if (cached) return cached;
   const ast = parseWith(code, file, plugins);

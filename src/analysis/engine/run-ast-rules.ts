@@ -1,22 +1,13 @@
-// Runs every enabled AST rule over one parsed file in a single traversal.
+// Runs every enabled AST rule over one parsed file in a single traversal (none when no rule's mayReport holds).
 import traverse, { type Visitor } from '@babel/traverse';
-import type { File } from '@babel/types';
-import type { AstRule, Finding, ModuleIndex, RuleSettings } from '../types';
+import type { AstFileContext, AstRule, Finding } from '../types';
 import { toFinding } from './findings';
 
-export interface AstRun {
-  /** Absolute path. */
-  file: string;
-  relativeFile: string;
-  code: string;
-  ast: File;
-  modules: ModuleIndex;
-  settings: RuleSettings;
-}
-
-export function runAstRules(rules: readonly AstRule[], run: AstRun): Finding[] {
+export function runAstRules(rules: readonly AstRule[], run: AstFileContext): Finding[] {
   const findings: Finding[] = [];
-  const visitors: Visitor[] = rules.map((rule) =>
+  const reporting = rules.filter((rule) => !rule.mayReport || rule.mayReport(run));
+  if (reporting.length === 0) return findings;
+  const visitors: Visitor[] = reporting.map((rule) =>
     rule.create({
       ...run,
       report: (descriptor) => findings.push(toFinding(rule.meta, run.relativeFile, descriptor)),

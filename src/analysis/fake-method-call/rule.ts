@@ -11,6 +11,7 @@ import { toPosix } from '../engine/paths';
 import type { AstRule, AstRuleContext, ClassMembers } from '../types';
 import { CLASS_STATIC_MEMBERS, OBJECT_MEMBERS } from './always-present';
 import { instanceOfBinding, isTopLevelBinding, topLevelClassName } from './instance-shape';
+import { mayReportMethodCalls } from './may-report';
 import { objectLiteralMembers } from './object-shape';
 import { namesWrittenElsewhere, thisFieldClassName } from './this-field';
 
@@ -68,6 +69,7 @@ export const fakeMethodCallRule: AstRule = {
       object: "'{{method}}' does not exist on the object literal '{{object}}'.",
     },
   },
+  mayReport: mayReportMethodCalls,
   create(context) {
     let written: ReadonlySet<string> | null = null;
     const writtenElsewhere = (): ReadonlySet<string> => (written ??= namesWrittenElsewhere(context.ast));

@@ -4,6 +4,7 @@
 import type { NodePath } from '@babel/traverse';
 import type * as t from '@babel/types';
 import { staticKeyName } from '../modules/ast-names';
+import { nodesOfType } from '../modules/nodes-by-type';
 import { walk } from '../modules/walk';
 
 type ClassNode = t.ClassDeclaration | t.ClassExpression;
@@ -57,11 +58,11 @@ function fieldClass(owner: ClassNode, name: string): string | null {
 /** Property names the file assigns on objects other than `this` (`x.engine = …`, `x['engine'] = …`). */
 export function namesWrittenElsewhere(ast: t.File): Set<string> {
   const names = new Set<string>();
-  walk(ast.program, (node) => {
-    if (node.type !== 'AssignmentExpression' || node.left.type !== 'MemberExpression' || node.left.object.type === 'ThisExpression') return;
-    const name = staticKeyName(node.left.property, node.left.computed);
+  for (const { left } of nodesOfType(ast.program, 'AssignmentExpression')) {
+    if (left.type !== 'MemberExpression' || left.object.type === 'ThisExpression') continue;
+    const name = staticKeyName(left.property, left.computed);
     if (name !== null) names.add(name);
-  });
+  }
   return names;
 }
 

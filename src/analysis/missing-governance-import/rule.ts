@@ -27,6 +27,7 @@ export const requiredImportRule: AstRule = {
       missing: '{{file}} must import "{{module}}" (it matches "{{glob}}"); add `import \'{{module}}\';` or `require(\'{{module}}\')`.',
     },
   },
+  mayReport: (context) => context.settings.requireImport.some((entry) => matches(entry, settingsPath(context))),
   create(context) {
     const path = settingsPath(context);
     const required = context.settings.requireImport.filter((entry) => matches(entry, path));

@@ -3,7 +3,7 @@
 // and marks the shape dynamic where the lexer would miss names (`module.exports = build()`, `exports[k] =`).
 import type * as t from '@babel/types';
 import { objectMutatorName, patternNames, requireCallSpecifier, staticKeyName } from './ast-names';
-import { walk } from './walk';
+import { nodesOfType } from './nodes-by-type';
 import type { CjsExports, ModuleRef } from './summary-types';
 
 export interface CjsScan {
@@ -107,10 +107,8 @@ function onDeclarator(node: t.VariableDeclarator, scan: CjsScan): void {
 
 export function scanCjsExports(ast: t.File): CjsScan {
   const scan: CjsScan = { cjs: { names: new Set(), reexports: [], dynamic: false }, exportedBindings: new Map(), imports: new Map() };
-  walk(ast.program, (node) => {
-    if (node.type === 'AssignmentExpression') onAssignment(node, scan);
-    else if (node.type === 'CallExpression') onCall(node, scan);
-    else if (node.type === 'VariableDeclarator') onDeclarator(node, scan);
-  });
+  for (const node of nodesOfType(ast.program, 'AssignmentExpression')) onAssignment(node, scan);
+  for (const node of nodesOfType(ast.program, 'CallExpression')) onCall(node, scan);
+  for (const node of nodesOfType(ast.program, 'VariableDeclarator')) onDeclarator(node, scan);
   return scan;
 }

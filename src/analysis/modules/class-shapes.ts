@@ -5,6 +5,7 @@
 import type * as t from '@babel/types';
 import { isSymbolKey, objectMutatorName, staticKeyName } from './ast-names';
 import type { ClassShape } from './summary-types';
+import { nodesOfType } from './nodes-by-type';
 import { walk } from './walk';
 
 type ClassNode = t.ClassDeclaration | t.ClassExpression;
@@ -134,10 +135,8 @@ function applyCall(call: t.CallExpression, classes: Map<string, ClassShape>): vo
 
 /** Applies `C.prototype.x = …`, `C.x = …`, `C.prototype = …` and `Object.assign(C.prototype, …)` anywhere in the file. */
 function applyWrites(ast: t.File, classes: Map<string, ClassShape>): void {
-  walk(ast.program, (node) => {
-    if (node.type === 'AssignmentExpression') applyAssignment(node.left, classes);
-    else if (node.type === 'CallExpression') applyCall(node, classes);
-  });
+  for (const node of nodesOfType(ast.program, 'AssignmentExpression')) applyAssignment(node.left, classes);
+  for (const node of nodesOfType(ast.program, 'CallExpression')) applyCall(node, classes);
 }
 
 export function scanClasses(ast: t.File): Map<string, ClassShape> {

@@ -1,6 +1,6 @@
 // Which files synthetic data is allowed in: tests, fixtures, and the globs in `analysis.exempt`.
 import picomatch from 'picomatch';
-import type { AstRuleContext } from '../types';
+import type { AstFileContext } from '../types';
 import { settingsPath } from '../engine/settings-path';
 
 export const TEST_AND_FIXTURE_GLOBS: readonly string[] = [
@@ -16,7 +16,7 @@ export const TEST_AND_FIXTURE_GLOBS: readonly string[] = [
 
 const matchers = new WeakMap<readonly string[], (path: string) => boolean>();
 
-export function isExempt(context: AstRuleContext): boolean {
+export function isExempt(context: AstFileContext): boolean {
   const configured = context.settings.exempt;
   let matches = matchers.get(configured);
   if (!matches) {

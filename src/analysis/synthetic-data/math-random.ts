@@ -4,6 +4,7 @@ import type { CallExpression, NewExpression, OptionalCallExpression } from '@bab
 import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { isExempt } from './exempt';
+import { mayReportWord } from './file-words';
 import { mayHoldSyntheticData } from './libraries';
 import { originOf } from './origin';
 
@@ -24,6 +25,7 @@ export const mathRandomRule: AstRule = {
     },
   },
   mayApply: mayHoldSyntheticData,
+  mayReport: mayReportWord((word) => word === 'random'),
   create(context) {
     if (isExempt(context)) return {};
     const onCall = (path: NodePath<CallExpression | OptionalCallExpression | NewExpression>): void => {

@@ -4,6 +4,7 @@ import type { MemberExpression, OptionalMemberExpression } from '@babel/types';
 import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { isExempt } from './exempt';
+import { mayReportWord } from './file-words';
 import { mayHoldSyntheticData } from './libraries';
 import { originOf } from './origin';
 
@@ -38,6 +39,7 @@ export const pseudoRandomBytesRule: AstRule = {
     },
   },
   mayApply: mayHoldSyntheticData,
+  mayReport: mayReportWord((word) => word === NAME),
   create(context) {
     if (isExempt(context)) return {};
     const onMember = (path: NodePath<MemberExpression | OptionalMemberExpression>): void => {

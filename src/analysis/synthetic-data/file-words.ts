@@ -1,0 +1,30 @@
+// The identifier names and string values of a file (once per tree), for the synthetic_data rules' mayReport:
+// every name a rule resolves (`random`, `pseudoRandomBytes`, a package specifier) is an identifier, a string
+// or a template without expressions somewhere in the file, escapes already decoded by the parser.
+import type * as t from '@babel/types';
+import { nodesOfType } from '../modules/nodes-by-type';
+import type { AstFileContext } from '../types';
+import { isExempt } from './exempt';
+
+const wordsByProgram = new WeakMap<t.Program, Set<string>>();
+
+export function fileWords(program: t.Program): ReadonlySet<string> {
+  let words = wordsByProgram.get(program);
+  if (!words) {
+    words = new Set();
+    for (const node of nodesOfType(program, 'Identifier')) words.add(node.name);
+    for (const node of nodesOfType(program, 'StringLiteral')) words.add(node.value);
+    for (const node of nodesOfType(program, 'TemplateElement')) if (node.value.cooked != null) words.add(node.value.cooked);
+    wordsByProgram.set(program, words);
+  }
+  return words;
+}
+
+/** A mayReport for a synthetic_data rule: the file is not exempt and has a word `names` accepts. */
+export function mayReportWord(names: (word: string) => boolean): (context: AstFileContext) => boolean {
+  return (context) => {
+    if (isExempt(context)) return false;
+    for (const word of fileWords(context.ast.program)) if (names(word)) return true;
+    return false;
+  };
+}
