@@ -3,12 +3,14 @@
 // build of zod (imported, so every file goes through the ESM hooks), loaded in a fresh process by plain
 // `node` and by `node --require` / `--import @mltrainer/governance` under an allow-all production policy
 // (every load is decided and recorded). Each child times its own loading (hrtime around the requires /
-// the import) and counts the modules it loaded; runs are interleaved and the median is reported.
+// the import, and its own CPU time over the same span: process.cpuUsage, all threads) and counts the
+// modules it loaded; runs are interleaved and the medians are reported with the load average.
 // Usage: node bench/module-load.js [runs=15]
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
+const os = require('node:os');
+const { tmpdir } = os;
 const { dirname, join, resolve } = require('node:path');
 
 const runs = Number(process.argv[2] ?? 15);
@@ -27,17 +29,32 @@ writeFileSync(join(dir, 'cjs-tree.cjs'), `
 const { createRequire } = require('node:module');
 const load = createRequire(${JSON.stringify(join(root, 'package.json'))});
 const before = Object.keys(require.cache).length;
+const cpu0 = process.cpuUsage();
 const start = process.hrtime.bigint();
 for (const name of ${JSON.stringify(CJS_TREE)}) load(name);
 const ns = Number(process.hrtime.bigint() - start);
-process.stdout.write(JSON.stringify({ ns, modules: Object.keys(require.cache).length - before }));
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(JSON.stringify({ ns, cpuUs: cpu.user + cpu.system, modules: Object.keys(require.cache).length - before }));
 `);
 writeFileSync(join(dir, 'esm-tree.mjs'), `
 const zod = ${JSON.stringify(join(root, 'node_modules', 'zod', 'index.js'))};
+const cpu0 = process.cpuUsage();
 const start = process.hrtime.bigint();
 await import(zod);
 const ns = Number(process.hrtime.bigint() - start);
-process.stdout.write(JSON.stringify({ ns }));
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(JSON.stringify({ ns, cpuUs: cpu.user + cpu.system }));
+`);
+
+// The same hooks and kernel decisions with no audit writer: separates the hooks' cost from the log's.
+writeFileSync(join(dir, 'hooks-only.cjs'), `
+const dist = ${JSON.stringify(join(root, 'dist', 'src'))};
+const { startKernel } = require(dist + '/kernel/gate.js');
+const { RuleSet } = require(dist + '/rules/match.js');
+const { installHooks } = require(dist + '/hooks/index.js');
+const rules = new RuleSet([{ id: 'all', action: ${JSON.stringify(KINDS)}, target: '**', effect: 'allow' }], 'deny');
+startKernel({ rules, level: 'production', actor: 'bench', writer: null, onInternalError: (error) => { throw error; } });
+installHooks();
 `);
 
 /** The files of an ESM graph, following its relative static imports and re-exports. */
@@ -68,28 +85,38 @@ const variants = {
   'cjs plain': ['cjs-tree.cjs'],
   'cjs --require': ['--require', '@mltrainer/governance', 'cjs-tree.cjs'],
   'cjs --import': ['--import', '@mltrainer/governance', 'cjs-tree.cjs'],
+  'cjs hooks only': ['--require', './hooks-only.cjs', 'cjs-tree.cjs'],
   'esm plain': ['esm-tree.mjs'],
   'esm --require': ['--require', '@mltrainer/governance', 'esm-tree.mjs'],
   'esm --import': ['--import', '@mltrainer/governance', 'esm-tree.mjs'],
+  'esm hooks only': ['--require', './hooks-only.cjs', 'esm-tree.mjs'],
 };
 for (const args of Object.values(variants)) once(args); // warm the file cache, create keys and the audit log
-const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+const wall = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+const cpu = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 let cjsCount = 0;
+const loadBefore = os.loadavg();
 for (let i = 0; i < runs; i++) {
   for (const [name, args] of Object.entries(variants)) {
     const result = once(args);
-    samples[name].push(result.ns / 1000);
+    wall[name].push(result.ns / 1000);
+    cpu[name].push(result.cpuUs);
     if (result.modules !== undefined) cjsCount = result.modules;
   }
 }
+const loadAfter = os.loadavg();
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-console.log(`node ${process.version}, ${runs} runs each (interleaved), median load time of the tree`);
+const loads = (l) => l.map((x) => x.toFixed(2)).join(' ');
+console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${runs} runs each (interleaved); load average before ${loads(loadBefore)}, after ${loads(loadAfter)}`);
+console.log('variant         modules   wall median  µs/module  added µs/module | CPU median  µs/module  added µs/module');
 for (const [kind, count] of [['cjs', cjsCount], ['esm', esmCount]]) {
-  const base = median(samples[`${kind} plain`]);
+  const baseWall = median(wall[`${kind} plain`]);
+  const baseCpu = median(cpu[`${kind} plain`]);
   for (const name of Object.keys(variants).filter((n) => n.startsWith(kind))) {
-    const m = median(samples[name]);
-    const perModule = (m - base) / count;
-    console.log(`${name.padEnd(14)} ${count} modules  ${(m / 1000).toFixed(1).padStart(7)} ms  ${(m / count).toFixed(1).padStart(6)} µs/module  added ${perModule.toFixed(1).padStart(6)} µs/module`);
+    const w = median(wall[name]);
+    const c = median(cpu[name]);
+    const cols = (m, base) => `${(m / 1000).toFixed(1).padStart(8)} ms  ${(m / count).toFixed(1).padStart(8)}  ${((m - base) / count).toFixed(1).padStart(8)}`;
+    console.log(`${name.padEnd(14)} ${String(count).padStart(7)}  ${cols(w, baseWall)}       | ${cols(c, baseCpu)}`);
   }
 }
 rmSync(dir, { recursive: true, force: true });
