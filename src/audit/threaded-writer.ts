@@ -23,6 +23,7 @@ const BATCH = 1024;
 const FLUSH_DELAY_MS = 10;
 const MAX_BATCHES_IN_FLIGHT = 64;
 const WAIT_LIMIT_MS = 60_000;
+const WAIT_SLICE_MS = 200;
 
 interface WriterThread {
   worker: InstanceType<typeof Worker>;
@@ -94,9 +95,11 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
       if (committed >= id) return;
       if (load(t.state, SLOT.failed) !== 0) throw new Error(`the audit writer thread could not commit: ${threadErrors(t)}`);
       if (load(t.state, SLOT.phase) === PHASE.closed) throw new Error('the audit writer thread is closed');
+      // Node sets threadId to -1 once a worker has stopped, before its 'exit' event can reach this busy thread.
+      if (t.worker.threadId === -1) throw new Error(`the audit writer thread stopped: ${threadErrors(t)}`);
       const left = deadline - dateNow();
       if (left <= 0) throw new Error(`the audit writer thread has not committed for ${WAIT_LIMIT_MS / 1000} s`);
-      wait(t.state, SLOT.committed, committed, left);
+      wait(t.state, SLOT.committed, committed, left < WAIT_SLICE_MS ? left : WAIT_SLICE_MS);
     }
   }
 
