@@ -157,6 +157,10 @@ const OPT_STR = `(?:null|${ASCII_STR})`;
 // At most 15 digits: always a safe integer.
 const COUNT = '(?:0|[1-9][0-9]{0,14})';
 const TS_LENGTH = 24;
+const SEQ_KEY = '{"v":1,"seq":';
+const SEQ_AT = SEQ_KEY.length;
+const PREV_KEY = ',"prev":"';
+const TS_KEY = '","ts":"';
 const CANONICAL_ASCII_TAIL = new RegExp(
   String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z","pid":${COUNT},"actor":${ASCII_STR},"action":(?!"${REDACT_ACTION}")${ASCII_STR},` +
   `"target":${ASCII_STR},"decision":"(?:${DECISIONS.join('|')})","ruleId":${OPT_STR},"level":"(?:${LEVELS.join('|')})",` +
@@ -171,10 +175,14 @@ const CANONICAL_ASCII_TAIL = new RegExp(
  * here" (non-ASCII text, an unusual escape, a redaction record, or a bad body): the caller then runs parseBody.
  */
 export function isCanonicalAsciiBody(text: string, seq: number, prevHex: string): boolean {
-  const prefix = '{"v":1,"seq":' + seq + ',"prev":"' + prevHex + '","ts":"';
-  if (!apply(stringStartsWith, text, [prefix])) return false;
-  CANONICAL_ASCII_TAIL.lastIndex = prefix.length;
-  return apply(regexpTest, CANONICAL_ASCII_TAIL, [text]) && isValidTs(apply(stringSlice, text, [prefix.length, prefix.length + TS_LENGTH]));
+  // The start compared piece by piece: no prefix string to build per entry.
+  const seqText = '' + seq;
+  const prevAt = SEQ_AT + seqText.length + PREV_KEY.length;
+  const tsAt = prevAt + prevHex.length + TS_KEY.length;
+  if (!apply(stringStartsWith, text, [SEQ_KEY]) || !apply(stringStartsWith, text, [seqText, SEQ_AT]) || !apply(stringStartsWith, text, [PREV_KEY, SEQ_AT + seqText.length]) ||
+    !apply(stringStartsWith, text, [prevHex, prevAt]) || !apply(stringStartsWith, text, [TS_KEY, prevAt + prevHex.length])) return false;
+  CANONICAL_ASCII_TAIL.lastIndex = tsAt;
+  return apply(regexpTest, CANONICAL_ASCII_TAIL, [text]) && isValidTs(apply(stringSlice, text, [tsAt, tsAt + TS_LENGTH]));
 }
 
 /** Fields of a checkpoint, the statement that gets signed. */

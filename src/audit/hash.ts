@@ -55,9 +55,22 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return sha256(pairScratch);
 }
 
-/** Hex leaf hash of a body given as text: SHA-256(0x00 ‖ utf8(body)). Equal to the stored bytes' hash only for text decoded from valid UTF-8. */
-export function leafHexOfText(body: string): string {
-  return sha256Hex('\0' + body);
+const asciiViews = new Map<number, Buffer>();
+
+/**
+ * Hex leaf hash of a body whose text is ASCII only (the verifier's fast path): its characters are its bytes,
+ * written into a scratch buffer (a view per length is kept) rather than concatenated and encoded.
+ */
+export function leafHexOfAscii(body: string): string {
+  ensureLeafScratch(body.length);
+  leafScratch[0] = 0x00;
+  const n = (apply(bufferWrite, leafScratch, [body, 1, 'latin1']) as number) + 1;
+  let view: Buffer | undefined = asciiViews.get(n);
+  if (view === undefined || view.buffer !== leafScratch.buffer) {
+    view = apply(bufferSubarray, leafScratch, [0, n]) as Buffer;
+    asciiViews.set(n, view);
+  }
+  return sha256Hex(view);
 }
 
 /** Hex leaf hash of a body given as its stored bytes. */

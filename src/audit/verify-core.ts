@@ -3,7 +3,7 @@
 // (sequence, canonical encoding, hash chain, redaction markers, the Merkle tree). Imports only node:crypto (through its siblings), so an auditor can run
 // the export verifier without the database or the rest of the library.
 import type { KeyObject } from 'node:crypto';
-import { leafHexOfBytes, leafHexOfText, ZERO_HEX } from './hash';
+import { leafHexOfAscii, leafHexOfBytes, ZERO_HEX } from './hash';
 import { isCanonicalAsciiBody, parseBody, parseCheckpoint, REDACT_ACTION, type BodyFields, type CheckpointFields } from './encoding';
 import { HexFrontier } from './merkle';
 import { parseRecordTarget, REDACTED_PREFIX, type RedactionChecker } from './redaction';
@@ -256,11 +256,11 @@ export class EntryStream {
   /**
    * The fast path for the common case, decided from the text alone: the next entry in canonical form with
    * ASCII strings, chained to the previous one. Null when that is not shown; the caller then calls push().
-   * The text must have been decoded from valid UTF-8 (ASCII text always was).
+   * The text must be the stored bytes decoded as UTF-8: ASCII text (all the fast path accepts) was decoded exactly.
    */
   pushText(seq: number, text: string): EntryStep | null {
     if (seq !== this.expectedSeq || !isCanonicalAsciiBody(text, seq, this.prev)) return null;
-    return this.accept(seq, leafHexOfText(text), null, false);
+    return this.accept(seq, leafHexOfAscii(text), null, false);
   }
 
   /** Any entry, given as its stored bytes; `storedLeaf` (hex) is needed for a redacted entry. */
