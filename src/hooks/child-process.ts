@@ -2,6 +2,7 @@
 // ChildProcess#spawn, a raw Process handle) end in the Process handle's `spawn`; all sync routes
 // (spawnSync, execSync, execFileSync) end in the spawn_sync binding's `spawn`. The check sits on those
 // two choke points; the public wrappers only swap Node's placeholder error for the denial.
+// process.execve, which replaces this process, is decided in its own wrapper.
 import childProcess = require('node:child_process');
 import fs = require('node:fs');
 import { EventEmitter } from 'node:events';
@@ -295,6 +296,31 @@ function envObjectOf(envPairs: readonly string[]): Record<string, string> {
   return out;
 }
 
+/**
+ * process.execve (Node 22.15+, 23.11+) replaces this process with another program: decided and started
+ * governed like a spawn. execve(2) does not search PATH, so a bare name is the file in the current
+ * directory, and that is what is checked and run.
+ */
+function wrapExecve(original: Function): Function {
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const [file, list, variables] = args;
+    if (typeof file !== 'string' || (list !== undefined && !allStrings(list)) || (variables !== undefined && (typeof variables !== 'object' || variables === null))) return apply(original, this, args); // Node rejects it
+    const path = StringPrototypeIndexOf(file, '/') >= 0 ? file : `./${file}`;
+    const spawn: SpawnOptions = { file: path, args: list === undefined ? [] : ArrayPrototypeSlice(list as string[]), envPairs: envPairsOf((variables ?? env) as Record<string, unknown>) };
+    const denied = checkSpawn(spawn);
+    if (denied !== null) throw denied;
+    return apply(original, this, [path, spawn.args, envObjectOf(spawn.envPairs as string[])]);
+  };
+  return shapeLike(wrapper, original);
+}
+
+function allStrings(values: unknown): boolean {
+  if (!isArray(values)) return false;
+  const list = values as unknown[];
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string') return false;
+  return true;
+}
+
 function spawnSyncBinding(): { spawn: Function } | null {
   try {
     const binding = (process as unknown as { binding(name: string): { spawn?: unknown } }).binding('spawn_sync');
@@ -317,4 +343,6 @@ export function installChildProcessHooks(): void {
   lockProperty(cp, 'spawnSync', wrapSyncApi(cp.spawnSync, false, precheck(false)));
   lockProperty(cp, 'execSync', wrapSyncApi(cp.execSync, true, precheck(true)));
   lockProperty(cp, 'execFileSync', wrapSyncApi(cp.execFileSync, true, precheck(false)));
+  const proc = process as unknown as Record<string, Function>;
+  if (typeof proc.execve === 'function') lockProperty(proc, 'execve', wrapExecve(proc.execve));
 }

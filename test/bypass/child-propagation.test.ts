@@ -19,6 +19,17 @@ try { fs.writeFileSync(path.join(__dirname, 'forbidden', label), 'x'); } catch (
 process.stdout.write('CHILD ' + outcome + '\n');
 `;
 
+// process.execve (Node 22.15+) replaces the process: run in a governed child of its own.
+const EXECVE = String.raw`
+const path = require('node:path');
+const [mode, label] = process.argv.slice(2);
+if (mode === 'denied') {
+  try { process.execve('/usr/bin/touch', ['touch', path.join(__dirname, 'allowed', label)]); } catch (e) { process.stdout.write('EXECVE ' + e.code + '\n'); }
+} else {
+  process.execve(process.execPath, [process.execPath, path.join(__dirname, 'child.cjs'), label], {});
+}
+`;
+
 const APP = String.raw`
 const cp = require('node:child_process'), path = require('node:path');
 const here = process.cwd(), node = process.execPath, child = path.join(here, 'child.cjs');
@@ -60,6 +71,10 @@ function async(label, fn) {
   sync('flag: --inspect in a shell command', (l) => cp.execSync('node --inspect=0 ' + child + ' "' + l + '"', { env: { PATH: shellPath }, encoding: 'utf8' }));
   const hidden = cp.spawnSync('/bin/sh', ['-c', 'node $FLAG ' + child + ' "flag hidden in a shell variable"'], { env: { PATH: shellPath, FLAG: '--inspect=0' }, encoding: 'utf8' });
   results['flag hidden in a shell variable'] = { status: hidden.status };
+  if (typeof process.execve === 'function') {
+    sync('process.execve of node with env {}', (l) => cp.spawnSync(node, [path.join(here, 'execve.cjs'), 'node', l], { encoding: 'utf8' }));
+    sync('process.execve of a denied program', (l) => cp.spawnSync(node, ['--no-warnings', path.join(here, 'execve.cjs'), 'denied', l], { encoding: 'utf8' }));
+  }
   sync('allowed flag: --inspect-port', (l) => cp.spawnSync(node, ['--inspect-port=0', child, l], { env: {}, encoding: 'utf8' }));
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
@@ -87,6 +102,8 @@ const FLAGS: Record<string, string> = {
   'flag: --inspect in a shell command': '--inspect',
 };
 
+const HAS_EXECVE = typeof (process as { execve?: unknown }).execve === 'function';
+
 interface Outcome {
   out?: string;
   error?: string;
@@ -94,7 +111,7 @@ interface Outcome {
 }
 
 function prepare(): string {
-  const dir = createProject({ files: { 'child.cjs': CHILD, 'child-noop.cjs': '', 'app.cjs': APP } });
+  const dir = createProject({ files: { 'child.cjs': CHILD, 'child-noop.cjs': '', 'app.cjs': APP, 'execve.cjs': EXECVE } });
   for (const sub of ['allowed', 'forbidden', 'bin']) mkdirSync(join(dir, sub));
   symlinkSync(process.execPath, join(dir, 'bin', 'mynode'));
   writeFileSync(join(dir, 'permissive.json'), JSON.stringify({ level: 'development', default: 'allow', stateDir: '.governance-permissive', rules: [] }));
@@ -127,7 +144,7 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
 
   it('ran to completion', () => {
     expect(run.status, run.stderr).toBe(0);
-    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 2);
+    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 2 + (HAS_EXECVE ? 2 : 0));
   });
 
   it.each(PROPAGATION)('%s: the child ran governed', (label) => {
@@ -152,6 +169,17 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
     expect(existsSync(join(dir, 'allowed', 'flag hidden in a shell variable'))).toBe(false);
     const refusal = entries.find((e) => e.target === 'node-flag:--inspect' && e.decision === 'deny' && e.pid !== parentPid);
     expect(refusal, 'refused in the child, recorded in the shared log').toBeDefined();
+  });
+
+  it.runIf(HAS_EXECVE)('process.execve is decided and the program it becomes runs governed', () => {
+    expect(results['process.execve of a denied program']).toEqual({ out: 'EXECVE EGOVDENIED' });
+    expect(existsSync(join(dir, 'allowed', 'process.execve of a denied program'))).toBe(false);
+    expect(entries.some((e) => e.action === 'process_spawn' && e.decision === 'deny' && e.target === '/usr/bin/touch')).toBe(true);
+    const label = 'process.execve of node with env {}';
+    expect(results[label]).toEqual({ out: 'CHILD EGOVDENIED' });
+    expect(existsSync(join(dir, 'forbidden', label))).toBe(false);
+    expect(existsSync(join(dir, 'allowed', label))).toBe(true);
+    expect(entries.some((e) => e.action === 'file_write' && e.decision === 'deny' && e.target === join(dir, 'forbidden', label))).toBe(true);
   });
 
   it('a debug flag the policy allows is passed on (positive control)', () => {
