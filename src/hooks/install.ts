@@ -6,6 +6,7 @@ import { installFsHooks } from './fs';
 import { installNetHooks } from './net';
 import { installAddonHooks } from './addons';
 import { installInternalsHooks } from './internals';
+import { installNativeFileHooks } from './native-files';
 import { installIntegrityWatch } from './integrity';
 import { installCodeEvalHooks } from './code-eval';
 import { installModuleHooks } from './modules';
@@ -26,6 +27,7 @@ export function installHooks(): void {
   installModuleHooks();
   installCodeEvalHooks();
   installInternalsHooks();
+  installNativeFileHooks();
   installIntegrityWatch();
   syncBuiltinESMExports();
 }

@@ -1,0 +1,67 @@
+// Files read or written in C++ by APIs outside fs: process.loadEnvFile reads an env file (its values
+// become process.env), module.enableCompileCache writes compiled code into a directory. Each is decided
+// as the file action it amounts to, on the path Node will use, which is what Node is then given.
+import Module = require('node:module');
+import os = require('node:os');
+import { join } from 'node:path';
+import { checkAction } from '../kernel/gate';
+import type { GovernanceDeniedError } from '../kernel/errors';
+import { primordials } from '../primordials';
+import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
+import { lockProperty, shapeLike } from './lock';
+import { checkWrite } from './rules-files';
+
+const { apply } = primordials;
+const env = process.env;
+const tmpdir = os.tmpdir;
+
+/** Wraps `owner[name]`; `decide` may rewrite the arguments and returns the denial, thrown, or null. */
+function governCall(owner: Record<string, unknown>, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
+  const original = owner[name];
+  if (typeof original !== 'function') return;
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const denied = decide(args);
+    if (denied !== null) throw denied;
+    return apply(original, this, args);
+  };
+  lockProperty(owner, name, shapeLike(wrapper, original));
+}
+
+/** Converts `args[at]` once (Node gets the converted value); null when it is not a path Node accepts. */
+function pathArgument(args: unknown[], at: number): string | null {
+  const converted: PathArgument = { path: null, value: undefined };
+  convertPath(args[at], converted);
+  args[at] = converted.value;
+  return converted.path;
+}
+
+/** process.loadEnvFile(path = '.env'): file_read of the file. */
+function decideLoadEnvFile(args: unknown[]): GovernanceDeniedError | null {
+  if (args[0] === undefined || args[0] === null) args[0] = '.env';
+  const path = pathArgument(args, 0);
+  return path === null ? null : checkAction('file_read', resolveTarget(path, true));
+}
+
+/**
+ * module.enableCompileCache(dir | { directory, portable }): file_write of the cache directory. Without
+ * one Node picks $NODE_COMPILE_CACHE or <tmpdir>/node-compile-cache: picked here instead and passed on.
+ */
+function decideCompileCache(args: unknown[]): GovernanceDeniedError | null {
+  const first = args[0];
+  const options = typeof first === 'object' && first !== null ? { ...(first as { directory?: unknown }) } : null;
+  const given = options === null ? first : options.directory;
+  const directory = given === undefined ? (env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache')) : given;
+  const holder = [directory];
+  const path = pathArgument(holder, 0);
+  if (options === null) args[0] = holder[0];
+  else {
+    options.directory = holder[0];
+    args[0] = options;
+  }
+  return path === null ? null : checkWrite(resolveTarget(path, true));
+}
+
+export function installNativeFileHooks(): void {
+  governCall(process as unknown as Record<string, unknown>, 'loadEnvFile', decideLoadEnvFile);
+  governCall(Module as unknown as Record<string, unknown>, 'enableCompileCache', decideCompileCache);
+}
