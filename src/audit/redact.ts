@@ -10,6 +10,10 @@ import { openAuditWriter } from './writer';
 import { encodeMarker, recordTarget, REDACTED_PREFIX, signStatement } from './redaction';
 import { loadSigningKey } from '../crypto/keys';
 
+const BATCH = 8192;
+
+interface Row { seq: number; body: unknown; action: string | null }
+
 export interface RedactOptions {
   dbPath: string;
   keyDir: string;
@@ -73,16 +77,19 @@ export function redactEntries(options: RedactOptions): RedactSummary | null {
     if (record === undefined) throw new Error('the redaction record was not found after writing it');
     const statement = signStatement({ logId, from: range.from, to: range.to, record, ts: isoFromMillis(Date.now()), reason: options.reason, keyId: key.keyId }, key.privateKey);
     const trigger = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'entries_no_update'").pluck().get() as string | undefined;
-    const rows = db.prepare('SELECT seq, body, action FROM entries WHERE seq >= ? AND seq <= ? ORDER BY seq');
+    // In batches: a retention run may cover most of a large log.
+    const rows = db.prepare(`SELECT seq, body, action FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${BATCH}`);
     const update = db.prepare('UPDATE entries SET body = ? WHERE seq = ?');
     let redacted = 0;
     let skipped = 0;
     db.transaction(() => {
       if (trigger) db.exec('DROP TRIGGER entries_no_update');
-      for (const row of rows.all(range.from, range.to) as { seq: number; body: string; action: string | null }[]) {
-        if (typeof row.body !== 'string' || row.body.startsWith(REDACTED_PREFIX) || row.action === REDACT_ACTION) { skipped++; continue; }
-        update.run(encodeMarker(statement.text, statement.sig, row.seq), row.seq);
-        redacted++;
+      for (let batch = rows.all(range.from - 1, range.to) as Row[]; batch.length; batch = rows.all(batch[batch.length - 1].seq, range.to) as Row[]) {
+        for (const row of batch) {
+          if (typeof row.body !== 'string' || row.body.startsWith(REDACTED_PREFIX) || row.action === REDACT_ACTION) { skipped++; continue; }
+          update.run(encodeMarker(statement.text, statement.sig, row.seq), row.seq);
+          redacted++;
+        }
       }
       if (trigger) db.exec(trigger);
     }).immediate();
