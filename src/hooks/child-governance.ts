@@ -32,7 +32,8 @@ export function governanceVariables(): [string, string | null][] {
 export function applyGovernanceVariables(env: Record<string, unknown>): void {
   const variables = governanceVariables();
   for (let i = 0; i < variables.length; i++) {
-    const [name, value] = variables[i];
+    const name = variables[i][0];
+    const value = variables[i][1];
     if (value === null) delete env[name];
     else env[name] = value;
   }

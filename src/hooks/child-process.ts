@@ -136,8 +136,15 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs);
   if (flagsDenied !== null) return flagsDenied;
   options.envPairs = governedEnvPairs(envPairs);
-  if (node && args.length > 0) options.args = [args[0], '--require', PRELOAD, ...ArrayPrototypeSlice(args, 1)];
+  if (node && args.length > 0) options.args = withPreload(args);
   return null;
+}
+
+/** A node child's argv with our preload first (built without iterators, which user code can replace). */
+function withPreload(args: readonly string[]): string[] {
+  const out = [args[0], '--require', PRELOAD];
+  for (let i = 1; i < args.length; i++) ArrayPrototypePush(out, args[i]);
+  return out;
 }
 
 /** Debug flags in a node child's arguments, a shell command or the child's NODE_OPTIONS: each must be allowed as `code_eval:node-flag:<flag>`. */
@@ -303,7 +310,9 @@ function envObjectOf(envPairs: readonly string[]): Record<string, string> {
  */
 function wrapExecve(original: Function): Function {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    const [file, list, variables] = args;
+    const file = args[0];
+    const list = args[1];
+    const variables = args[2];
     if (typeof file !== 'string' || (list !== undefined && !allStrings(list)) || (variables !== undefined && (typeof variables !== 'object' || variables === null))) return apply(original, this, args); // Node rejects it
     const path = StringPrototypeIndexOf(file, '/') >= 0 ? file : `./${file}`;
     const spawn: SpawnOptions = { file: path, args: list === undefined ? [] : ArrayPrototypeSlice(list as string[]), envPairs: envPairsOf((variables ?? env) as Record<string, unknown>) };

@@ -37,7 +37,8 @@ export function checkSubtree(path: string): GovernanceDeniedError | null {
   for (;;) {
     const next = primordials.apply(arrayPop, pending, []) as [string, string] | undefined;
     if (next === undefined) return null;
-    const [dir, target] = next;
+    const dir = next[0];
+    const target = next[1];
     const names = namesIn(dir);
     for (let i = 0; i < names.length; i++) {
       const entry = `${dir}/${names[i]}`;

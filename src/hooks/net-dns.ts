@@ -65,7 +65,8 @@ function checkServers(args: unknown[]): GovernanceDeniedError | null {
   for (let i = 0; i < list.length; i++) {
     const server = list[i];
     if (!isArray(server)) continue;
-    const [, address, port] = server as unknown[];
+    const address = (server as unknown[])[1];
+    const port = (server as unknown[])[2];
     const denied = checkAction('net_connect', hostPort(`${address as string}`, typeof port === 'number' && port !== 0 ? port : DNS_PORT));
     if (denied !== null) return denied;
   }
