@@ -60,6 +60,20 @@ function async(label, fn) {
   sync('sh -c with env {}', (l) => cp.spawnSync('/bin/sh', ['-c', '"' + node + '" ' + child + ' "' + l + '"'], { env: {}, encoding: 'utf8' }));
   sync('execFileSync(process.execPath)', (l) => cp.execFileSync(process.execPath, [child, l], { env: {}, encoding: 'utf8' }));
   sync('env pointing at a permissive policy', (l) => cp.spawnSync(node, [child, l], { env: { MLTRAINER_GOVERNANCE_CONFIG: path.join(here, 'permissive.json'), MLTRAINER_ENFORCEMENT_LEVEL: 'development' }, encoding: 'utf8' }));
+  sync('spawnSync with env {} after poisoning built-ins', (l) => {
+    const saved = [Array.prototype[Symbol.iterator], String.prototype.startsWith, String.prototype.indexOf, String.prototype.slice, Object.keys, RegExp.prototype.exec];
+    Array.prototype[Symbol.iterator] = function* () {};
+    String.prototype.startsWith = () => false;
+    String.prototype.indexOf = () => -1;
+    String.prototype.slice = () => '';
+    Object.keys = () => [];
+    RegExp.prototype.exec = () => null;
+    try { return cp.spawnSync(node, [child, l], { env: {}, encoding: 'utf8' }); }
+    finally {
+      Array.prototype[Symbol.iterator] = saved[0]; String.prototype.startsWith = saved[1]; String.prototype.indexOf = saved[2];
+      String.prototype.slice = saved[3]; Object.keys = saved[4]; RegExp.prototype.exec = saved[5];
+    }
+  });
   sync('grandchild through two shells', (l) => cp.execSync("sh -c 'node " + child + ' "' + l + '"' + "'", { env: { PATH: shellPath }, encoding: 'utf8' }));
 
   sync('flag: --inspect in args', (l) => cp.spawnSync(node, ['--inspect=0', child, l], { encoding: 'utf8' }));
@@ -90,6 +104,7 @@ const PROPAGATION = [
   'execFileSync(process.execPath)',
   'env pointing at a permissive policy',
   'grandchild through two shells',
+  'spawnSync with env {} after poisoning built-ins',
 ];
 
 const FLAGS: Record<string, string> = {
