@@ -28,9 +28,17 @@ export function defaultThreads(): number {
   return Math.min(availableParallelism(), MAX_THREADS);
 }
 
-/** Whether threads are worth starting for `entries` entries (each takes tens of milliseconds to start). */
+/** Set on `process` by activation (src/activate.ts). */
+const GOVERNANCE_ACTIVE = Symbol.for('@mltrainer/governance.active');
+
+/**
+ * Whether threads are worth starting for `entries` entries (each takes tens of milliseconds to start). Not in
+ * a governed process: there a thread would be a governed worker carrying the preload, deciding and auditing
+ * its own reads of the log it verifies.
+ */
 export function worthThreads(threads: number, entries: number, chunkSize: number): boolean {
-  return threads > 1 && entries >= 2 * chunkSize && existsSync(WORKER_SCRIPT);
+  const governed = (process as unknown as Record<symbol, unknown>)[GOVERNANCE_ACTIVE] !== undefined;
+  return threads > 1 && !governed && entries >= 2 * chunkSize && existsSync(WORKER_SCRIPT);
 }
 
 /** Number of frontier hashes above the chunk level: one per set bit of size / chunkSize. */
