@@ -18,13 +18,14 @@ const CACHED_FROM_LEVEL = 8;
  * then a proof reads about ten rows instead of forty). Stored subtrees never change in an append-only log.
  */
 export function openTreeStore(db: AuditDatabase, options: { cache?: boolean } = {}): TreeStore {
-  const row = db.prepare('SELECT leaf, nodes FROM entries WHERE seq = ?');
+  // One 32-byte blob per lookup: a Buffer per column read is most of a lookup's cost.
+  const leafAt = db.prepare('SELECT leaf FROM entries WHERE seq = ?').pluck();
+  const nodeAt = db.prepare(`SELECT substr(nodes, ?, ${HASH_BYTES}) FROM entries WHERE seq = ?`).pluck();
   const cache = options.cache ? new Map<string, Buffer>() : null;
   const lookup: PerfectSubtree = (level, index) => {
     const seq = (index + 1) * 2 ** level;
-    const r = row.get(seq) as { leaf: Buffer; nodes: Buffer | null } | undefined;
-    const hash = level === 0 ? r?.leaf : r?.nodes?.subarray((level - 1) * HASH_BYTES, level * HASH_BYTES);
-    if (!hash || hash.length !== HASH_BYTES) throw new Error(`audit log is missing the Merkle ${level === 0 ? 'leaf' : `node of level ${level}`} stored with seq ${seq}`);
+    const hash = (level === 0 ? leafAt.get(seq) : nodeAt.get((level - 1) * HASH_BYTES + 1, seq)) as unknown;
+    if (!Buffer.isBuffer(hash) || hash.length !== HASH_BYTES) throw new Error(`audit log is missing the Merkle ${level === 0 ? 'leaf' : `node of level ${level}`} stored with seq ${seq}`);
     return hash;
   };
   const perfect: PerfectSubtree = !cache ? lookup : (level, index) => {
