@@ -4,7 +4,9 @@
 // `node` and by `node --require` / `--import @mltrainer/governance` under an allow-all production policy
 // (every load is decided and recorded). Each child times its own loading (hrtime around the requires /
 // the import, and its own CPU time over the same span: process.cpuUsage, all threads) and counts the
-// modules it loaded; runs are interleaved and the medians are reported with the load average.
+// modules it loaded; runs are interleaved and the medians are reported with the load average. The same
+// is measured for a single one-line module: the difference between the two is the cost per module, free
+// of fixed costs (on Node 20 the first import starts the module-hooks thread).
 // Usage: node bench/module-load.js [runs=15]
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -31,7 +33,8 @@ const load = createRequire(${JSON.stringify(join(root, 'package.json'))});
 const before = Object.keys(require.cache).length;
 const cpu0 = process.cpuUsage();
 const start = process.hrtime.bigint();
-for (const name of ${JSON.stringify(CJS_TREE)}) load(name);
+if (process.argv[2] === 'one') require('./one.cjs');
+else for (const name of ${JSON.stringify(CJS_TREE)}) load(name);
 const ns = Number(process.hrtime.bigint() - start);
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(JSON.stringify({ ns, cpuUs: cpu.user + cpu.system, modules: Object.keys(require.cache).length - before }));
@@ -40,11 +43,14 @@ writeFileSync(join(dir, 'esm-tree.mjs'), `
 const zod = ${JSON.stringify(join(root, 'node_modules', 'zod', 'index.js'))};
 const cpu0 = process.cpuUsage();
 const start = process.hrtime.bigint();
-await import(zod);
+await import(process.argv[2] === 'one' ? './one.mjs' : zod);
 const ns = Number(process.hrtime.bigint() - start);
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(JSON.stringify({ ns, cpuUs: cpu.user + cpu.system }));
 `);
+
+writeFileSync(join(dir, 'one.cjs'), 'module.exports = 1;\n');
+writeFileSync(join(dir, 'one.mjs'), 'export default 1;\n');
 
 // The same hooks and kernel decisions with no audit writer: separates the hooks' cost from the log's.
 writeFileSync(join(dir, 'hooks-only.cjs'), `
@@ -81,16 +87,19 @@ function once(args) {
   return JSON.parse(child.stdout);
 }
 
-const variants = {
-  'cjs plain': ['cjs-tree.cjs'],
-  'cjs --require': ['--require', '@mltrainer/governance', 'cjs-tree.cjs'],
-  'cjs --import': ['--import', '@mltrainer/governance', 'cjs-tree.cjs'],
-  'cjs hooks only': ['--require', './hooks-only.cjs', 'cjs-tree.cjs'],
-  'esm plain': ['esm-tree.mjs'],
-  'esm --require': ['--require', '@mltrainer/governance', 'esm-tree.mjs'],
-  'esm --import': ['--import', '@mltrainer/governance', 'esm-tree.mjs'],
-  'esm hooks only': ['--require', './hooks-only.cjs', 'esm-tree.mjs'],
+const MODES = {
+  plain: [],
+  '--require': ['--require', '@mltrainer/governance'],
+  '--import': ['--import', '@mltrainer/governance'],
+  'hooks only': ['--require', './hooks-only.cjs'],
 };
+const variants = {};
+for (const [kind, script] of [['cjs', 'cjs-tree.cjs'], ['esm', 'esm-tree.mjs']]) {
+  for (const [mode, flags] of Object.entries(MODES)) {
+    variants[`${kind} ${mode}`] = [...flags, script];
+    variants[`${kind}1 ${mode}`] = [...flags, script, 'one'];
+  }
+}
 for (const args of Object.values(variants)) once(args); // warm the file cache, create keys and the audit log
 const wall = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 const cpu = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
@@ -101,22 +110,24 @@ for (let i = 0; i < runs; i++) {
     const result = once(args);
     wall[name].push(result.ns / 1000);
     cpu[name].push(result.cpuUs);
-    if (result.modules !== undefined) cjsCount = result.modules;
+    if (result.modules !== undefined && name === 'cjs plain') cjsCount = result.modules;
   }
 }
 const loadAfter = os.loadavg();
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const loads = (l) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${runs} runs each (interleaved); load average before ${loads(loadBefore)}, after ${loads(loadAfter)}`);
-console.log('variant         modules   wall median  µs/module  added µs/module | CPU median  µs/module  added µs/module');
+console.log('added µs per module = ((tree governed - tree plain) - (one module governed - one module plain)) / (modules - 1)');
+console.log('variant            modules  | wall: tree      one   added/module | CPU: tree      one   added/module');
 for (const [kind, count] of [['cjs', cjsCount], ['esm', esmCount]]) {
-  const baseWall = median(wall[`${kind} plain`]);
-  const baseCpu = median(cpu[`${kind} plain`]);
-  for (const name of Object.keys(variants).filter((n) => n.startsWith(kind))) {
-    const w = median(wall[name]);
-    const c = median(cpu[name]);
-    const cols = (m, base) => `${(m / 1000).toFixed(1).padStart(8)} ms  ${(m / count).toFixed(1).padStart(8)}  ${((m - base) / count).toFixed(1).padStart(8)}`;
-    console.log(`${name.padEnd(14)} ${String(count).padStart(7)}  ${cols(w, baseWall)}       | ${cols(c, baseCpu)}`);
+  for (const mode of Object.keys(MODES)) {
+    const cols = (samples) => {
+      const tree = median(samples[`${kind} ${mode}`]);
+      const one = median(samples[`${kind}1 ${mode}`]);
+      const added = ((tree - median(samples[`${kind} plain`])) - (one - median(samples[`${kind}1 plain`]))) / (count - 1);
+      return `${(tree / 1000).toFixed(1).padStart(7)} ms ${(one / 1000).toFixed(1).padStart(6)} ms ${mode === 'plain' ? '       —' : added.toFixed(1).padStart(8)}`;
+    };
+    console.log(`${`${kind} ${mode}`.padEnd(16)} ${String(count).padStart(7)}  | ${cols(wall)}     | ${cols(cpu)}`);
   }
 }
 rmSync(dir, { recursive: true, force: true });
