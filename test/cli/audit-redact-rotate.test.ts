@@ -37,8 +37,9 @@ describe('audit redact', () => {
     expect(JSON.parse(one.stdout)).toMatchObject({ from: 3, to: 3, record: 31, redacted: 1 });
     const old = cli('audit', 'redact', '--before', '2026-01-01T00:00:10Z', '--reason', 'retention: 10 s', '--json');
     expect(JSON.parse(old.stdout)).toMatchObject({ from: 1, to: 9, record: 32, redacted: 8, skipped: 1 });
-    const verdict = cli('audit', 'verify', '--json');
+    const verdict = cli('audit', 'verify', '--json', '--threads', '1');
     expect(verdict.status, verdict.stdout).toBe(0);
+    expect(cli('audit', 'verify', '--threads', '0').status).toBe(2);
     expect(JSON.parse(verdict.stdout)).toMatchObject({ valid: true, entries: 32, redacted: 9 });
     expect(cli('audit', 'verify').stdout).toMatch(/9 redacted/);
     const records = cli('audit', 'query', '--action', 'audit_redact', '--json').stdout.trim().split('\n').map((l) => JSON.parse(l));
