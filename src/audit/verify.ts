@@ -77,6 +77,35 @@ function checkOldTrusted(perfect: PerfectSubtree, trusted: CheckpointFields, sin
   }
 }
 
+interface EntryPass {
+  issues: Issues;
+  expectations: Expectations;
+  start: StreamStart;
+  end: number;
+  columns: readonly string[];
+  keys: ReadonlyMap<string, KeyObject>;
+  logId: string;
+  leafOfSeq: (seq: number) => string | undefined;
+  proofOfWorkBits: number;
+  threads: number;
+  chunkSize: number;
+}
+
+/** The pass over the entries start+1..end: on worker threads when that is worth it and exact, else on this thread. */
+function verifyEntries(db: AuditDatabase, p: EntryPass): CombinedChunks {
+  if (p.columns.length === 0 && !db.memory && worthThreads(p.threads, p.end - p.start.size, p.chunkSize)) {
+    const setup = { logId: p.logId, trusted: [...p.keys], proofOfWorkBits: p.proofOfWorkBits };
+    const results = runChunks(db.name, setup, planChunks(p.start, p.end, p.chunkSize, p.expectations.sizes()), p.threads);
+    const combined = results && combineChunks(results, p.start, p.chunkSize, p.expectations, p.issues);
+    if (combined) return combined;
+  }
+  const watch = { sizes: p.expectations.sizes(), reached: (size: number, f: HexFrontier, head: string) => p.expectations.reach(size, f.root(), head) };
+  const stream = new EntryStream(p.issues, watch, p.leafOfSeq, new RedactionChecker(p.keys, p.logId), p.start);
+  stream.proofOfWorkBits = p.proofOfWorkBits;
+  scanRows(db, stream, p.issues, { from: p.start.size, to: p.end, columns: p.columns, nodeMismatchSeen: false });
+  return { size: stream.size, root: stream.frontier.root(), redacted: stream.redacted, markers: stream.markers, records: stream.records };
+}
+
 export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVerifyResult {
   const issues = new Issues();
   const schemaIntact = checkSchema(db, issues);
@@ -101,28 +130,11 @@ export function verifyDatabase(db: AuditDatabase, input: VerifyInput): AuditVeri
   }
   const expectations = new Expectations(issues, checkpoints, trusted, epochs.heads);
   expectations.reach(start.size, start.frontier.root(), start.prev);
-  const redactions = new RedactionChecker(keys, logId);
-  const proofOfWorkBits = input.proofOfWorkBits ?? 0;
   const end = db.prepare('SELECT coalesce(max(seq), 0) FROM entries').pluck().get() as number;
-
   // With the schema intact the query columns are computed from the body on every read, so they cannot differ;
   // they are compared only when the schema was changed (e.g. a generated column replaced by a stored one).
   const columns = schemaIntact ? [] : COLUMNS.filter((c) => hasColumn(db, c));
-  const threads = input.threads ?? defaultThreads();
-  const chunkSize = input.chunkSize ?? CHUNK_SIZE;
-  let done: CombinedChunks | null = null;
-  if (columns.length === 0 && !db.memory && worthThreads(threads, end - start.size, chunkSize)) {
-    const setup = { logId, trusted: [...keys], proofOfWorkBits };
-    const results = runChunks(db.name, setup, planChunks(start, end, chunkSize, expectations.sizes()), threads);
-    done = results && combineChunks(results, start, chunkSize, expectations, issues);
-  }
-  if (!done) {
-    const watch = { sizes: expectations.sizes(), reached: (size: number, f: HexFrontier, head: string) => expectations.reach(size, f.root(), head) };
-    const stream = new EntryStream(issues, watch, leafOfSeq, redactions, start);
-    stream.proofOfWorkBits = proofOfWorkBits;
-    scanRows(db, stream, issues, { from: start.size, to: end, columns, nodeMismatchSeen: false });
-    done = { size: stream.size, root: stream.frontier.root(), redacted: stream.redacted, markers: stream.markers, records: stream.records };
-  }
+  const done = verifyEntries(db, { issues, expectations, start, end, columns, keys, logId, leafOfSeq, proofOfWorkBits: input.proofOfWorkBits ?? 0, threads: input.threads ?? defaultThreads(), chunkSize: input.chunkSize ?? CHUNK_SIZE });
   checkRedactionRecords(done.markers, done.records, issues);
   const now = input.now ?? Date.now();
   expectations.finish(done.size, checkpoints.length ? checkpoints[checkpoints.length - 1] : null, input.maxCheckpointAge === undefined ? null : { now, maxAge: input.maxCheckpointAge });
