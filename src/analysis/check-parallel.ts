@@ -14,10 +14,13 @@ const WORKER_SCRIPT = join(__dirname, 'engine', 'check-worker.js');
 /** A thread takes about 0.1-0.2 s to load the parser; below this many files per thread it does not pay. */
 const MIN_FILES_PER_THREAD = 32;
 const MAX_THREADS = 8;
-const BATCH_FILES = 16;
-const BATCH_BYTES = 512 * 1024;
-/** Batches queued per thread, so a thread never waits for the next one. */
-const BATCHES_IN_FLIGHT = 2;
+/**
+ * Each thread gets about this many batches of neighbouring files: few enough that a thread mostly checks files
+ * of the same packages (whose dependencies its module index has summarised already), enough to even out.
+ */
+const BATCHES_PER_THREAD = 4;
+const MIN_BATCH_FILES = 16;
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 /** One thread per core, at most MAX_THREADS. */
 export function defaultJobs(): number {
@@ -26,6 +29,7 @@ export function defaultJobs(): number {
 
 function runOnThreads(files: readonly SourceFile[], options: CheckOptions, threads: number): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = new Array(files.length);
+  const batchFiles = Math.max(MIN_BATCH_FILES, Math.ceil(files.length / (threads * BATCHES_PER_THREAD)));
   const batches = new Map<number, number[]>();
   const workers: Worker[] = [];
   let next = 0;
@@ -36,7 +40,7 @@ function runOnThreads(files: readonly SourceFile[], options: CheckOptions, threa
     const indexes: number[] = [];
     const request: BatchRequest = { batch: next, files: [] };
     let bytes = 0;
-    while (next < files.length && indexes.length < BATCH_FILES && bytes < BATCH_BYTES) {
+    while (next < files.length && indexes.length < batchFiles && bytes < MAX_BATCH_BYTES) {
       const file = files[next] as SourceFile;
       const content = file.read();
       request.files.push({ absolute: file.absolute, content });
@@ -77,7 +81,7 @@ function runOnThreads(files: readonly SourceFile[], options: CheckOptions, threa
       worker.on('exit', (code) => {
         if (done < files.length) stop(new Error(`a check thread exited with code ${code} before the run was done`));
       });
-      for (let queued = 0; queued < BATCHES_IN_FLIGHT; queued++) feed(worker);
+      feed(worker);
     }
   });
 }

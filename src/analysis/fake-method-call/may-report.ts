@@ -1,25 +1,88 @@
-// The fake_method_call rule's mayReport, without scopes. The rule only reports on a receiver whose shape it
-// knows: an instance or static side of a class the module index knows (reached through `new C`, a variable or
-// field holding `new C`, or `C` itself), or a variable bound to an object literal. So a file can only get a
-// report when a name it constructs with `new` or calls methods on is such a class, or a receiver of a method
-// call shares its name with a variable initialised with an object literal.
+// The fake_method_call rule's mayReport, without scopes: it looks for a call `r.m()` where `r` may be one of
+// the receivers the rule knows and `m` may be missing from it. Bindings are matched by name only, so every
+// receiver the rule resolves is among those considered here (and some that are not the same binding):
+// - `X.m()` where X is a class the module index knows (static side), or a variable initialised with `new C()`
+//   anywhere in the file (instance side), or a variable initialised with an object literal (always a yes);
+// - `new C().m()`;
+// - `this.f.m()` where `this.f = new C()` or a class field `f = new C()` appears in the file.
+import type * as t from '@babel/types';
 import { staticKeyName } from '../modules/ast-names';
 import { nodesOfType } from '../modules/nodes-by-type';
-import type { AstFileContext } from '../types';
+import type { AstFileContext, ClassMembers } from '../types';
+import { hasInstanceMember, hasStaticMember } from './always-present';
+
+type NamesToClasses = Map<string, Set<string>>;
+
+function add(map: NamesToClasses, name: string, className: string): void {
+  let classes = map.get(name);
+  if (!classes) map.set(name, (classes = new Set()));
+  classes.add(className);
+}
+
+function newedClassName(node: t.Node | null | undefined): string | null {
+  return node?.type === 'NewExpression' && node.callee.type === 'Identifier' ? node.callee.name : null;
+}
+
+/** Variables and `this` fields set to `new C()`, by name. */
+function constructedNames(program: t.Program): { variables: NamesToClasses; fields: NamesToClasses } {
+  const variables: NamesToClasses = new Map();
+  const fields: NamesToClasses = new Map();
+  for (const { id, init } of nodesOfType(program, 'VariableDeclarator')) {
+    const className = newedClassName(init);
+    if (className !== null && id.type === 'Identifier') add(variables, id.name, className);
+  }
+  for (const { left, right } of nodesOfType(program, 'AssignmentExpression')) {
+    const className = newedClassName(right);
+    if (className !== null && left.type === 'MemberExpression' && left.object.type === 'ThisExpression' && !left.computed && left.property.type === 'Identifier') {
+      add(fields, left.property.name, className);
+    }
+  }
+  for (const { key, value, computed } of nodesOfType(program, 'ClassProperty')) {
+    const className = newedClassName(value);
+    if (className !== null && !computed && key.type === 'Identifier') add(fields, key.name, className);
+  }
+  return { variables, fields };
+}
+
+function objectLiteralNames(program: t.Program): Set<string> {
+  const names = new Set<string>();
+  for (const { id, init } of nodesOfType(program, 'VariableDeclarator')) if (id.type === 'Identifier' && init?.type === 'ObjectExpression') names.add(id.name);
+  return names;
+}
 
 export function mayReportMethodCalls(context: AstFileContext): boolean {
   const program = context.ast.program;
-  const receivers = new Set<string>();
-  for (const { callee } of nodesOfType(program, 'CallExpression')) {
-    if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && staticKeyName(callee.property, callee.computed) !== null) {
-      receivers.add(callee.object.name);
+  const calls = nodesOfType(program, 'CallExpression');
+  if (calls.length === 0) return false;
+  const classes = new Map<string, ClassMembers | null>();
+  const classNamed = (name: string): ClassMembers | null => {
+    if (!classes.has(name)) classes.set(name, context.modules.classMembers(context.file, name));
+    return classes.get(name) ?? null;
+  };
+  const lacksOnInstances = (classNames: Iterable<string> | undefined, method: string): boolean => {
+    for (const name of classNames ?? []) {
+      const members = classNamed(name);
+      if (members && !hasInstanceMember(members, method)) return true;
+    }
+    return false;
+  };
+  const { variables, fields } = constructedNames(program);
+  const objectLiterals = objectLiteralNames(program);
+  for (const { callee } of calls) {
+    if (callee.type !== 'MemberExpression') continue;
+    const method = staticKeyName(callee.property, callee.computed);
+    if (method === null) continue;
+    const object = callee.object;
+    if (object.type === 'Identifier') {
+      if (objectLiterals.has(object.name)) return true;
+      const members = classNamed(object.name);
+      if (members && !hasStaticMember(members, method)) return true;
+      if (lacksOnInstances(variables.get(object.name), method)) return true;
+    } else if (object.type === 'NewExpression') {
+      if (object.callee.type === 'Identifier' && lacksOnInstances([object.callee.name], method)) return true;
+    } else if (object.type === 'MemberExpression' && object.object.type === 'ThisExpression' && !object.computed && object.property.type === 'Identifier') {
+      if (lacksOnInstances(fields.get(object.property.name), method)) return true;
     }
   }
-  for (const { id, init } of nodesOfType(program, 'VariableDeclarator')) {
-    if (id.type === 'Identifier' && init?.type === 'ObjectExpression' && receivers.has(id.name)) return true;
-  }
-  const candidates = new Set(receivers);
-  for (const { callee } of nodesOfType(program, 'NewExpression')) if (callee.type === 'Identifier') candidates.add(callee.name);
-  for (const name of candidates) if (context.modules.classMembers(context.file, name) !== null) return true;
   return false;
 }

@@ -9,7 +9,7 @@ import { rangeOf } from '../engine/location';
 import { staticKeyName } from '../modules/ast-names';
 import { toPosix } from '../engine/paths';
 import type { AstRule, AstRuleContext, ClassMembers } from '../types';
-import { CLASS_STATIC_MEMBERS, OBJECT_MEMBERS } from './always-present';
+import { hasInstanceMember, hasStaticMember, OBJECT_MEMBERS } from './always-present';
 import { instanceOfBinding, isTopLevelBinding, topLevelClassName } from './instance-shape';
 import { mayReportMethodCalls } from './may-report';
 import { objectLiteralMembers } from './object-shape';
@@ -49,9 +49,9 @@ function receiverOf(context: AstRuleContext, object: NodePath, writtenElsewhere:
 function exists(receiver: Receiver, name: string): boolean {
   switch (receiver.kind) {
     case 'instance':
-      return OBJECT_MEMBERS.has(name) || receiver.members.instance.has(name) || receiver.added.has(name);
+      return hasInstanceMember(receiver.members, name) || receiver.added.has(name);
     case 'static':
-      return CLASS_STATIC_MEMBERS.has(name) || receiver.members.statics.has(name);
+      return hasStaticMember(receiver.members, name);
     case 'object':
       return OBJECT_MEMBERS.has(name) || receiver.keys.has(name);
   }
