@@ -2,14 +2,15 @@
 // the receivers the rule knows and `m` may be missing from it. Bindings are matched by name only, so every
 // receiver the rule resolves is among those considered here (and some that are not the same binding):
 // - `X.m()` where X is a class the module index knows (static side), or a variable initialised with `new C()`
-//   anywhere in the file (instance side), or a variable initialised with an object literal (always a yes);
+//   anywhere in the file (instance side), or a variable initialised with an object literal without key `m`;
 // - `new C().m()`;
 // - `this.f.m()` where `this.f = new C()` or a class field `f = new C()` appears in the file.
 import type * as t from '@babel/types';
 import { staticKeyName } from '../modules/ast-names';
 import { nodesOfType } from '../modules/nodes-by-type';
 import type { AstFileContext, ClassMembers } from '../types';
-import { hasInstanceMember, hasStaticMember } from './always-present';
+import { hasInstanceMember, hasStaticMember, OBJECT_MEMBERS } from './always-present';
+import { literalKeys } from './object-shape';
 
 type NamesToClasses = Map<string, Set<string>>;
 
@@ -44,10 +45,17 @@ function constructedNames(program: t.Program): { variables: NamesToClasses; fiel
   return { variables, fields };
 }
 
-function objectLiteralNames(program: t.Program): Set<string> {
-  const names = new Set<string>();
-  for (const { id, init } of nodesOfType(program, 'VariableDeclarator')) if (id.type === 'Identifier' && init?.type === 'ObjectExpression') names.add(id.name);
-  return names;
+/** The fixed key sets of variables initialised with an object literal, by name. */
+function objectLiteralKeys(program: t.Program): Map<string, Array<ReadonlySet<string>>> {
+  const byName = new Map<string, Array<ReadonlySet<string>>>();
+  for (const { id, init } of nodesOfType(program, 'VariableDeclarator')) {
+    const keys = id.type === 'Identifier' && init?.type === 'ObjectExpression' ? literalKeys(init) : null;
+    if (id.type !== 'Identifier' || keys === null) continue;
+    const list = byName.get(id.name);
+    if (list) list.push(keys);
+    else byName.set(id.name, [keys]);
+  }
+  return byName;
 }
 
 export function mayReportMethodCalls(context: AstFileContext): boolean {
@@ -67,14 +75,14 @@ export function mayReportMethodCalls(context: AstFileContext): boolean {
     return false;
   };
   const { variables, fields } = constructedNames(program);
-  const objectLiterals = objectLiteralNames(program);
+  const objectLiterals = objectLiteralKeys(program);
   for (const { callee } of calls) {
     if (callee.type !== 'MemberExpression') continue;
     const method = staticKeyName(callee.property, callee.computed);
     if (method === null) continue;
     const object = callee.object;
     if (object.type === 'Identifier') {
-      if (objectLiterals.has(object.name)) return true;
+      if (objectLiterals.get(object.name)?.some((keys) => !OBJECT_MEMBERS.has(method) && !keys.has(method))) return true;
       const members = classNamed(object.name);
       if (members && !hasStaticMember(members, method)) return true;
       if (lacksOnInstances(variables.get(object.name), method)) return true;

@@ -4,7 +4,8 @@ import type { Binding } from '@babel/traverse';
 import type * as t from '@babel/types';
 import { isSymbolKey, staticKeyName } from '../modules/ast-names';
 
-function literalKeys(object: t.ObjectExpression): Set<string> | null {
+/** The keys of an object literal, or null when they are not all fixed names. */
+export function literalKeys(object: t.ObjectExpression): Set<string> | null {
   const keys = new Set<string>();
   for (const property of object.properties) {
     if (property.type === 'SpreadElement') return null;

@@ -1,0 +1,74 @@
+// The rules' scope-free mayReport: false for ordinary code (so the file is not traversed), true wherever the
+// rule reports (the rule tests cover the latter through checkSource; here it is checked directly as well).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkSource } from '../../../src/analysis';
+import { parseSource } from '../../../src/analysis/engine/parse';
+import { createModuleIndex } from '../../../src/analysis/modules';
+import { astRulesOf, CHECK_NAMES } from '../../../src/analysis/rules';
+import type { AstFileContext } from '../../../src/analysis/types';
+
+const root = mkdtempSync(join(tmpdir(), 'may-report-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function write(name: string, content: string): string {
+  const file = join(root, name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  return file;
+}
+
+write('lib/shapes.js', 'export class Shape { area() { return 0; } static unit() { return new Shape(); } }\nexport const named = 1;\n');
+
+function rulesThatMayReport(name: string, code: string): string[] {
+  const file = write(name, code);
+  const context: AstFileContext = {
+    file,
+    relativeFile: name,
+    code,
+    ast: parseSource(code, file),
+    modules: createModuleIndex(),
+    settings: { baseDir: root, exempt: [], requireImport: [{ glob: 'jobs/**', module: '@mltrainer/governance' }] },
+  };
+  return astRulesOf(CHECK_NAMES).filter((rule) => !rule.mayReport || rule.mayReport(context)).map((rule) => rule.meta.id);
+}
+
+const ORDINARY = [
+  "import { readFileSync } from 'node:fs';",
+  "import * as path from 'node:path';",
+  "import { Shape, named } from '../lib/shapes.js';",
+  'const options = { verbose: true };',
+  'export function load(file) {',
+  '  const shape = new Shape();',
+  '  const parts = [options.verbose, shape.area(), Shape.unit(), named, path.join(file, "x")];',
+  "  return readFileSync(file, 'utf8').split('\\n').concat(parts.map(String));",
+  '}',
+].join('\n');
+
+describe('mayReport', () => {
+  it('rules out every rule for ordinary code, so the file is not traversed', () => {
+    expect(rulesThatMayReport('src/ordinary.js', ORDINARY)).toEqual([]);
+    expect(checkSource(join(root, 'src/ordinary.js'), ORDINARY, { cwd: root })).toEqual([]);
+  });
+
+  it('keeps each rule where it reports', () => {
+    const cases: Array<[string, string, string]> = [
+      ['src/a.js', 'export const x = Math.random();', 'synthetic_data/math-random'],
+      ['src/b.js', "const crypto = require('crypto');\ncrypto.pseudoRandomBytes(8);", 'synthetic_data/pseudo-random-bytes'],
+      ['src/c.js', "import { faker } from '@faker-js/faker';", 'synthetic_data/random-package'],
+      ['src/d.js', "import * as tf from '@tensorflow/tfjs';\ntf.randomNormal([2]);", 'synthetic_data/numeric-random'],
+      ['jobs/e.js', 'export const ok = 1;', 'missing_governance_import/required-import'],
+      ['src/f.js', "import { missing } from '../lib/shapes.js';", 'deceptive_import/missing-export'],
+      ['src/g.js', "import * as shapes from '../lib/shapes.js';\nshapes.nothing;", 'deceptive_import/missing-export'],
+      ['src/h.js', "import { Shape } from '../lib/shapes.js';\nnew Shape().volume();", 'fake_method_call/missing-method'],
+      ['src/i.js', "import { Shape } from '../lib/shapes.js';\nclass Box { constructor() { this.shape = new Shape(); } size() { return this.shape.volume(); } }\nexport { Box };", 'fake_method_call/missing-method'],
+      ['src/j.js', 'const config = { load() {} };\nconfig.save();', 'fake_method_call/missing-method'],
+    ];
+    for (const [name, code, rule] of cases) {
+      expect(rulesThatMayReport(name, code), name).toContain(rule);
+      expect(checkSource(join(root, name), code, { cwd: root, settings: { requireImport: [{ glob: 'jobs/**', module: '@mltrainer/governance' }] } }).map((f) => f.rule), name).toContain(rule);
+    }
+  });
+});
