@@ -94,9 +94,15 @@ function governedEnvPairs(envPairs: readonly string[]): string[] {
     if (name === NODE_OPTIONS) nodeOptions ??= StringPrototypeSlice(pair, equals + 1);
     else if (!isGovernanceVariable(variables, name)) ArrayPrototypePush(out, pair);
   }
-  ArrayPrototypePush(out, `${NODE_OPTIONS}=${PRELOAD_OPTION}${nodeOptions ? ` ${nodeOptions}` : ''}`);
+  ArrayPrototypePush(out, `${NODE_OPTIONS}=${withPreloadOption(nodeOptions)}`);
   for (let i = 0; i < variables.length; i++) if (variables[i][1] !== null) ArrayPrototypePush(out, `${variables[i][0]}=${variables[i][1] as string}`);
   return out;
+}
+
+/** Our preload first, then the caller's options; once only, so generations of children do not pile it up. */
+function withPreloadOption(nodeOptions: string | undefined): string {
+  if (nodeOptions === undefined || nodeOptions === '') return PRELOAD_OPTION;
+  return StringPrototypeStartsWith(nodeOptions, `${PRELOAD_OPTION} `) || nodeOptions === PRELOAD_OPTION ? nodeOptions : `${PRELOAD_OPTION} ${nodeOptions}`;
 }
 
 function isGovernanceVariable(variables: readonly [string, string | null][], name: string): boolean {
