@@ -2,7 +2,7 @@
 // the next key and the log's tree head now; the certificate is stored with the log (meta) and next to the
 // keys; then the next key replaces the outgoing one, whose private key file is destroyed. Whoever steals a
 // later key cannot re-sign history before its certificate: that prefix is pinned by roots signed with keys
-// that no longer exist. Writers that are running keep the key they loaded until they reopen the log.
+// that no longer exist. Running writers load the new key before their next checkpoint (see writer.ts).
 import { createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -10,11 +10,11 @@ import { MerkleFrontier } from './merkle';
 import { ensureSchema, openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
 import { deliverCheckpoint, signCheckpoint } from './checkpoint';
-import { ensureSigningKey } from '../crypto/keys';
+import { ensureSigningKey, loadSigningKey, PRIVATE_KEY_FILE, type SigningKey } from '../crypto/keys';
 import { leadingZeroBits } from './verify-core';
 import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
 
-const { mkdirSync, writeSync } = fs;
+const { mkdirSync, statSync, writeSync } = fs;
 const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeating, clearInterval: clearRepeating } = globalThis;
 const dateNow = Date.now;
 const numberIsNaN = Number.isNaN;
@@ -40,6 +40,10 @@ interface LastCheckpoint {
   tsMs: number;
 }
 
+function inodeOf(file: string): number {
+  return statSync(file, { throwIfNoEntry: false })?.ino ?? 0;
+}
+
 function positiveInt(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) throw new Error(`audit option ${name} must be a positive integer, got ${value}`);
@@ -63,7 +67,20 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
 
   const dbPath = path.resolve(options.dbPath);
   mkdirSync(path.dirname(dbPath), { recursive: true });
-  const { key } = ensureSigningKey(options.keyDir ?? path.join(path.dirname(dbPath), 'keys'));
+  const keyDir = options.keyDir ?? path.join(path.dirname(dbPath), 'keys');
+  let key = ensureSigningKey(keyDir).key;
+  const keyFile = path.join(keyDir, PRIVATE_KEY_FILE);
+  let keyInode = inodeOf(keyFile);
+
+  /** The current signing key: `keys rotate` renames a new key over the file, so a new inode means a new epoch. */
+  function currentKey(): SigningKey {
+    const inode = inodeOf(keyFile);
+    if (inode !== keyInode && inode !== 0) {
+      key = loadSigningKey(keyDir) ?? key;
+      keyInode = inode;
+    }
+    return key;
+  }
   const db = openDatabase(dbPath);
   const logId = ensureSchema(db);
   const tree = openTreeStore(db);
@@ -165,10 +182,11 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
       (uncovered > 0 && (now - last.tsMs >= checkpointIntervalMs || force !== 'none')) ||
       (force === 'heartbeat' && now - last.tsMs >= maxCheckpointAgeMs / 2);
     if (!due) return null;
+    const signing = currentKey();
     const cp = signCheckpoint({
       logId, n: last.n + 1, size: frontier.size, root: hex(frontier.root()),
-      chainHead: hex(chainHead), ts: isoFromMillis(now), keyId: key.keyId,
-    }, key.privateKey);
+      chainHead: hex(chainHead), ts: isoFromMillis(now), keyId: signing.keyId,
+    }, signing.privateKey);
     insertCheckpoint.run(last.n + 1, cp.body, bufferFrom(cp.sig, 'base64'));
     return cp;
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openAuditReader, openAuditWriter } from '../../src/audit/index';
 import { leadingZeroBits } from '../../src/audit/verify-core';
+import { rotateSigningKey } from '../../src/audit/key-rotation';
 import { cleanup, entry, makeLog, tempDir, verify } from './helpers';
 
 afterAll(cleanup);
@@ -82,6 +83,23 @@ describe('commit modes', () => {
 });
 
 describe('checkpoints', () => {
+  it('a running writer signs with the new epoch key once `keys rotate` has replaced its key', () => {
+    const log = makeLog({ entries: 5, ownKey: true });
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir, checkpointEvery: 2 });
+    w.append(entry(6));
+    w.flush();
+    const rotation = rotateSigningKey(log.dbPath, log.keyDir);
+    w.append(entry(7));
+    w.append(entry(8));
+    w.close();
+    const reader = openAuditReader(log.dbPath);
+    const keyIds = reader.checkpoints().map((c) => JSON.parse(c.body).keyId as string);
+    reader.close();
+    expect(keyIds.at(-1)).toBe(rotation.keyId);
+    expect(keyIds).toContain(rotation.previousKeyId);
+    expect(verify(log, { trustedKeys: [rotation.rootKeyFile] })).toMatchObject({ valid: true, issues: [] });
+  });
+
   it('are signed for a first batch, every N entries, at close, and not again at close when nothing is new', () => {
     const log = makeLog({ entries: 27, batch: 5, writer: { checkpointEvery: 10, checkpointIntervalMs: 3_600_000 } });
     const reader = openAuditReader(log.dbPath);
