@@ -86,6 +86,14 @@ export function randomPackageOf(specifier: string): string | null {
  */
 export const SYNTHETIC_DATA_HINT = /rand|faker|chance|casual|mock|falso|dummy|lorem|sample|shuffle|truncatedNormal|mersenne|\\[ux0-7]/i;
 
+// The four synthetic_data rules ask about the same text one after the other: the last answer is kept.
+let lastCode: string | null = null;
+let lastAnswer = false;
+
 export function mayHoldSyntheticData(code: string): boolean {
-  return SYNTHETIC_DATA_HINT.test(code);
+  if (code !== lastCode) {
+    lastAnswer = SYNTHETIC_DATA_HINT.test(code);
+    lastCode = code;
+  }
+  return lastAnswer;
 }
