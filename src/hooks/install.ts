@@ -1,5 +1,6 @@
 // Installs every runtime hook of this folder, once, then re-syncs the ESM facades of the builtins so
-// named imports (`import { readFileSync } from 'node:fs'`) see the governed functions too.
+// named imports (`import { readFileSync } from 'node:fs'`) see the governed functions too. Before that,
+// a process started with a debug flag the policy denies refuses to run on (own-flags.ts).
 import { syncBuiltinESMExports } from 'node:module';
 import { installChildProcessHooks } from './child-process';
 import { installFsHooks } from './fs';

@@ -1,7 +1,7 @@
 // Node flags that open a child past governance: `--inspect*` (and its alias `--debug-port`) starts a
 // debugger, a code-evaluation channel with access to every closure; `--expose-internals` lets the child
 // require Node's internal modules. Found in a node child's arguments (fork's execArgv ends up there), in
-// the words of a shell command, and in the NODE_OPTIONS a child is given.
+// the words of a shell command, in the NODE_OPTIONS a child is given, and in this process's own flags.
 import { primordials } from '../primordials';
 
 const { RegExpPrototypeExec, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeReplace, StringPrototypeSlice, StringPrototypeStartsWith, ArrayPrototypePush } = primordials;
