@@ -8,10 +8,8 @@ import { governanceStatus } from '../activate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction, checkViolation } from '../kernel/gate';
 import { primordials } from '../primordials';
+import { VALIDATED_CACHE } from '../rules/load';
 import { resolveTarget } from './fs-paths';
-
-/** The loader's cache of the validated config, in the state dir (VALIDATED_CACHE in src/rules/load.ts). */
-export const VALIDATED_CACHE = 'config.validated.json';
 
 let files: readonly string[] | null = null;
 

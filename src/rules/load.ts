@@ -12,7 +12,8 @@ export const CONFIG_FILE_NAME = 'governance.config.json';
 const CONFIG_ENV = 'MLTRAINER_GOVERNANCE_CONFIG';
 /** Bumped whenever the schema changes, so cached verdicts of an older schema are not reused. */
 const SCHEMA_VERSION = 1;
-const VALIDATED_CACHE = 'config.validated.json';
+/** The validated config (and its compiled globs), cached in the state dir under the config's content hash. */
+export const VALIDATED_CACHE = 'config.validated.json';
 
 export interface LoadOptions {
   configPath?: string;
