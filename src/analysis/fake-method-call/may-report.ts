@@ -2,7 +2,8 @@
 // the receivers the rule knows and `m` may be missing from it. Bindings are matched by name only, so every
 // receiver the rule resolves is among those considered here (and some that are not the same binding):
 // - `X.m()` where X is a class the module index knows (static side), or a variable initialised with `new C()`
-//   anywhere in the file (instance side), or a variable initialised with an object literal without key `m`;
+//   anywhere in the file (instance side), or a variable initialised with an object literal without key `m`
+//   (when the call is inside the function that declares it);
 // - `new C().m()`;
 // - `this.f.m()` where `this.f = new C()` or a class field `f = new C()` appears in the file.
 import type * as t from '@babel/types';
@@ -45,17 +46,48 @@ function constructedNames(program: t.Program): { variables: NamesToClasses; fiel
   return { variables, fields };
 }
 
-/** The fixed key sets of variables initialised with an object literal, by name. */
-function objectLiteralKeys(program: t.Program): Map<string, Array<ReadonlySet<string>>> {
-  const byName = new Map<string, Array<ReadonlySet<string>>>();
-  for (const { id, init } of nodesOfType(program, 'VariableDeclarator')) {
+const FUNCTION_TYPES = ['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod'] as const;
+
+/** Where a binding can be seen: at most the innermost function around its declaration (or the whole file). */
+interface Extent {
+  start: number;
+  end: number;
+}
+
+function innermostFunction(program: t.Program, node: t.Node): Extent {
+  let extent: Extent = { start: program.start ?? 0, end: program.end ?? Infinity };
+  for (const type of FUNCTION_TYPES) {
+    for (const fn of nodesOfType(program, type)) {
+      const start = fn.start ?? 0;
+      const end = fn.end ?? Infinity;
+      if (start <= (node.start ?? 0) && end >= (node.end ?? Infinity) && start >= extent.start) extent = { start, end };
+    }
+  }
+  return extent;
+}
+
+interface ObjectLiteral extends Extent {
+  keys: ReadonlySet<string>;
+}
+
+/** Variables initialised with an object literal of fixed keys, by name, with where each can be seen. */
+function objectLiterals(program: t.Program): Map<string, ObjectLiteral[]> {
+  const byName = new Map<string, ObjectLiteral[]>();
+  for (const declarator of nodesOfType(program, 'VariableDeclarator')) {
+    const { id, init } = declarator;
     const keys = id.type === 'Identifier' && init?.type === 'ObjectExpression' ? literalKeys(init) : null;
     if (id.type !== 'Identifier' || keys === null) continue;
+    const literal = { keys, ...innermostFunction(program, declarator) };
     const list = byName.get(id.name);
-    if (list) list.push(keys);
-    else byName.set(id.name, [keys]);
+    if (list) list.push(literal);
+    else byName.set(id.name, [literal]);
   }
   return byName;
+}
+
+function lacksKey(literals: readonly ObjectLiteral[] | undefined, call: t.Node, method: string): boolean {
+  const at = call.start ?? 0;
+  return !OBJECT_MEMBERS.has(method) && (literals ?? []).some((literal) => at >= literal.start && at <= literal.end && !literal.keys.has(method));
 }
 
 export function mayReportMethodCalls(context: AstFileContext): boolean {
@@ -75,14 +107,15 @@ export function mayReportMethodCalls(context: AstFileContext): boolean {
     return false;
   };
   const { variables, fields } = constructedNames(program);
-  const objectLiterals = objectLiteralKeys(program);
-  for (const { callee } of calls) {
+  const literals = objectLiterals(program);
+  for (const call of calls) {
+    const callee = call.callee;
     if (callee.type !== 'MemberExpression') continue;
     const method = staticKeyName(callee.property, callee.computed);
     if (method === null) continue;
     const object = callee.object;
     if (object.type === 'Identifier') {
-      if (objectLiterals.get(object.name)?.some((keys) => !OBJECT_MEMBERS.has(method) && !keys.has(method))) return true;
+      if (lacksKey(literals.get(object.name), call, method)) return true;
       const members = classNamed(object.name);
       if (members && !hasStaticMember(members, method)) return true;
       if (lacksOnInstances(variables.get(object.name), method)) return true;
