@@ -9,11 +9,10 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { readdirSync, statSync, writeFileSync } = require('node:fs');
-const { cpus, loadavg } = require('node:os');
+const { availableParallelism, cpus, loadavg } = require('node:os');
 const { dirname, join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
 const { checkFiles, checkFilesInParallel } = require('../dist/src/analysis');
-const { defaultJobs } = require('../dist/src/analysis/check-parallel');
 
 const JS = /\.(?:[cm]?js)$/;
 
@@ -80,7 +79,7 @@ function table(rows) {
 }
 
 async function main() {
-  const options = { write: { type: 'boolean' }, runs: { type: 'string', default: '3' }, jobs: { type: 'string', default: String(defaultJobs()) }, child: { type: 'boolean' } };
+  const options = { write: { type: 'boolean' }, runs: { type: 'string', default: '3' }, jobs: { type: 'string', default: String(availableParallelism()) }, child: { type: 'boolean' } };
   const { values, positionals } = parseArgs({ options, allowPositionals: true });
   const folders = positionals.length > 0 ? positionals.map((p) => resolve(p)) : defaultFolders();
   const runs = Number(values.runs);

@@ -22,9 +22,12 @@ const BATCHES_PER_THREAD = 4;
 const MIN_BATCH_FILES = 16;
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
-/** One thread per core, at most MAX_THREADS. */
+/**
+ * One thread per core but one, at most MAX_THREADS: a run on one thread already keeps about one more core busy
+ * with V8's background compiling and garbage collection (on 2 cores, 2 workers were no faster than 1 thread).
+ */
 export function defaultJobs(): number {
-  return Math.min(availableParallelism(), MAX_THREADS);
+  return Math.max(1, Math.min(availableParallelism() - 1, MAX_THREADS));
 }
 
 function runOnThreads(files: readonly SourceFile[], options: CheckOptions, threads: number): Promise<FileOutcome[]> {
@@ -87,7 +90,7 @@ function runOnThreads(files: readonly SourceFile[], options: CheckOptions, threa
 }
 
 /**
- * checkFiles on up to `jobs` worker threads (default one per core). Small runs, and runs from the TypeScript
+ * checkFiles on up to `jobs` worker threads (default: one per core but one). Small runs, and runs from the TypeScript
  * sources (the thread needs the compiled package), stay on this thread. The result equals checkFiles'.
  */
 export async function checkFilesInParallel(paths: readonly string[], options: CheckOptions = {}, jobs = defaultJobs()): Promise<CheckResult> {

@@ -79,7 +79,7 @@ const command: Command = {
     '  --require-import GLOB  files matching GLOB must import @mltrainer/governance (repeatable; adds to analysis.requireGovernanceImport)\n' +
     '  --check-generated  run every check on files that look generated or minified (over 256 KB, or lines of over\n' +
     '                     250 characters on average); by default they get the secret check only and are listed\n' +
-    '  --jobs N           worker threads (default: one per core, at most 8; 1 checks on this thread)\n\n' +
+    '  --jobs N           worker threads (default: one per core but one, at most 8; 1 checks on this thread)\n\n' +
     'Exit codes: 0 no findings, 1 findings, 2 usage or configuration error.',
   options: {
     rules: { type: 'string' },
