@@ -161,7 +161,7 @@ function checkDebugFlags(nodeArgs: string[] | null, command: string | null, envP
   const nodeOptions = valueOf(envPairs, NODE_OPTIONS);
   if (nodeOptions !== undefined) debugFlagsInWords(nodeOptions, flags);
   for (let i = 0; i < flags.length; i++) {
-    const denied = checkAction('code_eval', `node-flag:${flags[i]}`);
+    const denied = checkAction('code_eval', `node-flag:${flags[i]}`, 'runtime_bypass');
     if (denied !== null) return denied;
   }
   return null;

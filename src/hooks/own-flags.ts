@@ -12,7 +12,7 @@ const exit = process.exit;
 export function checkOwnFlags(): void {
   const flags = ownDebugFlags();
   for (let i = 0; i < flags.length; i++) {
-    const denied = checkAction('code_eval', `node-flag:${flags[i]}`);
+    const denied = checkAction('code_eval', `node-flag:${flags[i]}`, 'runtime_bypass');
     if (denied === null) continue;
     warnOnce(`refusing to start: ${denied.message}`);
     exit(EXIT_REFUSED);

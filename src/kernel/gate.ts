@@ -60,13 +60,13 @@ export function kernelLevel(): Level | null {
  * Decides `kind:target`, records the decision, and returns the error the hook must surface,
  * or null when the call may proceed. Calls made by governance itself while deciding pass through.
  */
-export function checkAction(kind: ActionKind, target: string): GovernanceDeniedError | null {
+export function checkAction(kind: ActionKind, target: string, violationIfDenied: ViolationType | null = null): GovernanceDeniedError | null {
   const k = kernel;
   if (k === null || busy) return null;
   busy = true;
   try {
     k.onDecision?.();
-    return decideAndRecord(k, kind, target);
+    return decideAndRecord(k, kind, target, violationIfDenied);
   } catch (error) {
     return internalFailure(k, kind, target, error);
   } finally {
@@ -108,10 +108,15 @@ export function checkViolation(kind: ActionKind, target: string, violation: Viol
   }
 }
 
-function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string): GovernanceDeniedError | null {
+/**
+ * `violationIfDenied` names what a refusal amounts to when the deciding rule names no violation (e.g. a debug
+ * flag on a child is a runtime_bypass whichever rule or default refuses it).
+ */
+function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, violationIfDenied: ViolationType | null): GovernanceDeniedError | null {
   // The stack is read only for kinds with per-package (`from`) rules, so the common path pays nothing.
   const site: CallerSite | null = k.rules.needsCaller(kind) ? captureCallerSite() : null;
-  const match = k.rules.match(kind, target, site);
+  const found = k.rules.match(kind, target, site);
+  const match = violationIfDenied !== null && found.effect !== 'allow' && found.violation === null ? { ...found, violation: violationIfDenied } : found;
   const scope = currentScope();
   const actor = scope === undefined ? k.actor : scope.actor;
   if (match.effect === 'allow') {

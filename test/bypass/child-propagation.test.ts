@@ -176,7 +176,7 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
     expect(results[label].error, JSON.stringify(results[label])).toBe('EGOVDENIED');
     expect(results[label].message).toContain(`code_eval:node-flag:${FLAGS[label]}`);
     expect(existsSync(join(dir, 'allowed', label))).toBe(false);
-    expect(entries.some((e) => e.action === 'code_eval' && e.target === `node-flag:${FLAGS[label]}` && e.decision === 'deny')).toBe(true);
+    expect(entries.some((e) => e.action === 'code_eval' && e.target === `node-flag:${FLAGS[label]}` && e.decision === 'deny' && e.violation === 'runtime_bypass')).toBe(true);
   });
 
   it('a flag the spawn cannot see is refused by the child as it starts', () => {
@@ -184,6 +184,7 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
     expect(existsSync(join(dir, 'allowed', 'flag hidden in a shell variable'))).toBe(false);
     const refusal = entries.find((e) => e.target === 'node-flag:--inspect' && e.decision === 'deny' && e.pid !== parentPid);
     expect(refusal, 'refused in the child, recorded in the shared log').toBeDefined();
+    expect(refusal!.violation).toBe('runtime_bypass');
   });
 
   it.runIf(HAS_EXECVE)('process.execve is decided and the program it becomes runs governed', () => {

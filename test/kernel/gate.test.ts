@@ -65,6 +65,14 @@ describe('checkAction at production level', () => {
     expect(entries()[0]).toMatchObject({ decision: 'deny', violation: 'synthetic_data' });
   });
 
+  it('names what a refusal amounts to when the deciding rule names no violation, and only then', () => {
+    start('production');
+    expect(checkAction('code_eval', 'node-flag:--inspect', 'runtime_bypass')).toMatchObject({ ruleId: 'default', violation: 'runtime_bypass' });
+    expect(checkAction('module_load', '@faker-js/faker', 'runtime_bypass')).toMatchObject({ violation: 'synthetic_data' });
+    expect(checkAction('file_write', '/app/data/a.csv', 'runtime_bypass')).toBeNull();
+    expect(entries().map((e) => [e.decision, e.violation])).toEqual([['deny', 'runtime_bypass'], ['deny', 'synthetic_data'], ['allow', null]]);
+  });
+
   it('treats approve as deny even inside a scope, and says why', () => {
     start('production');
     const error = withApprovedActions(['file_write:/app/exports/**'], 'bob', () => checkAction('file_write', '/app/exports/r.csv'));
