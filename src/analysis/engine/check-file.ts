@@ -1,12 +1,12 @@
 // Checks one file of a run: the plan every file shares, the outcome of one file, and the result of a run
 // assembled from outcomes in input order (so a run split over worker threads reports exactly as one thread).
 import { relative, resolve } from 'node:path';
+import type { File } from '@babel/types';
 import type { AstRule, CheckName, CheckOptions, CheckResult, CheckSummary, Finding, ModuleIndex, RuleSettings } from '../types';
 import { CheckError } from '../errors';
 import { createModuleIndex } from '../modules';
 import { astRulesOf, CHECK_NAMES } from '../rules';
 import { isKeyStoreFile, isTextFile, scanSecrets } from '../secret';
-import type { SourceFile } from './discover';
 import { looksGenerated } from './generated';
 import { isParsable, parseSource } from './parse';
 import { toPosix } from './paths';
@@ -16,6 +16,22 @@ import { runAstRules } from './run-ast-rules';
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const SNIFF_BYTES = 8000;
 
+/** A file of the run not checked yet: its bytes on demand (from the work tree or the git index). */
+export interface PendingFile {
+  absolute: string;
+  read(): Buffer;
+}
+
+/**
+ * What the module index may take from the run: the trees of the files being checked, and files of the run it
+ * needs as dependencies before their turn, which are checked at once (so parsed once) and their outcomes kept.
+ */
+interface RunState {
+  checking: Map<string, { code: string; ast: File }>;
+  pending: Map<string, PendingFile>;
+  checkedEarly: Map<string, FileOutcome>;
+}
+
 export interface Plan {
   cwd: string;
   astRules: AstRule[];
@@ -24,6 +40,7 @@ export interface Plan {
   skipGenerated: boolean;
   settings: RuleSettings;
   modules: ModuleIndex;
+  run: RunState;
 }
 
 function validChecks(checks: readonly CheckName[] | undefined): readonly CheckName[] {
@@ -46,14 +63,33 @@ export function makePlan(options: CheckOptions, skipGenerated: boolean): Plan {
   if (options.checks?.includes('missing_governance_import') && settings.requireImport.length === 0) {
     throw new CheckError('missing_governance_import needs at least one glob: set analysis.requireGovernanceImport in the config or pass --require-import GLOB');
   }
-  return {
+  const run: RunState = { checking: new Map(), pending: new Map(), checkedEarly: new Map() };
+  const plan: Plan = {
     cwd,
     astRules: astRulesOf(checks),
     secrets: checks.includes('secret'),
     skipGenerated: options.checkGenerated === undefined ? skipGenerated : !options.checkGenerated,
     settings,
-    modules: createModuleIndex({ cwd }),
+    modules: createModuleIndex({ cwd, treeOf: (file, code) => treeOf(plan, file, code) }),
+    run,
   };
+  return plan;
+}
+
+/** The module index's ModuleIndexOptions.treeOf. */
+function treeOf(plan: Plan, file: string, code: string): File | undefined {
+  const { checking, pending, checkedEarly } = plan.run;
+  const current = checking.get(file);
+  if (current) return current.code === code ? current.ast : undefined;
+  const later = pending.get(file);
+  if (!later) return undefined;
+  const content = later.read();
+  // The run may check other bytes than the work tree's (staged files): those are not the dependency's.
+  if (content.toString('utf8') !== code) return undefined;
+  pending.delete(file);
+  let ast: File | undefined;
+  checkedEarly.set(file, checkFileContent(plan, file, content, (tree) => (ast = tree)));
+  return ast;
 }
 
 export interface TextOutcome {
@@ -63,8 +99,8 @@ export interface TextOutcome {
   secretsOnly?: boolean;
 }
 
-/** Runs the plan's checks over one source text. */
-export function checkText(plan: Plan, absolute: string, relativeFile: string, code: string): TextOutcome {
+/** Runs the plan's checks over one source text; `onTree` receives its tree, if it was parsed. */
+export function checkText(plan: Plan, absolute: string, relativeFile: string, code: string, onTree?: (ast: File) => void): TextOutcome {
   const findings: Finding[] = plan.secrets ? scanSecrets(code, relativeFile) : [];
   const rules = isParsable(absolute) ? plan.astRules.filter((rule) => !rule.mayApply || rule.mayApply(code)) : [];
   if (rules.length === 0) return { findings };
@@ -75,8 +111,14 @@ export function checkText(plan: Plan, absolute: string, relativeFile: string, co
   } catch (error) {
     return { findings, parseError: (error as Error).message };
   }
+  onTree?.(ast);
   const run = { file: absolute, relativeFile, code, ast, modules: plan.modules, settings: plan.settings };
-  findings.push(...runAstRules(rules, run));
+  plan.run.checking.set(absolute, { code, ast });
+  try {
+    findings.push(...runAstRules(rules, run));
+  } finally {
+    plan.run.checking.delete(absolute);
+  }
   return { findings };
 }
 
@@ -89,7 +131,7 @@ export interface FileOutcome extends TextOutcome {
 }
 
 /** Checks one file given its bytes. */
-export function checkFileContent(plan: Plan, absolute: string, content: Buffer): FileOutcome {
+export function checkFileContent(plan: Plan, absolute: string, content: Buffer, onTree?: (ast: File) => void): FileOutcome {
   const relativeFile = toPosix(relative(plan.cwd, absolute));
   if (content.length > MAX_FILE_BYTES || !isTextFile(absolute, content.subarray(0, SNIFF_BYTES))) {
     // A committed key store is a finding even though it is binary.
@@ -97,13 +139,31 @@ export function checkFileContent(plan: Plan, absolute: string, content: Buffer):
     return { relativeFile, skipped: true, findings };
   }
   const code = content.toString('utf8');
-  const outcome = checkText(plan, absolute, relativeFile, code);
+  const outcome = checkText(plan, absolute, relativeFile, code, onTree);
   return { ...outcome, relativeFile, skipped: false, ...(outcome.findings.length > 0 ? { code } : {}) };
 }
 
-/** Checks files on this thread, in order. */
-export function checkSourceFiles(plan: Plan, files: readonly SourceFile[]): FileOutcome[] {
-  return files.map((file) => checkFileContent(plan, file.absolute, file.read()));
+/**
+ * Checks files on this thread; outcomes in input order. A file the module index needs as a dependency before
+ * its turn is checked then (see treeOf).
+ */
+export function checkSourceFiles(plan: Plan, files: readonly PendingFile[]): FileOutcome[] {
+  const { pending, checkedEarly } = plan.run;
+  for (const file of files) pending.set(file.absolute, file);
+  try {
+    return files.map((file) => {
+      const early = checkedEarly.get(file.absolute);
+      if (early) {
+        checkedEarly.delete(file.absolute);
+        return early;
+      }
+      pending.delete(file.absolute);
+      return checkFileContent(plan, file.absolute, file.read());
+    });
+  } finally {
+    pending.clear();
+    checkedEarly.clear();
+  }
 }
 
 export function byPosition(a: Finding, b: Finding): number {

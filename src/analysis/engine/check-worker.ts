@@ -2,7 +2,7 @@
 // then checks each batch of files it is sent and replies with their outcomes.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckOptions } from '../types';
-import { checkFileContent, makePlan, type FileOutcome } from './check-file';
+import { checkSourceFiles, makePlan, type FileOutcome } from './check-file';
 
 export interface WorkerSetup {
   options: CheckOptions;
@@ -20,7 +20,8 @@ function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): void {
   port.on('message', ({ batch, files }: BatchRequest) => {
     let reply: BatchReply;
     try {
-      const outcomes = files.map(({ absolute, content }) => checkFileContent(plan, absolute, Buffer.from(content.buffer, content.byteOffset, content.byteLength)));
+      const batchFiles = files.map(({ absolute, content }) => ({ absolute, read: () => Buffer.from(content.buffer, content.byteOffset, content.byteLength) }));
+      const outcomes = checkSourceFiles(plan, batchFiles);
       reply = { batch, outcomes };
     } catch (error) {
       reply = { batch, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

@@ -2,6 +2,7 @@
 // (sha1 of its bytes), and answers export and class-member questions by following re-exports across files.
 import { createHash } from 'node:crypto';
 import { dirname, extname } from 'node:path';
+import type { File } from '@babel/types';
 import type { ClassMembers, ModuleExports, ModuleIndex, ModuleLoadKind } from '../types';
 import { builtinExports } from './builtin-exports';
 import { createCachedFileSystem } from './file-system';
@@ -20,6 +21,11 @@ const IN_NODE_MODULES = /[\\/]node_modules[\\/]/;
 export interface ModuleIndexOptions {
   /** Kept for the engine's call; resolution always starts from the importing file. */
   cwd?: string;
+  /**
+   * A tree of `file` (with this `code`) the caller has or makes anyway: the check engine's file being checked, or
+   * a file of the same run that it checks at once so the file is parsed once. Undefined: the index parses it.
+   */
+  treeOf?: (file: string, code: string) => File | undefined;
 }
 
 /** `.d.ts`, `.d.mts`, `.d.cts` or the plain extension: what, with the bytes, decides how a file is read. */
@@ -31,7 +37,7 @@ function union(target: Set<string>, names: Iterable<string>, except?: string): v
   for (const name of names) if (name !== except) target.add(name);
 }
 
-export function createModuleIndex(_options: ModuleIndexOptions = {}): ModuleIndex {
+export function createModuleIndex(options: ModuleIndexOptions = {}): ModuleIndex {
   const fs = createCachedFileSystem();
   const resolveSpecifier = createResolver(fs);
   const summariesByHash = new Map<string, ModuleSummary | null>();
@@ -48,10 +54,12 @@ export function createModuleIndex(_options: ModuleIndexOptions = {}): ModuleInde
     }
   }
 
-  function summarize(file: string, bytes: Buffer): ModuleSummary | null {
+  function summarize(file: string, bytes: Buffer, hash: string): ModuleSummary | null {
     const code = bytes.toString('utf8');
     if (/\.json$/i.test(file)) return summarizeJson(code);
-    const ast = parseModuleFile(code, file);
+    const ast = options.treeOf?.(file, code) ?? parseModuleFile(code, file);
+    // Checking the file at once (treeOf) may have summarised it already.
+    if (summariesByHash.has(hash)) return summariesByHash.get(hash) ?? null;
     return ast ? summarizeModule(file, ast, packageType(file)) : null;
   }
 
@@ -63,7 +71,7 @@ export function createModuleIndex(_options: ModuleIndexOptions = {}): ModuleInde
     if (bytes && !tooLarge) {
       // The format depends on the extension and package type, so they are part of the key with the bytes.
       const hash = createHash('sha1').update(extensionOf(file)).update('\0').update(String(packageType(file))).update('\0').update(bytes).digest('hex');
-      if (!summariesByHash.has(hash)) summariesByHash.set(hash, summarize(file, bytes));
+      if (!summariesByHash.has(hash)) summariesByHash.set(hash, summarize(file, bytes, hash));
       summary = summariesByHash.get(hash) ?? null;
     }
     summariesByFile.set(file, summary);

@@ -28,3 +28,12 @@ export function mayReportWord(names: (word: string) => boolean): (context: AstFi
     return false;
   };
 }
+
+/** A mayReport for a synthetic_data rule: the file is not exempt and has every one of `words`. */
+export function mayReportWords(words: readonly string[]): (context: AstFileContext) => boolean {
+  return (context) => {
+    if (isExempt(context)) return false;
+    const found = fileWords(context.ast.program);
+    return words.every((word) => found.has(word));
+  };
+}

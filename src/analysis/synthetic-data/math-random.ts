@@ -4,7 +4,7 @@ import type { CallExpression, NewExpression, OptionalCallExpression } from '@bab
 import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { isExempt } from './exempt';
-import { mayReportWord } from './file-words';
+import { mayReportWords } from './file-words';
 import { mayHoldSyntheticData } from './libraries';
 import { originOf } from './origin';
 
@@ -25,7 +25,8 @@ export const mathRandomRule: AstRule = {
     },
   },
   mayApply: mayHoldSyntheticData,
-  mayReport: mayReportWord((word) => word === 'random'),
+  // The origin of a call is followed through names only (identifiers, literal keys), so both words are in the file.
+  mayReport: mayReportWords(['Math', 'random']),
   create(context) {
     if (isExempt(context)) return {};
     const onCall = (path: NodePath<CallExpression | OptionalCallExpression | NewExpression>): void => {

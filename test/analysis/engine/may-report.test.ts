@@ -53,6 +53,12 @@ describe('mayReport', () => {
     expect(checkSource(join(root, 'src/ordinary.js'), ORDINARY, { cwd: root })).toEqual([]);
   });
 
+  it('rules out math-random for a file that names `random` but never `Math`', () => {
+    const code = "const { random } = require('./dice');\nexport const roll = random(6);";
+    expect(rulesThatMayReport('src/dice-user.js', code)).not.toContain('synthetic_data/math-random');
+    expect(rulesThatMayReport('src/dice-math.js', `${code}\nexport const r = globalThis['Math'][\`random\`]();`)).toContain('synthetic_data/math-random');
+  });
+
   it('keeps each rule where it reports', () => {
     const cases: Array<[string, string, string]> = [
       ['src/a.js', 'export const x = Math.random();', 'synthetic_data/math-random'],

@@ -1,0 +1,43 @@
+// A file of the run that another file imports is checked when the module index first needs it (so it is parsed
+// once); the run's result is the same as checking each file on its own, in input order.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkFiles } from '../../../src/analysis';
+import type { CheckResult } from '../../../src/analysis/types';
+
+const root = mkdtempSync(join(tmpdir(), 'early-check-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function write(name: string, content: string): string {
+  const file = join(root, name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  return file;
+}
+
+// app.js comes first (files are checked in path order) and needs both dependencies before their turn; dep-b.js imports dep-a.js again.
+const app = write('app.js', "import { Dep, missing } from './lib/dep-a.js';\nimport { helper } from './lib/dep-b.js';\nnew Dep().absent();\nexport default [missing, helper];\n");
+const depA = write('lib/dep-a.js', 'export class Dep { present() { return Math.random(); } }\n');
+const depB = write('lib/dep-b.js', "import { Dep } from './dep-a.js';\nexport const helper = () => new Dep().gone();\n");
+
+function rows(result: CheckResult): string[] {
+  return result.findings.map((finding) => `${finding.file}:${finding.line} ${finding.rule}`);
+}
+
+describe('files a dependency of an earlier file', () => {
+  it('are checked once, with the findings of separate runs, in input order', () => {
+    const together = checkFiles([app, depA, depB], { cwd: root });
+    const separate = [app, depA, depB].flatMap((file) => rows(checkFiles([file], { cwd: root })));
+    expect(rows(together)).toEqual([...separate].sort());
+    expect(rows(together)).toEqual([
+      'app.js:1 deceptive_import/missing-export',
+      'app.js:3 fake_method_call/missing-method',
+      'lib/dep-a.js:1 synthetic_data/math-random',
+      'lib/dep-b.js:2 fake_method_call/missing-method',
+    ]);
+    expect(together.summary.filesScanned).toBe(3);
+    expect([...together.sources.keys()]).toEqual(['app.js', 'lib/dep-a.js', 'lib/dep-b.js']);
+  });
+});
