@@ -7,7 +7,7 @@ import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { absolutePath, resolveTarget } from './fs-paths';
-import { lockProperty, shapeLike } from './lock';
+import { guardMethod, lockProperty, shapeLike } from './lock';
 import { checkWrite } from './rules-files';
 
 const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, DateNow } = primordials;
@@ -18,17 +18,6 @@ let sequence = 0;
 
 function checkWritePath(path: string, base?: string): GovernanceDeniedError | null {
   return checkWrite(resolveTarget(absolutePath(path, base), true));
-}
-
-function governWriter(owner: Record<string, unknown>, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
-  const original = owner[name];
-  if (typeof original !== 'function') return;
-  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    const denied = decide(args);
-    if (denied !== null) throw denied;
-    return apply(original, this, args);
-  };
-  lockProperty(owner, name, shapeLike(wrapper, original));
 }
 
 /** `YYYYMMDD.HHMMSS` as Node stamps report and snapshot names. */
@@ -47,12 +36,12 @@ function nextSequence(): string {
 
 function installHeapSnapshotHooks(): void {
   const v8Module = v8 as unknown as Record<string, unknown>;
-  governWriter(v8Module, 'writeHeapSnapshot', (args) => {
+  guardMethod(v8Module, 'writeHeapSnapshot', (args) => {
     if (typeof args[0] !== 'string') args[0] = `Heap.${stamp()}.${pid}.0.${nextSequence()}.heapsnapshot`;
     return checkWritePath(args[0] as string);
   });
   // Near the heap limit V8 writes Heap.<stamp>.<pid>.<thread>.<seq>.heapsnapshot into the current directory.
-  governWriter(v8Module, 'setHeapSnapshotNearHeapLimit', () => checkWritePath('Heap.near-heap-limit.heapsnapshot'));
+  guardMethod(v8Module, 'setHeapSnapshotNearHeapLimit', () => checkWritePath('Heap.near-heap-limit.heapsnapshot'));
 }
 
 // ---- process.report
@@ -88,7 +77,7 @@ function checkTriggeredReports(report: Report): GovernanceDeniedError | null {
 function installReportHooks(): void {
   const report = process.report as unknown as Report | undefined;
   if (report === undefined) return;
-  governWriter(report as unknown as Record<string, unknown>, 'writeReport', (args) => {
+  guardMethod(report as unknown as Record<string, unknown>, 'writeReport', (args) => {
     if (typeof args[0] !== 'string') {
       // writeReport(error) or writeReport(): Node would pick the name; pick it here instead.
       const error = args[0];
@@ -130,7 +119,7 @@ function installTraceHooks(): void {
     return; // not available here (e.g. in a worker)
   }
   const proto = primordials.getPrototypeOf(traceEvents.createTracing({ categories: ['node'] })) as Record<string, unknown>;
-  governWriter(proto, 'enable', () => checkWritePath('node_trace.1.log'));
+  guardMethod(proto, 'enable', () => checkWritePath('node_trace.1.log'));
 }
 
 // ---- node:wasi: loaded without its ExperimentalWarning (a program that loads it later sees none).

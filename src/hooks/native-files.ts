@@ -6,26 +6,12 @@ import os = require('node:os');
 import { join } from 'node:path';
 import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
-import { primordials } from '../primordials';
 import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
-import { lockProperty, shapeLike } from './lock';
+import { guardMethod } from './lock';
 import { checkWrite } from './rules-files';
 
-const { apply } = primordials;
 const env = process.env;
 const tmpdir = os.tmpdir;
-
-/** Wraps `owner[name]`; `decide` may rewrite the arguments and returns the denial, thrown, or null. */
-function governCall(owner: Record<string, unknown>, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
-  const original = owner[name];
-  if (typeof original !== 'function') return;
-  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    const denied = decide(args);
-    if (denied !== null) throw denied;
-    return apply(original, this, args);
-  };
-  lockProperty(owner, name, shapeLike(wrapper, original));
-}
 
 /** Converts `args[at]` once (Node gets the converted value); null when it is not a path Node accepts. */
 function pathArgument(args: unknown[], at: number): string | null {
@@ -62,6 +48,6 @@ function decideCompileCache(args: unknown[]): GovernanceDeniedError | null {
 }
 
 export function installNativeFileHooks(): void {
-  governCall(process as unknown as Record<string, unknown>, 'loadEnvFile', decideLoadEnvFile);
-  governCall(Module as unknown as Record<string, unknown>, 'enableCompileCache', decideCompileCache);
+  guardMethod(process as unknown as Record<string, unknown>, 'loadEnvFile', decideLoadEnvFile);
+  guardMethod(Module as unknown as Record<string, unknown>, 'enableCompileCache', decideCompileCache);
 }

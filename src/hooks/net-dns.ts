@@ -11,7 +11,7 @@ import dns = require('node:dns');
 import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
-import { lockProperty, shapeLike } from './lock';
+import { guardMethod, lockProperty, shapeLike } from './lock';
 import { hostPort, isIpAddress } from './net-targets';
 import { surfaceError, type ApiForm } from './surface';
 
@@ -45,17 +45,6 @@ function wrapLookup(original: Function, form: ApiForm, literalIsLocal: boolean):
 }
 
 type ChannelMethod = (this: object, ...args: unknown[]) => unknown;
-
-function governChannel(proto: Record<string, ChannelMethod>, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
-  const original = proto[name];
-  if (typeof original !== 'function') return;
-  const wrapper = function (this: object, ...args: unknown[]): unknown {
-    const denied = decide(args);
-    if (denied !== null) throw denied;
-    return apply(original, this, args);
-  };
-  lockProperty(proto, name, shapeLike(wrapper, original));
-}
 
 /** setServers gets `[[family, address, port], ...]` (port 0 means 53). */
 function checkServers(args: unknown[]): GovernanceDeniedError | null {
@@ -91,9 +80,9 @@ export function installDnsHooks(): void {
   const names = primordials.ownKeys(channel);
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
-    if (typeof name === 'string' && StringPrototypeStartsWith(name, 'query')) governChannel(channel, name, (args) => checkQuery(args[1], false));
+    if (typeof name === 'string' && StringPrototypeStartsWith(name, 'query')) guardMethod(channel, name, (args) => checkQuery(args[1], false));
   }
-  governChannel(channel, 'getHostByAddr', (args) => checkQuery(args[1], false));
-  governChannel(channel, 'setServers', checkServers);
+  guardMethod(channel, 'getHostByAddr', (args) => checkQuery(args[1], false));
+  guardMethod(channel, 'setServers', checkServers);
   primordials.ArrayPrototypePush(channelPrototypes, channel);
 }
