@@ -88,3 +88,14 @@ export function nodeHashHex(left: string, right: string): string {
   apply(bufferWrite, pairScratch, [right, 1 + HASH_BYTES, HASH_BYTES, 'hex']);
   return sha256Hex(pairScratch);
 }
+
+/** Leading zero bits of a hash (the proof-of-work measure). */
+export function leadingZeroBits(hash: Uint8Array): number {
+  let bits = 0;
+  for (let i = 0; i < hash.length; i++) {
+    const byte = hash[i];
+    if (byte !== 0) return bits + Math.clz32(byte) - 24;
+    bits += 8;
+  }
+  return bits;
+}

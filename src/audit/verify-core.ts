@@ -3,7 +3,7 @@
 // (sequence, canonical encoding, hash chain, redaction markers, the Merkle tree). Imports only node:crypto (through its siblings), so an auditor can run
 // the export verifier without the database or the rest of the library.
 import type { KeyObject } from 'node:crypto';
-import { leafHexOfAscii, leafHexOfBytes, ZERO_HEX } from './hash';
+import { leadingZeroBits, leafHexOfAscii, leafHexOfBytes, ZERO_HEX } from './hash';
 import { isCanonicalAsciiBody, parseBody, parseCheckpoint, REDACT_ACTION, type BodyFields, type CheckpointFields } from './encoding';
 import { HexFrontier } from './merkle';
 import { parseRecordTarget, REDACTED_PREFIX, type RedactionChecker } from './redaction';
@@ -12,15 +12,6 @@ import { followCertificates, type SignedCertificate } from '../crypto/certificat
 import type { AuditVerifyIssue, IssueSeverity, SignedCheckpoint } from './types';
 
 const WARNINGS = new Set(['UNCHECKPOINTED_TAIL']);
-
-export function leadingZeroBits(hash: Uint8Array): number {
-  let bits = 0;
-  for (const byte of hash) {
-    if (byte !== 0) return bits + Math.clz32(byte) - 24;
-    bits += 8;
-  }
-  return bits;
-}
 
 export class Issues {
   readonly list: AuditVerifyIssue[] = [];

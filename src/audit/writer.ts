@@ -4,14 +4,13 @@
 // heartbeat and at close. Everything used after user code has started is captured at module load.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { leafHashOfText, ZERO_HASH } from './hash';
+import { leadingZeroBits, leafHashOfText, ZERO_HASH } from './hash';
 import { encodeBody, isoFromMillis } from './encoding';
 import { MerkleFrontier } from './merkle';
 import { ensureSchema, openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
 import { deliverCheckpoint, signCheckpoint } from './checkpoint';
 import { ensureSigningKey, loadSigningKey, PRIVATE_KEY_FILE, type SigningKey } from '../crypto/keys';
-import { leadingZeroBits } from './verify-core';
 import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
 
 const { mkdirSync, statSync, writeSync } = fs;

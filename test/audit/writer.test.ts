@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openAuditReader, openAuditWriter } from '../../src/audit/index';
-import { leadingZeroBits } from '../../src/audit/verify-core';
+import { leadingZeroBits } from '../../src/audit/hash';
 import { rotateSigningKey } from '../../src/audit/key-rotation';
 import { cleanup, entry, makeLog, tempDir, verify } from './helpers';
 
