@@ -5,10 +5,14 @@ import { walk } from './walk';
 
 type NodesByType = Map<string, t.Node[]>;
 
-const indexes = new WeakMap<t.Node, NodesByType>();
+// Kept on the root node rather than in a WeakMap keyed by it: with the WeakMap, trees (each index holds all of
+// its tree's nodes) survived young-generation collections until a full one; --trace-gc over this project's
+// node_modules showed 0.86-1.13 s of scavenges against 0.73-0.79 s with the index on the node.
+const INDEX = Symbol('nodesByType');
+type Indexed = t.Node & { [INDEX]?: NodesByType };
 
-function indexOf(root: t.Node): NodesByType {
-  let index = indexes.get(root);
+function indexOf(root: Indexed): NodesByType {
+  let index = root[INDEX];
   if (!index) {
     const built: NodesByType = new Map();
     walk(root, (node) => {
@@ -16,7 +20,7 @@ function indexOf(root: t.Node): NodesByType {
       if (list) list.push(node);
       else built.set(node.type, [node]);
     });
-    indexes.set(root, (index = built));
+    root[INDEX] = index = built;
   }
   return index;
 }

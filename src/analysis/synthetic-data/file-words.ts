@@ -6,16 +6,17 @@ import { nodesOfType } from '../modules/nodes-by-type';
 import type { AstFileContext } from '../types';
 import { isExempt } from './exempt';
 
-const wordsByProgram = new WeakMap<t.Program, Set<string>>();
+// On the node, not in a WeakMap, for the reason given in modules/nodes-by-type.ts.
+const WORDS = Symbol('fileWords');
 
-export function fileWords(program: t.Program): ReadonlySet<string> {
-  let words = wordsByProgram.get(program);
+export function fileWords(program: t.Program & { [WORDS]?: Set<string> }): ReadonlySet<string> {
+  let words = program[WORDS];
   if (!words) {
     words = new Set();
     for (const node of nodesOfType(program, 'Identifier')) words.add(node.name);
     for (const node of nodesOfType(program, 'StringLiteral')) words.add(node.value);
     for (const node of nodesOfType(program, 'TemplateElement')) if (node.value.cooked != null) words.add(node.value.cooked);
-    wordsByProgram.set(program, words);
+    program[WORDS] = words;
   }
   return words;
 }
