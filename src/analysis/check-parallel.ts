@@ -1,5 +1,5 @@
 // checkFiles spread over worker threads: the files are discovered and read here, checked in batches by
-// `jobs` threads (each with its own module index and parse cache, all reading the same files), and the
+// `jobs` threads (each with its own module index, all reading the same files), and the
 // outcomes are put back in input order, so the result is the one checkFiles gives.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

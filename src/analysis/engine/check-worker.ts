@@ -1,4 +1,4 @@
-// A worker thread of checkFilesInParallel: builds the run's plan once (its own module index and parse cache),
+// A worker thread of checkFilesInParallel: builds the run's plan once (its own module index),
 // then checks each batch of files it is sent and replies with their outcomes.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CheckOptions } from '../types';
