@@ -7,7 +7,7 @@
 // - `new C().m()`;
 // - `this.f.m()` where `this.f = new C()` or a class field `f = new C()` appears in the file.
 import type * as t from '@babel/types';
-import { staticKeyName } from '../modules/ast-names';
+import { patternNames, requireCallSpecifier, staticKeyName } from '../modules/ast-names';
 import { nodesOfType } from '../modules/nodes-by-type';
 import type { AstFileContext, ClassMembers } from '../types';
 import { hasInstanceMember, hasStaticMember, OBJECT_MEMBERS } from './always-present';
@@ -90,12 +90,30 @@ function lacksKey(literals: readonly ObjectLiteral[] | undefined, call: t.Node, 
   return !OBJECT_MEMBERS.has(method) && (literals ?? []).some((literal) => at >= literal.start && at <= literal.end && !literal.keys.has(method));
 }
 
+/**
+ * Every name the module index could take for a class of this file (its summary's classes and imports): class
+ * declarations, `const C = class …`, import locals and `require` bindings, wherever they are. Other names are
+ * not looked up, which spares summarising the file when none of its calls could be on a class.
+ */
+function possibleClassNames(program: t.Program): Set<string> {
+  const names = new Set<string>();
+  for (const { id } of nodesOfType(program, 'ClassDeclaration')) if (id) names.add(id.name);
+  for (const { specifiers } of nodesOfType(program, 'ImportDeclaration')) for (const part of specifiers) names.add(part.local.name);
+  for (const { id } of nodesOfType(program, 'TSImportEqualsDeclaration')) names.add(id.name);
+  for (const { id, init } of nodesOfType(program, 'VariableDeclarator')) {
+    if (init?.type === 'ClassExpression' || requireCallSpecifier(init) !== null) for (const name of patternNames(id)) names.add(name);
+  }
+  return names;
+}
+
 export function mayReportMethodCalls(context: AstFileContext): boolean {
   const program = context.ast.program;
   const calls = nodesOfType(program, 'CallExpression');
   if (calls.length === 0) return false;
+  const candidates = possibleClassNames(program);
   const classes = new Map<string, ClassMembers | null>();
   const classNamed = (name: string): ClassMembers | null => {
+    if (!candidates.has(name)) return null;
     if (!classes.has(name)) classes.set(name, context.modules.classMembers(context.file, name));
     return classes.get(name) ?? null;
   };

@@ -71,6 +71,9 @@ describe('mayReport', () => {
       ['src/h.js', "import { Shape } from '../lib/shapes.js';\nnew Shape().volume();", 'fake_method_call/missing-method'],
       ['src/i.js', "import { Shape } from '../lib/shapes.js';\nclass Box { constructor() { this.shape = new Shape(); } size() { return this.shape.volume(); } }\nexport { Box };", 'fake_method_call/missing-method'],
       ['src/j.js', 'const config = { load() {} };\nconfig.save();', 'fake_method_call/missing-method'],
+      ['src/l.cjs', 'class Local { area() { return 1; } }\nLocal.create();\nmodule.exports = { Shape: Local };', 'fake_method_call/missing-method'],
+      ['src/k.cjs', "const { Shape: Figure } = require('./l.cjs');\nFigure.scale();\nnew Figure().volume();", 'fake_method_call/missing-method'],
+      ['src/m.js', 'const Kind = class { area() {} };\nKind.make();', 'fake_method_call/missing-method'],
     ];
     for (const [name, code, rule] of cases) {
       expect(rulesThatMayReport(name, code), name).toContain(rule);
