@@ -2,28 +2,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const DIST = resolve(__dirname, '..', '..', 'dist', 'src');
-const CLI = join(DIST, 'cli', 'main.js');
+import { CLI, writeEntries } from './audit-project';
 
 let dir: string;
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
 
-function writeEntries(from: number, count: number): void {
-  const script = `const { openAuditWriter } = require(${JSON.stringify(join(DIST, 'audit/index.js'))});
-    const w = openAuditWriter({ dbPath: 'state/audit.db', keyDir: 'state/keys', checkpointEvery: 10 });
-    for (let i = ${from}; i < ${from + count}; i++) w.append({ ts: Date.UTC(2026, 0, 1) + i, pid: 7, actor: i % 2 ? 'alice' : 'bob', action: 'file_write', target: '/out/' + i, decision: i % 4 ? 'allow' : 'deny', ruleId: null, level: 'staging', reason: 'r', caller: null, violation: null });
-    w.close();`;
-  const run = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(run.stderr);
-}
+const ENTRY = "{ ts: Date.UTC(2026, 0, 1) + i, actor: i % 2 ? 'alice' : 'bob', decision: i % 4 ? 'allow' : 'deny' }";
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
   writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({ level: 'staging', stateDir: 'state' }));
-  writeEntries(1, 30);
+  writeEntries(dir, 1, 30, ENTRY);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -116,7 +108,7 @@ describe('audit tail', () => {
     p.stderr.on('data', (d) => { err += d; });
     const exited = new Promise((r) => p.on('exit', r));
     await new Promise((r) => setTimeout(r, 800));
-    writeEntries(31, 3);
+    writeEntries(dir, 31, 3, ENTRY);
     const deadline = Date.now() + 10_000;
     while (!out.includes('"seq":33') && Date.now() < deadline && p.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     p.kill('SIGTERM');

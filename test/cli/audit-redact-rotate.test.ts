@@ -3,27 +3,19 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const DIST = resolve(__dirname, '..', '..', 'dist', 'src');
-const CLI = join(DIST, 'cli', 'main.js');
+import { CLI, writeEntries } from './audit-project';
 let dir: string;
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
 
-function writeEntries(from: number, count: number): void {
-  const script = `const { openAuditWriter } = require(${JSON.stringify(join(DIST, 'audit/index.js'))});
-    const w = openAuditWriter({ dbPath: 'state/audit.db', keyDir: 'state/keys', checkpointEvery: 10 });
-    for (let i = ${from}; i < ${from + count}; i++) w.append({ ts: Date.UTC(2026, 0, 1) + i * 1000, pid: 7, actor: 'alice', action: 'file_write', target: '/out/' + i, decision: 'allow', ruleId: null, level: 'staging', reason: 'r', caller: null, violation: null });
-    w.close();`;
-  const run = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(run.stderr);
-}
+const ENTRY = "{ ts: Date.UTC(2026, 0, 1) + i * 1000, actor: 'alice', decision: 'allow' }";
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'audit-cli-redact-'));
   writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({ level: 'staging', stateDir: 'state' }));
-  writeEntries(1, 30);
+  writeEntries(dir, 1, 30, ENTRY);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,7 +46,7 @@ describe('keys rotate', () => {
     expect(rotate.status, rotate.stderr).toBe(0);
     const summary = JSON.parse(rotate.stdout);
     expect(summary).toMatchObject({ epoch: 1, previousKeyId: before.keyId, size: 32 });
-    writeEntries(100, 5);
+    writeEntries(dir, 100, 5, ENTRY);
     const shown = JSON.parse(cli('keys', 'show', '--json').stdout);
     expect(shown).toMatchObject({ keyId: summary.keyId, rootKeyId: before.keyId });
     const verdict = JSON.parse(cli('audit', 'verify', '--json').stdout);
