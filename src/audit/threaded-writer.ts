@@ -15,6 +15,9 @@ import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
 const { Worker, MessageChannel, receiveMessageOnPort } = workerThreads;
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 const { load, wait } = Atomics;
+// Batches travel through this method: captured, so a replaced Worker.prototype.postMessage cannot drop them.
+const postMessage = Worker.prototype.postMessage;
+const { apply } = Reflect;
 const dateNow = Date.now;
 
 const THREAD_SCRIPT = join(__dirname, 'writer-thread.js');
@@ -109,7 +112,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
     if (fields.length === 0) return posted;
     const message: ThreadMessage = { type: 'batch', id: ++posted, fields };
     fields = [];
-    thread!.worker.postMessage(message);
+    apply(postMessage, thread!.worker, [message]);
     if (posted - load(thread!.state, SLOT.committed) > MAX_BATCHES_IN_FLIGHT) waitFor(posted - MAX_BATCHES_IN_FLIGHT);
     return posted;
   }
@@ -165,7 +168,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
       running = false;
       post();
       const message: ThreadMessage = { type: 'close', id: ++posted };
-      thread!.worker.postMessage(message);
+      apply(postMessage, thread!.worker, [message]);
       waitFor(posted);
       void thread!.worker.terminate();
     },

@@ -21,6 +21,10 @@ const fs = require('node:fs');
 const threads = () => fs.readdirSync('/proc/self/task').length;
 const before = threads();
 const data = __dirname + '/data.txt';
+if (process.argv[3] === 'poison') {
+  const { Worker } = require('node:worker_threads');
+  Object.defineProperty(Worker.prototype, 'postMessage', { value() {}, writable: true, configurable: true });
+}
 let stats = Number(process.argv[2]);
 for (let i = 0; i < stats; i++) fs.statSync(data);
 const start = Date.now();
@@ -134,4 +138,14 @@ try {
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ action: 'worker_spawn', target: 'eval', decision: 'deny' });
   }, 60_000);
+
+  it('a no-op Worker.prototype.postMessage does not drop audit batches', () => {
+    const dir = busyProject();
+    const run = governedRun({ dir, mode: 'require', entry: 'app.js', args: ['20000', 'poison'], timeoutMs: 60_000 });
+    const out = JSON.parse(run.stdout) as { before: number; during: number; code: string; stats: number };
+    expect(out.code).toBe('EGOVDENIED');
+    expect(out.during).toBeGreaterThan(out.before);
+    expect(statCount(dir, run.entries())).toBe(out.stats);
+    expect(verifyLog(dir).valid).toBe(true);
+  }, 90_000);
 });
