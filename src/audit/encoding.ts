@@ -61,11 +61,38 @@ export function isoFromMillis(ms: number): string {
 
 export type BodyInput = Omit<BodyFields, 'v'>;
 
+/** Printable ASCII other than `"` and `\` (DEL included): JSON.stringify writes such a string as it is between quotes, and it is in NFC. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
+
+function isPlain(s: unknown): boolean {
+  return typeof s === 'string' && apply(regexpTest, PLAIN, [s]);
+}
+
+function isPlainOrNull(s: unknown): boolean {
+  return s === null || isPlain(s);
+}
+
+function quoted(s: string | null): string {
+  return s === null ? 'null' : '"' + s + '"';
+}
+
 /**
  * The canonical body text: keys in BODY_KEYS order, no whitespace, integers only, strings in NFC and escaped
- * as JSON.stringify does. One JSON.stringify of an object literal whose keys are created in canonical order.
+ * as JSON.stringify does. Bodies whose numbers are safe integers and whose strings are plain (the usual case)
+ * are concatenated directly, which gives the same text as stringifyBody at a fraction of its cost.
  */
 export function encodeBody(f: BodyInput): string {
+  const { seq, prev, ts, pid, actor, action, target, decision, ruleId, level, reason, caller, violation, nonce } = f;
+  if (!isSafeInteger(seq) || !isSafeInteger(pid) || !(nonce === undefined || isSafeInteger(nonce)) || !isPlain(prev) || !isPlain(ts) ||
+    !isPlain(actor) || !isPlain(action) || !isPlain(target) || !isPlain(decision) || !isPlainOrNull(ruleId) || !isPlain(level) ||
+    !isPlain(reason) || !isPlainOrNull(caller) || !isPlainOrNull(violation)) return stringifyBody(f);
+  return '{"v":1,"seq":' + seq + ',"prev":"' + prev + '","ts":"' + ts + '","pid":' + pid + ',"actor":"' + actor + '","action":"' + action +
+    '","target":"' + target + '","decision":"' + decision + '","ruleId":' + quoted(ruleId) + ',"level":"' + level + '","reason":"' + reason +
+    '","caller":' + quoted(caller) + ',"violation":' + quoted(violation) + (nonce === undefined ? '}' : ',"nonce":' + nonce + '}');
+}
+
+/** The canonical body text by definition: one JSON.stringify of an object literal whose keys are created in canonical order. */
+export function stringifyBody(f: BodyInput): string {
   const o: BodyFields = {
     v: 1, seq: f.seq, prev: f.prev, ts: f.ts, pid: f.pid, actor: nfc(f.actor), action: nfc(f.action), target: nfc(f.target),
     decision: f.decision, ruleId: nfcOrNull(f.ruleId), level: f.level, reason: nfc(f.reason), caller: nfcOrNull(f.caller),

@@ -55,22 +55,33 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return sha256(pairScratch);
 }
 
-const asciiViews = new Map<number, Buffer>();
+const leafViews = new Map<number, Buffer>();
+
+/** The first `n` bytes of the leaf scratch: a view per length is kept, as creating one costs about as much as a short hash. */
+function leafView(n: number): Buffer {
+  let view: Buffer | undefined = leafViews.get(n);
+  if (view === undefined || view.buffer !== leafScratch.buffer) {
+    view = apply(bufferSubarray, leafScratch, [0, n]) as Buffer;
+    leafViews.set(n, view);
+  }
+  return view;
+}
 
 /**
  * Hex leaf hash of a body whose text is ASCII only (the verifier's fast path): its characters are its bytes,
- * written into a scratch buffer (a view per length is kept) rather than concatenated and encoded.
+ * written into a scratch buffer rather than concatenated and encoded.
  */
 export function leafHexOfAscii(body: string): string {
   ensureLeafScratch(body.length);
   leafScratch[0] = 0x00;
-  const n = (apply(bufferWrite, leafScratch, [body, 1, 'latin1']) as number) + 1;
-  let view: Buffer | undefined = asciiViews.get(n);
-  if (view === undefined || view.buffer !== leafScratch.buffer) {
-    view = apply(bufferSubarray, leafScratch, [0, n]) as Buffer;
-    asciiViews.set(n, view);
-  }
-  return sha256Hex(view);
+  return sha256Hex(leafView((apply(bufferWrite, leafScratch, [body, 1, 'latin1']) as number) + 1));
+}
+
+/** Hex leaf hash of a body given as text (the writer): hex output costs less than a Buffer. */
+export function leafHexOfText(body: string): string {
+  ensureLeafScratch(body.length * 3);
+  leafScratch[0] = 0x00;
+  return sha256Hex(leafView((apply(bufferWrite, leafScratch, [body, 1, 'utf8']) as number) + 1));
 }
 
 /** Hex leaf hash of a body given as its stored bytes. */

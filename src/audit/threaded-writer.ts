@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import workerThreads = require('node:worker_threads');
 import { defaultOnError, openAuditWriter } from './writer';
-import { ENTRY_FIELDS, PHASE, SLOT, SLOTS, WRITER_THREAD_MARK, type ThreadMessage } from './writer-thread-protocol';
+import { ENTRY_FIELDS, flattenEntry, PHASE, SLOT, SLOTS, WRITER_THREAD_MARK, type ThreadMessage } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
 
 // Captured before the hooks govern worker_threads: this thread is ours, not a user worker.
@@ -126,15 +126,8 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
     }
   }
 
-  function push(e: PendingEntry): void {
-    const f = fields;
-    let n = f.length;
-    f[n++] = e.ts; f[n++] = e.pid; f[n++] = e.actor; f[n++] = e.action; f[n++] = e.target; f[n++] = e.decision;
-    f[n++] = e.ruleId; f[n++] = e.level; f[n++] = e.reason; f[n++] = e.caller; f[n] = e.violation;
-  }
-
   function enqueue(entry: PendingEntry): void {
-    push(entry);
+    flattenEntry(entry, fields);
     if (fields.length >= BATCH * ENTRY_FIELDS) post();
     else if (timer === null) {
       timer = setTimer(postInBackground, FLUSH_DELAY_MS);
@@ -151,7 +144,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
     },
     appendDurable(entry: PendingEntry): void {
       if (closed || (!running && !threadReady())) return inline.appendDurable(entry);
-      push(entry);
+      flattenEntry(entry, fields);
       waitFor(post());
     },
     flush(): void {

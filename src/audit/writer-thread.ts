@@ -2,9 +2,9 @@
 // uses inline (same format, same checkpoints, its own connection ordered by BEGIN IMMEDIATE), and publishes
 // its progress in shared memory so that the calling thread can wait for a commit without its event loop.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openAuditWriter } from './writer';
-import { ENTRY_FIELDS, PHASE, SLOT, type ThreadMessage } from './writer-thread-protocol';
-import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
+import { openAuditWriter, type BatchAuditWriter } from './writer';
+import { PHASE, SLOT, type ThreadMessage } from './writer-thread-protocol';
+import type { AuditWriterOptions } from './types';
 
 interface WriterThreadData {
   options: AuditWriterOptions;
@@ -26,29 +26,16 @@ function report(error: unknown): void {
   errors.postMessage((error as Error)?.message ?? String(error));
 }
 
-function entryAt(f: unknown[], i: number): PendingEntry {
-  return {
-    ts: f[i] as number, pid: f[i + 1] as number, actor: f[i + 2] as string, action: f[i + 3] as string, target: f[i + 4] as string,
-    decision: f[i + 5] as PendingEntry['decision'], ruleId: f[i + 6] as string | null, level: f[i + 7] as PendingEntry['level'],
-    reason: f[i + 8] as string, caller: f[i + 9] as string | null, violation: f[i + 10] as PendingEntry['violation'],
-  };
-}
-
-function handle(writer: AuditWriter, message: ThreadMessage): void {
-  if (message.type === 'batch') {
-    const { fields } = message;
-    for (let i = 0; i < fields.length; i += ENTRY_FIELDS) writer.append(entryAt(fields, i));
-    writer.flush();
-  } else {
-    writer.close();
-  }
+function handle(writer: BatchAuditWriter, message: ThreadMessage): void {
+  if (message.type === 'batch') writer.commitBatch(message.fields);
+  else writer.close();
   Atomics.store(state, SLOT.failed, 0);
   publish(SLOT.committed, message.id);
   if (message.type === 'close') publish(SLOT.phase, PHASE.closed);
 }
 
 function start(): void {
-  let writer: AuditWriter;
+  let writer: BatchAuditWriter;
   try {
     writer = openAuditWriter({ ...options, onError: report });
   } catch (error) {

@@ -4,13 +4,14 @@
 // heartbeat and at close. Everything used after user code has started is captured at module load.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { leadingZeroBits, leafHashOfText, ZERO_HASH } from './hash';
-import { encodeBody, isoFromMillis } from './encoding';
-import { MerkleFrontier } from './merkle';
+import { leadingZeroBits, leafHexOfText, ZERO_HEX } from './hash';
+import { encodeBody, isoFromMillis, type BodyInput } from './encoding';
+import { HexFrontier } from './merkle';
 import { ensureSchema, openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
 import { deliverCheckpoint, signCheckpoint } from './checkpoint';
 import { ensureSigningKey, loadSigningKey, PRIVATE_KEY_FILE, type SigningKey } from '../crypto/keys';
+import { ENTRY_FIELDS, flattenEntry } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
 
 const { mkdirSync, statSync, writeSync } = fs;
@@ -18,10 +19,8 @@ const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeatin
 const dateNow = Date.now;
 const numberIsNaN = Number.isNaN;
 const isInteger = Number.isInteger;
-const bufferConcat = Buffer.concat;
 const bufferFrom = Buffer.from;
 const bufferToString = Buffer.prototype.toString;
-const bufferEquals = Buffer.prototype.equals;
 const dateParse = Date.parse;
 const jsonParse = JSON.parse;
 const { apply } = Reflect;
@@ -32,6 +31,8 @@ const FLUSH_DELAY_MS = 10;
 const FLUSH_THRESHOLD = 1024;
 /** Rows per INSERT statement: multi-row inserts halve SQLite's per-row overhead. */
 const ROWS_PER_INSERT = 32;
+/** One row: hashes are bound as hex (cheaper to produce than Buffers) and stored as blobs, as before. */
+const ROW_VALUES = '(?, ?, unhex(?), unhex(?))';
 
 interface LastCheckpoint {
   n: number;
@@ -53,7 +54,13 @@ export function defaultOnError(error: Error): void {
   writeSync(2, `mltrainer-governance audit: ${error.message}\n`);
 }
 
-export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
+/** The writer, with the entry point of the writer thread. */
+export interface BatchAuditWriter extends AuditWriter {
+  /** Commit the flattened entries of `fields` (see flattenEntry; the array is taken over) after everything queued. */
+  commitBatch(fields: unknown[]): void;
+}
+
+export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   const strict = options.durability === 'strict';
   if (options.durability !== undefined && options.durability !== 'group' && !strict) throw new Error(`audit durability must be "group" or "strict", got ${JSON.stringify(options.durability)}`);
   const checkpointEvery = positiveInt(options.checkpointEvery, 4096, 'checkpointEvery');
@@ -85,26 +92,29 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
   const tree = openTreeStore(db);
 
   const lastEntry = db.prepare('SELECT seq, leaf FROM entries ORDER BY seq DESC LIMIT 1');
-  const insertOne = db.prepare('INSERT INTO entries (seq, body, leaf, nodes) VALUES (?, ?, ?, ?)');
-  const insertMany = db.prepare(`INSERT INTO entries (seq, body, leaf, nodes) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?)').join(', ')}`);
+  const insertOne = db.prepare(`INSERT INTO entries (seq, body, leaf, nodes) VALUES ${ROW_VALUES}`);
+  const insertMany = db.prepare(`INSERT INTO entries (seq, body, leaf, nodes) VALUES ${Array(ROWS_PER_INSERT).fill(ROW_VALUES).join(', ')}`);
   const lastCheckpointRow = db.prepare('SELECT n, body FROM checkpoints ORDER BY n DESC LIMIT 1');
   const insertCheckpoint = db.prepare('INSERT INTO checkpoints (n, body, sig) VALUES (?, ?, ?)');
 
   // Cached tree state; reused when no other process has appended since our last commit.
-  let frontier = new MerkleFrontier();
-  let chainHead: Buffer = ZERO_HASH; // leaf hash of the last entry
+  let frontier = new HexFrontier();
+  let chainHead = ZERO_HEX; // hex leaf hash of the last entry
   let cacheValid = false;
 
-  let queue: PendingEntry[] = [];
+  /** Entries waiting for their commit, flattened (ENTRY_FIELDS values each). */
+  let queue: unknown[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
   function syncTreeState(): void {
     const last = lastEntry.get() as { seq: number; leaf: Buffer } | undefined;
     const size = last ? last.seq : 0;
-    if (cacheValid && frontier.size === size && (!last || apply(bufferEquals, chainHead, [last.leaf]))) return;
-    frontier = tree.frontier(size);
-    chainHead = last ? last.leaf : ZERO_HASH;
+    const head = last ? hex(last.leaf) : ZERO_HEX;
+    if (cacheValid && frontier.size === size && chainHead === head) return;
+    const stored = tree.frontier(size);
+    frontier = new HexFrontier(size, stored.hashes.map(hex));
+    chainHead = head;
     cacheValid = true;
   }
 
@@ -137,27 +147,40 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
     return isoPrefix + (millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`) + 'Z';
   }
 
-  /** Encode, hash and add one entry to the tree; its row values are pushed to `rows`. */
-  function appendEntry(entry: PendingEntry, rows: unknown[]): void {
-    const fields = {
-      seq: frontier.size + 1, prev: hex(chainHead), ts: isoOf(entry.ts), pid: entry.pid,
-      actor: entry.actor, action: entry.action, target: entry.target, decision: entry.decision, ruleId: entry.ruleId,
-      level: entry.level, reason: entry.reason, caller: entry.caller, violation: entry.violation, nonce: powBits > 0 ? 0 : undefined,
-    };
-    let body = encodeBody(fields);
-    let leaf = leafHashOfText(body);
-    while (powBits > 0 && leadingZeroBits(leaf) < powBits) {
-      fields.nonce!++;
-      body = encodeBody(fields);
-      leaf = leafHashOfText(body);
+  /** The body fields of the entry being encoded: one object, reused. */
+  const fields: BodyInput = {
+    seq: 0, prev: ZERO_HEX, ts: '', pid: 0, actor: '', action: '', target: '', decision: 'allow', ruleId: null,
+    level: 'development', reason: '', caller: null, violation: null, nonce: undefined,
+  };
+  const completed: string[] = [];
+
+  /** Encode, hash and add to the tree the entry at `at` of a flattened batch; its row values are pushed to `rows`. */
+  function appendEntry(batch: unknown[], at: number, rows: unknown[]): void {
+    const f = fields;
+    f.seq = frontier.size + 1; f.prev = chainHead; f.ts = isoOf(batch[at] as number); f.pid = batch[at + 1] as number;
+    f.actor = batch[at + 2] as string; f.action = batch[at + 3] as string; f.target = batch[at + 4] as string;
+    f.decision = batch[at + 5] as BodyInput['decision']; f.ruleId = batch[at + 6] as string | null; f.level = batch[at + 7] as BodyInput['level'];
+    f.reason = batch[at + 8] as string; f.caller = batch[at + 9] as string | null; f.violation = batch[at + 10] as BodyInput['violation'];
+    f.nonce = powBits > 0 ? 0 : undefined;
+    let body = encodeBody(f);
+    let leaf = leafHexOfText(body);
+    while (powBits > 0 && leadingZeroBits(bufferFrom(leaf, 'hex')) < powBits) {
+      f.nonce!++;
+      body = encodeBody(f);
+      leaf = leafHexOfText(body);
     }
-    const completed: Buffer[] = [];
+    completed.length = 0;
     frontier.push(leaf, completed);
     chainHead = leaf;
-    rows[rows.length] = fields.seq;
+    let nodes: string | null = null;
+    if (completed.length !== 0) {
+      nodes = completed[0];
+      for (let i = 1; i < completed.length; i++) nodes += completed[i];
+    }
+    rows[rows.length] = f.seq;
     rows[rows.length] = body;
     rows[rows.length] = leaf;
-    rows[rows.length] = completed.length === 0 ? null : completed.length === 1 ? completed[0] : bufferConcat(completed);
+    rows[rows.length] = nodes;
   }
 
   const chunk: unknown[] = [];
@@ -183,22 +206,22 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
     if (!due) return null;
     const signing = currentKey();
     const cp = signCheckpoint({
-      logId, n: last.n + 1, size: frontier.size, root: hex(frontier.root()),
-      chainHead: hex(chainHead), ts: isoFromMillis(now), keyId: signing.keyId,
+      logId, n: last.n + 1, size: frontier.size, root: frontier.root(),
+      chainHead, ts: isoFromMillis(now), keyId: signing.keyId,
     }, signing.privateKey);
     insertCheckpoint.run(last.n + 1, cp.body, bufferFrom(cp.sig, 'base64'));
     return cp;
   }
 
-  const commit = db.transaction((batch: PendingEntry[], force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null => {
+  const commit = db.transaction((batch: unknown[], force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null => {
     syncTreeState();
     const rows: unknown[] = [];
-    for (let i = 0; i < batch.length; i++) appendEntry(batch[i], rows);
+    for (let at = 0; at < batch.length; at += ENTRY_FIELDS) appendEntry(batch, at, rows);
     insertRows(rows);
     return checkpointIfDue(force);
   });
 
-  function run(batch: PendingEntry[], force: 'none' | 'new-entries' | 'heartbeat'): void {
+  function run(batch: unknown[], force: 'none' | 'new-entries' | 'heartbeat'): void {
     let cp: SignedCheckpoint | null;
     try {
       cp = commit.immediate(batch, force);
@@ -258,8 +281,8 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
   return {
     append(entry: PendingEntry): void {
       if (closed) { onError(new Error(`audit writer for ${dbPath} is closed; entry for ${entry.action}:${entry.target} not written`)); return; }
-      queue[queue.length] = entry;
-      if (strict || queue.length >= FLUSH_THRESHOLD) flush();
+      flattenEntry(entry, queue);
+      if (strict || queue.length >= FLUSH_THRESHOLD * ENTRY_FIELDS) flush();
       else if (flushTimer === null) {
         flushTimer = setTimer(flushInBackground, FLUSH_DELAY_MS);
         flushTimer.unref();
@@ -267,7 +290,13 @@ export function openAuditWriter(options: AuditWriterOptions): AuditWriter {
     },
     appendDurable(entry: PendingEntry): void {
       assertOpen();
-      queue[queue.length] = entry;
+      flattenEntry(entry, queue);
+      flush();
+    },
+    commitBatch(fields: unknown[]): void {
+      assertOpen();
+      if (queue.length === 0) queue = fields;
+      else for (let i = 0; i < fields.length; i++) queue[queue.length] = fields[i];
       flush();
     },
     flush(): void {
