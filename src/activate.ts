@@ -4,7 +4,7 @@ import { isMainThread } from 'node:worker_threads';
 import { openThreadedAuditWriter } from './audit/threaded-writer';
 import { auditLocation } from './audit/location';
 import type { AuditWriter } from './audit/types';
-import { installHooks, integrityStep } from './hooks/index';
+import { installHooks, integrityStep, sealOwnModules } from './hooks/index';
 import { defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
 import { blocks, effectiveLevel, isLevel, stricter } from './kernel/level';
@@ -55,6 +55,7 @@ export function activateGovernance(): GovernanceStatus {
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
   installHooks();
+  sealOwnModules();
   Object.defineProperty(process, ACTIVE, { value: __filename, enumerable: false, writable: false, configurable: false });
   status = Object.freeze({
     active: true,

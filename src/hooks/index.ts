@@ -1,2 +1,3 @@
 export { installHooks } from './install';
 export { integrityStep } from './integrity';
+export { sealOwnModules } from './own-modules';

@@ -25,10 +25,12 @@ export function installHooks(): void {
   installNetHooks();
   installAddonHooks();
   installWorkerHooks();
-  installModuleHooks();
   installCodeEvalHooks();
   installInternalsHooks();
   installNativeFileHooks();
+  // Last but the watch: the hooks above load builtins of their own (inspector, wasi, trace_events), which
+  // are governance's loads, not the program's.
+  installModuleHooks();
   installIntegrityWatch();
   syncBuiltinESMExports();
 }

@@ -1,6 +1,7 @@
-// What the integrity watch looks at: the objects whose slots the hooks lock, and the package's own
-// modules, whose exports are frozen so that nothing reachable through require.cache can swap a
-// function the hooks call (compiled modules look their imports up on those objects at each call).
+// What the integrity watch looks at: the objects whose slots the hooks lock; and the package's own
+// modules, whose exports are frozen so that a reference that got out could not swap a function the
+// hooks call (compiled modules look their imports up on those objects at each call). Once governance is
+// active the live modules are out of require.cache anyway (own-modules.ts).
 import childProcess = require('node:child_process');
 import dns = require('node:dns');
 import fs = require('node:fs');
@@ -9,10 +10,9 @@ import v8 = require('node:v8');
 import { resolve } from 'node:path';
 import { primordials } from '../primordials';
 import { dnsChannelPrototypes } from './net-dns';
-import type { Tamper } from './integrity-watch';
 import { netHandlePrototypes } from './net-handles';
 
-const { defineProperty, freeze, getOwnPropertyDescriptor, isFrozen, objectKeys, ArrayPrototypePush, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
+const { defineProperty, freeze, getOwnPropertyDescriptor, isFrozen, objectKeys, ArrayPrototypePush, StringPrototypeStartsWith } = primordials;
 const moduleCache = require.cache;
 const packageRoot = resolve(__dirname, '..', '..');
 const ownPrefixes = [`${packageRoot}/src/`, `${packageRoot}/register.`];
@@ -64,40 +64,9 @@ export function freezePackageExports(): void {
   }
 }
 
-/** A module of this package as it was when its exports were frozen. */
-interface FrozenModule {
-  filename: string;
-  entry: NodeJS.Module;
-  exports: unknown;
-  reported: boolean;
-}
-
-const frozenModules: FrozenModule[] = [];
-const frozenByName = new primordials.SafeMap<string, FrozenModule>();
-
 function freezeExports(entry: NodeJS.Module): void {
   const exported = entry.exports as unknown;
   if ((typeof exported === 'object' || typeof exported === 'function') && exported !== null && !isFrozen(exported)) freeze(exported);
-  if (MapPrototypeGet(frozenByName, entry.filename) !== undefined) return;
-  const frozen: FrozenModule = { filename: entry.filename, entry, exports: exported, reported: false };
-  ArrayPrototypePush(frozenModules, frozen);
-  MapPrototypeSet(frozenByName, entry.filename, frozen);
-}
-
-/**
- * Reports each module of this package whose require.cache entry was replaced, or whose exports object
- * was swapped, since it was frozen (the hooks keep the originals; this notices the try). A removed entry
- * alone is not reported: cache-busting tools remove entries, and the next load makes a replaced one.
- */
-export function checkPackageModules(onChange: (tamper: Tamper) => void): void {
-  for (let i = 0; i < frozenModules.length; i++) {
-    const frozen = frozenModules[i];
-    if (frozen.reported) continue;
-    const entry = moduleCache[frozen.filename];
-    if (entry === undefined || (entry === frozen.entry && entry.exports === frozen.exports)) continue;
-    frozen.reported = true;
-    onChange({ label: `module ${frozen.filename}`, detail: entry === frozen.entry ? 'exports replaced' : 'replaced in require.cache' });
-  }
 }
 
 function freezeWhenLoaded(entry: NodeJS.Module): void {

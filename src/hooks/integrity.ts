@@ -1,19 +1,19 @@
 // Tamper resistance around the hooks. Every governed slot is locked (non-writable, non-configurable),
 // so plain JavaScript cannot replace or remove a patch; what remains are routes below JavaScript
 // (native code, the inspector) and objects that are not locked. This file:
-// - freezes the exports of the package's own modules, so nothing reachable through require.cache or
-//   the package's exports can swap a function the hooks call;
+// - freezes the exports of the package's own modules, so no function the hooks call can be swapped
+//   (the live modules are also out of the program's reach: own-modules.ts);
 // - watches every locked slot with a cheap unref'd timer (all slots each second) and integrityStep() on
 //   the decision path, and records a `runtime_bypass` violation when one changed;
-// - watches the rules files, this process's config and level variables and the package's entries in
-//   require.cache on the same timer, and records a `rule_modification` violation when one changed
+// - watches the rules files and this process's config and level variables on the same timer, and
+//   records a `rule_modification` violation when one changed
 //   (writes to the rules files through fs are refused earlier, in rules-files.ts).
 import { recordEvent } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
 import { primordials } from '../primordials';
 import { RulesWatch } from './integrity-rules';
 import { IntegrityWatch, type Tamper } from './integrity-watch';
-import { checkPackageModules, freezePackageExports, watchedOwners } from './integrity-targets';
+import { freezePackageExports, watchedOwners } from './integrity-targets';
 
 const INTERVAL_MS = 1000;
 /** Decisions per decision-time step (a power of two). */
@@ -56,7 +56,6 @@ export function installIntegrityWatch(): void {
     freezePackageExports();
     watch!.checkAll();
     rules!.check();
-    checkPackageModules(reportRules);
   };
   const timer = setInterval(checkAll, INTERVAL_MS);
   timer.unref();

@@ -14,6 +14,7 @@ import { primordials } from '../primordials';
 import { checkCodeEval } from './code-eval';
 import { lockProperty, shapeLike } from './lock';
 import { installEsmHooks } from './modules-esm';
+import { adoptIfOwn, isOwnRequest, loadOwn } from './own-modules';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
 
 const { apply, StringPrototypeStartsWith } = primordials;
@@ -74,6 +75,7 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
     let target = builtinTarget(request);
     if (target === null) {
       const filename = resolveFilename(request, parent, isMain, rest);
+      if (filename !== null && isOwnRequest(filename, parent)) return loadOwnFile(this, filename, request, parent, isMain, rest);
       if (filename !== null) target = builtinTarget(filename) ?? fileTarget(filename);
       if (target !== null) checkModuleLoad(target);
       approvedFile = filename;
@@ -88,8 +90,19 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
   }
 }
 
+/** Governance requiring more of itself: not a decision of the program's. */
+function loadOwnFile(self: unknown, filename: string, request: string, parent: CjsModule | undefined, isMain: unknown, rest: unknown[]): unknown {
+  approvedFile = filename;
+  try {
+    return loadOwn(filename, () => apply(originalLoad, self, [request, parent, isMain, ...rest]));
+  } finally {
+    approvedFile = null;
+  }
+}
+
 function governedModuleLoad(this: CjsModule, filename: unknown, ...rest: unknown[]): unknown {
   entryStarted(filename);
+  if (typeof filename === 'string') adoptIfOwn(this, filename);
   if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(filename));
   approvedFile = null;
   loading[loadingDepth++] = this;
