@@ -2,9 +2,9 @@
 import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { openThreadedAuditWriter } from './audit/threaded-writer';
-import { auditLocation } from './audit/location';
+import { auditLocation, type AuditLocation } from './audit/location';
 import type { AuditWriter } from './audit/types';
-import { installHooks, integrityStep, sealOwnModules } from './hooks/index';
+import { installHooks, integrityStep, protectLogFiles, sealOwnModules } from './hooks/index';
 import { defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
 import { blocks, effectiveLevel, isLevel, stricter } from './kernel/level';
@@ -45,7 +45,8 @@ export function activateGovernance(): GovernanceStatus {
   if (owner) throw new Error(`@mltrainer/governance is already active from ${String(owner)}; load only one copy`);
   const loaded = loadOrRefuse();
   const level = levelOrRefuse(loaded.config.level);
-  const writer = openWriterOrRefuse(loaded, level);
+  const location = auditLocation(loaded);
+  const writer = openWriterOrRefuse(loaded, location, level);
   const onInternalError = (error: unknown) => warnOnce(`internal error: ${(error as Error)?.stack ?? String(error)}`);
   const analysis = loaded.config.analysis;
   const loadCheck = analysis.atLoad
@@ -54,6 +55,7 @@ export function activateGovernance(): GovernanceStatus {
   startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, onDecision: integrityStep, onInternalError });
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
+  protectLogFiles(location);
   installHooks();
   sealOwnModules();
   Object.defineProperty(process, ACTIVE, { value: __filename, enumerable: false, writable: false, configurable: false });
@@ -93,9 +95,8 @@ function levelOrRefuse(configLevel: Level): Level {
   return level;
 }
 
-function openWriterOrRefuse(loaded: LoadedConfig, level: Level): AuditWriter | null {
+function openWriterOrRefuse(loaded: LoadedConfig, location: AuditLocation, level: Level): AuditWriter | null {
   const audit = loaded.config.audit;
-  const location = auditLocation(loaded);
   try {
     return openThreadedAuditWriter({
       dbPath: location.dbPath,

@@ -4,10 +4,13 @@ import { constants } from 'node:fs';
 
 export const READ = 1;
 export const WRITE = 2;
+/** With READ: the path is read as a whole tree (a recursive copy). */
+export const TREE = 4;
 
 /** How a path argument's kinds are decided. */
 export type PathUse =
   | 'read' // file_read
+  | 'readTree' // file_read of the path and, if a directory, everything below it
   | 'write' // file_write
   | 'open' // from the flags argument at `flagsAt` (default 'r')
   | 'fileRead' // readFile: 'r' unless options.flag says otherwise; fd / FileHandle pass
@@ -62,7 +65,7 @@ export const FS_ROUTES: Readonly<Record<string, readonly PathRole[]>> = {
   lutimes: [write(0, false)],
   truncate: [write(0)],
   copyFile: [read(0), write(1)],
-  cp: [read(0), write(1)],
+  cp: [{ at: 0, use: 'readTree', follow: true }, write(1)],
 };
 
 /** Stream constructors: decided at creation from options.flags (default 'r' / 'w'). */

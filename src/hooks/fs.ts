@@ -5,7 +5,7 @@ import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { convertPath, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
-import { FS_ROUTES, FS_STREAM_ROUTES, READ, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
+import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
 import { checkSubtree, recursiveOptions } from './fs-subtree';
 import { installGlobHooks } from './fs-glob';
@@ -69,6 +69,8 @@ function kindsOf(role: PathRole, args: unknown[]): number {
     case 'read':
     case 'linkTarget':
       return READ;
+    case 'readTree':
+      return READ | TREE;
     case 'write':
       return WRITE;
     case 'open':

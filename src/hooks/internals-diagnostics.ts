@@ -3,11 +3,11 @@
 // file_write of each directory it preopens. Default file names are generated here and passed to Node,
 // so the file written is the one that was checked.
 import v8 = require('node:v8');
-import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { absolutePath, resolveTarget } from './fs-paths';
 import { guardMethod, lockProperty, shapeLike } from './lock';
+import { checkTreeRead } from './log-files';
 import { checkWrite } from './rules-files';
 
 const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, DateNow } = primordials;
@@ -143,7 +143,7 @@ function checkPreopens(options: unknown): GovernanceDeniedError | null {
   const copy = { ...(preopens as Record<string, unknown>) };
   for (const guest of objectKeys(copy)) {
     const host = resolveTarget(absolutePath(`${copy[guest] as string}`), true);
-    const denied = checkAction('file_read', host) ?? checkWrite(host);
+    const denied = checkTreeRead(host) ?? checkWrite(host);
     if (denied !== null) return denied;
   }
   return null;

@@ -4,10 +4,10 @@
 import Module = require('node:module');
 import os = require('node:os');
 import { join } from 'node:path';
-import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
 import { guardMethod } from './lock';
+import { checkRead } from './log-files';
 import { checkWrite } from './rules-files';
 
 const env = process.env;
@@ -25,7 +25,7 @@ function pathArgument(args: unknown[], at: number): string | null {
 function decideLoadEnvFile(args: unknown[]): GovernanceDeniedError | null {
   if (args[0] === undefined || args[0] === null) args[0] = '.env';
   const path = pathArgument(args, 0);
-  return path === null ? null : checkAction('file_read', resolveTarget(path, true));
+  return path === null ? null : checkRead(resolveTarget(path, true));
 }
 
 /**

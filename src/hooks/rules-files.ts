@@ -10,6 +10,7 @@ import { checkAction, checkViolation } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { VALIDATED_CACHE } from '../rules/load';
 import { resolveTarget } from './fs-paths';
+import { checkLogWrite } from './log-files';
 
 let files: readonly string[] | null = null;
 
@@ -25,11 +26,14 @@ export function rulesFiles(): readonly string[] {
   return files;
 }
 
-/** `file_write` of `target`: a rules file is a rule_modification whatever the rules say. */
+/**
+ * `file_write` of `target`: a rules file is a rule_modification whatever the rules say, a file of the
+ * audit log a runtime_bypass (log-files.ts).
+ */
 export function checkWrite(target: string): GovernanceDeniedError | null {
   const protectedFiles = rulesFiles();
   for (let i = 0; i < protectedFiles.length; i++) {
     if (protectedFiles[i] === target) return checkViolation('file_write', target, 'rule_modification', 'writing a file the active rules are loaded from would change the rules');
   }
-  return checkAction('file_write', target);
+  return checkLogWrite(target) ?? checkAction('file_write', target);
 }

@@ -49,7 +49,6 @@ const REFUSED = [
   'unlinkSync config',
   'createWriteStream config',
   'forge the validated cache',
-  'rmSync of the state dir',
 ];
 
 const dirs: string[] = [];
@@ -81,6 +80,11 @@ describe.each(LAUNCH_MODES)('changing the rules of a running program (%s)', (mod
 
   it.each(REFUSED)('%s is refused as rule_modification', (label) => {
     expect(results[label]).toEqual({ outcome: 'refused', code: 'EGOVDENIED', violation: 'rule_modification' });
+  });
+
+  it('rmSync of the state dir is refused (it holds the rules cache and the audit log: whichever the walk meets first)', () => {
+    expect(results['rmSync of the state dir']).toMatchObject({ outcome: 'refused', code: 'EGOVDENIED' });
+    expect(['rule_modification', 'runtime_bypass']).toContain(results['rmSync of the state dir'].violation);
   });
 
   it('the rules files are as they were (but for the other process\'s edit) and the refusals are in the log', () => {
