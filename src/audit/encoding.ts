@@ -12,6 +12,10 @@ const isSafeInteger = Number.isSafeInteger;
 const regexpTest = RegExp.prototype.test;
 const stringStartsWith = String.prototype.startsWith;
 const stringSlice = String.prototype.slice;
+const stringCharCodeAt = String.prototype.charCodeAt;
+const bufferFrom = Buffer.from;
+const bufferWrite = Buffer.prototype.write;
+const uint8Set = Uint8Array.prototype.set;
 
 export const BODY_VERSION = 1;
 
@@ -89,6 +93,115 @@ export function encodeBody(f: BodyInput): string {
   return '{"v":1,"seq":' + seq + ',"prev":"' + prev + '","ts":"' + ts + '","pid":' + pid + ',"actor":"' + actor + '","action":"' + action +
     '","target":"' + target + '","decision":"' + decision + '","ruleId":' + quoted(ruleId) + ',"level":"' + level + '","reason":"' + reason +
     '","caller":' + quoted(caller) + ',"violation":' + quoted(violation) + (nonce === undefined ? '}' : ',"nonce":' + nonce + '}');
+}
+
+/** Bytes of the fields that usually repeat from one entry to the next: who (pid, actor) and why (decision .. violation). */
+interface Repeated {
+  pid: number;
+  actor: string;
+  who: Uint8Array | null;
+  decision: string;
+  ruleId: string | null;
+  level: string;
+  reason: string;
+  caller: string | null;
+  violation: string | null;
+  why: Uint8Array | null;
+}
+const repeated: Repeated = { pid: -1, actor: '', who: null, decision: '', ruleId: null, level: '', reason: '', caller: null, violation: null, why: null };
+
+/** Room a plain body needs beyond its strings and repeated pieces: the other keys, quotes, seq and nonce. */
+const PLAIN_BODY_FIXED = 128;
+
+function putAscii(buf: Uint8Array, at: number, s: string): number {
+  for (let i = 0; i < s.length; i++) buf[at + i] = apply(stringCharCodeAt, s, [i]);
+  return at + s.length;
+}
+
+/** A plain string between quotes, or -1 when it is not plain. */
+function putQuoted(buf: Buffer, at: number, s: string): number {
+  if (!isPlain(s)) return -1;
+  buf[at] = 0x22;
+  const end = at + 1 + (apply(bufferWrite, buf, [s, at + 1, 'latin1']) as number);
+  buf[end] = 0x22;
+  return end + 1;
+}
+
+/** A non-negative safe integer (what JSON.stringify writes for it), or -1 for any other number. */
+function putCount(buf: Uint8Array, at: number, n: number): number {
+  if (!isSafeInteger(n) || n < 0) return -1;
+  let end = at + 1;
+  for (let p = 10; p <= n; p *= 10) end++;
+  for (let i = end - 1; i >= at; i--) {
+    const digit = n % 10;
+    buf[i] = 0x30 + digit;
+    n = (n - digit) / 10;
+  }
+  return end;
+}
+
+/** The bytes of `"pid":..,"actor":"..","action":"`, or null when not plain. */
+function whoBytes(f: BodyInput): Uint8Array | null {
+  if (!isSafeInteger(f.pid) || f.pid < 0 || !isPlain(f.actor)) return null;
+  return bufferFrom(',"pid":' + f.pid + ',"actor":"' + f.actor + '","action":', 'latin1');
+}
+
+/** The bytes of `,"decision":.. ,"violation":..`, or null when not plain. */
+function whyBytes(f: BodyInput): Uint8Array | null {
+  if (!isPlain(f.decision) || !isPlainOrNull(f.ruleId) || !isPlain(f.level) || !isPlain(f.reason) || !isPlainOrNull(f.caller) || !isPlainOrNull(f.violation)) return null;
+  return bufferFrom(',"decision":"' + f.decision + '","ruleId":' + quoted(f.ruleId) + ',"level":"' + f.level + '","reason":"' + f.reason +
+    '","caller":' + quoted(f.caller) + ',"violation":' + quoted(f.violation), 'latin1');
+}
+
+function whoOf(f: BodyInput): Uint8Array | null {
+  const r = repeated;
+  if (r.who === null || f.pid !== r.pid || f.actor !== r.actor) {
+    r.who = whoBytes(f);
+    r.pid = f.pid; r.actor = f.actor;
+  }
+  return r.who;
+}
+
+function whyOf(f: BodyInput): Uint8Array | null {
+  const r = repeated;
+  if (r.why === null || f.decision !== r.decision || f.ruleId !== r.ruleId || f.level !== r.level || f.reason !== r.reason || f.caller !== r.caller || f.violation !== r.violation) {
+    r.why = whyBytes(f);
+    r.decision = f.decision; r.ruleId = f.ruleId; r.level = f.level; r.reason = f.reason; r.caller = f.caller; r.violation = f.violation;
+  }
+  return r.why;
+}
+
+/**
+ * Writes the canonical body of `f` into `buf` at `at` when it is plain (numbers non-negative safe integers,
+ * strings plain, as encodeBody's fast path) and fits, and returns where it ends; -1 otherwise, and then the
+ * caller writes encodeBody(f) as UTF-8. Its bytes are exactly those of encodeBody(f), written without making
+ * the body a string: the pieces that repeat from one entry to the next are kept as bytes.
+ */
+export function writePlainBody(buf: Buffer, at: number, f: BodyInput): number {
+  const { prev, ts, action, target } = f;
+  const who = whoOf(f);
+  const why = whyOf(f);
+  if (who === null || why === null || typeof prev !== 'string' || typeof ts !== 'string' || typeof action !== 'string' || typeof target !== 'string' ||
+    at + prev.length + ts.length + action.length + target.length + who.length + why.length + PLAIN_BODY_FIXED > buf.length) return -1;
+  let end = putCount(buf, putAscii(buf, at, '{"v":1,"seq":'), f.seq);
+  if (end < 0) return -1;
+  end = putQuoted(buf, putAscii(buf, end, ',"prev":'), prev);
+  if (end < 0) return -1;
+  end = putQuoted(buf, putAscii(buf, end, ',"ts":'), ts);
+  if (end < 0) return -1;
+  apply(uint8Set, buf, [who, end]);
+  end = putQuoted(buf, end + who.length, action);
+  if (end < 0) return -1;
+  end = putQuoted(buf, putAscii(buf, end, ',"target":'), target);
+  if (end < 0) return -1;
+  apply(uint8Set, buf, [why, end]);
+  end += why.length;
+  if (f.nonce !== undefined) {
+    end = putCount(buf, putAscii(buf, end, ',"nonce":'), f.nonce);
+    if (end < 0) return -1;
+  }
+  buf[end] = 0x7d;
+  return end + 1;
 }
 
 /** The canonical body text by definition: one JSON.stringify of an object literal whose keys are created in canonical order. */

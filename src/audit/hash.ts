@@ -24,7 +24,7 @@ export function sha256(data: Uint8Array): Buffer {
 }
 
 /** SHA-256 as hex. A hex string costs less to produce than a Buffer (no backing store to allocate). */
-function sha256Hex(data: Uint8Array | string): string {
+export function sha256Hex(data: Uint8Array | string): string {
   if (oneShot) return oneShot('sha256', data, 'hex');
   return createHash('sha256').update(data).digest('hex');
 }
@@ -75,13 +75,6 @@ export function leafHexOfAscii(body: string): string {
   ensureLeafScratch(body.length);
   leafScratch[0] = 0x00;
   return sha256Hex(leafView((apply(bufferWrite, leafScratch, [body, 1, 'latin1']) as number) + 1));
-}
-
-/** Hex leaf hash of a body given as text (the writer): hex output costs less than a Buffer. */
-export function leafHexOfText(body: string): string {
-  ensureLeafScratch(body.length * 3);
-  leafScratch[0] = 0x00;
-  return sha256Hex(leafView((apply(bufferWrite, leafScratch, [body, 1, 'utf8']) as number) + 1));
 }
 
 /** Hex leaf hash of a body given as its stored bytes. */

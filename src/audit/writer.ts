@@ -4,8 +4,8 @@
 // heartbeat and at close. Everything used after user code has started is captured at module load.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { leadingZeroBits, leafHexOfText, ZERO_HEX } from './hash';
-import { encodeBody, isoFromMillis, type BodyInput } from './encoding';
+import { leadingZeroBits, sha256Hex, ZERO_HEX } from './hash';
+import { encodeBody, isoFromMillis, writePlainBody, type BodyInput } from './encoding';
 import { HexFrontier } from './merkle';
 import { ensureSchema, openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
@@ -19,8 +19,11 @@ const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeatin
 const dateNow = Date.now;
 const numberIsNaN = Number.isNaN;
 const isInteger = Number.isInteger;
+const bufferAlloc = Buffer.alloc;
 const bufferFrom = Buffer.from;
 const bufferToString = Buffer.prototype.toString;
+const bufferWrite = Buffer.prototype.write;
+const bufferSubarray = Buffer.prototype.subarray;
 const dateParse = Date.parse;
 const jsonParse = JSON.parse;
 const { apply } = Reflect;
@@ -31,8 +34,14 @@ const FLUSH_DELAY_MS = 10;
 const FLUSH_THRESHOLD = 1024;
 /** Rows per INSERT statement: multi-row inserts halve SQLite's per-row overhead. */
 const ROWS_PER_INSERT = 32;
-/** One row: hashes are bound as hex (cheaper to produce than Buffers) and stored as blobs, as before. */
-const ROW_VALUES = '(?, ?, unhex(?), unhex(?))';
+const ROW_WIDTH = 4 * ROWS_PER_INSERT;
+/**
+ * One row. The body is bound as its UTF-8 bytes, which the leaf hash is computed from, and stored as TEXT;
+ * the hashes are bound as hex (cheaper to produce than Buffers) and stored as blobs.
+ */
+const ROW_VALUES = '(?, CAST(? AS TEXT), unhex(?), unhex(?))';
+/** Initial size of the buffer that holds the bodies of the rows of one INSERT. */
+const ROW_BYTES = 64 * 1024;
 
 interface LastCheckpoint {
   n: number;
@@ -88,6 +97,12 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     return key;
   }
   const db = openDatabase(dbPath);
+  // Bodies are bound as UTF-8 bytes and CAST to TEXT, which reads them in the database's encoding.
+  const encoding = db.pragma('encoding', { simple: true });
+  if (encoding !== 'UTF-8') {
+    db.close();
+    throw new Error(`audit log ${dbPath} uses the text encoding ${String(encoding)}; the writer needs UTF-8 (the encoding of every log it creates)`);
+  }
   const logId = ensureSchema(db);
   const tree = openTreeStore(db);
 
@@ -154,6 +169,25 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   };
   const completed: string[] = [];
 
+  /** Each row's leaf hash input 0x00 ‖ body, for the rows of the INSERT being filled; rowAt is where the next starts. */
+  let rowBytes = bufferAlloc(ROW_BYTES);
+  let rowAt = 0;
+
+  /** Writes 0x00 ‖ the UTF-8 body of `fields` at rowAt; returns where it ends. */
+  function writeLeafInput(): number {
+    let end = writePlainBody(rowBytes, rowAt + 1, fields);
+    if (end < 0) {
+      const body = encodeBody(fields);
+      if (rowAt + 1 + 3 * body.length > rowBytes.length) {
+        rowBytes = bufferAlloc(ROW_BYTES + 3 * body.length); // the rows already written keep their views of the old one
+        rowAt = 0;
+      }
+      end = rowAt + 1 + (apply(bufferWrite, rowBytes, [body, rowAt + 1, 'utf8']) as number);
+    }
+    rowBytes[rowAt] = 0x00;
+    return end;
+  }
+
   /** Encode, hash and add to the tree the entry at `at` of a flattened batch; its row values are pushed to `rows`. */
   function appendEntry(batch: unknown[], at: number, rows: unknown[]): void {
     const f = fields;
@@ -162,12 +196,12 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     f.decision = batch[at + 5] as BodyInput['decision']; f.ruleId = batch[at + 6] as string | null; f.level = batch[at + 7] as BodyInput['level'];
     f.reason = batch[at + 8] as string; f.caller = batch[at + 9] as string | null; f.violation = batch[at + 10] as BodyInput['violation'];
     f.nonce = powBits > 0 ? 0 : undefined;
-    let body = encodeBody(f);
-    let leaf = leafHexOfText(body);
+    let end = writeLeafInput();
+    let leaf = sha256Hex(apply(bufferSubarray, rowBytes, [rowAt, end]));
     while (powBits > 0 && leadingZeroBits(bufferFrom(leaf, 'hex')) < powBits) {
       f.nonce!++;
-      body = encodeBody(f);
-      leaf = leafHexOfText(body);
+      end = writeLeafInput();
+      leaf = sha256Hex(apply(bufferSubarray, rowBytes, [rowAt, end]));
     }
     completed.length = 0;
     frontier.push(leaf, completed);
@@ -178,21 +212,28 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
       for (let i = 1; i < completed.length; i++) nodes += completed[i];
     }
     rows[rows.length] = f.seq;
-    rows[rows.length] = body;
+    rows[rows.length] = apply(bufferSubarray, rowBytes, [rowAt + 1, end]);
     rows[rows.length] = leaf;
     rows[rows.length] = nodes;
+    rowAt = end;
   }
 
-  const chunk: unknown[] = [];
+  const rows: unknown[] = [];
 
-  function insertRows(rows: unknown[]): void {
-    const width = 4 * ROWS_PER_INSERT;
-    let i = 0;
-    for (; i + width <= rows.length; i += width) {
-      for (let j = 0; j < width; j++) chunk[j] = rows[i + j];
-      insertMany.run(chunk);
+  /** Appends and inserts the entries of a flattened batch, ROWS_PER_INSERT rows per statement. */
+  function insertEntries(batch: unknown[]): void {
+    rows.length = 0;
+    rowAt = 0;
+    for (let at = 0; at < batch.length; at += ENTRY_FIELDS) {
+      appendEntry(batch, at, rows);
+      if (rows.length === ROW_WIDTH) {
+        insertMany.run(rows);
+        rows.length = 0;
+        rowAt = 0;
+      }
     }
-    for (; i < rows.length; i += 4) insertOne.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
+    for (let i = 0; i < rows.length; i += 4) insertOne.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
+    rows.length = 0;
   }
 
   /** Sign a checkpoint of the current tree when one is due (or `force`d and there is something new or it is old). */
@@ -215,9 +256,7 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
 
   const commit = db.transaction((batch: unknown[], force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null => {
     syncTreeState();
-    const rows: unknown[] = [];
-    for (let at = 0; at < batch.length; at += ENTRY_FIELDS) appendEntry(batch, at, rows);
-    insertRows(rows);
+    insertEntries(batch);
     return checkpointIfDue(force);
   });
 

@@ -1,7 +1,8 @@
-// encodeBody concatenates plain bodies directly instead of calling JSON.stringify: its text must be exactly
-// the canonical encoding for every input, which is checked here against the definition on random bodies.
+// encodeBody concatenates plain bodies directly instead of calling JSON.stringify, and writePlainBody writes
+// their bytes without making a string: both must give exactly the canonical encoding for every input, which is
+// checked here against the definition on random bodies.
 import { describe, expect, it } from 'vitest';
-import { encodeBody, parseBody, type BodyInput } from '../../src/audit/encoding';
+import { encodeBody, parseBody, writePlainBody, type BodyInput } from '../../src/audit/encoding';
 
 /** The canonical body by definition (docs/audit.md): keys in order, strings in NFC, JSON.stringify escaping. */
 function reference(f: BodyInput): string {
@@ -96,5 +97,69 @@ describe('encodeBody equals the canonical encoding', () => {
       { ...f, target: 12 }, { ...f, ruleId: { x: 1 } }, { ...f, actor: ['a'] }, { ...f, seq: 12n.toString() }, { ...f, nonce: null },
     ] as unknown as BodyInput[];
     for (const g of odd) expect(encodeBody(g)).toBe(reference(g));
+  });
+});
+
+/** Numbers non-negative safe integers, strings (or null where allowed) printable ASCII without `"` or `\\`. */
+function takesFastPath(f: BodyInput): boolean {
+  const count = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+  const plain = (s: unknown): boolean => typeof s === 'string' && /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/.test(s);
+  const strings = [f.prev, f.ts, f.actor, f.action, f.target, f.decision, f.level, f.reason];
+  return count(f.seq) && count(f.pid) && (f.nonce === undefined || count(f.nonce)) && strings.every(plain) &&
+    [f.ruleId, f.caller, f.violation].every((s) => s === null || plain(s));
+}
+
+describe('writePlainBody writes the UTF-8 bytes of the canonical encoding', () => {
+  const buf = Buffer.alloc(64 * 1024);
+
+  /** Writes f at a random offset; checks the bytes (or the refusal) and that nothing before the offset changed. */
+  function check(f: BodyInput, room = buf.length): boolean {
+    const view = buf.subarray(0, room);
+    const at = rnd(64);
+    view.fill(0xee, 0, at);
+    const end = writePlainBody(view, at, f);
+    const expected = Buffer.from(reference(f), 'utf8');
+    if (end >= 0) {
+      const written = view.subarray(at, end);
+      if (!written.equals(expected)) expect(written.toString('latin1')).toBe(reference(f));
+    } else if (room === buf.length && takesFastPath(f)) {
+      expect({ f, end }).toEqual({ f, end: 'a plain body written' });
+    }
+    for (let i = 0; i < at; i++) if (view[i] !== 0xee) expect({ at, i, byte: view[i] }).toEqual({ at, i, byte: 0xee });
+    return end >= 0;
+  }
+
+  it('for 200,000 random bodies, or refuses them (then the caller writes encodeBody)', () => {
+    let written = 0;
+    for (let i = 0; i < 200_000; i++) if (check(randomBody())) written++;
+    expect(written).toBeGreaterThan(50_000);
+    expect(written).toBeLessThan(150_000);
+  });
+
+  it('for runs of bodies whose repeated fields change now and then (its cache of their bytes), strings made anew each time', () => {
+    const pool = <T>(...values: T[]): (() => T) => () => values[rnd(values.length)];
+    const fresh = (s: string | null): string | null => (s === null ? null : [...s].join(''));
+    const actor = pool('trainer', 'loader', 'a"q');
+    const reason = pool('rule data allows', 'no rule allows this', 'caf\u00e9');
+    const nullable = pool<string | null>(null, 'null', 'data', '');
+    let written = 0;
+    for (let i = 0; i < 50_000; i++) {
+      const f: BodyInput = {
+        seq: i + 1, prev: 'ef'.repeat(32), ts: '2026-11-21T18:29:16.123Z', pid: rnd(4) === 0 ? 1 : 4242, actor: fresh(actor())!, action: 'file_read',
+        target: `/data/${i}`, decision: rnd(5) === 0 ? 'deny' : 'allow', ruleId: fresh(nullable()), level: 'production', reason: fresh(reason())!,
+        caller: fresh(nullable()), violation: rnd(7) === 0 ? 'synthetic_data' : null, nonce: rnd(9) === 0 ? i : undefined,
+      };
+      if (check(f)) written++;
+    }
+    expect(written).toBeGreaterThan(20_000);
+  });
+
+  it('refuses what does not fit rather than writing past the end', () => {
+    let written = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const room = 200 + rnd(400);
+      if (check(randomBody(), room)) written++;
+    }
+    expect(written).toBeGreaterThan(1000);
   });
 });
