@@ -64,7 +64,14 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
   }
 }
 
+/** A reader that stopped early (`audit query --json | head`) is not an error: stop writing, quietly. */
+function exitOnClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+}
+
 if (require.main === module) {
+  process.stdout.on('error', exitOnClosedPipe);
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (error) => {

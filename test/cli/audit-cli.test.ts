@@ -130,3 +130,22 @@ describe('keys', () => {
     expect(cli('keys', 'show', '--key-dir', 'nowhere').status).toBe(1);
   });
 });
+
+describe('output to a reader that stops early (`audit query --json | head`)', () => {
+  it('stops quietly with exit code 0 instead of crashing on EPIPE', async () => {
+    const big = mkdtempSync(join(tmpdir(), 'audit-cli-pipe-'));
+    try {
+      writeFileSync(join(big, 'governance.config.json'), JSON.stringify({ level: 'staging', stateDir: 'state' }));
+      writeEntries(big, 1, 5000, ENTRY);
+      const child = spawn(process.execPath, [CLI, 'audit', 'query', '--json'], { cwd: big });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
+  });
+});
