@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import workerThreads = require('node:worker_threads');
 import { defaultOnError, openAuditWriter } from './writer';
-import { ENTRY_FIELDS, flattenEntry, PHASE, SLOT, SLOTS, WRITER_THREAD_MARK, type ThreadMessage } from './writer-thread-protocol';
+import { ENTRY_FIELDS, flattenWithRepeats, PHASE, SLOT, SLOTS, WRITER_THREAD_MARK, type ThreadMessage } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
 
 // Captured before the hooks govern worker_threads: this thread is ours, not a user worker.
@@ -70,6 +70,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
   let thread: WriterThread | null = null;
   let running = false; // commits go to the thread
   let fields: unknown[] = [];
+  const lastFields: unknown[] = [];
   let posted = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -127,7 +128,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
   }
 
   function enqueue(entry: PendingEntry): void {
-    flattenEntry(entry, fields);
+    flattenWithRepeats(entry, fields, lastFields);
     if (fields.length >= BATCH * ENTRY_FIELDS) post();
     else if (timer === null) {
       timer = setTimer(postInBackground, FLUSH_DELAY_MS);
@@ -144,7 +145,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
     },
     appendDurable(entry: PendingEntry): void {
       if (closed || (!running && !threadReady())) return inline.appendDurable(entry);
-      flattenEntry(entry, fields);
+      flattenWithRepeats(entry, fields, lastFields);
       waitFor(post());
     },
     flush(): void {

@@ -3,7 +3,7 @@
 // its progress in shared memory so that the calling thread can wait for a commit without its event loop.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openAuditWriter, type BatchAuditWriter } from './writer';
-import { PHASE, SLOT, type ThreadMessage } from './writer-thread-protocol';
+import { expandRepeats, PHASE, SLOT, type ThreadMessage } from './writer-thread-protocol';
 import type { AuditWriterOptions } from './types';
 
 interface WriterThreadData {
@@ -27,7 +27,10 @@ function report(error: unknown): void {
 }
 
 function handle(writer: BatchAuditWriter, message: ThreadMessage): void {
-  if (message.type === 'batch') writer.commitBatch(message.fields);
+  if (message.type === 'batch') {
+    expandRepeats(message.fields);
+    writer.commitBatch(message.fields);
+  }
   else writer.close();
   Atomics.store(state, SLOT.failed, 0);
   publish(SLOT.committed, message.id);
