@@ -1,7 +1,9 @@
 // The deceptive_import rule's mayReport: the same lookups as the rule, without scopes. Every `require` is
-// taken for Node's and every `ns.x` whose object is named like a namespace import for a use of it, so this
-// says yes wherever the rule could report (and sometimes where it will not).
+// taken for Node's and every `ns.x` whose object is named like a namespace import for a use of it unless a
+// parameter or variable of a nested scope surely hides the import there, so this says yes wherever the rule
+// could report (and sometimes where it will not).
 import { requireCallSpecifier, staticKeyName } from '../modules/ast-names';
+import { isHiddenAt } from '../modules/local-scopes';
 import { nodesOfType } from '../modules/nodes-by-type';
 import type { AstFileContext, ModuleLoadKind } from '../types';
 import { destructuredNames, hasExport, importedNames, importsValues, isTypeOnly, reexportedNames, targetOf, type TakenName, type Target } from './imported-names';
@@ -32,9 +34,11 @@ export function mayReportImports(context: AstFileContext): boolean {
     if (specifier !== null && id.type === 'ObjectPattern' && lacks(specifier, 'require', destructuredNames(id))) return true;
   }
   if (namespaces.size === 0) return false;
-  return nodesOfType(program, 'MemberExpression').some(({ object, property, computed }) => {
-    const target = object.type === 'Identifier' ? namespaces.get(object.name) : undefined;
+  return nodesOfType(program, 'MemberExpression').some((member) => {
+    const { object, property, computed } = member;
+    if (object.type !== 'Identifier') return false;
+    const target = namespaces.get(object.name);
     const name = target ? staticKeyName(property, computed) : null;
-    return target !== undefined && name !== null && !hasExport(target.exports, name);
+    return target !== undefined && name !== null && !hasExport(target.exports, name) && !isHiddenAt(program, object.name, member, program);
   });
 }

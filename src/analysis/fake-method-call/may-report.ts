@@ -2,15 +2,18 @@
 // the receivers the rule knows and `m` may be missing from it. Bindings are matched by name only, so every
 // receiver the rule resolves is among those considered here (and some that are not the same binding):
 // - `X.m()` where X is a class the module index knows (static side), or a variable initialised with `new C()`
-//   anywhere in the file (instance side), or a variable initialised with an object literal without key `m`
-//   (when the call is inside the function that declares it);
+//   (instance side) or with an object literal without key `m` that the literal-escapes scan cannot prove
+//   changed or let out, when the call is in the variable's scope and no parameter or variable of a nested
+//   scope surely hides it there (modules/local-scopes.ts);
 // - `new C().m()`;
 // - `this.f.m()` where `this.f = new C()` or a class field `f = new C()` appears in the file.
 import type * as t from '@babel/types';
 import { patternNames, requireCallSpecifier, staticKeyName } from '../modules/ast-names';
+import { declarationScope, isHiddenAt, within } from '../modules/local-scopes';
 import { nodesOfType } from '../modules/nodes-by-type';
 import type { AstFileContext, ClassMembers } from '../types';
 import { hasInstanceMember, hasStaticMember, OBJECT_MEMBERS } from './always-present';
+import { literalEscapes } from './literal-escapes';
 import { literalKeys } from './object-shape';
 
 type NamesToClasses = Map<string, Set<string>>;
@@ -25,14 +28,62 @@ function newedClassName(node: t.Node | null | undefined): string | null {
   return node?.type === 'NewExpression' && node.callee.type === 'Identifier' ? node.callee.name : null;
 }
 
-/** Variables and `this` fields set to `new C()`, by name. */
-function constructedNames(program: t.Program): { variables: NamesToClasses; fields: NamesToClasses } {
-  const variables: NamesToClasses = new Map();
-  const fields: NamesToClasses = new Map();
-  for (const { id, init } of nodesOfType(program, 'VariableDeclarator')) {
-    const className = newedClassName(init);
-    if (className !== null && id.type === 'Identifier') add(variables, id.name, className);
+/** A variable `name` of `declaration`; its scope is worked out when a call needs it. */
+class LocalVariable {
+  private scope: t.Node | null = null;
+
+  constructor(
+    private readonly program: t.Program,
+    readonly name: string,
+    private readonly declaration: t.VariableDeclaration,
+  ) {}
+
+  scopeNode(): t.Node {
+    return (this.scope ??= declarationScope(this.program, this.declaration));
   }
+
+  /** Whether `name` at `node` may be this variable: inside its scope and not surely hidden by a nested declaration. */
+  mayBeSeenAt(node: t.Node): boolean {
+    const scope = this.scopeNode();
+    return within(node, scope) && !isHiddenAt(this.program, this.name, node, scope);
+  }
+}
+
+interface Instance {
+  variable: LocalVariable;
+  className: string;
+}
+
+interface ObjectLiteral {
+  variable: LocalVariable;
+  keys: ReadonlySet<string>;
+}
+
+function push<T>(map: Map<string, T[]>, name: string, value: T): void {
+  const list = map.get(name);
+  if (list) list.push(value);
+  else map.set(name, [value]);
+}
+
+/** Variables set to `new C()` and to object literals of fixed keys, by name. */
+function localVariables(program: t.Program): { instances: Map<string, Instance[]>; literals: Map<string, ObjectLiteral[]> } {
+  const instances = new Map<string, Instance[]>();
+  const literals = new Map<string, ObjectLiteral[]>();
+  for (const declaration of nodesOfType(program, 'VariableDeclaration')) {
+    for (const { id, init } of declaration.declarations) {
+      if (id.type !== 'Identifier') continue;
+      const className = newedClassName(init);
+      const keys = init?.type === 'ObjectExpression' ? literalKeys(init) : null;
+      if (className !== null) push(instances, id.name, { variable: new LocalVariable(program, id.name, declaration), className });
+      else if (keys !== null) push(literals, id.name, { variable: new LocalVariable(program, id.name, declaration), keys });
+    }
+  }
+  return { instances, literals };
+}
+
+/** `this` fields set to `new C()` (`this.f = new C()`, `f = new C()` in a class body), by name. */
+function constructedFields(program: t.Program): NamesToClasses {
+  const fields: NamesToClasses = new Map();
   for (const { left, right } of nodesOfType(program, 'AssignmentExpression')) {
     const className = newedClassName(right);
     if (className !== null && left.type === 'MemberExpression' && left.object.type === 'ThisExpression' && !left.computed && left.property.type === 'Identifier') {
@@ -43,51 +94,7 @@ function constructedNames(program: t.Program): { variables: NamesToClasses; fiel
     const className = newedClassName(value);
     if (className !== null && !computed && key.type === 'Identifier') add(fields, key.name, className);
   }
-  return { variables, fields };
-}
-
-const FUNCTION_TYPES = ['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod'] as const;
-
-/** Where a binding can be seen: at most the innermost function around its declaration (or the whole file). */
-interface Extent {
-  start: number;
-  end: number;
-}
-
-function innermostFunction(program: t.Program, node: t.Node): Extent {
-  let extent: Extent = { start: program.start ?? 0, end: program.end ?? Infinity };
-  for (const type of FUNCTION_TYPES) {
-    for (const fn of nodesOfType(program, type)) {
-      const start = fn.start ?? 0;
-      const end = fn.end ?? Infinity;
-      if (start <= (node.start ?? 0) && end >= (node.end ?? Infinity) && start >= extent.start) extent = { start, end };
-    }
-  }
-  return extent;
-}
-
-interface ObjectLiteral extends Extent {
-  keys: ReadonlySet<string>;
-}
-
-/** Variables initialised with an object literal of fixed keys, by name, with where each can be seen. */
-function objectLiterals(program: t.Program): Map<string, ObjectLiteral[]> {
-  const byName = new Map<string, ObjectLiteral[]>();
-  for (const declarator of nodesOfType(program, 'VariableDeclarator')) {
-    const { id, init } = declarator;
-    const keys = id.type === 'Identifier' && init?.type === 'ObjectExpression' ? literalKeys(init) : null;
-    if (id.type !== 'Identifier' || keys === null) continue;
-    const literal = { keys, ...innermostFunction(program, declarator) };
-    const list = byName.get(id.name);
-    if (list) list.push(literal);
-    else byName.set(id.name, [literal]);
-  }
-  return byName;
-}
-
-function lacksKey(literals: readonly ObjectLiteral[] | undefined, call: t.Node, method: string): boolean {
-  const at = call.start ?? 0;
-  return !OBJECT_MEMBERS.has(method) && (literals ?? []).some((literal) => at >= literal.start && at <= literal.end && !literal.keys.has(method));
+  return fields;
 }
 
 /**
@@ -124,8 +131,19 @@ export function mayReportMethodCalls(context: AstFileContext): boolean {
     }
     return false;
   };
-  const { variables, fields } = constructedNames(program);
-  const literals = objectLiterals(program);
+  const escapes = new Map<LocalVariable, boolean>();
+  const lacksOnLiteral = ({ variable, keys }: ObjectLiteral, call: t.CallExpression, method: string): boolean => {
+    if (OBJECT_MEMBERS.has(method) || keys.has(method) || !variable.mayBeSeenAt(call)) return false;
+    if (!escapes.has(variable)) escapes.set(variable, literalEscapes(program, variable.name, variable.scopeNode()));
+    return !escapes.get(variable);
+  };
+  const lacksOnInstance = ({ variable, className }: Instance, call: t.CallExpression, method: string): boolean => {
+    if (!variable.mayBeSeenAt(call)) return false;
+    const members = classNamed(className);
+    return members !== null && !hasInstanceMember(members, method);
+  };
+  const { instances, literals } = localVariables(program);
+  const fields = constructedFields(program);
   for (const call of calls) {
     const callee = call.callee;
     if (callee.type !== 'MemberExpression') continue;
@@ -133,10 +151,10 @@ export function mayReportMethodCalls(context: AstFileContext): boolean {
     if (method === null) continue;
     const object = callee.object;
     if (object.type === 'Identifier') {
-      if (lacksKey(literals.get(object.name), call, method)) return true;
+      if (literals.get(object.name)?.some((literal) => lacksOnLiteral(literal, call, method))) return true;
       const members = classNamed(object.name);
       if (members && !hasStaticMember(members, method)) return true;
-      if (lacksOnInstances(variables.get(object.name), method)) return true;
+      if (instances.get(object.name)?.some((instance) => lacksOnInstance(instance, call, method))) return true;
     } else if (object.type === 'NewExpression') {
       if (object.callee.type === 'Identifier' && lacksOnInstances([object.callee.name], method)) return true;
     } else if (object.type === 'MemberExpression' && object.object.type === 'ThisExpression' && !object.computed && object.property.type === 'Identifier') {

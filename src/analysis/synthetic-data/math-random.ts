@@ -1,12 +1,26 @@
 // synthetic_data/math-random: calls of Math.random, however it is reached or aliased.
 import type { NodePath } from '@babel/traverse';
-import type { CallExpression, NewExpression, OptionalCallExpression } from '@babel/types';
+import type { CallExpression, NewExpression, OptionalCallExpression, Program } from '@babel/types';
 import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
+import { staticKeyName } from '../modules/ast-names';
+import { nodesOfType } from '../modules/nodes-by-type';
 import { isExempt } from './exempt';
 import { mayReportWords } from './file-words';
 import { mayHoldSyntheticData } from './libraries';
 import { originOf } from './origin';
+
+const hasBothWords = mayReportWords(['Math', 'random']);
+
+/** `random` read as a member (`x.random`, `x['random']`) or a destructured key (`{ random } = x`): how origins reach it. */
+function readsRandomMember(program: Program): boolean {
+  for (const type of ['MemberExpression', 'OptionalMemberExpression'] as const) {
+    for (const { property, computed } of nodesOfType(program, type)) if (staticKeyName(property, computed) === 'random') return true;
+  }
+  return nodesOfType(program, 'ObjectPattern').some(({ properties }) =>
+    properties.some((property) => property.type === 'ObjectProperty' && staticKeyName(property.key, property.computed) === 'random'),
+  );
+}
 
 function isMathRandom(path: NodePath): boolean {
   const origin = originOf(path);
@@ -25,8 +39,9 @@ export const mathRandomRule: AstRule = {
     },
   },
   mayApply: mayHoldSyntheticData,
-  // The origin of a call is followed through names only (identifiers, literal keys), so both words are in the file.
-  mayReport: mayReportWords(['Math', 'random']),
+  // The origin of a call is followed through names only (identifiers, literal keys), so both words are in the
+  // file, and `random` is a member or destructured key.
+  mayReport: (context) => hasBothWords(context) && readsRandomMember(context.ast.program),
   create(context) {
     if (isExempt(context)) return {};
     const onCall = (path: NodePath<CallExpression | OptionalCallExpression | NewExpression>): void => {

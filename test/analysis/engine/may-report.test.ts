@@ -59,6 +59,59 @@ describe('mayReport', () => {
     expect(rulesThatMayReport('src/dice-math.js', `${code}\nexport const r = globalThis['Math'][\`random\`]();`)).toContain('synthetic_data/math-random');
   });
 
+  it('rules out math-random where `random` is only a word, not a member or destructured key', () => {
+    const code = "const INVALID_METHODS = ['random'];\nexport const half = Math.floor(2.5) + INVALID_METHODS.length;";
+    expect(rulesThatMayReport('src/evaluation.js', code)).not.toContain('synthetic_data/math-random');
+    expect(rulesThatMayReport('src/destructured.js', 'const { random } = Math;\nexport const r = random();')).toContain('synthetic_data/math-random');
+  });
+
+  it('rules out fake_method_call outside the receiver\'s scope or where a parameter or nested variable hides it', () => {
+    const hidden = [
+      "const plugin = { print() {} };\nexport function show(plugin) { return plugin.serialize(); }",
+      "const plugin = { print() {} };\nexport function show(value) { { const plugin = load(value); return plugin.serialize(); } }",
+      "import { Shape } from '../lib/shapes.js';\nexport function a() { const s = new Shape(); return s.area(); }\nexport function b(s) { return s.volume(); }",
+      "import { Shape } from '../lib/shapes.js';\nexport function a() { const s = new Shape(); return s.area(); }\nexport const v = () => s.volume();",
+    ];
+    for (const [index, code] of hidden.entries()) {
+      expect(rulesThatMayReport(`src/hidden-${index}.js`, code), code).not.toContain('fake_method_call/missing-method');
+      expect(checkSource(join(root, `src/hidden-${index}.js`), code, { cwd: root }), code).toEqual([]);
+    }
+  });
+
+  it('rules out fake_method_call for an object literal surely changed or let out in its scope', () => {
+    const changed = [
+      "const u = {};\nu.length = (s) => s.length;\nexport const n = u.length('ab');",
+      "const clock = { now: 0 };\nregister(clock);\nclock.tick();",
+      "const exportsObject = {};\n__export(exportsObject, { run: () => 1 });\nexportsObject.run();",
+      "let state = { a() {} };\nstate = load();\nstate.b();",
+    ];
+    for (const [index, code] of changed.entries()) {
+      expect(rulesThatMayReport(`src/changed-${index}.js`, code), code).not.toContain('fake_method_call/missing-method');
+      expect(checkSource(join(root, `src/changed-${index}.js`), code, { cwd: root }), code).toEqual([]);
+    }
+  });
+
+  it('keeps fake_method_call where the change or the hiding declaration is of another binding of the name', () => {
+    const reported = [
+      'const o = { a() {} };\nfunction g(o) { o.x = 1; register(o); }\no.b();',
+      'const o = { a() {} };\n{ let o = 1; }\no.b();',
+      'const o = { a() {} };\nfunction g(o) {}\no.b();',
+      "import { Shape } from '../lib/shapes.js';\nexport function c() { const s = new Shape(); return s.volume(); }\nexport function d(s) { return s.area(); }",
+    ];
+    for (const [index, code] of reported.entries()) {
+      expect(rulesThatMayReport(`src/kept-${index}.js`, code), code).toContain('fake_method_call/missing-method');
+      expect(checkSource(join(root, `src/kept-${index}.js`), code, { cwd: root }).map((f) => f.rule), code).toContain('fake_method_call/missing-method');
+    }
+  });
+
+  it('rules out deceptive_import for a namespace member where a parameter or local variable hides the namespace', () => {
+    const code = "import * as shapes from '../lib/shapes.js';\nexport function f(shapes) { return shapes.nothing; }\nexport function g() { const shapes = []; return shapes.map(String); }";
+    expect(rulesThatMayReport('src/ns-hidden.js', code)).not.toContain('deceptive_import/missing-export');
+    expect(checkSource(join(root, 'src/ns-hidden.js'), code, { cwd: root })).toEqual([]);
+    const kept = `${code}\nexport const h = shapes.nothing;`;
+    expect(rulesThatMayReport('src/ns-kept.js', kept)).toContain('deceptive_import/missing-export');
+  });
+
   it('keeps each rule where it reports', () => {
     const cases: Array<[string, string, string]> = [
       ['src/a.js', 'export const x = Math.random();', 'synthetic_data/math-random'],
