@@ -48,7 +48,7 @@ function runOnThreads(files: readonly SourceFile[], options: CheckOptions, threa
       const content = file.read();
       request.files.push({ absolute: file.absolute, content });
       indexes.push(next++);
-      bytes += content.length;
+      bytes += content?.length ?? 0;
     }
     batches.set(request.batch, indexes);
     return request;

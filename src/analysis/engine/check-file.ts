@@ -8,19 +8,15 @@ import { createModuleIndex } from '../modules';
 import { astRulesOf, CHECK_NAMES } from '../rules';
 import { isKeyStoreFile, isTextFile, scanSecrets } from '../secret';
 import { looksGenerated } from './generated';
+import type { SourceFile } from './discover';
 import { isParsable, parseSource } from './parse';
 import { toPosix } from './paths';
 import { runAstRules } from './run-ast-rules';
 
-/** Files larger than this are skipped: generated bundles and data dumps, not hand-written code. */
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const SNIFF_BYTES = 8000;
 
-/** A file of the run not checked yet: its bytes on demand (from the work tree or the git index). */
-export interface PendingFile {
-  absolute: string;
-  read(): Buffer;
-}
+/** A file of the run not checked yet: its bytes on demand (from the work tree or the git index), null when too large. */
+export type PendingFile = SourceFile;
 
 /**
  * What the module index may take from the run: the trees of the files being checked, and files of the run it
@@ -85,7 +81,7 @@ function treeOf(plan: Plan, file: string, code: string): File | undefined {
   if (!later) return undefined;
   const content = later.read();
   // The run may check other bytes than the work tree's (staged files): those are not the dependency's.
-  if (content.toString('utf8') !== code) return undefined;
+  if (content === null || content.toString('utf8') !== code) return undefined;
   pending.delete(file);
   let ast: File | undefined;
   checkedEarly.set(file, checkFileContent(plan, file, content, (tree) => (ast = tree)));
@@ -124,16 +120,16 @@ export function checkText(plan: Plan, absolute: string, relativeFile: string, co
 
 export interface FileOutcome extends TextOutcome {
   relativeFile: string;
-  /** Binary or too large: not scanned (a key store still yields its finding). */
+  /** Binary or too large (over MAX_FILE_BYTES): not scanned (a key store still yields its finding). */
   skipped: boolean;
   /** The text, kept only when there are findings (for code frames and baselines). */
   code?: string;
 }
 
-/** Checks one file given its bytes. */
-export function checkFileContent(plan: Plan, absolute: string, content: Buffer, onTree?: (ast: File) => void): FileOutcome {
+/** Checks one file given its bytes (null: too large, not read). */
+export function checkFileContent(plan: Plan, absolute: string, content: Buffer | null, onTree?: (ast: File) => void): FileOutcome {
   const relativeFile = toPosix(relative(plan.cwd, absolute));
-  if (content.length > MAX_FILE_BYTES || !isTextFile(absolute, content.subarray(0, SNIFF_BYTES))) {
+  if (content === null || !isTextFile(absolute, content.subarray(0, SNIFF_BYTES))) {
     // A committed key store is a finding even though it is binary.
     const findings = plan.secrets && isKeyStoreFile(relativeFile) ? scanSecrets('', relativeFile) : [];
     return { relativeFile, skipped: true, findings };

@@ -10,7 +10,8 @@ export interface WorkerSetup {
 
 export interface BatchRequest {
   batch: number;
-  files: Array<{ absolute: string; content: Uint8Array }>;
+  /** content null: over MAX_FILE_BYTES, not read. */
+  files: Array<{ absolute: string; content: Uint8Array | null }>;
 }
 
 export type BatchReply = { batch: number; outcomes: FileOutcome[] } | { batch: number; error: string };
@@ -20,7 +21,7 @@ function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): void {
   port.on('message', ({ batch, files }: BatchRequest) => {
     let reply: BatchReply;
     try {
-      const batchFiles = files.map(({ absolute, content }) => ({ absolute, read: () => Buffer.from(content.buffer, content.byteOffset, content.byteLength) }));
+      const batchFiles = files.map(({ absolute, content }) => ({ absolute, read: () => (content ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : null) }));
       const outcomes = checkSourceFiles(plan, batchFiles);
       reply = { batch, outcomes };
     } catch (error) {

@@ -1,15 +1,19 @@
 // Finds the files a check run reads: named files, folders (via git when in a repository, honouring
 // .gitignore, else a walk that skips the usual build folders), or the files staged in the git index.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CheckError } from '../errors';
 import { isIgnored, listedFiles, repositoryRoot, stagedContent, stagedFiles } from './git';
 import { loadIgnoreFile } from './ignore-file';
 import { isInside, toPosix } from './paths';
 
+/** Files larger than this are skipped, not even read: generated bundles and data dumps, not hand-written code. */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
 export interface SourceFile {
   absolute: string;
-  read(): Buffer;
+  /** The file's bytes, or null when it is larger than MAX_FILE_BYTES. */
+  read(): Buffer | null;
 }
 
 const WALK_SKIPS = new Set(['node_modules', 'dist', '.git', 'coverage']);
@@ -23,6 +27,20 @@ function walk(dir: string, into: string[]): void {
       into.push(path);
     }
   }
+}
+
+/** A work-tree file's bytes, or null when the size its descriptor reports is over MAX_FILE_BYTES (not read). */
+function readWorkTreeFile(path: string): Buffer | null {
+  const fd = openSync(path, 'r');
+  try {
+    return fstatSync(fd).size > MAX_FILE_BYTES ? null : readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function capped(content: Buffer): Buffer | null {
+  return content.length > MAX_FILE_BYTES ? null : content;
 }
 
 function isFile(path: string): boolean {
@@ -64,7 +82,7 @@ function stagedSourceFiles(paths: readonly string[], cwd: string, root: string |
   return stagedFiles(root)
     .map((name) => ({ name, absolute: join(root, name) }))
     .filter(({ absolute }) => limits.length === 0 || limits.some((limit) => isInside(absolute, limit)))
-    .map(({ name, absolute }) => ({ absolute, read: () => stagedContent(root, name) }));
+    .map(({ name, absolute }) => ({ absolute, read: () => capped(stagedContent(root, name)) }));
 }
 
 /** The files to check, sorted, without duplicates and without those `.governanceignore` names. */
@@ -74,7 +92,7 @@ export function discoverFiles(paths: readonly string[], options: { cwd: string; 
   const ignored = loadIgnoreFile(base);
   const files = options.staged
     ? stagedSourceFiles(paths, options.cwd, root)
-    : workTreeFiles(paths, options.cwd, root).map((absolute) => ({ absolute, read: () => readFileSync(absolute) }));
+    : workTreeFiles(paths, options.cwd, root).map((absolute) => ({ absolute, read: () => readWorkTreeFile(absolute) }));
   const seen = new Set<string>();
   return files
     .filter((file) => {

@@ -71,6 +71,14 @@ describe('file discovery', () => {
     expect(result.summary).toMatchObject({ filesScanned: 1, filesSkipped: 2 });
   });
 
+  it('skips files over 8 MB (a key store among them still yields its finding)', () => {
+    const big = 'Math.random();\n'.repeat(Math.ceil((8 * 1024 * 1024 + 1) / 15));
+    const root = scratch({ 'big.js': big, 'keys.p12': big, 'small.js': 'Math.random();\n' });
+    const result = checkFiles([], { cwd: root, checks: ['synthetic_data', 'secret'] });
+    expect(result.summary).toMatchObject({ filesScanned: 1, filesSkipped: 2 });
+    expect(result.findings.map((f) => `${f.file}:${f.category}`).sort()).toEqual(['keys.p12:secret', 'small.js:synthetic_data']);
+  });
+
   it('reports files it cannot parse without failing the run', () => {
     const root = scratch({ 'broken.js': 'const = = ;\n' + 'Math.random();\n'.repeat(2), 'ok.js': 'Math.random();\n' });
     const result = checkFiles([], { cwd: root, checks: ['synthetic_data'] });
