@@ -46,7 +46,7 @@ function runOnThreads(files: readonly SourceFile[], options: CheckOptions, threa
     while (next < files.length && indexes.length < batchFiles && bytes < MAX_BATCH_BYTES) {
       const file = files[next] as SourceFile;
       const content = file.read();
-      request.files.push({ absolute: file.absolute, content });
+      request.files.push({ absolute: file.absolute, workTree: file.workTree, content });
       indexes.push(next++);
       bytes += content?.length ?? 0;
     }

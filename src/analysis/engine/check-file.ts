@@ -8,7 +8,7 @@ import { createModuleIndex } from '../modules';
 import { astRulesOf, CHECK_NAMES } from '../rules';
 import { isKeyStoreFile, isTextFile, scanSecrets } from '../secret';
 import { looksGenerated } from './generated';
-import type { SourceFile } from './discover';
+import { MAX_FILE_BYTES, type SourceFile } from './discover';
 import { isParsable, parseSource } from './parse';
 import { toPosix } from './paths';
 import { runAstRules } from './run-ast-rules';
@@ -19,11 +19,12 @@ const SNIFF_BYTES = 8000;
 export type PendingFile = SourceFile;
 
 /**
- * What the module index may take from the run: the trees of the files being checked, and files of the run it
- * needs as dependencies before their turn, which are checked at once (so parsed once) and their outcomes kept.
+ * What the module index may take from the run: the trees of the files being checked (and their bytes, when
+ * read from the work tree as the index reads files), and files of the run it needs as dependencies before
+ * their turn, which are checked at once (so parsed once) and their outcomes kept.
  */
 interface RunState {
-  checking: Map<string, { code: string; ast: File }>;
+  checking: Map<string, { code: string; ast: File; workTreeBytes?: Buffer }>;
   pending: Map<string, PendingFile>;
   checkedEarly: Map<string, FileOutcome>;
 }
@@ -66,25 +67,30 @@ export function makePlan(options: CheckOptions, skipGenerated: boolean): Plan {
     secrets: checks.includes('secret'),
     skipGenerated: options.checkGenerated === undefined ? skipGenerated : !options.checkGenerated,
     settings,
-    modules: createModuleIndex({ cwd, treeOf: (file, code) => treeOf(plan, file, code) }),
+    modules: createModuleIndex({
+      cwd,
+      bytesOf: (file) => run.checking.get(file)?.workTreeBytes,
+      treeOf: (file, bytes) => treeOf(plan, file, bytes),
+    }),
     run,
   };
   return plan;
 }
 
-/** The module index's ModuleIndexOptions.treeOf. */
-function treeOf(plan: Plan, file: string, code: string): File | undefined {
+/** The module index's ModuleIndexOptions.treeOf: `bytes` are the work tree's. */
+function treeOf(plan: Plan, file: string, bytes: Buffer): File | undefined {
   const { checking, pending, checkedEarly } = plan.run;
   const current = checking.get(file);
-  if (current) return current.code === code ? current.ast : undefined;
+  if (current) return current.workTreeBytes === bytes || current.code === bytes.toString('utf8') ? current.ast : undefined;
   const later = pending.get(file);
   if (!later) return undefined;
-  const content = later.read();
+  if (bytes.length > MAX_FILE_BYTES) return undefined;
   // The run may check other bytes than the work tree's (staged files): those are not the dependency's.
-  if (content === null || content.toString('utf8') !== code) return undefined;
+  const content = later.workTree ? bytes : later.read();
+  if (content === null || !content.equals(bytes)) return undefined;
   pending.delete(file);
   let ast: File | undefined;
-  checkedEarly.set(file, checkFileContent(plan, file, content, (tree) => (ast = tree)));
+  checkedEarly.set(file, checkFileContent(plan, later, content, (tree) => (ast = tree)));
   return ast;
 }
 
@@ -95,8 +101,14 @@ export interface TextOutcome {
   secretsOnly?: boolean;
 }
 
-/** Runs the plan's checks over one source text; `onTree` receives its tree, if it was parsed. */
-export function checkText(plan: Plan, absolute: string, relativeFile: string, code: string, onTree?: (ast: File) => void): TextOutcome {
+/** Where a text came from, for the module index: its bytes when read from the work tree, and who wants its tree. */
+interface TextSource {
+  workTreeBytes?: Buffer;
+  onTree?: (ast: File) => void;
+}
+
+/** Runs the plan's checks over one source text. */
+export function checkText(plan: Plan, absolute: string, relativeFile: string, code: string, source: TextSource = {}): TextOutcome {
   const findings: Finding[] = plan.secrets ? scanSecrets(code, relativeFile) : [];
   const rules = isParsable(absolute) ? plan.astRules.filter((rule) => !rule.mayApply || rule.mayApply(code)) : [];
   if (rules.length === 0) return { findings };
@@ -107,9 +119,9 @@ export function checkText(plan: Plan, absolute: string, relativeFile: string, co
   } catch (error) {
     return { findings, parseError: (error as Error).message };
   }
-  onTree?.(ast);
+  source.onTree?.(ast);
   const run = { file: absolute, relativeFile, code, ast, modules: plan.modules, settings: plan.settings };
-  plan.run.checking.set(absolute, { code, ast });
+  plan.run.checking.set(absolute, { code, ast, workTreeBytes: source.workTreeBytes });
   try {
     findings.push(...runAstRules(rules, run));
   } finally {
@@ -126,8 +138,9 @@ export interface FileOutcome extends TextOutcome {
   code?: string;
 }
 
-/** Checks one file given its bytes (null: too large, not read). */
-export function checkFileContent(plan: Plan, absolute: string, content: Buffer | null, onTree?: (ast: File) => void): FileOutcome {
+/** Checks one file of the run given its bytes (null: too large, not read). */
+function checkFileContent(plan: Plan, file: PendingFile, content: Buffer | null, onTree?: (ast: File) => void): FileOutcome {
+  const { absolute } = file;
   const relativeFile = toPosix(relative(plan.cwd, absolute));
   if (content === null || !isTextFile(absolute, content.subarray(0, SNIFF_BYTES))) {
     // A committed key store is a finding even though it is binary.
@@ -135,7 +148,7 @@ export function checkFileContent(plan: Plan, absolute: string, content: Buffer |
     return { relativeFile, skipped: true, findings };
   }
   const code = content.toString('utf8');
-  const outcome = checkText(plan, absolute, relativeFile, code, onTree);
+  const outcome = checkText(plan, absolute, relativeFile, code, { onTree, ...(file.workTree ? { workTreeBytes: content } : {}) });
   return { ...outcome, relativeFile, skipped: false, ...(outcome.findings.length > 0 ? { code } : {}) };
 }
 
@@ -154,7 +167,7 @@ export function checkSourceFiles(plan: Plan, files: readonly PendingFile[]): Fil
         return early;
       }
       pending.delete(file.absolute);
-      return checkFileContent(plan, file.absolute, file.read());
+      return checkFileContent(plan, file, file.read());
     });
   } finally {
     pending.clear();

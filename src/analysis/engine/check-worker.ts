@@ -11,7 +11,7 @@ export interface WorkerSetup {
 export interface BatchRequest {
   batch: number;
   /** content null: over MAX_FILE_BYTES, not read. */
-  files: Array<{ absolute: string; content: Uint8Array | null }>;
+  files: Array<{ absolute: string; workTree: boolean; content: Uint8Array | null }>;
 }
 
 export type BatchReply = { batch: number; outcomes: FileOutcome[] } | { batch: number; error: string };
@@ -21,7 +21,7 @@ function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): void {
   port.on('message', ({ batch, files }: BatchRequest) => {
     let reply: BatchReply;
     try {
-      const batchFiles = files.map(({ absolute, content }) => ({ absolute, read: () => (content ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : null) }));
+      const batchFiles = files.map(({ absolute, workTree, content }) => ({ absolute, workTree, read: () => (content ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : null) }));
       const outcomes = checkSourceFiles(plan, batchFiles);
       reply = { batch, outcomes };
     } catch (error) {

@@ -8,10 +8,12 @@ import { loadIgnoreFile } from './ignore-file';
 import { isInside, toPosix } from './paths';
 
 /** Files larger than this are skipped, not even read: generated bundles and data dumps, not hand-written code. */
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export interface SourceFile {
   absolute: string;
+  /** The bytes are the work tree's (not the git index's). */
+  workTree: boolean;
   /** The file's bytes, or null when it is larger than MAX_FILE_BYTES. */
   read(): Buffer | null;
 }
@@ -82,7 +84,7 @@ function stagedSourceFiles(paths: readonly string[], cwd: string, root: string |
   return stagedFiles(root)
     .map((name) => ({ name, absolute: join(root, name) }))
     .filter(({ absolute }) => limits.length === 0 || limits.some((limit) => isInside(absolute, limit)))
-    .map(({ name, absolute }) => ({ absolute, read: () => capped(stagedContent(root, name)) }));
+    .map(({ name, absolute }) => ({ absolute, workTree: false, read: () => capped(stagedContent(root, name)) }));
 }
 
 /** The files to check, sorted, without duplicates and without those `.governanceignore` names. */
@@ -92,7 +94,7 @@ export function discoverFiles(paths: readonly string[], options: { cwd: string; 
   const ignored = loadIgnoreFile(base);
   const files = options.staged
     ? stagedSourceFiles(paths, options.cwd, root)
-    : workTreeFiles(paths, options.cwd, root).map((absolute) => ({ absolute, read: () => readWorkTreeFile(absolute) }));
+    : workTreeFiles(paths, options.cwd, root).map((absolute) => ({ absolute, workTree: true, read: () => readWorkTreeFile(absolute) }));
   const seen = new Set<string>();
   return files
     .filter((file) => {

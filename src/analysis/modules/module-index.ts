@@ -21,11 +21,13 @@ const IN_NODE_MODULES = /[\\/]node_modules[\\/]/;
 export interface ModuleIndexOptions {
   /** Kept for the engine's call; resolution always starts from the importing file. */
   cwd?: string;
+  /** The bytes of `file` the caller has read from the work tree already (the check engine's file being checked). */
+  bytesOf?: (file: string) => Buffer | undefined;
   /**
-   * A tree of `file` (with this `code`) the caller has or makes anyway: the check engine's file being checked, or
+   * A tree of `file` (with these bytes) the caller has or makes anyway: the check engine's file being checked, or
    * a file of the same run that it checks at once so the file is parsed once. Undefined: the index parses it.
    */
-  treeOf?: (file: string, code: string) => File | undefined;
+  treeOf?: (file: string, bytes: Buffer) => File | undefined;
 }
 
 /** `.d.ts`, `.d.mts`, `.d.cts` or the plain extension: what, with the bytes, decides how a file is read. */
@@ -55,9 +57,8 @@ export function createModuleIndex(options: ModuleIndexOptions = {}): ModuleIndex
   }
 
   function summarize(file: string, bytes: Buffer, hash: string): ModuleSummary | null {
-    const code = bytes.toString('utf8');
-    if (/\.json$/i.test(file)) return summarizeJson(code);
-    const ast = options.treeOf?.(file, code) ?? parseModuleFile(code, file);
+    if (/\.json$/i.test(file)) return summarizeJson(bytes.toString('utf8'));
+    const ast = options.treeOf?.(file, bytes) ?? parseModuleFile(bytes.toString('utf8'), file);
     // Checking the file at once (treeOf) may have summarised it already.
     if (summariesByHash.has(hash)) return summariesByHash.get(hash) ?? null;
     return ast ? summarizeModule(file, ast, packageType(file)) : null;
@@ -65,7 +66,7 @@ export function createModuleIndex(options: ModuleIndexOptions = {}): ModuleIndex
 
   function summaryOf(file: string): ModuleSummary | null {
     if (summariesByFile.has(file)) return summariesByFile.get(file) ?? null;
-    const bytes = READABLE.test(file) ? fs.read(file) : null;
+    const bytes = READABLE.test(file) ? (options.bytesOf?.(file) ?? fs.read(file)) : null;
     const tooLarge = bytes !== null && bytes.length > MAX_DEPENDENCY_BYTES && IN_NODE_MODULES.test(file);
     let summary: ModuleSummary | null = null;
     if (bytes && !tooLarge) {

@@ -1,5 +1,6 @@
 // A file of the run that another file imports is checked when the module index first needs it (so it is parsed
 // once); the run's result is the same as checking each file on its own, in input order.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,5 +40,16 @@ describe('files a dependency of an earlier file', () => {
     ]);
     expect(together.summary.filesScanned).toBe(3);
     expect([...together.sources.keys()]).toEqual(['app.js', 'lib/dep-a.js', 'lib/dep-b.js']);
+  });
+
+  it('are read from the work tree by the module index and checked on their staged bytes in a --staged run', () => {
+    const git = (...args: string[]): void => void execFileSync('git', args, { cwd: join(root, 'staged') });
+    write('staged/app.js', "import { Dep } from './lib/dep-a.js';\nnew Dep().absent();\n");
+    write('staged/lib/dep-a.js', 'export class Dep { present() { return Math.random(); } }\n');
+    git('init', '-q');
+    git('add', 'app.js', 'lib/dep-a.js');
+    write('staged/lib/dep-a.js', 'export class Dep { present() { return 1; } absent() { return 2; } }\n');
+    const result = checkFiles([], { cwd: join(root, 'staged'), staged: true });
+    expect(rows(result)).toEqual(['lib/dep-a.js:1 synthetic_data/math-random']);
   });
 });
