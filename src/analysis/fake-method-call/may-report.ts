@@ -65,13 +65,13 @@ function push<T>(map: Map<string, T[]>, name: string, value: T): void {
   else map.set(name, [value]);
 }
 
-/** Variables set to `new C()` and to object literals of fixed keys, by name. */
-function localVariables(program: t.Program): { instances: Map<string, Instance[]>; literals: Map<string, ObjectLiteral[]> } {
+/** Variables named in `receivers` set to `new C()` and to object literals of fixed keys, by name. */
+function localVariables(program: t.Program, receivers: ReadonlySet<string>): { instances: Map<string, Instance[]>; literals: Map<string, ObjectLiteral[]> } {
   const instances = new Map<string, Instance[]>();
   const literals = new Map<string, ObjectLiteral[]>();
   for (const declaration of nodesOfType(program, 'VariableDeclaration')) {
     for (const { id, init } of declaration.declarations) {
-      if (id.type !== 'Identifier') continue;
+      if (id.type !== 'Identifier' || !receivers.has(id.name)) continue;
       const className = newedClassName(init);
       const keys = init?.type === 'ObjectExpression' ? literalKeys(init) : null;
       if (className !== null) push(instances, id.name, { variable: new LocalVariable(program, id.name, declaration), className });
@@ -142,7 +142,9 @@ export function mayReportMethodCalls(context: AstFileContext): boolean {
     const members = classNamed(className);
     return members !== null && !hasInstanceMember(members, method);
   };
-  const { instances, literals } = localVariables(program);
+  const receivers = new Set<string>();
+  for (const { callee } of calls) if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier') receivers.add(callee.object.name);
+  const { instances, literals } = localVariables(program, receivers);
   const fields = constructedFields(program);
   for (const call of calls) {
     const callee = call.callee;
