@@ -27,18 +27,13 @@ export const SCHEMA: readonly string[] = [
 
 export type AuditDatabase = BetterSqlite3.Database;
 
-/** Page size of a new log: a quarter of the system calls of 4 KiB pages for the WAL and its checkpoints. */
-const NEW_LOG_PAGE_SIZE = 16384;
-
 /**
  * WAL with synchronous=NORMAL: a committed transaction survives the process being killed (the OS has it);
  * surviving power loss as well would take an fsync per commit (synchronous=FULL), about 160 commits/s here.
- * The page size applies to a database not yet written; an existing log keeps its own.
  */
 export function openDatabase(dbPath: string, options: { readonly?: boolean } = {}): AuditDatabase {
   const db = new Database(dbPath, { readonly: options.readonly === true, fileMustExist: options.readonly === true, timeout: 30_000 });
   if (!options.readonly) {
-    db.pragma(`page_size = ${NEW_LOG_PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Zero the space a page split leaves unused, which otherwise keeps copies of rows that redaction replaces.
