@@ -80,8 +80,18 @@ function bindingOrigin(binding: Binding, depth: number): Origin | null {
   return null;
 }
 
+// A file calls the same helpers many times: each function's returns are worked out once per depth.
+const returnedByFunction = new WeakMap<Node, Map<number, Origin | null>>();
+
 /** The single origin all `return`s of a function agree on, or null. */
 function returnedOrigin(fn: NodePath, depth: number): Origin | null {
+  let known = returnedByFunction.get(fn.node);
+  if (!known) returnedByFunction.set(fn.node, (known = new Map()));
+  if (!known.has(depth)) known.set(depth, agreedReturn(fn, depth));
+  return known.get(depth) ?? null;
+}
+
+function agreedReturn(fn: NodePath, depth: number): Origin | null {
   if (fn.isArrowFunctionExpression() && fn.node.expression) return originOf(fn.get('body') as NodePath, depth + 1);
   const returned: Array<NodePath | null> = [];
   fn.traverse({
