@@ -20,6 +20,7 @@ export function isTextFile(path: string, firstBytes: Buffer): boolean {
   const sample = firstBytes.subarray(0, 8000);
   if (sample.includes(0)) return false;
   let control = 0;
-  for (const byte of sample) if (isControlByte(byte)) control++;
+  // An index loop: the iterator protocol over a Buffer is several times slower, and this runs for every file.
+  for (let i = 0; i < sample.length; i++) if (isControlByte(sample[i]!)) control++;
   return control <= sample.length * 0.1;
 }
