@@ -117,7 +117,9 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   let chainHead = ZERO_HEX; // hex leaf hash of the last entry
   let cacheValid = false;
 
-  /** Entries waiting for their commit, flattened (ENTRY_FIELDS values each). */
+  /** Entries appended on this thread: moved to `queue` when a commit starts, so that append() costs one store. */
+  let pending: PendingEntry[] = [];
+  /** Entries waiting for their commit, flattened (ENTRY_FIELDS values each), older than those pending. */
   let queue: unknown[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
@@ -277,8 +279,15 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     }
   }
 
+  function queuePending(): void {
+    if (pending.length === 0) return;
+    for (let i = 0; i < pending.length; i++) flattenEntry(pending[i], queue);
+    pending = [];
+  }
+
   function flush(): void {
     if (flushTimer !== null) { clearTimer(flushTimer); flushTimer = null; }
+    queuePending();
     if (queue.length === 0) return;
     const batch = queue;
     queue = [];
@@ -320,8 +329,8 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   return {
     append(entry: PendingEntry): void {
       if (closed) { onError(new Error(`audit writer for ${dbPath} is closed; entry for ${entry.action}:${entry.target} not written`)); return; }
-      flattenEntry(entry, queue);
-      if (strict || queue.length >= FLUSH_THRESHOLD * ENTRY_FIELDS) flush();
+      pending[pending.length] = entry;
+      if (strict || pending.length + queue.length / ENTRY_FIELDS >= FLUSH_THRESHOLD) flush();
       else if (flushTimer === null) {
         flushTimer = setTimer(flushInBackground, FLUSH_DELAY_MS);
         flushTimer.unref();
@@ -329,11 +338,12 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     },
     appendDurable(entry: PendingEntry): void {
       assertOpen();
-      flattenEntry(entry, queue);
+      pending[pending.length] = entry;
       flush();
     },
     commitBatch(fields: unknown[]): void {
       assertOpen();
+      queuePending();
       if (queue.length === 0) queue = fields;
       else for (let i = 0; i < fields.length; i++) queue[queue.length] = fields[i];
       flush();
