@@ -138,9 +138,8 @@ export function mayReportMethodCalls(context: AstFileContext): boolean {
     return !escapes.get(variable);
   };
   const lacksOnInstance = ({ variable, className }: Instance, call: t.CallExpression, method: string): boolean => {
-    if (!variable.mayBeSeenAt(call)) return false;
     const members = classNamed(className);
-    return members !== null && !hasInstanceMember(members, method);
+    return members !== null && !hasInstanceMember(members, method) && variable.mayBeSeenAt(call);
   };
   const receivers = new Set<string>();
   for (const { callee } of calls) if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier') receivers.add(callee.object.name);
