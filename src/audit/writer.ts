@@ -129,8 +129,10 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     const size = last ? last.seq : 0;
     const head = last ? hex(last.leaf) : ZERO_HEX;
     if (cacheValid && frontier.size === size && chainHead === head) return;
-    const stored = tree.frontier(size);
-    frontier = new HexFrontier(size, stored.hashes.map(hex));
+    const stored = tree.frontier(size).hashes;
+    const hashes: string[] = [];
+    for (let i = 0; i < stored.length; i++) hashes[i] = hex(stored[i]);
+    frontier = new HexFrontier(size, hashes);
     chainHead = head;
     cacheValid = true;
   }
