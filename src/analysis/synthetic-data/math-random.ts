@@ -6,11 +6,11 @@ import { rangeOf } from '../engine/location';
 import { staticKeyName } from '../modules/ast-names';
 import { nodesOfType } from '../modules/nodes-by-type';
 import { isExempt } from './exempt';
-import { mayReportWords } from './file-words';
+import { mayReportWord } from './file-words';
 import { mayHoldSyntheticData } from './libraries';
 import { originOf } from './origin';
 
-const hasBothWords = mayReportWords(['Math', 'random']);
+const namesMath = mayReportWord((word) => word === 'Math');
 
 /** `random` read as a member (`x.random`, `x['random']`) or a destructured key (`{ random } = x`): how origins reach it. */
 function readsRandomMember(program: Program): boolean {
@@ -39,9 +39,9 @@ export const mathRandomRule: AstRule = {
     },
   },
   mayApply: mayHoldSyntheticData,
-  // The origin of a call is followed through names only (identifiers, literal keys), so both words are in the
-  // file, and `random` is a member or destructured key.
-  mayReport: (context) => hasBothWords(context) && readsRandomMember(context.ast.program),
+  // The origin of a call is followed through names only (identifiers, literal keys): `Math` is a word of the
+  // file, and `random` a member or destructured key.
+  mayReport: (context) => namesMath(context) && readsRandomMember(context.ast.program),
   create(context) {
     if (isExempt(context)) return {};
     const onCall = (path: NodePath<CallExpression | OptionalCallExpression | NewExpression>): void => {

@@ -4,13 +4,13 @@ import type { CallExpression, OptionalCallExpression } from '@babel/types';
 import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { isExempt } from './exempt';
-import { mayReportWord } from './file-words';
+import { mayReportSpecifier, mayReportWord } from './file-words';
 import { LIBRARY_FACTORIES, mayHoldSyntheticData, NUMERIC_RANDOM_FUNCTIONS, packageOf } from './libraries';
 
 const RANDOM_FUNCTION_NAMES: ReadonlySet<string> = new Set([...NUMERIC_RANDOM_FUNCTIONS.values()].flatMap((names) => [...names]));
 const mayNameFunction = mayReportWord((word) => RANDOM_FUNCTION_NAMES.has(word));
-const mayNameLibrary = mayReportWord((word) => {
-  const pkg = packageOf(word);
+const mayNameLibrary = mayReportSpecifier((specifier) => {
+  const pkg = packageOf(specifier);
   return pkg !== null && NUMERIC_RANDOM_FUNCTIONS.has(pkg);
 });
 import { CALL_RESULT, originOf, type Origin } from './origin';
@@ -47,7 +47,7 @@ export const numericRandomRule: AstRule = {
     },
   },
   mayApply: mayHoldSyntheticData,
-  // Both a numeric library's name (the import) and one of its random functions' names must appear.
+  // A numeric library is imported or required, and one of its random functions' names appears.
   mayReport: (context) => mayNameLibrary(context) && mayNameFunction(context),
   create(context) {
     if (isExempt(context)) return {};

@@ -3,7 +3,7 @@ import type { AstRule } from '../types';
 import { rangeOf } from '../engine/location';
 import { moduleReferenceVisitor } from '../engine/module-references';
 import { isExempt } from './exempt';
-import { mayReportWord } from './file-words';
+import { mayReportSpecifier } from './file-words';
 import { mayHoldSyntheticData, randomPackageOf } from './libraries';
 
 export const randomPackageRule: AstRule = {
@@ -17,7 +17,7 @@ export const randomPackageRule: AstRule = {
     },
   },
   mayApply: mayHoldSyntheticData,
-  mayReport: mayReportWord((word) => randomPackageOf(word) !== null),
+  mayReport: mayReportSpecifier((specifier) => randomPackageOf(specifier) !== null),
   create(context) {
     if (isExempt(context)) return {};
     return moduleReferenceVisitor((specifier, node) => {
