@@ -1,7 +1,7 @@
 // Signed checkpoints: signing the statement {logId, n, size, root, chainHead, ts, keyId} and handing
 // checkpoints to an external sink. (Checking them is in verify-core.ts.)
-import * as childProcess from 'node:child_process';
-import * as fs from 'node:fs';
+import childProcess = require('node:child_process');
+import fs = require('node:fs');
 import type { KeyObject } from 'node:crypto';
 import { encodeCheckpoint, type CheckpointFields } from './encoding';
 import { signPss } from '../crypto/sign';

@@ -1,7 +1,7 @@
 // Export of an audit log as a self-contained NDJSON bundle: a header, the public keys of the key dir
 // (for information: a verifier trusts only keys it is given), the key certificates, every checkpoint, then
 // every entry body.
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { isoFromMillis } from './encoding';
 import { openAuditReader } from './reader';
 import { EXPORT_FORMAT, type ExportLine } from './export-format';

@@ -1,6 +1,6 @@
 // SHA-256 helpers for the audit log: RFC 6962 leaf and node hashes.
 // Only node:crypto is imported, so the standalone export verifier can use this file.
-import * as nodeCrypto from 'node:crypto';
+import nodeCrypto = require('node:crypto');
 
 type OneShotHash = {
   (algorithm: string, data: Uint8Array | string, outputEncoding: 'buffer'): Buffer;

@@ -4,8 +4,8 @@
 // later key cannot re-sign history before its certificate: that prefix is pinned by roots signed with keys
 // that no longer exist. Running writers load the new key before their next checkpoint (see writer.ts).
 import { createPublicKey } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { ZERO_HASH } from './hash';
 import { isoFromMillis } from './encoding';
 import { logIdOf, openDatabase } from './schema';

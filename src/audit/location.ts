@@ -1,6 +1,6 @@
 // Where a configuration puts the audit log, the signing key and the trusted keys, and which keys to trust.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { loadConfig } from '../rules/load';
 import { PUBLIC_KEY_FILE, ROOT_PUBLIC_KEY_FILE } from '../crypto/keys';
 import type { LoadedConfig } from '../rules/types';

@@ -1,5 +1,5 @@
 // The public audit API: getAuditLog() over the log a configuration points at.
-import * as path from 'node:path';
+import path = require('node:path');
 import type { AuditEntry, AuditQuery } from '../types';
 import { openAuditReader, type AuditReader } from './reader';
 import { chooseTrustedKeys, locateAuditLog, type AuditLocation, type TrustSource } from './location';

@@ -1,5 +1,5 @@
 // Read side of the audit store: queries over the generated columns, proofs, checkpoints and verification.
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import type { KeyObject } from 'node:crypto';
 import type { AuditEntry, AuditQuery, Decision } from '../types';
 import { parseBody } from './encoding';

@@ -2,7 +2,7 @@
 // recorded in the log as an `audit_redact` entry, then each body is replaced by a marker carrying a statement
 // signed with the log key, in one transaction that lifts the append-only trigger on `entries` and puts it
 // back. The stored leaf hashes and Merkle nodes are not touched, so checkpoints and proofs still verify.
-import * as os from 'node:os';
+import os = require('node:os');
 import type { Level } from '../types';
 import { isoFromMillis, REDACT_ACTION } from './encoding';
 import { openDatabase, logIdOf } from './schema';

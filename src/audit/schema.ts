@@ -1,6 +1,6 @@
 // SQLite schema of the audit store and opening of the database.
 import Database, { type BetterSqlite3 } from './sqlite';
-import * as nodeCrypto from 'node:crypto';
+import nodeCrypto = require('node:crypto');
 
 const { randomBytes } = nodeCrypto;
 

@@ -4,7 +4,7 @@
 // node:crypto, node:fs and node:path; no database, no config, no other dependency. Usage:
 //   node verify-export.js BUNDLE --trusted-key PUB.pem [--trusted-key ...] [--trusted-checkpoint FILE]
 //        [--max-checkpoint-age MS] [--now ISO]
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import type { KeyObject } from 'node:crypto';
 import { HASH_BYTES } from './hash';
 import { EXPORT_FORMAT, type ExportLine } from './export-format';

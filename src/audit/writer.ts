@@ -2,8 +2,8 @@
 // transaction that extends the hash chain and the Merkle tree from the state read inside the transaction,
 // so several processes can append to one log. Signs checkpoints every N entries, every T ms, as an idle
 // heartbeat and at close. Everything used after user code has started is captured at module load.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { leadingZeroBits, sha256Hex, ZERO_HEX } from './hash';
 import { encodeBody, isoFromMillis, writePlainBody, type BodyInput } from './encoding';
 import { HexFrontier } from './merkle';

@@ -3,7 +3,7 @@
 // outgoing private key is destroyed. A verifier that trusts a pinned key follows the certificates from it:
 // a key is trusted only through a chain of valid certificates, never because it is found in the log. Used by
 // the standalone export verifier too, so it imports only node:crypto (through sign and keys).
-import * as nodeCrypto from 'node:crypto';
+import nodeCrypto = require('node:crypto');
 import type { KeyObject } from 'node:crypto';
 import { signPss, verifyPss } from './sign';
 import { keyIdOf } from './keys';

@@ -1,8 +1,8 @@
 // The log signing key: RSA-2048, private key PEM (mode 0600) and public key PEM in a key directory.
 // keyId = hex SHA-256 of the public key's SPKI DER encoding.
-import * as nodeCrypto from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import nodeCrypto = require('node:crypto');
+import fs = require('node:fs');
+import path = require('node:path');
 import type { KeyObject } from 'node:crypto';
 
 const { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } = nodeCrypto;

@@ -1,5 +1,5 @@
 // RSA-PSS (SHA-256, 32-byte salt) signatures with node:crypto, using key objects created once.
-import * as nodeCrypto from 'node:crypto';
+import nodeCrypto = require('node:crypto');
 import type { KeyObject } from 'node:crypto';
 
 const { sign: cryptoSign, verify: cryptoVerify, constants } = nodeCrypto;

@@ -2,7 +2,7 @@
 // kernel matches: absolute and symlink-resolved on the longest existing prefix, without lexical `..`
 // folding before symlinks are resolved (the OS resolves `link/..` through the link, so must we).
 // Everything used here is captured when this module loads, before user code runs.
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
 import { primordials } from '../primordials';

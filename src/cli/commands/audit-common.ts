@@ -1,7 +1,7 @@
 // Shared by the audit and keys commands: where the log and keys are (config discovery, --db, --key-dir),
 // repeated options, checkpoint files.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { openAuditReader, type AuditReader } from '../../audit/index';
 import { locateAuditLog, type AuditLocation } from '../../audit/location';
 import type { SignedCheckpoint } from '../../audit/types';
