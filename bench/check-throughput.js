@@ -5,7 +5,9 @@
 // Each set is checked on this thread (`checkFiles`) and on worker threads (`checkFilesInParallel`, --jobs, default
 // one per core), every run in a fresh process as the CLI runs (cold JIT, checker loaded before the clock starts);
 // CPU seconds are the whole process's, worker threads included.
-// Run `npm run build` first. Usage: node bench/check-throughput.js [--write] [--runs N] [--jobs N] [folder...]
+// `--verify` instead checks the rules' scope-free mayReport filters on these files: the findings with them must
+// equal the findings with every rule's mayReport left out (every file traversed by every rule; slow).
+// Run `npm run build` first. Usage: node bench/check-throughput.js [--write] [--runs N] [--jobs N] [--verify] [folder...]
 'use strict';
 const { execFileSync } = require('node:child_process');
 const { readdirSync, statSync, writeFileSync } = require('node:fs');
@@ -13,6 +15,7 @@ const { availableParallelism, cpus, loadavg } = require('node:os');
 const { dirname, join, resolve } = require('node:path');
 const { parseArgs } = require('node:util');
 const { checkFiles, checkFilesInParallel } = require('../dist/src/analysis');
+const { astRulesOf, CHECK_NAMES } = require('../dist/src/analysis/rules');
 
 const JS = /\.(?:[cm]?js)$/;
 
@@ -28,6 +31,27 @@ function jsFiles(dir, into = []) {
 function defaultFolders() {
   const npmDir = resolve(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm');
   return [resolve(__dirname, '..', 'node_modules'), npmDir];
+}
+
+/** The findings of `folders` on this thread, with every rule's mayReport left out when `unfiltered`: the `--findings` mode. */
+function findingsChild(folders, unfiltered) {
+  if (unfiltered) for (const rule of astRulesOf(CHECK_NAMES)) delete rule.mayReport;
+  const { findings } = checkFiles(folders.flatMap((folder) => jsFiles(folder)), { cwd: '/' });
+  console.log(JSON.stringify(findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule} ${f.message}`)));
+}
+
+/** Runs `--findings` with and without the mayReport filters and compares. */
+function verify(folders) {
+  const run = (unfiltered) =>
+    JSON.parse(execFileSync(process.execPath, [__filename, '--findings', ...(unfiltered ? ['--unfiltered'] : []), ...folders], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  const filtered = run(false);
+  const unfiltered = run(true);
+  const missing = unfiltered.filter((finding) => !filtered.includes(finding));
+  const extra = filtered.filter((finding) => !unfiltered.includes(finding));
+  console.log(`${folders.join(', ')}: ${filtered.length} findings with the mayReport filters, ${unfiltered.length} without`);
+  for (const finding of missing) console.log(`  only without the filters: ${finding}`);
+  for (const finding of extra) console.log(`  only with the filters: ${finding}`);
+  if (missing.length > 0 || extra.length > 0) process.exitCode = 1;
 }
 
 /** One check of `folders` with `jobs` threads, in this (fresh) process: the `--child` mode. */
@@ -79,12 +103,22 @@ function table(rows) {
 }
 
 async function main() {
-  const options = { write: { type: 'boolean' }, runs: { type: 'string', default: '3' }, jobs: { type: 'string', default: String(availableParallelism()) }, child: { type: 'boolean' } };
+  const options = {
+    write: { type: 'boolean' },
+    runs: { type: 'string', default: '3' },
+    jobs: { type: 'string', default: String(availableParallelism()) },
+    child: { type: 'boolean' },
+    verify: { type: 'boolean' },
+    findings: { type: 'boolean' },
+    unfiltered: { type: 'boolean' },
+  };
   const { values, positionals } = parseArgs({ options, allowPositionals: true });
   const folders = positionals.length > 0 ? positionals.map((p) => resolve(p)) : defaultFolders();
   const runs = Number(values.runs);
   const jobs = Number(values.jobs);
   if (values.child) return child(folders, jobs);
+  if (values.findings) return findingsChild(folders, values.unfiltered === true);
+  if (values.verify) return verify(folders);
   const groups = folders.map((folder) => ({ label: folder, folders: [folder] }));
   if (groups.length > 1) groups.push({ label: 'all of the above', folders });
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
