@@ -33,6 +33,8 @@ export function within(inner: t.Node, outer: t.Node): boolean {
 
 function declaring(declarations: Map<string, t.Node[]>, declaration: t.Node, patterns: readonly t.Node[]): void {
   for (const pattern of patterns) {
+    // patternNames gives nothing for `constructor(private o)`: Babel's scopes do not bind TypeScript parameter
+    // properties either (`o` in that constructor is the outer `o`).
     for (const name of patternNames(pattern)) {
       const list = declarations.get(name);
       if (!list) declarations.set(name, [declaration]);
