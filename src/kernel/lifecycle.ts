@@ -3,6 +3,36 @@ import { isMainThread } from 'node:worker_threads';
 import type { AuditWriter } from '../audit/types';
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
+
+/**
+ * Ends of the process that emit no 'exit' event: `process.reallyExit` (process.exit without the event) and
+ * `process.abort` close the log first (a last signed checkpoint); a signal this process sends itself
+ * (`process.kill` calls `process._kill`), which SIGKILL, SIGABRT and the like end at once, commits the queued
+ * entries first. The slots stay writable: libraries such as signal-exit replace `process.reallyExit` and call
+ * what they found.
+ */
+function closeBeforeEnds(close: () => void, flush: () => void): void {
+  const proc = process as unknown as Record<string, unknown>;
+  runFirst(proc, 'reallyExit', close, () => true);
+  runFirst(proc, 'abort', close, () => true);
+  runFirst(proc, '_kill', flush, (args) => args[1] !== 0 && (args[0] === process.pid || args[0] === 0));
+}
+
+function runFirst(owner: Record<string, unknown>, name: string, flush: () => void, ends: (args: unknown[]) => boolean): void {
+  const original = owner[name];
+  const descriptor = getOwnPropertyDescriptor(owner, name);
+  if (typeof original !== 'function' || descriptor === undefined || descriptor.configurable !== true) return;
+  defineProperty(owner, name, {
+    ...descriptor,
+    value: {
+      [name](this: unknown, ...args: unknown[]): unknown {
+        if (ends(args)) flush();
+        return apply(original, this, args);
+      },
+    }[name],
+  });
+}
 
 export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => void): void {
   const safely = (action: () => void) => () => {
@@ -16,6 +46,7 @@ export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => vo
   const flush = safely(() => writer.flush());
   // 'exit' runs on normal exit, process.exit() and uncaught exceptions.
   process.on('exit', close);
+  closeBeforeEnds(close, flush);
   if (!isMainThread) return;
   for (const signal of SIGNALS) {
     const onSignal = () => {

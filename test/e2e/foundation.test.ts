@@ -143,12 +143,27 @@ ${ending}
     ['process.exit()', 'process.exit(3);'],
     ['an uncaught exception', 'throw new Error("boom");'],
     ['an unhandled rejection', 'Promise.reject(new Error("boom"));'],
+    // Ends without an 'exit' event: the log is closed (or flushed) before them.
+    ['process.reallyExit()', 'process.reallyExit(0);'],
+    ['process.abort()', 'process.abort();'],
+    ['a SIGKILL the process sends itself', 'process.kill(process.pid, "SIGKILL");'],
   ])('keeps every decision after %s', (_name, ending) => {
     const dir = createProject();
     const run = governedRun({ dir, mode: 'require', entry: 'app.cjs', policy: { level: 'production', default: 'allow' }, files: { 'app.cjs': burst(ending) } });
     expect(run.stdout).toBe('ready\n');
     const stats = run.entries().filter((e) => e.action === 'file_read' && e.target === `${dir}/app.cjs`);
     expect(stats.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('signs a last checkpoint over everything before process.reallyExit() and process.abort()', () => {
+    for (const ending of ['process.reallyExit(0);', 'process.abort();']) {
+      const dir = createProject();
+      governedRun({ dir, mode: 'require', entry: 'app.cjs', policy: { level: 'production', default: 'allow' }, files: { 'app.cjs': burst(ending) } });
+      const verdict = JSON.parse(cli(dir, ['audit', 'verify', '--json']).stdout);
+      expect(verdict, ending).toMatchObject({ valid: true });
+      const checkpoints = cli(dir, ['audit', 'checkpoint', '--json']);
+      expect(JSON.parse(JSON.parse(checkpoints.stdout).body).size, ending).toBe(verdict.entries);
+    }
   });
 
   it('keeps every decision after SIGTERM', async () => {
