@@ -17,6 +17,8 @@ const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 const { load, wait } = Atomics;
 // Batches travel through this method: captured, so a replaced Worker.prototype.postMessage cannot drop them.
 const postMessage = Worker.prototype.postMessage;
+// And it is stopped with this one: the hooks' terminate() first asks a governed worker to commit its entries.
+const terminate = Worker.prototype.terminate;
 const { apply } = Reflect;
 const dateNow = Date.now;
 
@@ -81,7 +83,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
     if (phase === PHASE.starting) return false;
     if (phase !== PHASE.ready) {
       onError(new Error(`the audit writer thread could not open the log (${threadErrors(thread)}); writing on the calling thread`));
-      void thread.worker.terminate();
+      void apply(terminate, thread.worker, []);
       thread = null;
       return false;
     }
@@ -156,7 +158,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
       if (closed) return;
       closed = true;
       if (!running) {
-        if (thread !== null) void thread.worker.terminate();
+        if (thread !== null) void apply(terminate, thread.worker, []);
         return inline.close();
       }
       running = false;
@@ -164,7 +166,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
       const message: ThreadMessage = { type: 'close', id: ++posted };
       apply(postMessage, thread!.worker, [message]);
       waitFor(posted);
-      void thread!.worker.terminate();
+      void apply(terminate, thread!.worker, []);
     },
   };
 }

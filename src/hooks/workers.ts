@@ -9,11 +9,16 @@ import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { applyGovernanceVariables, PRELOAD } from './child-governance';
 import { governClass } from './code-eval-class';
-import { lockProperty } from './lock';
 import { refuseBypass } from './internals-bypass';
 import { WRITER_THREAD_MARK } from '../audit/writer-thread-protocol';
+import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
+import { lockProperty, shapeLike } from './lock';
 
-const { isArray, StringPrototypeStartsWith } = primordials;
+const { apply, isArray, StringPrototypeStartsWith } = primordials;
+const { BroadcastChannel } = workerThreads;
+const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
+/** How long terminate() waits for a worker to commit its audit entries (a busy worker cannot answer). */
+const FLUSH_WAIT_MS = 250;
 const ObjectHasOwn = Object.hasOwn;
 
 interface WorkerOptions {
@@ -75,6 +80,30 @@ function withoutWriterThreadMark(data: Record<string, unknown>, target: string):
   return copy;
 }
 
+/** terminate(), once the worker has committed its queued audit entries (or after FLUSH_WAIT_MS). */
+function terminateAfterFlush(original: Function): Function {
+  return function terminate(this: { threadId: number }, ...args: unknown[]): unknown {
+    const id = this.threadId;
+    if (typeof id !== 'number' || id < 0) return apply(original, this, args);
+    return new Promise((resolve, reject) => {
+      const channel = new BroadcastChannel(`${FLUSH_CHANNEL}${id}`);
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        clearTimer(timer);
+        channel.close();
+        (apply(original, this, args) as Promise<unknown>).then(resolve, reject);
+      };
+      const timer = setTimer(finish, FLUSH_WAIT_MS);
+      channel.onmessage = (event: unknown) => { if ((event as { data?: unknown }).data === FLUSHED) finish(); };
+      channel.postMessage(FLUSH_REQUEST);
+    });
+  };
+}
+
 export function installWorkerHooks(): void {
+  const proto = workerThreads.Worker.prototype as unknown as Record<string, Function>;
+  lockProperty(proto, 'terminate', shapeLike(terminateAfterFlush(proto.terminate), proto.terminate));
   lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker));
 }

@@ -1,8 +1,13 @@
 // Makes sure queued audit entries reach the log however the process ends.
-import { isMainThread } from 'node:worker_threads';
+import workerThreads = require('node:worker_threads');
 import type { AuditWriter } from '../audit/types';
 
+const { BroadcastChannel, isMainThread, threadId } = workerThreads;
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+/** A worker listens here (name + its threadId) for its parent's request to commit before terminate(). */
+export const FLUSH_CHANNEL = '@mltrainer/governance: flush before terminate, thread ';
+export const FLUSH_REQUEST = 'flush';
+export const FLUSHED = 'flushed';
 const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
 
 /**
@@ -47,7 +52,7 @@ export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => vo
   // 'exit' runs on normal exit, process.exit() and uncaught exceptions.
   process.on('exit', close);
   closeBeforeEnds(close, flush);
-  if (!isMainThread) return;
+  if (!isMainThread) return answerFlushRequests(flush);
   for (const signal of SIGNALS) {
     const onSignal = () => {
       // With no other listener the default action (terminate by this signal) is what the program expects;
@@ -59,4 +64,19 @@ export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => vo
     };
     process.on(signal, onSignal);
   }
+}
+
+/**
+ * `worker.terminate()` ends a worker without an 'exit' event: its parent asks it first (hooks/workers.ts),
+ * and it commits its queue and answers. A worker busy in a synchronous loop cannot answer; its parent then
+ * terminates it after a short wait, and what it queued in its last 10 ms is lost (docs/audit.md).
+ */
+function answerFlushRequests(flush: () => void): void {
+  const channel = new BroadcastChannel(`${FLUSH_CHANNEL}${threadId}`);
+  channel.onmessage = (event: unknown) => {
+    if ((event as { data?: unknown }).data !== FLUSH_REQUEST) return;
+    flush();
+    channel.postMessage(FLUSHED);
+  };
+  channel.unref();
 }

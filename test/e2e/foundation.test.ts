@@ -166,6 +166,19 @@ ${ending}
     }
   });
 
+  it.each(['require', 'import'] as const)('keeps the decisions of a worker the program terminates (%s)', (mode) => {
+    const app = `
+const { Worker } = require('node:worker_threads');
+const worker = new Worker("const fs = require('node:fs'); for (let i = 0; i < 50; i++) fs.writeFileSync('out-' + i, 'x'); require('node:worker_threads').parentPort.postMessage('done'); setInterval(() => {}, 1000);", { eval: true });
+worker.on('message', () => worker.terminate().then((code) => console.log('terminated', code)));
+`;
+    const dir = createProject();
+    const run = governedRun({ dir, mode, entry: 'app.cjs', policy: { level: 'production', default: 'allow' }, files: { 'app.cjs': app } });
+    expect(run.stdout).toBe('terminated 1\n');
+    const writes = run.entries().filter((e) => e.action === 'file_write' && e.target.startsWith(`${dir}/out-`));
+    expect(writes).toHaveLength(50);
+  });
+
   it('keeps every decision after SIGTERM', async () => {
     const dir = createProject({ policy: { level: 'production', default: 'allow' }, files: { 'app.cjs': burst('setInterval(() => {}, 1000);') } });
     const child = spawn(process.execPath, ['--require', '@mltrainer/governance', 'app.cjs'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } });
