@@ -1,22 +1,13 @@
 // A file of the run that another file imports is checked when the module index first needs it (so it is parsed
 // once); the run's result is the same as checking each file on its own, in input order.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { checkFiles } from '../../../src/analysis';
 import type { CheckResult } from '../../../src/analysis/types';
+import { scratchFiles } from '../../helpers/scratch-files';
 
-const root = mkdtempSync(join(tmpdir(), 'early-check-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function write(name: string, content: string): string {
-  const file = join(root, name);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
+const { root, write } = scratchFiles('early-check-');
 
 // app.js comes first (files are checked in path order) and needs both dependencies before their turn; dep-b.js imports dep-a.js again.
 const app = write('app.js', "import { Dep, missing } from './lib/dep-a.js';\nimport { helper } from './lib/dep-b.js';\nnew Dep().absent();\nexport default [missing, helper];\n");

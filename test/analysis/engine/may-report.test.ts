@@ -1,24 +1,15 @@
 // The rules' scope-free mayReport: false for ordinary code (so the file is not traversed), true wherever the
 // rule reports (the rule tests cover the latter through checkSource; here it is checked directly as well).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../../src/analysis';
 import { parseSource } from '../../../src/analysis/engine/parse';
 import { createModuleIndex } from '../../../src/analysis/modules';
 import { astRulesOf, CHECK_NAMES } from '../../../src/analysis/rules';
 import type { AstFileContext } from '../../../src/analysis/types';
+import { scratchFiles } from '../../helpers/scratch-files';
 
-const root = mkdtempSync(join(tmpdir(), 'may-report-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function write(name: string, content: string): string {
-  const file = join(root, name);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
+const { root, write } = scratchFiles('may-report-');
 
 write('lib/shapes.js', 'export class Shape { area() { return 0; } static unit() { return new Shape(); } }\nexport const named = 1;\n');
 

@@ -1,10 +1,10 @@
 // checkFilesInParallel: worker threads give the same result as checkFiles on one thread. The threads run the
 // compiled checker, so this test loads it from dist/ (`npm run build` first, as `npm test` does).
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/analysis';
+import { scratchFiles } from '../../helpers/scratch-files';
 
 const DIST = resolve(__dirname, '..', '..', '..', 'dist', 'src', 'analysis');
 if (!existsSync(join(DIST, 'engine', 'check-worker.js'))) throw new Error(`${DIST} is not built: run npm run build first`);
@@ -12,13 +12,7 @@ const { checkFiles, checkFilesInParallel } = require(DIST) as typeof import('../
 
 // governance-allow-secret: a made-up key
 const SECRET = 'AKIAIOSFODNN7EXAMPLX';
-const root = mkdtempSync(join(tmpdir(), 'parallel-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function write(name: string, content: string): void {
-  mkdirSync(dirname(join(root, name)), { recursive: true });
-  writeFileSync(join(root, name), content);
-}
+const { root, write } = scratchFiles('parallel-');
 
 /** 120 files with findings of every AST check and of secrets, spread over the run. */
 function project(): void {

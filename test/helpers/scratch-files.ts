@@ -1,0 +1,25 @@
+// A temporary folder for one test file, removed after its tests, and a writer of files into it.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll } from 'vitest';
+
+export interface ScratchFiles {
+  root: string;
+  /** Writes `content` to `name` (relative to root, folders created); returns the file's path. */
+  write(name: string, content: string): string;
+}
+
+export function scratchFiles(prefix: string): ScratchFiles {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return {
+    root,
+    write(name, content) {
+      const file = join(root, name);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+      return file;
+    },
+  };
+}
