@@ -24,7 +24,7 @@ function closeBeforeEnds(close: () => void, flush: () => void): void {
   runFirst(proc, '_kill', flush, (args) => args[1] !== 0 && (args[0] === process.pid || args[0] === 0));
 }
 
-function runFirst(owner: Record<string, unknown>, name: string, flush: () => void, ends: (args: unknown[]) => boolean): void {
+function runFirst(owner: Record<string, unknown>, name: string, first: () => void, ends: (args: unknown[]) => boolean): void {
   const original = owner[name];
   const descriptor = getOwnPropertyDescriptor(owner, name);
   if (typeof original !== 'function' || descriptor === undefined || descriptor.configurable !== true) return;
@@ -32,7 +32,7 @@ function runFirst(owner: Record<string, unknown>, name: string, flush: () => voi
     ...descriptor,
     value: {
       [name](this: unknown, ...args: unknown[]): unknown {
-        if (ends(args)) flush();
+        if (ends(args)) first();
         return apply(original, this, args);
       },
     }[name],
