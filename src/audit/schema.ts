@@ -27,14 +27,38 @@ export const SCHEMA: readonly string[] = [
 
 export type AuditDatabase = BetterSqlite3.Database;
 
+const BUSY_TIMEOUT_MS = 30_000;
+
+/**
+ * Two processes opening a new log at once both read it (shared lock), then both ask for the exclusive lock the
+ * switch to WAL needs: SQLite answers one of them SQLITE_BUSY at once, without its busy handler, to break the
+ * deadlock. That one retries once the other has switched.
+ */
+function switchToWal(db: AuditDatabase, dbPath: string): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      if (db.pragma('journal_mode = WAL', { simple: true }) === 'wal') return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+    }
+    if (Date.now() > deadline) {
+      db.close();
+      throw new Error(`audit log ${dbPath}: could not switch to WAL mode within ${BUSY_TIMEOUT_MS / 1000} s (the database stays locked by another process)`);
+    }
+    Atomics.wait(pause, 0, 0, 5);
+  }
+}
+
 /**
  * WAL with synchronous=NORMAL: a committed transaction survives the process being killed (the OS has it);
  * surviving power loss as well would take an fsync per commit (synchronous=FULL), about 160 commits/s here.
  */
 export function openDatabase(dbPath: string, options: { readonly?: boolean } = {}): AuditDatabase {
-  const db = new Database(dbPath, { readonly: options.readonly === true, fileMustExist: options.readonly === true, timeout: 30_000 });
+  const db = new Database(dbPath, { readonly: options.readonly === true, fileMustExist: options.readonly === true, timeout: BUSY_TIMEOUT_MS });
   if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
+    switchToWal(db, dbPath);
     db.pragma('synchronous = NORMAL');
     // Zero the space a page split leaves unused, which otherwise keeps copies of rows that redaction replaces.
     db.pragma('secure_delete = FAST');
