@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAUNCH_MODES, REPO_ROOT, createProject, governedRun } from '../helpers/governed-run';
+import { LAUNCH_MODES, REPO_ROOT, createProject, governedRun, writeProjectFiles } from '../helpers/governed-run';
 
 const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 
@@ -204,6 +204,31 @@ worker.on('message', () => worker.terminate().then((code) => console.log('termin
     const entries = readAuditEntries(join(dir, '.governance'));
     expect(new Set(entries.map((e) => e.pid)).size).toBe(4);
     expect(entries.filter((e) => e.action === 'file_read' && e.target === `${dir}/app.cjs`).length).toBeGreaterThanOrEqual(800);
+  });
+
+  // A pipeline starting its workers together on a fresh project: they race to create the log, its signing key
+  // and the validated-config cache. (The tighter race on the log's creation is in test/audit/processes.test.ts.)
+  it('starts eight processes at once on a project with no log yet, every one governed and recorded', async () => {
+    for (let round = 0; round < 2; round++) {
+      const dir = createProject();
+      writeProjectFiles(dir, { policy: policy(dir), files: { 'app.cjs': writer } });
+      const runs = Array.from({ length: 8 }, () => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--require', '@mltrainer/governance', 'app.cjs'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => { stdout += d; });
+        child.stderr.on('data', (d) => { stderr += d; });
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      }));
+      const results = await Promise.all(runs);
+      expect(results.map((r) => [r.code, r.stderr])).toEqual(Array(8).fill([0, '']));
+      for (const r of results) expect(JSON.parse(r.stdout)).toMatchObject({ code: 'EGOVDENIED' });
+      expect(JSON.parse(cli(dir, ['audit', 'verify', '--json']).stdout)).toMatchObject({ valid: true });
+      const { readAuditEntries } = await import('../helpers/governed-run');
+      const entries = readAuditEntries(join(dir, '.governance'));
+      expect(entries.filter((e) => e.action === 'governance_activate').length).toBe(8);
+      expect(entries.filter((e) => e.action === 'file_write' && e.decision === 'deny').length).toBe(8);
+    }
   });
 });
 
