@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject, writeProjectFiles } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
 
 const CHILD = String.raw`
 const fs = require('node:fs'), path = require('node:path');
@@ -152,8 +153,7 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
   const dir = prepare();
   dirs.push(dir);
   const run = governedRun({ dir, mode, entry: 'app.cjs', timeoutMs: 60_000 });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
-  const results = JSON.parse(line?.slice('RESULTS '.length) ?? '{}') as Record<string, Outcome>;
+  const results = printedResults<Record<string, Outcome>>(run);
   const entries = run.entries();
   const parentPid = entries.find((e) => e.action === 'process_spawn')?.pid;
 

@@ -4,7 +4,8 @@
 // contexts (their own eval and Function family) and escapes back to the host's Function stay refused,
 // while plain vm evaluation works (positive control).
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject, type GovernedRunResult } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { routeResults } from '../helpers/route-results';
 import type { AuditEntry } from '../../src/types';
 
 const HARNESS = String.raw`
@@ -115,12 +116,6 @@ const VM_ONLY_DENIED: Record<string, string> = {
   'Function still refused in host': 'function',
 };
 
-function results(run: GovernedRunResult): Record<string, Outcome> {
-  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
-  if (line === undefined) throw new Error(`no RESULTS (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(line.slice('RESULTS '.length)) as Record<string, Outcome>;
-}
-
 function denials(entries: AuditEntry[], target: string): AuditEntry[] {
   return entries.filter((e) => e.action === 'code_eval' && e.target === target && e.decision === 'deny');
 }
@@ -140,7 +135,7 @@ function policy(dir: string, extra: unknown[] = []): Record<string, unknown> {
 describe.each(LAUNCH_MODES)('code_eval under a production policy that allows none (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': DENY_ALL_APP, 'victim.cjs': 'module.exports = 1;\n' } });
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy: policy(dir) });
-  const outcomes = results(run);
+  const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();
   afterAll(() => removeProject(dir));
 
@@ -178,7 +173,7 @@ describe.each(LAUNCH_MODES)('code_eval under a production policy that allows non
 describe.each(LAUNCH_MODES)('vm allowed, eval and Function denied: new contexts stay governed (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': VM_ONLY_APP } });
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy: policy(dir, [{ id: 'vm', action: 'code_eval', target: 'vm', effect: 'allow' }]) });
-  const outcomes = results(run);
+  const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();
   afterAll(() => removeProject(dir));
 

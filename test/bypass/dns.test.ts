@@ -8,6 +8,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject, type GovernedRunResult } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const dns = require('node:dns');
@@ -111,8 +112,7 @@ describe.each(LAUNCH_MODES)('DNS queries under a production policy (%s)', (mode)
         ],
       },
     });
-    const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
-    results = JSON.parse(line?.slice('RESULTS '.length) ?? '{}');
+    results = printedResults(run);
     await recorder.drain();
   });
 

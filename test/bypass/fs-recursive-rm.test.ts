@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject, writeProjectFiles } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const fs = require('node:fs'), path = require('node:path'), { pathToFileURL } = require('node:url');
@@ -78,8 +79,7 @@ describe.each(LAUNCH_MODES)('recursive rm decides the whole tree first (%s)', (m
   const dir = prepare();
   dirs.push(dir);
   const run = governedRun({ dir, mode, entry: 'app.cjs' });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
-  const results = JSON.parse(line?.slice('RESULTS '.length) ?? '{}') as Record<string, { error?: string; message?: string; removed?: boolean }>;
+  const results = printedResults<Record<string, { error?: string; message?: string; removed?: boolean }>>(run);
   const entries = run.entries();
 
   it('ran to completion', () => {

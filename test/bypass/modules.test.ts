@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const Module = require('node:module'), path = require('node:path'), { pathToFileURL } = require('node:url');
@@ -99,8 +100,7 @@ describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode)
       ],
     },
   });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS ')) ?? 'RESULTS {}';
-  const outcomes = JSON.parse(line.slice('RESULTS '.length)) as Record<string, Outcome>;
+  const outcomes = printedResults<Record<string, Outcome>>(run);
   const entries = run.entries();
   afterAll(() => removeProject(dir));
 

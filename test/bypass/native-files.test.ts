@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const path = require('node:path'), { pathToFileURL } = require('node:url'), Module = require('node:module');
@@ -44,8 +45,7 @@ describe.each(LAUNCH_MODES)('C++ file readers and writers outside fs (%s)', (mod
       ],
     },
   });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
-  const results = JSON.parse(line?.slice('RESULTS '.length) ?? '{}');
+  const results = printedResults<Record<string, Record<string, unknown>>>(run);
   const denied = (target: string) => run.entries().some((e) => e.decision === 'deny' && e.target === target);
 
   it('ran to completion', () => {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject, writeProjectFiles } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const fs = require('node:fs'), path = require('node:path'), cp = require('node:child_process');
@@ -70,8 +71,7 @@ describe.each(LAUNCH_MODES)('changing the rules of a running program (%s)', (mod
   });
   const original = readFileSync(join(dir, 'governance.config.json'), 'utf8');
   const run = governedRun({ dir, mode, entry: 'app.cjs' });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS '));
-  const results = JSON.parse(line?.slice('RESULTS '.length) ?? '{}') as Record<string, { outcome: string; code?: string; violation?: string }> & { level?: string; loaderInCache?: boolean };
+  const results = printedResults<Record<string, { outcome: string; code?: string; violation?: string }> & { level?: string; loaderInCache?: boolean }>(run);
   const entries = run.entries();
 
   it('ran to completion', () => {

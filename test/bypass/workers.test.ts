@@ -5,6 +5,7 @@
 // permissive policy still runs governed: inside it eval and a denied builtin are refused and recorded.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const { Worker, SHARE_ENV } = require('node:worker_threads');
@@ -107,8 +108,7 @@ describe.each(LAUNCH_MODES)('worker_spawn under a production policy (%s)', (mode
       ],
     },
   });
-  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULTS ')) ?? 'RESULTS {}';
-  const outcomes = JSON.parse(line.slice('RESULTS '.length)) as Record<string, Outcome>;
+  const outcomes = printedResults<Record<string, Outcome>>(run);
   const entries = run.entries();
   afterAll(() => removeProject(dir));
 
