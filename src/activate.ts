@@ -1,9 +1,10 @@
 // Activation: config → audit log → kernel → hooks. Idempotent; the kernel never imports a hook, so the wiring lives here.
 import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { withLateEntries } from './audit/late-writer';
 import { openThreadedAuditWriter } from './audit/threaded-writer';
 import { auditLocation, type AuditLocation } from './audit/location';
-import type { AuditWriter } from './audit/types';
+import type { AuditWriter, AuditWriterOptions } from './audit/types';
 import { installHooks, integrityStep, protectLogFiles, sealOwnModules } from './hooks/index';
 import { defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
@@ -97,17 +98,18 @@ function levelOrRefuse(configLevel: Level): Level {
 
 function openWriterOrRefuse(loaded: LoadedConfig, location: AuditLocation, level: Level): AuditWriter | null {
   const audit = loaded.config.audit;
+  const options: AuditWriterOptions = {
+    dbPath: location.dbPath,
+    durability: audit.durability,
+    keyDir: location.keyDir,
+    checkpointEvery: audit.checkpointEvery,
+    checkpointIntervalMs: audit.checkpointIntervalMs,
+    maxCheckpointAgeMs: audit.maxCheckpointAgeMs,
+    proofOfWorkBits: audit.proofOfWork?.bits,
+    checkpointSink: typeof audit.checkpointSink === 'string' ? resolve(loaded.baseDir, audit.checkpointSink) : audit.checkpointSink,
+  };
   try {
-    return openThreadedAuditWriter({
-      dbPath: location.dbPath,
-      durability: audit.durability,
-      keyDir: location.keyDir,
-      checkpointEvery: audit.checkpointEvery,
-      checkpointIntervalMs: audit.checkpointIntervalMs,
-      maxCheckpointAgeMs: audit.maxCheckpointAgeMs,
-      proofOfWorkBits: audit.proofOfWork?.bits,
-      checkpointSink: typeof audit.checkpointSink === 'string' ? resolve(loaded.baseDir, audit.checkpointSink) : audit.checkpointSink,
-    });
+    return withLateEntries(openThreadedAuditWriter(options), options);
   } catch (error) {
     const message = `cannot open the audit log in ${loaded.stateDir}: ${(error as Error).message}`;
     if (blocks(level)) refuse(message);

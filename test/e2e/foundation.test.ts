@@ -155,6 +155,31 @@ ${ending}
     expect(stats.length).toBeGreaterThanOrEqual(200);
   });
 
+  // Governance's 'exit' listener is the first one: the program's own listeners act after the log has closed.
+  it.each(LAUNCH_MODES)('records what the program does in its own exit listeners, denials included (%s)', (mode) => {
+    const app = `
+const fs = require('node:fs');
+process.on('exit', () => {
+  fs.writeFileSync(__dirname + '/out/summary.txt', 'done');
+  try { fs.writeFileSync(__dirname + '/outside.txt', 'x'); } catch (e) { process.stdout.write(e.code + '\\n'); }
+});
+process.on('exit', () => { require('node:os'); });
+if (process.argv[2] === 'exit') process.exit(4);
+`;
+    for (const ending of [[], ['exit']]) {
+      const dir = createProject();
+      const run = governedRun({ dir, mode, entry: 'app.cjs', args: ending, policy: policy(dir), files: { 'app.cjs': app, 'out/.keep': '' } });
+      expect(run.stdout, run.stderr).toBe('EGOVDENIED\n');
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(ending.length ? 4 : 0);
+      expect(existsSync(join(dir, 'outside.txt'))).toBe(false);
+      const late = run.entries().slice(-3).map((e) => [e.action, e.target, e.decision]);
+      expect(late).toEqual([['file_write', `${dir}/out/summary.txt`, 'allow'], ['file_write', `${dir}/outside.txt`, 'deny'], ['module_load', 'node:os', 'allow']]);
+      // Each late entry is under a signed checkpoint: the log verifies with no unsigned tail.
+      expect(JSON.parse(cli(dir, ['audit', 'verify', '--json']).stdout)).toMatchObject({ valid: true, issues: [] });
+    }
+  });
+
   it('signs a last checkpoint over everything before process.reallyExit() and process.abort()', () => {
     for (const ending of ['process.reallyExit(0);', 'process.abort();']) {
       const dir = createProject();

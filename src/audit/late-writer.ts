@@ -1,0 +1,37 @@
+// Decisions made after the log has closed at exit. 'exit' listeners run in the order they were added and
+// governance's, added at start-up, runs first: what the program's own listeners then do (write a results
+// file, load a module) is still decided, and each such entry is committed at once, with a signed checkpoint,
+// by a second writer opened on the first of them. A natural exit runs no code after the listeners that could
+// sign later, hence a checkpoint per entry; these entries are few.
+import { openAuditWriter } from './writer';
+import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
+
+export function withLateEntries(writer: AuditWriter, options: AuditWriterOptions): AuditWriter {
+  let closed = false;
+  let late: AuditWriter | null = null;
+  const target = (): AuditWriter => {
+    if (!closed) return writer;
+    if (late === null) late = openAuditWriter({ ...options, durability: 'strict', checkpointEvery: 1 });
+    return late;
+  };
+  return {
+    append(entry: PendingEntry): void {
+      target().append(entry);
+    },
+    appendDurable(entry: PendingEntry): void {
+      target().appendDurable(entry);
+    },
+    flush(): void {
+      if (!closed) writer.flush();
+    },
+    close(): void {
+      if (!closed) {
+        closed = true;
+        writer.close();
+      } else if (late !== null) {
+        late.close();
+        late = null;
+      }
+    },
+  };
+}
