@@ -240,15 +240,23 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     rows.length = 0;
   }
 
+  // When this writer first saw entries no checkpoint covers: an entry waits at most checkpointIntervalMs from
+  // then for a signature. (Counting from the last checkpoint instead, written by an earlier process, made
+  // every short process sign twice: at its first commit and at close.)
+  let uncoveredSince = 0;
+
   /** Sign a checkpoint of the current tree when one is due (or `force`d and there is something new or it is old). */
   function checkpointIfDue(force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null {
     const last = readLastCheckpoint();
     const now = dateNow();
     const uncovered = frontier.size - last.size;
+    if (uncovered === 0) uncoveredSince = 0;
+    else if (uncoveredSince === 0) uncoveredSince = last.n === 0 ? last.tsMs : now; // a new log's first batch: at once
     const due = uncovered >= checkpointEvery ||
-      (uncovered > 0 && (now - last.tsMs >= checkpointIntervalMs || force !== 'none')) ||
+      (uncovered > 0 && (now - uncoveredSince >= checkpointIntervalMs || force !== 'none')) ||
       (force === 'heartbeat' && now - last.tsMs >= maxCheckpointAgeMs / 2);
     if (!due) return null;
+    uncoveredSince = 0;
     const signing = currentKey();
     const cp = signCheckpoint({
       logId, n: last.n + 1, size: frontier.size, root: frontier.root(),

@@ -108,6 +108,20 @@ describe('checkpoints', () => {
     expect(sizes).toEqual([5, 15, 25, 27]); // 5: the log had none yet; 15, 25: ten new entries; 27: close
   });
 
+  it('wait the interval from when this writer saw the first uncovered entry, not from the last checkpoint', async () => {
+    const log = makeLog({ entries: 3 });
+    await sleep(150); // the log's last checkpoint is now older than the interval below
+    const before = count(log.dbPath, 'checkpoints');
+    // Synchronous from here on: the heartbeat (every 100 ms) cannot run in between.
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir, checkpointIntervalMs: 100 });
+    w.append(entry(4));
+    w.flush();
+    expect(count(log.dbPath, 'checkpoints')).toBe(before); // a short process signs once, at close
+    w.close();
+    expect(count(log.dbPath, 'checkpoints')).toBe(before + 1);
+    expect(verify(log)).toMatchObject({ valid: true, entries: 4, issues: [] });
+  });
+
   it('are written as a heartbeat while idle, so a stopped log shows', async () => {
     const log = makeLog({ entries: 3 });
     const before = count(log.dbPath, 'checkpoints');
