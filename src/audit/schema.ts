@@ -66,8 +66,14 @@ export function openDatabase(dbPath: string, options: { readonly?: boolean } = {
   return db;
 }
 
-/** Create the tables if missing and give the log its random id; safe when several processes open a new log at once. */
+/**
+ * Create the tables if missing and give the log its random id; safe when several processes open a new log at
+ * once. A log that has its id is left as it is: no write lock taken at every start, and a trigger someone
+ * dropped stays missing for `audit verify` to report instead of being quietly put back.
+ */
 export function ensureSchema(db: AuditDatabase): string {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  if (hasMeta && db.prepare("SELECT 1 FROM meta WHERE key = 'logId'").get() !== undefined) return logIdOf(db);
   db.transaction(() => {
     for (const statement of SCHEMA) db.exec(statement);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('logId', randomBytes(16).toString('hex'));

@@ -70,6 +70,17 @@ describe('entries', () => {
     expect(codes(result)).toContain('SCHEMA_TAMPERED');
   });
 
+  it('an append-only trigger dropped, even after another writer has opened the log', () => {
+    const log = makeLog();
+    const db = new Database(log.dbPath);
+    db.exec('DROP TRIGGER entries_no_update');
+    db.close();
+    appendMore(log, 41, 5); // a writer opening the log does not quietly put the trigger back
+    const result = verify(log);
+    expect(result.valid).toBe(false);
+    expect(codes(result)).toEqual(['SCHEMA_TAMPERED']);
+  });
+
   it('a stored hash only', () => {
     const log = makeLog();
     tamper(log.dbPath, (db) => db.prepare('UPDATE entries SET leaf = randomblob(32) WHERE seq = 22').run());
