@@ -75,6 +75,8 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
   const lastFields: unknown[] = [];
   let posted = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the oldest entry not yet handed to the thread was queued (while timer is set). */
+  let queuedAt = 0;
 
   /** Switches to the thread once it is ready; false while it is starting (or could not start). */
   function threadReady(): boolean {
@@ -121,7 +123,6 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
   }
 
   function postInBackground(): void {
-    timer = null;
     try {
       post();
     } catch (error) {
@@ -133,8 +134,11 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
     flattenWithRepeats(entry, fields, lastFields);
     if (fields.length >= BATCH * ENTRY_FIELDS) post();
     else if (timer === null) {
+      queuedAt = dateNow();
       timer = setTimer(postInBackground, FLUSH_DELAY_MS);
       timer.unref();
+    } else if (dateNow() - queuedAt >= FLUSH_DELAY_MS) {
+      postInBackground(); // a busy thread never lets the timer run
     }
   }
 

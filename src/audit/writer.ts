@@ -122,6 +122,8 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   /** Entries waiting for their commit, flattened (ENTRY_FIELDS values each), older than those pending. */
   let queue: unknown[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the oldest entry waiting for a commit was appended (while flushTimer is set). */
+  let queuedAt = 0;
   let closed = false;
 
   function syncTreeState(): void {
@@ -312,7 +314,6 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   }
 
   function flushInBackground(): void {
-    flushTimer = null;
     try {
       flush();
     } catch (error) {
@@ -342,8 +343,13 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
       pending[pending.length] = entry;
       if (strict || pending.length + queue.length / ENTRY_FIELDS >= FLUSH_THRESHOLD) flush();
       else if (flushTimer === null) {
+        queuedAt = dateNow();
         flushTimer = setTimer(flushInBackground, FLUSH_DELAY_MS);
         flushTimer.unref();
+      } else if (dateNow() - queuedAt >= FLUSH_DELAY_MS) {
+        // A thread busy in a synchronous loop never lets the timer run: commit from here, so that what a kill
+        // from outside loses is still at most the last FLUSH_DELAY_MS of entries.
+        flushInBackground();
       }
     },
     appendDurable(entry: PendingEntry): void {

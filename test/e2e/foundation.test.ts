@@ -155,6 +155,25 @@ ${ending}
     expect(stats.length).toBeGreaterThanOrEqual(200);
   });
 
+  it('loses at most the last 10 ms of allowed entries to a kill from outside, even while the program is busy', async () => {
+    // A synchronous loop never lets the commit timer run: the entries must not wait for 1024 more.
+    const app = `
+const fs = require('node:fs');
+const until = (ms) => { const end = Date.now() + ms; while (Date.now() < end); };
+for (let i = 0; i < 100; i++) { fs.statSync(__filename); until(2); }
+fs.writeSync(1, 'busy\\n');
+until(60_000);
+`;
+    const dir = createProject({ policy: { level: 'production', default: 'allow' }, files: { 'app.cjs': app } });
+    const child = spawn(process.execPath, ['--require', '@mltrainer/governance', 'app.cjs'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } });
+    await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    const { readAuditEntries } = await import('../helpers/governed-run');
+    const stats = readAuditEntries(join(dir, '.governance')).filter((e) => e.action === 'file_read' && e.target === `${dir}/app.cjs`);
+    expect(stats.length).toBeGreaterThanOrEqual(94); // the loop's last ~10 ms (five calls at most) may be lost
+  });
+
   // Governance's 'exit' listener is the first one: the program's own listeners act after the log has closed.
   it.each(LAUNCH_MODES)('records what the program does in its own exit listeners, denials included (%s)', (mode) => {
     const app = `
