@@ -333,6 +333,20 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   const heartbeatTimer = setRepeating(heartbeat, checkpointIntervalMs);
   heartbeatTimer.unref();
 
+  /**
+   * Commits the queue that `entry` has just joined. If that fails, the caller is told so (the kernel then refuses
+   * the action), so the entry must not stay queued for a later commit to record as allowed.
+   */
+  function commitWith(entry: PendingEntry): void {
+    try {
+      flush();
+    } catch (error) {
+      if (pending.length > 0 && pending[pending.length - 1] === entry) pending.length -= 1;
+      else queue.length -= ENTRY_FIELDS;
+      throw error;
+    }
+  }
+
   function assertOpen(): void {
     if (closed) throw new Error(`audit writer for ${dbPath} is closed`);
   }
@@ -341,7 +355,7 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     append(entry: PendingEntry): void {
       if (closed) { onError(new Error(`audit writer for ${dbPath} is closed; entry for ${entry.action}:${entry.target} not written`)); return; }
       pending[pending.length] = entry;
-      if (strict || pending.length + queue.length / ENTRY_FIELDS >= FLUSH_THRESHOLD) flush();
+      if (strict || pending.length + queue.length / ENTRY_FIELDS >= FLUSH_THRESHOLD) commitWith(entry);
       else if (flushTimer === null) {
         queuedAt = dateNow();
         flushTimer = setTimer(flushInBackground, FLUSH_DELAY_MS);

@@ -37,6 +37,31 @@ describe('commit modes', () => {
     expect(verify(log)).toMatchObject({ valid: true, entries: 5, issues: [] });
   });
 
+  it('a commit that fails leaves out the entry whose append reported it: its caller was refused', () => {
+    for (const durability of ['strict', 'group'] as const) {
+      const log = makeLog({ entries: 2 });
+      const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir, durability, onError: () => {} });
+      // A real failure inside SQLite's INSERT, the way a full disk or an I/O error surfaces.
+      const failing = (on: boolean) => {
+        const db = new Database(log.dbPath);
+        db.exec(on ? "CREATE TRIGGER broken BEFORE INSERT ON entries BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END" : 'DROP TRIGGER broken');
+        db.close();
+      };
+      const queued = durability === 'group' ? 1023 : 0;
+      for (let i = 0; i < queued; i++) w.append(entry(3 + i));
+      failing(true);
+      expect(() => w.append(entry(3 + queued, { target: '/refused' })), durability).toThrow(/disk I\/O error/);
+      failing(false);
+      w.append(entry(4 + queued));
+      w.close();
+      const result = verify(log);
+      expect(result, durability).toMatchObject({ valid: true, entries: 3 + queued, issues: [] });
+      const reader = openAuditReader(log.dbPath);
+      expect(reader.query({ limit: 100_000 }).some((e) => e.target === '/refused'), durability).toBe(false);
+      reader.close();
+    }
+  });
+
   it('stores each ts as its exact ISO string across seconds, milliseconds 0-999 and pre-1970 times', () => {
     const log = makeLog({ entries: 0 });
     const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir });
