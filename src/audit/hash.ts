@@ -9,6 +9,7 @@ type OneShotHash = {
 const oneShot = (nodeCrypto as unknown as { hash?: OneShotHash }).hash;
 const { createHash } = nodeCrypto;
 const { apply } = Reflect;
+const { clz32 } = Math;
 const bufferAlloc = Buffer.alloc;
 const bufferSubarray = Buffer.prototype.subarray;
 const bufferWrite = Buffer.prototype.write;
@@ -102,7 +103,7 @@ export function leadingZeroBits(hash: Uint8Array): number {
   let bits = 0;
   for (let i = 0; i < hash.length; i++) {
     const byte = hash[i];
-    if (byte !== 0) return bits + Math.clz32(byte) - 24;
+    if (byte !== 0) return bits + clz32(byte) - 24;
     bits += 8;
   }
   return bits;

@@ -2,6 +2,10 @@
 // Sizes and indexes may exceed 2^32, so arithmetic is used instead of bit operators.
 import { HASH_BYTES, nodeHash, nodeHashHex, sha256 } from './hash';
 
+// Captured at load: a writer rebuilds its frontier after user code has run (another process appended, or the
+// late writer at exit), and a replaced Math.log2 or Array.prototype.push would make it sign a wrong root.
+const { floor, log2 } = Math;
+
 const EMPTY_ROOT = sha256(new Uint8Array(0));
 const EMPTY_ROOT_HEX = EMPTY_ROOT.toString('hex');
 
@@ -79,9 +83,9 @@ export function frontierSlots(size: number): { level: number; index: number }[] 
   let start = 0;
   let width = 1;
   while (width * 2 <= size) width *= 2;
-  for (let level = Math.log2(width); width >= 1; width /= 2, level--) {
+  for (let level = log2(width); width >= 1; width /= 2, level--) {
     if (size - start >= width) {
-      slots.push({ level, index: start / width });
+      slots[slots.length] = { level, index: start / width };
       start += width;
     }
   }
@@ -95,7 +99,7 @@ export type PerfectSubtree = (level: number, index: number) => Buffer;
 export function subtreeHash(start: number, end: number, perfect: PerfectSubtree): Buffer {
   const n = end - start;
   if (n === 0) return EMPTY_ROOT;
-  if (isPowerOfTwo(n) && start % n === 0) return perfect(Math.log2(n), start / n);
+  if (isPowerOfTwo(n) && start % n === 0) return perfect(log2(n), start / n);
   const k = splitPoint(n);
   return nodeHash(subtreeHash(start, start + k, perfect), subtreeHash(start + k, end, perfect));
 }
@@ -124,7 +128,7 @@ function subproof(m: number, start: number, end: number, complete: boolean, perf
 }
 
 const odd = (x: number): boolean => x % 2 === 1;
-const half = (x: number): number => Math.floor(x / 2);
+const half = (x: number): number => floor(x / 2);
 
 /** RFC 9162 section 2.1.3.2. */
 export function verifyInclusion(leafIndex: number, treeSize: number, leaf: Buffer, path: readonly Buffer[], root: Buffer): boolean {

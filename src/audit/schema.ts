@@ -28,6 +28,10 @@ export const SCHEMA: readonly string[] = [
 export type AuditDatabase = BetterSqlite3.Database;
 
 const BUSY_TIMEOUT_MS = 30_000;
+// Captured at load: a writer can also open after user code has run (the late writer at exit).
+const dateNow = Date.now;
+const { wait } = Atomics;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Two processes opening a new log at once both read it (shared lock), then both ask for the exclusive lock the
@@ -35,19 +39,18 @@ const BUSY_TIMEOUT_MS = 30_000;
  * deadlock. That one retries once the other has switched.
  */
 function switchToWal(db: AuditDatabase, dbPath: string): void {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
-  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = dateNow() + BUSY_TIMEOUT_MS;
   for (;;) {
     try {
       if (db.pragma('journal_mode = WAL', { simple: true }) === 'wal') return;
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
     }
-    if (Date.now() > deadline) {
+    if (dateNow() > deadline) {
       db.close();
       throw new Error(`audit log ${dbPath}: could not switch to WAL mode within ${BUSY_TIMEOUT_MS / 1000} s (the database stays locked by another process)`);
     }
-    Atomics.wait(pause, 0, 0, 5);
+    wait(pause, 0, 0, 5);
   }
 }
 

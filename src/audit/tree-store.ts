@@ -12,6 +12,15 @@ export interface TreeStore {
 
 /** Subtrees of this level and above are few (one per 2^level entries) and shared by most proofs. */
 const CACHED_FROM_LEVEL = 8;
+const { isBuffer } = Buffer;
+
+/** The frontier's hashes, read without Array methods: a writer does this after user code has run. */
+function frontierOf(size: number, perfect: PerfectSubtree): MerkleFrontier {
+  const slots = frontierSlots(size);
+  const hashes: Buffer[] = [];
+  for (let i = 0; i < slots.length; i++) hashes[i] = perfect(slots[i].level, slots[i].index);
+  return new MerkleFrontier(size, hashes);
+}
 
 /**
  * `cache`: keep the subtrees of level CACHED_FROM_LEVEL and above once read (for a reader serving many proofs:
@@ -25,7 +34,7 @@ export function openTreeStore(db: AuditDatabase, options: { cache?: boolean } = 
   const lookup: PerfectSubtree = (level, index) => {
     const seq = (index + 1) * 2 ** level;
     const hash = (level === 0 ? leafAt.get(seq) : nodeAt.get((level - 1) * HASH_BYTES + 1, seq)) as unknown;
-    if (!Buffer.isBuffer(hash) || hash.length !== HASH_BYTES) throw new Error(`audit log is missing the Merkle ${level === 0 ? 'leaf' : `node of level ${level}`} stored with seq ${seq}`);
+    if (!isBuffer(hash) || hash.length !== HASH_BYTES) throw new Error(`audit log is missing the Merkle ${level === 0 ? 'leaf' : `node of level ${level}`} stored with seq ${seq}`);
     return hash;
   };
   const perfect: PerfectSubtree = !cache ? lookup : (level, index) => {
@@ -37,6 +46,6 @@ export function openTreeStore(db: AuditDatabase, options: { cache?: boolean } = 
   };
   return {
     perfect,
-    frontier: (size) => new MerkleFrontier(size, frontierSlots(size).map((s) => perfect(s.level, s.index))),
+    frontier: (size) => frontierOf(size, perfect),
   };
 }

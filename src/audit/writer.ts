@@ -15,6 +15,7 @@ import { ENTRY_FIELDS, flattenEntry } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
 
 const { mkdirSync, statSync, writeSync } = fs;
+const { dirname, resolve: resolvePath } = path;
 const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeating, clearInterval: clearRepeating } = globalThis;
 const dateNow = Date.now;
 const numberIsNaN = Number.isNaN;
@@ -80,11 +81,11 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   const sink = options.checkpointSink;
   const onError = options.onError ?? defaultOnError;
 
-  const dbPath = path.resolve(options.dbPath);
-  mkdirSync(path.dirname(dbPath), { recursive: true });
-  const keyDir = options.keyDir ?? path.join(path.dirname(dbPath), 'keys');
+  const dbPath = resolvePath(options.dbPath);
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const keyDir = options.keyDir ?? resolvePath(dirname(dbPath), 'keys');
   let key = ensureSigningKey(keyDir).key;
-  const keyFile = path.join(keyDir, PRIVATE_KEY_FILE);
+  const keyFile = resolvePath(keyDir, PRIVATE_KEY_FILE);
   let keyInode = inodeOf(keyFile);
 
   /** The current signing key: `keys rotate` renames a new key over the file, so a new inode means a new epoch. */

@@ -6,6 +6,7 @@ import path = require('node:path');
 import type { KeyObject } from 'node:crypto';
 
 const { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } = nodeCrypto;
+const { resolve } = path;
 const { closeSync, existsSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } = fs;
 
 /** The current signing key (after rotations: the current epoch's key). */
@@ -65,10 +66,10 @@ function fromPrivatePem(pem: Buffer, source: string): SigningKey {
 
 /** The signing key in `keyDir`, or null if there is none. */
 export function loadSigningKey(keyDir: string): SigningKey | null {
-  const file = path.join(keyDir, PRIVATE_KEY_FILE);
+  const file = resolve(keyDir, PRIVATE_KEY_FILE);
   if (!existsSync(file)) return null;
   const key = fromPrivatePem(readFileSync(file), file);
-  const pubFile = path.join(keyDir, PUBLIC_KEY_FILE);
+  const pubFile = resolve(keyDir, PUBLIC_KEY_FILE);
   if (!existsSync(pubFile)) writeFileSync(pubFile, key.publicPem, { mode: 0o644 });
   return key;
 }
@@ -81,7 +82,7 @@ export function createSigningKey(keyDir: string, options: { replace?: boolean } 
   mkdirSync(keyDir, { recursive: true, mode: 0o700 });
   const privateKey = generateSigningKey();
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
-  const file = path.join(keyDir, PRIVATE_KEY_FILE);
+  const file = resolve(keyDir, PRIVATE_KEY_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, pem, { mode: 0o600 });
   let created = true;
@@ -95,7 +96,7 @@ export function createSigningKey(keyDir: string, options: { replace?: boolean } 
     if (existsSync(tmp)) unlinkSync(tmp);
   }
   const key = fromPrivatePem(readFileSync(file), file);
-  writeFileSync(path.join(keyDir, PUBLIC_KEY_FILE), key.publicPem, { mode: 0o644 });
+  writeFileSync(resolve(keyDir, PUBLIC_KEY_FILE), key.publicPem, { mode: 0o644 });
   return { key, created };
 }
 
@@ -111,7 +112,7 @@ export function ensureSigningKey(keyDir: string): { key: SigningKey; created: bo
  * (Storage that keeps old blocks elsewhere, copy-on-write file systems, snapshots or backups, defeats this.)
  */
 export function installSigningKey(keyDir: string, privateKey: KeyObject): SigningKey {
-  const file = path.join(keyDir, PRIVATE_KEY_FILE);
+  const file = resolve(keyDir, PRIVATE_KEY_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   const old = existsSync(file) ? openSync(file, 'r+') : null;
@@ -126,7 +127,7 @@ export function installSigningKey(keyDir: string, privateKey: KeyObject): Signin
     if (old !== null) closeSync(old);
   }
   const key = fromPrivatePem(readFileSync(file), file);
-  writeFileSync(path.join(keyDir, PUBLIC_KEY_FILE), key.publicPem, { mode: 0o644 });
+  writeFileSync(resolve(keyDir, PUBLIC_KEY_FILE), key.publicPem, { mode: 0o644 });
   return key;
 }
 

@@ -3,7 +3,7 @@
 // as the file action it amounts to, on the path Node will use, which is what Node is then given.
 import Module = require('node:module');
 import os = require('node:os');
-import { join } from 'node:path';
+import nodePath = require('node:path');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
 import { guardMethod } from './lock';
@@ -12,6 +12,7 @@ import { checkWrite } from './rules-files';
 
 const env = process.env;
 const tmpdir = os.tmpdir;
+const { resolve } = nodePath;
 
 /** Converts `args[at]` once (Node gets the converted value); null when it is not a path Node accepts. */
 function pathArgument(args: unknown[], at: number): string | null {
@@ -36,7 +37,7 @@ function decideCompileCache(args: unknown[]): GovernanceDeniedError | null {
   const first = args[0];
   const options = typeof first === 'object' && first !== null ? { ...(first as { directory?: unknown }) } : null;
   const given = options === null ? first : options.directory;
-  const directory = given === undefined ? (env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache')) : given;
+  const directory = given === undefined ? (env.NODE_COMPILE_CACHE || resolve(tmpdir(), 'node-compile-cache')) : given;
   const holder = [directory];
   const path = pathArgument(holder, 0);
   if (options === null) args[0] = holder[0];

@@ -3,7 +3,7 @@
 // matches, so forging it changes their rules). A write to either, however the policy reads, is an
 // attempt to change the rules: decided as a `rule_modification` violation (refused at staging and
 // production, recorded in development).
-import { join } from 'node:path';
+import nodePath = require('node:path');
 import { governanceStatus } from '../activate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction, checkViolation } from '../kernel/gate';
@@ -11,6 +11,9 @@ import { primordials } from '../primordials';
 import { VALIDATED_CACHE } from '../rules/load';
 import { resolveTarget } from './fs-paths';
 import { checkLogWrite } from './log-files';
+
+// Captured at load: the paths are computed on first use, after user code could have replaced node:path's functions.
+const { resolve } = nodePath;
 
 let files: readonly string[] | null = null;
 
@@ -21,7 +24,7 @@ export function rulesFiles(): readonly string[] {
   if (status === null) return [];
   const found: string[] = [];
   if (status.configSource !== null) primordials.ArrayPrototypePush(found, resolveTarget(status.configSource, true));
-  primordials.ArrayPrototypePush(found, resolveTarget(join(status.stateDir, VALIDATED_CACHE), true));
+  primordials.ArrayPrototypePush(found, resolveTarget(resolve(status.stateDir, VALIDATED_CACHE), true));
   files = primordials.freeze(found);
   return files;
 }

@@ -1,13 +1,17 @@
 // Load-time checking (`analysis.atLoad`): a user module (not in node_modules) is run through the static
 // checker when its load is decided, and each finding is decided as a violation. Results are cached by
 // content hash in the state dir, so a second run only hashes the file; the checker (babel) loads on a miss.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import nodeCrypto = require('node:crypto');
+import fs = require('node:fs');
+import nodePath = require('node:path');
 import { primordials } from '../primordials';
 import type { CheckName, Finding } from '../analysis/types';
 import type { GovernanceDeniedError } from './errors';
 
+// Captured at load: they are used at module-load decisions, after user code could have replaced them.
+const { createHash } = nodeCrypto;
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = fs;
+const { resolve } = nodePath;
 const { StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeEndsWith, JSONParse, JSONStringify } = primordials;
 
 export interface LoadCheckSettings {
@@ -49,7 +53,7 @@ export function checkModuleAtLoad(file: string, settings: LoadCheckSettings, dec
 
 function findingsOf(file: string, code: string, settings: LoadCheckSettings): Finding[] {
   const key = createHash('sha256').update(`${CACHE_VERSION}\0${file}\0`).update(code).digest('hex');
-  const cacheFile = join(settings.cacheDir, `${key}.json`);
+  const cacheFile = resolve(settings.cacheDir, `${key}.json`);
   try {
     return JSONParse(readFileSync(cacheFile, 'utf8')) as Finding[];
   } catch {

@@ -37,6 +37,30 @@ describe('commit modes', () => {
     expect(verify(log)).toMatchObject({ valid: true, entries: 5, issues: [] });
   });
 
+  it('rebuilds its Merkle frontier with the methods captured at load when the program has replaced them', () => {
+    const log = makeLog({ entries: 5 });
+    const a = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir });
+    a.appendDurable(entry(6));
+    const b = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir }); // another process appends...
+    b.appendDurable(entry(7));
+    b.close();
+    // ...so `a` rebuilds its frontier from stored nodes at its next commit, after user code poisoned these.
+    const { push, map } = Array.prototype;
+    const { log2 } = Math;
+    try {
+      Array.prototype.push = () => 0;
+      Array.prototype.map = () => [];
+      Math.log2 = () => 0;
+      a.appendDurable(entry(8));
+      a.close();
+    } finally {
+      Array.prototype.push = push;
+      Array.prototype.map = map;
+      Math.log2 = log2;
+    }
+    expect(verify(log)).toMatchObject({ valid: true, entries: 8, issues: [] });
+  });
+
   it('a commit that fails leaves out the entry whose append reported it: its caller was refused', () => {
     for (const durability of ['strict', 'group'] as const) {
       const log = makeLog({ entries: 2 });

@@ -115,3 +115,35 @@ describe.each(LAUNCH_MODES)('changing the rules of a running program (%s)', (mod
     expect(readFileSync(join(dir, 'out', 'ok.txt'), 'utf8')).toBe('ok');
   });
 });
+
+// Governance works paths out after user code has run (the protected rules files on first use, a late audit
+// writer at exit, the compile cache's default directory): with node:path's functions it captured at load, never
+// with the program's replacements, nor with Node 20's own path.join, which a poisoned Array.prototype.push breaks.
+const TAMPERED_PATHS = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const cache = path.join(process.cwd(), '.governance', 'config.validated.json');
+path.join = () => '/nowhere'; path.resolve = () => '/nowhere'; path.dirname = () => '/nowhere';
+Array.prototype.push = function () { return 0; };
+let outcome;
+try { fs.writeFileSync(cache, '{"forged":true}'); outcome = { outcome: 'done' }; } catch (e) { outcome = { outcome: 'refused', code: e.code, violation: e.violation }; }
+process.stdout.write('RESULTS ' + JSON.stringify({ outcome }) + '\n');
+`;
+
+describe.each(LAUNCH_MODES)('the rules files stay protected when node:path was tampered with first (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': TAMPERED_PATHS } });
+  dirs.push(dir);
+  const policy = {
+    level: 'production',
+    default: 'deny',
+    rules: [
+      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+      { id: 'write-anywhere-here', action: 'file_write', target: `${dir}/**`, effect: 'allow' },
+    ],
+  };
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy });
+
+  it('forging the validated cache is refused as rule_modification, and the cache is as it was', () => {
+    expect(printedResults<{ outcome?: unknown }>(run).outcome, run.stderr).toEqual({ outcome: 'refused', code: 'EGOVDENIED', violation: 'rule_modification' });
+    expect(JSON.parse(readFileSync(join(dir, '.governance', 'config.validated.json'), 'utf8')).config.level).toBe('production');
+  });
+});

@@ -179,6 +179,9 @@ until(60_000);
     const app = `
 const fs = require('node:fs');
 process.on('exit', () => {
+  // What the program may have done to the realm by then does not change what governance records or signs.
+  Array.prototype.push = () => 0; Array.prototype.map = () => []; Math.log2 = () => 0;
+  const path = require('node:path'); path.join = path.resolve = path.dirname = () => '/nowhere';
   fs.writeFileSync(__dirname + '/out/summary.txt', 'done');
   try { fs.writeFileSync(__dirname + '/outside.txt', 'x'); } catch (e) { process.stdout.write(e.code + '\\n'); }
 });
@@ -192,8 +195,10 @@ if (process.argv[2] === 'exit') process.exit(4);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(ending.length ? 4 : 0);
       expect(existsSync(join(dir, 'outside.txt'))).toBe(false);
-      const late = run.entries().slice(-3).map((e) => [e.action, e.target, e.decision]);
-      expect(late).toEqual([['file_write', `${dir}/out/summary.txt`, 'allow'], ['file_write', `${dir}/outside.txt`, 'deny'], ['module_load', 'node:os', 'allow']]);
+      const late = run.entries().slice(-4).map((e) => [e.action, e.target, e.decision]);
+      expect(late).toEqual([
+        ['module_load', 'node:path', 'allow'], ['file_write', `${dir}/out/summary.txt`, 'allow'], ['file_write', `${dir}/outside.txt`, 'deny'], ['module_load', 'node:os', 'allow'],
+      ]);
       // Each late entry is under a signed checkpoint: the log verifies with no unsigned tail.
       expect(JSON.parse(cli(dir, ['audit', 'verify', '--json']).stdout)).toMatchObject({ valid: true, issues: [] });
     }
