@@ -16,6 +16,32 @@ function uncurry<T, A extends unknown[], R>(fn: (this: T, ...args: A) => R): (se
   return apply(bind, call, [fn]) as (self: T, ...args: A) => R;
 }
 
+const regExpExec = uncurry(RegExp.prototype.exec);
+const stringIndexOf = uncurry(String.prototype.indexOf);
+const stringSlice = uncurry(String.prototype.slice);
+
+/**
+ * `s.split(separator)` for a string separator. The builtin looks up `separator[Symbol.split]`, which for a
+ * string is String.prototype[Symbol.split]: a property user code can define.
+ */
+function stringSplit(s: string, separator: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let at = stringIndexOf(s, separator); at >= 0; at = stringIndexOf(s, separator, start)) {
+    parts[parts.length] = stringSlice(s, start, at);
+    start = at + separator.length;
+  }
+  parts[parts.length] = stringSlice(s, start);
+  return parts;
+}
+
+/** `s` with each character found in `from` replaced by `to` ('' drops it), without `replace`'s Symbol.replace lookup. */
+function stringMapChars(s: string, from: string, to: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += stringIndexOf(from, s[i]) >= 0 ? to : s[i];
+  return out;
+}
+
 export const primordials = freeze({
   apply,
   defineProperty,
@@ -32,15 +58,16 @@ export const primordials = freeze({
   DateNow: Date.now,
   StringPrototypeStartsWith: uncurry(String.prototype.startsWith),
   StringPrototypeEndsWith: uncurry(String.prototype.endsWith),
-  StringPrototypeSlice: uncurry(String.prototype.slice),
-  StringPrototypeIndexOf: uncurry(String.prototype.indexOf),
+  StringPrototypeSlice: stringSlice,
+  StringPrototypeIndexOf: stringIndexOf,
   StringPrototypeLastIndexOf: uncurry(String.prototype.lastIndexOf),
-  StringPrototypeReplace: uncurry(String.prototype.replace) as unknown as (s: string, p: RegExp | string, r: string) => string,
-  StringPrototypeSplit: uncurry(String.prototype.split) as unknown as (s: string, sep: string) => string[],
+  StringSplit: stringSplit,
+  StringMapChars: stringMapChars,
   StringPrototypeToLowerCase: uncurry(String.prototype.toLowerCase),
   StringPrototypeCharCodeAt: uncurry(String.prototype.charCodeAt),
-  RegExpPrototypeExec: uncurry(RegExp.prototype.exec),
-  RegExpPrototypeTest: uncurry(RegExp.prototype.test),
+  RegExpPrototypeExec: regExpExec,
+  // RegExp.prototype.test calls the regex's `exec` property, which user code can replace: exec is called directly.
+  RegExpPrototypeTest: (re: RegExp, s: string): boolean => regExpExec(re, s) !== null,
   ArrayPrototypePush: uncurry(Array.prototype.push) as <T>(a: T[], ...items: T[]) => number,
   ArrayPrototypeJoin: uncurry(Array.prototype.join) as (a: readonly unknown[], sep?: string) => string,
   ArrayPrototypeSlice: uncurry(Array.prototype.slice) as <T>(a: readonly T[], start?: number, end?: number) => T[],

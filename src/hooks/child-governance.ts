@@ -5,9 +5,6 @@ import { join } from 'node:path';
 import { governanceStatus } from '../activate';
 import { kernelLevel } from '../kernel/gate';
 import { LEVEL_ENV } from '../kernel/level';
-import { primordials } from '../primordials';
-
-const { StringPrototypeReplace } = primordials;
 
 /** dist/register.js, the CommonJS preload (the ESM entry loads it too). */
 export const PRELOAD = join(__dirname, '..', '..', 'register.js');
@@ -16,7 +13,7 @@ export const NODE_OPTIONS = 'NODE_OPTIONS';
 const QUOTED_CHARS = /["\\]/g;
 
 /** `--require "<preload>"`, quoted the way Node parses NODE_OPTIONS. */
-export const PRELOAD_OPTION = `--require "${StringPrototypeReplace(PRELOAD, QUOTED_CHARS, '\\$&')}"`;
+export const PRELOAD_OPTION = `--require "${PRELOAD.replace(QUOTED_CHARS, '\\$&')}"`;
 
 /** The variables a governed child must see, with their values here; `null` means the child must not have it. */
 export function governanceVariables(): [string, string | null][] {

@@ -6,7 +6,7 @@
 import childProcess = require('node:child_process');
 import fs = require('node:fs');
 import { EventEmitter } from 'node:events';
-import { getSystemErrorMap } from 'node:util';
+import nodeUtil = require('node:util');
 import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
@@ -14,6 +14,9 @@ import { governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './ch
 import { debugFlagsInArgs, debugFlagsInWords, isNodeExecutable } from './spawn-flags';
 import { resolveExecutable, shellCommand, firstCommandWord, isShell } from './spawn-target';
 import { lockProperty, shapeLike } from './lock';
+
+// Captured at load: user code can replace these modules' functions.
+const { getSystemErrorMap } = nodeUtil;
 
 const { apply, defineProperty, getPrototypeOf, isArray, objectKeys, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
 const emit = EventEmitter.prototype.emit;

@@ -151,7 +151,7 @@ function isMissing(error: unknown): boolean {
 // ELOOP, EACCES, ENAMETOOLONG...: the call itself will fail the same way; match on the path as written,
 // with `.` and `..` folded so a rule cannot be sidestepped by spelling.
 function lexicalFallback(absolute: string): string {
-  const parts = primordials.StringPrototypeSplit(absolute, '/');
+  const parts = primordials.StringSplit(absolute, '/');
   const kept: string[] = [];
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];

@@ -7,10 +7,13 @@ import dns = require('node:dns');
 import fs = require('node:fs');
 import net = require('node:net');
 import v8 = require('node:v8');
-import { resolve } from 'node:path';
+import nodePath = require('node:path');
 import { primordials } from '../primordials';
 import { dnsChannelPrototypes } from './net-dns';
 import { netHandlePrototypes } from './net-handles';
+
+// Captured at load: user code can replace these modules' functions.
+const { resolve } = nodePath;
 
 const { defineProperty, freeze, getOwnPropertyDescriptor, isFrozen, objectKeys, ArrayPrototypePush, StringPrototypeStartsWith } = primordials;
 const moduleCache = require.cache;

@@ -2,8 +2,8 @@
 // in-thread hooks (module.registerHooks, Node ≥22.15) the check runs in the load hook directly. On
 // older lines module.register runs hooks in a separate thread without our kernel: that thread's load
 // hook asks the main thread through a MessagePort and waits for the decision (loader/esm-hooks).
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import nodePath = require('node:path');
+import nodeUrl = require('node:url');
 import { MessageChannel } from 'node:worker_threads';
 import { checkAction } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
@@ -11,6 +11,10 @@ import { primordials } from '../primordials';
 import { isModuleHooksThread } from './modules-hooks-thread';
 import { actionOfUrl } from './modules-target';
 import type { DecisionReply, DecisionRequest } from './loader/protocol';
+
+// Captured at load: user code can replace these modules' functions.
+const { join } = nodePath;
+const { pathToFileURL } = nodeUrl;
 
 const { apply, ArrayPrototypeIncludes } = primordials;
 

@@ -1,9 +1,13 @@
 // Normalised `module_load` targets: `node:<name>` for builtins, the package name for anything inside a
 // node_modules folder, the absolute path for other files.
-import { isBuiltin } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import nodeModule = require('node:module');
+import nodeUrl = require('node:url');
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
+
+// Captured at load: user code can replace these modules' functions.
+const { isBuiltin } = nodeModule;
+const { fileURLToPath } = nodeUrl;
 
 const { StringPrototypeStartsWith, StringPrototypeSlice, StringPrototypeLastIndexOf, StringPrototypeIndexOf } = primordials;
 const NODE_MODULES = '/node_modules/';

@@ -4,8 +4,8 @@
 // module-compile`. Also `process.getBuiltinModule`, `module.register` (the loader itself is the target)
 // and `module.registerHooks`. ESM imports are governed by modules-esm.
 import Module = require('node:module');
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import nodePath = require('node:path');
+import nodeUrl = require('node:url');
 import { isMainThread } from 'node:worker_threads';
 import { checkAction, kernelLevel, recordEvent } from '../kernel/gate';
 import { GovernanceDeniedError } from '../kernel/errors';
@@ -16,6 +16,10 @@ import { lockProperty, shapeLike } from './lock';
 import { installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnRequest, loadOwn } from './own-modules';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
+
+// Captured at load: user code can replace these modules' functions.
+const { join } = nodePath;
+const { fileURLToPath, pathToFileURL } = nodeUrl;
 
 const { apply, StringPrototypeStartsWith } = primordials;
 

@@ -9,9 +9,12 @@
 // Public entries stay as they are: dist/register.js (the frozen API) and dist/src/analysis (the static
 // checker, which holds no governance state).
 import Module = require('node:module');
-import { resolve } from 'node:path';
+import nodePath = require('node:path');
 import { primordials } from '../primordials';
 import { lockProperty } from './lock';
+
+// Captured at load: user code can replace these modules' functions.
+const { resolve } = nodePath;
 
 const { apply, getOwnPropertyDescriptor, objectKeys, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
 

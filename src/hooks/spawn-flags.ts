@@ -4,9 +4,8 @@
 // the words of a shell command, in the NODE_OPTIONS a child is given, and in this process's own flags.
 import { primordials } from '../primordials';
 
-const { RegExpPrototypeExec, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeReplace, StringPrototypeSlice, StringPrototypeStartsWith, ArrayPrototypePush } = primordials;
-const UNDERSCORES = /_/g;
-const QUOTES = /["'\\]/g;
+const { RegExpPrototypeExec, StringMapChars, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, ArrayPrototypePush } = primordials;
+const QUOTES = '"\'\\';
 const NODE_NAME = /^(node|nodejs)[0-9.]*(\.exe)?$/i;
 
 /** The normalised flag name (`--inspect-brk`, `--expose-internals`) when `arg` is one of them, else null. */
@@ -14,7 +13,7 @@ export function debugFlag(arg: string): string | null {
   if (!StringPrototypeStartsWith(arg, '--')) return null;
   const equals = StringPrototypeIndexOf(arg, '=');
   // Node accepts `_` for `-` in flag names (`--expose_internals`).
-  const name = StringPrototypeReplace(equals < 0 ? arg : StringPrototypeSlice(arg, 0, equals), UNDERSCORES, '-');
+  const name = StringMapChars(equals < 0 ? arg : StringPrototypeSlice(arg, 0, equals), '_', '-');
   if (StringPrototypeStartsWith(name, '--inspect') || name === '--debug-port' || name === '--expose-internals') return name;
   return null;
 }
@@ -34,7 +33,7 @@ export function debugFlagsInArgs(args: readonly string[], out: string[]): void {
 
 /** The debug flags among the words of a shell command line or a NODE_OPTIONS value (quotes dropped). */
 export function debugFlagsInWords(text: string, out: string[]): void {
-  const unquoted = StringPrototypeReplace(text, QUOTES, '');
+  const unquoted = StringMapChars(text, QUOTES, '');
   let start = 0;
   for (let i = 0; i <= unquoted.length; i++) {
     if (i < unquoted.length && !isSpace(StringPrototypeCharCodeAt(unquoted, i))) continue;

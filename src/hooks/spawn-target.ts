@@ -1,10 +1,13 @@
 // What a spawn runs: the executable resolved the way the OS would (PATH of the child's environment,
 // relative names against the child's cwd), and for a shell's `-c` command, its first word.
 import fs = require('node:fs');
-import { resolve } from 'node:path';
+import nodePath = require('node:path');
 import { primordials } from '../primordials';
 
-const { RegExpPrototypeExec, RegExpPrototypeTest, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeSplit, StringPrototypeReplace, StringPrototypeToLowerCase } = primordials;
+// Captured at load: user code can replace these modules' functions.
+const { resolve } = nodePath;
+
+const { RegExpPrototypeExec, RegExpPrototypeTest, StringMapChars, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringSplit, StringPrototypeToLowerCase } = primordials;
 const accessSync = fs.accessSync;
 const statSync = fs.statSync;
 const cwdNow = process.cwd;
@@ -15,7 +18,7 @@ const DEFAULT_PATH = '/usr/bin:/bin';
 const SHELLS = ['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh', 'cmd.exe', 'cmd', 'powershell', 'powershell.exe', 'pwsh'];
 const WORD = /^[^\s;&|<>()`]+/;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
-const QUOTES = /["'\\]/g;
+const QUOTES = '"\'\\';
 const LEADING = /^[\s({!]+/;
 /** Words that run the following word as the command. */
 const PREFIXES = ['exec', 'command', 'builtin', 'nohup', 'time'];
@@ -24,7 +27,7 @@ const PREFIXES = ['exec', 'command', 'builtin', 'nohup', 'time'];
 export function resolveExecutable(file: string, searchPath: string | undefined, cwd: string | undefined): string {
   const base = cwd === undefined ? cwdNow() : resolve(cwdNow(), cwd);
   if (StringPrototypeIndexOf(file, '/') >= 0) return resolve(base, file);
-  const dirs = StringPrototypeSplit(searchPath === undefined ? DEFAULT_PATH : searchPath, ':');
+  const dirs = StringSplit(searchPath === undefined ? DEFAULT_PATH : searchPath, ':');
   for (let i = 0; i < dirs.length; i++) {
     const candidate = resolve(base, dirs[i], file);
     if (isExecutableFile(candidate)) return candidate;
@@ -66,13 +69,18 @@ export function shellCommand(args: readonly string[]): string | null {
 
 /** The program a shell command line starts with, skipping `VAR=value` assignments and `exec`-like prefixes. */
 export function firstCommandWord(command: string): string | null {
-  let rest = StringPrototypeReplace(command, LEADING, '');
+  let rest = withoutLeading(command);
   for (;;) {
     const match = RegExpPrototypeExec(WORD, rest);
     if (match === null) return null;
-    const word = StringPrototypeReplace(match[0], QUOTES, '');
-    rest = StringPrototypeReplace(StringPrototypeSlice(rest, match[0].length), LEADING, '');
+    const word = StringMapChars(match[0], QUOTES, '');
+    rest = withoutLeading(StringPrototypeSlice(rest, match[0].length));
     if (RegExpPrototypeTest(ASSIGNMENT, word) || primordials.ArrayPrototypeIncludes(PREFIXES, word)) continue;
     return word === '' ? null : word;
   }
+}
+
+function withoutLeading(text: string): string {
+  const leading = RegExpPrototypeExec(LEADING, text);
+  return leading === null ? text : StringPrototypeSlice(text, leading[0].length);
 }

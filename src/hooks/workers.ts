@@ -3,8 +3,8 @@
 // its execArgv whatever the caller passed, and its environment carries this process's config and level,
 // so `execArgv: []`, `env: {}` or a rewritten MLTRAINER_* variable cannot start it ungoverned.
 import workerThreads = require('node:worker_threads');
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import nodePath = require('node:path');
+import nodeUrl = require('node:url');
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { applyGovernanceVariables, PRELOAD } from './child-governance';
@@ -13,6 +13,10 @@ import { refuseBypass } from './internals-bypass';
 import { WRITER_THREAD_MARK } from '../audit/writer-thread-protocol';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
+
+// Captured at load: user code can replace these modules' functions.
+const { resolve } = nodePath;
+const { fileURLToPath } = nodeUrl;
 
 const { apply, isArray, StringPrototypeStartsWith } = primordials;
 const { BroadcastChannel } = workerThreads;

@@ -1,7 +1,10 @@
 // The user frame that caused a decision, read from V8 call sites with our own prepareStackTrace
 // (captured at load), so a user-installed prepareStackTrace or stackTraceLimit cannot spoof it.
-import { resolve } from 'node:path';
+import nodePath = require('node:path');
 import { primordials } from '../primordials';
+
+// Captured at load: user code can replace these modules' functions.
+const { resolve } = nodePath;
 
 const { StringPrototypeStartsWith, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
 const OwnError = Error;

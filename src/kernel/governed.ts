@@ -1,7 +1,10 @@
 // `governed(fn)`: each call of the wrapped function is a `function_call` action, decided and audited.
-import { relative } from 'node:path';
+import nodePath = require('node:path');
 import { captureCaller } from './caller';
 import { checkAction } from './gate';
+
+// Captured at load: user code can replace these modules' functions.
+const { relative } = nodePath;
 
 type AnyFunction = (...args: never[]) => unknown;
 

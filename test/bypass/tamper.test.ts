@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, readAuditEntries, removeProject } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const fs = require('node:fs'), path = require('node:path');
@@ -229,5 +230,69 @@ describe('late activation: references captured before activateGovernance()', () 
     expect(results['captured writeFileSync, allowed path']).toBe('done');
     const denials = readAuditEntries(join(dir, '.governance')).filter((e) => e.decision === 'deny' && e.target.startsWith(`${F}/`));
     expect(denials.length).toBeGreaterThanOrEqual(PROMISES_LATE ? 6 : 5);
+  });
+});
+
+// Under a default-allow policy it is the deny rules that must keep matching: RegExp.prototype.test calls the
+// regex's `exec` property, String.prototype.replace and split look up Symbol.replace / Symbol.split (also for
+// string patterns), and node:path's, node:url's and node:module's functions can be replaced. Each poisoning is
+// followed by a denied write, a denied program and the same program through a shell.
+const DENY_RULES_APP = String.raw`
+const fs = require('node:fs'), cp = require('node:child_process'), path = require('node:path');
+const [F] = process.argv.slice(2);
+// What the replaced functions answer: a path that does not exist, so nothing the attempts do can land anywhere else.
+const DECOY = F + '-decoy';
+const results = {};
+let n = 0;
+function attempt(label, tamper) {
+  const target = F + '/w' + (++n);
+  tamper();
+  const outcome = {};
+  try { fs.writeFileSync(target, 'x'); outcome.write = 'written'; } catch (e) { outcome.write = e.code; }
+  try { cp.execFileSync('ls', [F], { stdio: 'pipe' }); outcome.spawn = 'ran'; } catch (e) { outcome.spawn = e.code; }
+  try { cp.execSync('ls ' + F, { stdio: 'pipe' }); outcome.shell = 'ran'; } catch (e) { outcome.shell = e.code; }
+  results[label] = outcome;
+}
+attempt('RegExp.prototype.exec replaced', () => { RegExp.prototype.exec = function () { return null; }; });
+attempt('String.prototype Symbol.replace and Symbol.split defined', () => {
+  String.prototype[Symbol.replace] = function () { return DECOY; };
+  String.prototype[Symbol.split] = function () { return ['', DECOY]; };
+});
+attempt('node:path, node:url and node:module functions replaced', () => {
+  for (const name of ['resolve', 'join', 'normalize', 'dirname', 'relative']) path[name] = () => DECOY;
+  require('node:url').fileURLToPath = () => DECOY;
+  require('node:module').isBuiltin = () => true;
+});
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+describe.each(LAUNCH_MODES)('deny rules keep matching after the realm is tampered with (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': DENY_RULES_APP } });
+  afterAll(() => removeProject(dir));
+  const F = join(dir, 'forbidden');
+  mkdirSync(F);
+  const run = governedRun({
+    dir, mode, entry: 'app.cjs', args: [F],
+    policy: {
+      level: 'production',
+      default: 'allow',
+      rules: [
+        { id: 'no-forbidden', action: 'file_write', target: `${F}/**`, effect: 'deny' },
+        { id: 'no-ls', action: 'process_spawn', target: ['ls', '/usr/bin/ls', '/bin/ls'], effect: 'deny' },
+      ],
+    },
+  });
+  const results = printedResults<Record<string, { write: string; spawn: string; shell: string }>>(run);
+
+  it.each([
+    'RegExp.prototype.exec replaced',
+    'String.prototype Symbol.replace and Symbol.split defined',
+    'node:path, node:url and node:module functions replaced',
+  ])('%s: the write, the program and the shell command are all refused', (label) => {
+    expect(results[label], run.stderr).toEqual({ write: 'EGOVDENIED', spawn: 'EGOVDENIED', shell: 'EGOVDENIED' });
+  });
+
+  it('nothing was written', () => {
+    expect(readdirSync(F)).toEqual([]);
   });
 });
