@@ -25,6 +25,7 @@ const stringSlice = uncurry(String.prototype.slice);
  * string is String.prototype[Symbol.split]: a property user code can define.
  */
 function stringSplit(s: string, separator: string): string[] {
+  if (separator.length === 0) throw new TypeError('stringSplit needs a non-empty separator');
   const parts: string[] = [];
   let start = 0;
   for (let at = stringIndexOf(s, separator); at >= 0; at = stringIndexOf(s, separator, start)) {
