@@ -6,6 +6,7 @@
 import Module = require('node:module');
 import nodePath = require('node:path');
 import nodeUrl = require('node:url');
+import { types } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
 import { checkAction, kernelLevel, recordEvent } from '../kernel/gate';
 import { GovernanceDeniedError } from '../kernel/errors';
@@ -21,7 +22,9 @@ import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modu
 const { join } = nodePath;
 const { fileURLToPath, pathToFileURL } = nodeUrl;
 
-const { apply, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, objectKeys, StringPrototypeStartsWith } = primordials;
+const { isProxy } = types;
+const hasOwn = Object.hasOwn;
 
 interface CjsModule {
   filename: string | null;
@@ -34,6 +37,7 @@ interface ModuleInternals {
   prototype: { load: Function; _compile: Function };
   wrap: unknown;
   wrapper: readonly string[];
+  _extensions: Record<string, unknown>;
   register?: Function;
   registerHooks?: Function;
 }
@@ -156,9 +160,36 @@ function isCommandLineEntry(module: CjsModule & { id?: unknown }, filename: unkn
   return true;
 }
 
+/**
+ * The module one of Node's own extension handlers is loading: its one `_compile` of the source that handler
+ * read from the file is a file load. A handler the program registered (`require.extensions['.txt'] = ...`)
+ * compiles whatever string it likes, which is code generation: decided as code_eval.
+ */
+let nativeCompile: CjsModule | null = null;
+
+function governedExtension(original: Function): Function {
+  const wrapper = function (this: unknown, module: unknown, ...rest: unknown[]): unknown {
+    const saved = nativeCompile;
+    // A module object of the program's making could carry its own `_compile`, run while this is set.
+    nativeCompile = isPlainModule(module) ? module : null;
+    try {
+      return apply(original, this, [module, ...rest]);
+    } finally {
+      nativeCompile = saved;
+    }
+  };
+  return shapeLike(wrapper, original);
+}
+
+function isPlainModule(module: unknown): module is CjsModule {
+  return typeof module === 'object' && module !== null && !isProxy(module) && getPrototypeOf(module) === M.prototype && !hasOwn(module, '_compile');
+}
+
 function governedCompile(this: CjsModule, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
   checkWrapperIntact();
-  if (!(filename === this.filename && isLoading(this)) && !isCommandLineEntry(this, filename)) checkCodeEval('module-compile');
+  const fileLoad = this === nativeCompile && filename === this.filename && isLoading(this);
+  if (fileLoad) nativeCompile = null; // one compile per file the handler read
+  else if (!isCommandLineEntry(this, filename)) checkCodeEval('module-compile');
   return apply(originalCompile, this, [content, filename, ...rest]);
 }
 
@@ -226,6 +257,13 @@ export function installModuleHooks(): void {
   lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));
   lockProperty(M.prototype, 'load', shapeLike(governedModuleLoad, originalModuleLoad));
   lockProperty(M.prototype, '_compile', shapeLike(governedCompile, originalCompile));
+  // Not locked: tools such as ts-node and @babel/register register handlers of their own (decided as code_eval).
+  const extensions = M._extensions;
+  const names = objectKeys(extensions);
+  for (let i = 0; i < names.length; i++) {
+    const handler = extensions[names[i]];
+    if (typeof handler === 'function') extensions[names[i]] = governedExtension(handler);
+  }
   if (originalGetBuiltinModule !== undefined) lockProperty(process, 'getBuiltinModule', shapeLike(governedGetBuiltinModule, originalGetBuiltinModule));
   if (originalRegister !== undefined) lockProperty(M, 'register', shapeLike(governedRegister, originalRegister));
   if (originalRegisterHooks !== undefined) lockProperty(M, 'registerHooks', shapeLike(governedRegisterHooks, originalRegisterHooks));

@@ -47,6 +47,15 @@ const vm = require('node:vm'), Module = require('node:module'), path = require('
   await attempt('forged worker entry compile', (l) => { const m = new Module('[worker eval]'); m._compile(token(l), '[worker eval]-wrapper'); });
   await attempt('import data: URL', (l) => import('data:text/javascript,' + encodeURIComponent(token(l))));
   await attempt('import http: URL', (l) => import('http://127.0.0.1:9/' + l + '.mjs'));
+  await attempt('require.extensions handler compiling a string', (l) => {
+    require.extensions['.txt'] = (m, filename) => m._compile(token(l), filename);
+    return require('./victim.txt');
+  });
+  await attempt('own _compile on a module handed to Node\'s handler', (l) => {
+    const m = new Module(path.join(process.cwd(), 'victim2.cjs'));
+    m._compile = function (content, filename) { return Module.prototype._compile.call(this, token(l), filename); };
+    require.extensions['.js'](m, path.join(process.cwd(), 'victim.cjs'));
+  });
   await attempt('Module.wrap injection', (l) => { Module.wrap = (s) => '(function (exports, require, module, __filename, __dirname) { ' + token(l) + ';' + s + '\n});'; return require('./victim.cjs'); });
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
@@ -104,6 +113,8 @@ const DENY_ALL: Record<string, string> = {
   'forged worker entry compile': 'module-compile',
   'import data: URL': 'url',
   'Module.wrap injection': 'module-compile',
+  'require.extensions handler compiling a string': 'module-compile',
+  "own _compile on a module handed to Node's handler": 'module-compile',
 };
 
 const VM_ONLY_DENIED: Record<string, string> = {
@@ -133,7 +144,7 @@ function policy(dir: string, extra: unknown[] = []): Record<string, unknown> {
 }
 
 describe.each(LAUNCH_MODES)('code_eval under a production policy that allows none (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': DENY_ALL_APP, 'victim.cjs': 'module.exports = 1;\n' } });
+  const dir = createProject({ files: { 'app.cjs': DENY_ALL_APP, 'victim.cjs': 'module.exports = 1;\n', 'victim.txt': 'plain text\n' } });
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy: policy(dir) });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();
