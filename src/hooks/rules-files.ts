@@ -36,7 +36,11 @@ export function rulesFiles(): readonly string[] {
 export function checkWrite(target: string): GovernanceDeniedError | null {
   const protectedFiles = rulesFiles();
   for (let i = 0; i < protectedFiles.length; i++) {
-    if (protectedFiles[i] === target) return checkViolation('file_write', target, 'rule_modification', 'writing a file the active rules are loaded from would change the rules');
+    const file = protectedFiles[i];
+    // `<file>.<pid>.tmp` too: the loader writes the validated copy there and renames it into place.
+    if (file === target || (primordials.StringPrototypeStartsWith(target, file) && primordials.StringPrototypeEndsWith(target, '.tmp'))) {
+      return checkViolation('file_write', target, 'rule_modification', 'writing a file the active rules are loaded from would change the rules');
+    }
   }
   return checkLogWrite(target) ?? checkAction('file_write', target);
 }

@@ -1,5 +1,5 @@
 // Finds, reads and validates the governance config (DESIGN.md "Config" contract).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { canonicalJson, sha256Hex } from './canonical';
 import { DEFAULT_CONFIG } from './defaults';
@@ -151,7 +151,16 @@ function writeValidatedCache(stateDir: string, key: string, config: FullConfig):
   try {
     mkdirSync(stateDir, { recursive: true });
     const cache: ValidatedCache = { key, config, globs: compiledGlobs(ruleGlobs(config)) };
-    writeFileSync(join(stateDir, VALIDATED_CACHE), JSON.stringify(cache), { mode: 0o600 });
+    // Written beside it and renamed over it: processes starting together all write it, and one that read it
+    // half-written would take that for the rules being changed (the integrity watch compares contents).
+    const file = join(stateDir, VALIDATED_CACHE);
+    const partial = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(partial, JSON.stringify(cache), { mode: 0o600 });
+      renameSync(partial, file);
+    } finally {
+      rmSync(partial, { force: true });
+    }
   } catch {
     // The cache only saves start-up time; failing to write it changes nothing else.
   }

@@ -29,6 +29,7 @@ async function attempt(label, fn) {
   await attempt('unlinkSync config', () => fs.unlinkSync(config));
   await attempt('createWriteStream config', () => new Promise((resolve, reject) => fs.createWriteStream(config).on('error', reject).on('open', resolve)));
   await attempt('forge the validated cache', () => fs.writeFileSync(cache, '{}'));
+  await attempt("forge the loader's temporary copy before its rename", () => fs.writeFileSync(cache + '.4242.tmp', '{}'));
   await attempt('rmSync of the state dir', () => fs.rmSync(path.join(here, '.governance'), { recursive: true }));
   await attempt('write the frozen status', () => { 'use strict'; require('@mltrainer/governance').governanceStatus().level = 'development'; });
   await attempt('ordinary write', () => fs.writeFileSync(path.join(here, 'out', 'ok.txt'), 'ok'));
@@ -50,6 +51,7 @@ const REFUSED = [
   'unlinkSync config',
   'createWriteStream config',
   'forge the validated cache',
+  "forge the loader's temporary copy before its rename",
 ];
 
 const dirs: string[] = [];
@@ -92,7 +94,8 @@ describe.each(LAUNCH_MODES)('changing the rules of a running program (%s)', (mod
     expect(existsSync(join(dir, '.governance', 'config.validated.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, '.governance', 'config.validated.json'), 'utf8')).config.level).toBe('production');
     const refused = entries.filter((e) => e.violation === 'rule_modification' && e.action === 'file_write' && e.decision === 'deny');
-    expect(new Set(refused.map((e) => e.target))).toEqual(new Set([join(dir, 'governance.config.json'), join(dir, '.governance', 'config.validated.json')]));
+    const cache = join(dir, '.governance', 'config.validated.json');
+    expect(new Set(refused.map((e) => e.target))).toEqual(new Set([join(dir, 'governance.config.json'), cache, `${cache}.4242.tmp`]));
     expect(refused.length).toBeGreaterThanOrEqual(REFUSED.length);
   });
 

@@ -31,8 +31,8 @@ describe('StringSplit', () => {
   });
 
   it('ignores a String.prototype[Symbol.split] defined by user code, and refuses an empty separator', () => {
+    // Node 20 and 22 consult it for a string separator; newer V8 no longer does for primitives.
     (String.prototype as unknown as Record<symbol, unknown>)[Symbol.split] = () => ['hijacked'];
-    expect('/a/b'.split('/')).toEqual(['hijacked']);
     expect(StringSplit('/a/b', '/')).toEqual(['', 'a', 'b']);
     expect(() => StringSplit('ab', '')).toThrow(/non-empty separator/);
   });
