@@ -5,7 +5,7 @@
 import dgram = require('node:dgram');
 import net = require('node:net');
 import os = require('node:os');
-import { checkAction } from '../kernel/gate';
+import { checkAction, checkExplicitDeny } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
@@ -74,8 +74,9 @@ function stateOf(socket: object): { handle: object | null } {
   throw new Error('governance: cannot find the dgram socket state to govern UDP');
 }
 
+/** An address the public layer allowed (by the name it resolved from) still meets the deny rules. */
 function check(kind: ActionKind, target: string): GovernanceDeniedError | null {
-  return takeGrant(kind, target) ? null : checkAction(kind, target);
+  return takeGrant(kind, target) ? checkExplicitDeny(kind, target) : checkAction(kind, target);
 }
 
 /** Wraps `proto[name]`; `decide` returns the denial for the call's arguments, or null. */

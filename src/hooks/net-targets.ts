@@ -14,6 +14,8 @@ export function hostPort(host: string, port: unknown): string {
   let name = StringPrototypeToLowerCase(host);
   if (name.length > 1 && StringPrototypeStartsWith(name, '[') && StringPrototypeEndsWith(name, ']')) name = StringPrototypeSlice(name, 1, -1);
   if (name.length > 1 && StringPrototypeEndsWith(name, '.')) name = StringPrototypeSlice(name, 0, -1);
+  // An IPv4-mapped IPv6 address reaches the IPv4 host: match it as that host.
+  if (StringPrototypeStartsWith(name, '::ffff:') && isIP(StringPrototypeSlice(name, 7)) === 4) name = StringPrototypeSlice(name, 7);
   return isIP(name) === 6 ? `[${name}]:${port as string}` : `${name}:${port as string}`;
 }
 

@@ -109,6 +109,19 @@ export function checkViolation(kind: ActionKind, target: string, violation: Viol
 }
 
 /**
+ * For an endpoint a broader decision already allowed (a host name, then the address it resolved to): refused,
+ * and recorded, only when an explicit deny rule names it, since a deny rule wins over any allow. Otherwise the
+ * allowed decision stands and nothing more is recorded.
+ */
+export function checkExplicitDeny(kind: ActionKind, target: string): GovernanceDeniedError | null {
+  const k = kernel;
+  if (k === null || busy) return null;
+  const found = k.rules.match(kind, target, null);
+  if (found.effect !== 'deny' || found.ruleId === 'default') return null;
+  return checkAction(kind, target);
+}
+
+/**
  * `violationIfDenied` names what a refusal amounts to when the deciding rule names no violation (e.g. a debug
  * flag on a child is a runtime_bypass whichever rule or default refuses it).
  */
