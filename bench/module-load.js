@@ -63,6 +63,16 @@ startKernel({ rules, level: 'production', actor: 'bench', writer: null, onIntern
 installHooks();
 `);
 
+// Node's own floor for governing loads: empty hooks, registered the way governance registers its own
+// (in-thread module.registerHooks where Node has it, else module.register's hooks thread).
+writeFileSync(join(dir, 'empty-loader.mjs'), 'export async function load(url, context, next) { return next(url, context); }\n');
+writeFileSync(join(dir, 'empty-hooks.cjs'), `
+const { pathToFileURL } = require('node:url');
+const module_ = require('node:module');
+if (typeof module_.registerHooks === 'function') module_.registerHooks({ load: (u, c, next) => next(u, c) });
+else module_.register(pathToFileURL(${JSON.stringify(join(dir, 'empty-loader.mjs'))}));
+`);
+
 /** The files of an ESM graph, following its relative static imports and re-exports. */
 function esmGraphSize(entry) {
   const seen = new Set([entry]);
@@ -92,6 +102,7 @@ const MODES = {
   '--require': ['--require', '@mltrainer/governance'],
   '--import': ['--import', '@mltrainer/governance'],
   'hooks only': ['--require', './hooks-only.cjs'],
+  'empty hooks (Node floor)': ['--require', './empty-hooks.cjs'],
 };
 const variants = {};
 for (const [kind, script] of [['cjs', 'cjs-tree.cjs'], ['esm', 'esm-tree.mjs']]) {
@@ -118,7 +129,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const loads = (l) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${runs} runs each (interleaved); load average before ${loads(loadBefore)}, after ${loads(loadAfter)}`);
 console.log('added µs per module = ((tree governed - tree plain) - (one module governed - one module plain)) / (modules - 1)');
-console.log('variant            modules  | wall: tree      one   added/module | CPU: tree      one   added/module');
+console.log('variant                          modules  | wall: tree      one   added/module | CPU: tree      one   added/module');
 for (const [kind, count] of [['cjs', cjsCount], ['esm', esmCount]]) {
   for (const mode of Object.keys(MODES)) {
     const cols = (samples) => {
@@ -127,7 +138,7 @@ for (const [kind, count] of [['cjs', cjsCount], ['esm', esmCount]]) {
       const added = ((tree - median(samples[`${kind} plain`])) - (one - median(samples[`${kind}1 plain`]))) / (count - 1);
       return `${(tree / 1000).toFixed(1).padStart(7)} ms ${(one / 1000).toFixed(1).padStart(6)} ms ${mode === 'plain' ? '       —' : added.toFixed(1).padStart(8)}`;
     };
-    console.log(`${`${kind} ${mode}`.padEnd(16)} ${String(count).padStart(7)}  | ${cols(wall)}     | ${cols(cpu)}`);
+    console.log(`${`${kind} ${mode}`.padEnd(30)} ${String(count).padStart(7)}  | ${cols(wall)}     | ${cols(cpu)}`);
   }
 }
 rmSync(dir, { recursive: true, force: true });

@@ -31,6 +31,28 @@ let firstKinds = 0;
 // While a recursive rm whose whole subtree was decided runs: the prefix (`<path>/`) of the entries that
 // Node 20/22's JavaScript implementation removes through the public functions, already decided.
 let grantTree: string | null = null;
+// Node's own CommonJS loader at work for a require() whose module_load entry is recorded (set by the module
+// hooks): the realpaths it takes while it resolves, and its one read of the source of `loaderSource`. Those
+// are decided like any read (a deny rule still refuses them), but an allow is not recorded: the module_load
+// entry stands for them. Only realpath: program code can run inside resolution (a getter on module.paths),
+// and its reads must stay on the record.
+const REALPATH_ROLES = FS_ROUTES.realpath;
+let loaderResolving = false;
+let loaderSource: string | null = null;
+
+/** Marks Node's own resolver as running (or not); returns the previous mark. */
+export function markLoaderResolving(on: boolean): boolean {
+  const previous = loaderResolving;
+  loaderResolving = on;
+  return previous;
+}
+
+/** Marks the file whose source Node's own extension handler is about to read (null: none); returns the previous mark. */
+export function markLoaderSource(filename: string | null): string | null {
+  const previous = loaderSource;
+  loaderSource = filename;
+  return previous;
+}
 
 /**
  * Converts and checks each path argument of one call, replacing it in `args` with the converted value.
@@ -55,7 +77,8 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
     if (path === grantPath && (kinds & ~grantKinds) === 0) continue;
     if (grantTree !== null && StringPrototypeStartsWith(path, grantTree)) continue;
     const base = role.use === 'linkTarget' ? linkDirectory(args[role.aux!]) : undefined;
-    const denied = checkKinds(kinds, resolveTarget(path, role.follow, base));
+    const covered = kinds === READ && ((loaderResolving && roles === REALPATH_ROLES) || path === loaderSource);
+    const denied = checkKinds(kinds, resolveTarget(path, role.follow, base), covered);
     if (denied !== null) return denied;
   }
   firstPath = path0;

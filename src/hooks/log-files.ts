@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { PRIVATE_KEY_FILE } from '../crypto/keys';
 import type { GovernanceDeniedError } from '../kernel/errors';
-import { checkAction, checkViolation } from '../kernel/gate';
+import { checkAction, checkCovered, checkViolation } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { resolveTarget } from './fs-paths';
 
@@ -40,10 +40,13 @@ export function checkLogWrite(target: string): GovernanceDeniedError | null {
   return null;
 }
 
-/** `file_read` of `target`, refused for the private signing key whatever the rules say. */
-export function checkRead(target: string): GovernanceDeniedError | null {
+/**
+ * `file_read` of `target`, refused for the private signing key whatever the rules say. `covered`: a recorded
+ * decision stands for it, so an allow is not recorded again (see checkCovered).
+ */
+export function checkRead(target: string, covered = false): GovernanceDeniedError | null {
   if (target === privateKey) return refuse('file_read', target, 'reading the audit log\'s private signing key would let a forged log verify');
-  return checkAction('file_read', target);
+  return covered ? checkCovered('file_read', target) : checkAction('file_read', target);
 }
 
 /**

@@ -14,6 +14,7 @@ import { blocks } from '../kernel/level';
 import { primordials } from '../primordials';
 import { checkCodeEval } from './code-eval';
 import { lockProperty, shapeLike } from './lock';
+import { markLoaderResolving, markLoaderSource } from './fs';
 import { installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnRequest, loadOwn } from './own-modules';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
@@ -34,6 +35,9 @@ interface CjsModule {
 interface ModuleInternals {
   _load: Function;
   _resolveFilename: Function;
+  _findPath: Function;
+  _resolveLookupPaths: Function;
+  _nodeModulePaths: Function;
   prototype: { load: Function; _compile: Function };
   wrap: unknown;
   wrapper: readonly string[];
@@ -44,6 +48,9 @@ interface ModuleInternals {
 
 const M = Module as unknown as ModuleInternals;
 const originalResolveFilename = M._resolveFilename;
+const originalFindPath = M._findPath;
+const originalResolveLookupPaths = M._resolveLookupPaths;
+const originalNodeModulePaths = M._nodeModulePaths;
 const originalWrap = M.wrap;
 const [wrapperHead, wrapperTail] = M.wrapper;
 
@@ -69,13 +76,21 @@ function resolveFilename(request: string, parent: CjsModule | undefined, isMain:
     if (cached !== undefined) return cached;
   }
   let filename: string;
+  const wasResolving = markLoaderResolving(resolver === originalResolveFilename && resolverIntact());
   try {
     filename = apply(resolver, M, [request, parent, isMain, ...rest]) as string;
   } catch {
     return null; // Node resolves again and throws its own error
+  } finally {
+    markLoaderResolving(wasResolving);
   }
   if (key !== null) primordials.MapPrototypeSet(resolved, key, filename);
   return filename;
+}
+
+/** Node's resolver calls these through `Module`: a replaced one would run the program's code inside it. */
+function resolverIntact(): boolean {
+  return M._findPath === originalFindPath && M._resolveLookupPaths === originalResolveLookupPaths && M._nodeModulePaths === originalNodeModulePaths;
 }
 
 function governedLoad(this: unknown, request: unknown, parent: CjsModule | undefined, isMain: unknown, ...rest: unknown[]): unknown {
@@ -172,10 +187,13 @@ function governedExtension(original: Function): Function {
     const saved = nativeCompile;
     // A module object of the program's making could carry its own `_compile`, run while this is set.
     nativeCompile = isPlainModule(module) ? module : null;
+    const filename = rest[0];
+    const savedSource = markLoaderSource(nativeCompile !== null && typeof filename === 'string' && filename === nativeCompile.filename && isLoading(nativeCompile) ? filename : null);
     try {
       return apply(original, this, [module, ...rest]);
     } finally {
       nativeCompile = saved;
+      markLoaderSource(savedSource);
     }
   };
   return shapeLike(wrapper, original);
@@ -188,7 +206,10 @@ function isPlainModule(module: unknown): module is CjsModule {
 function governedCompile(this: CjsModule, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
   checkWrapperIntact();
   const fileLoad = this === nativeCompile && filename === this.filename && isLoading(this);
-  if (fileLoad) nativeCompile = null; // one compile per file the handler read
+  if (fileLoad) {
+    nativeCompile = null; // one compile per file the handler read
+    markLoaderSource(null); // the module's own code runs next
+  }
   else if (!isCommandLineEntry(this, filename)) checkCodeEval('module-compile');
   return apply(originalCompile, this, [content, filename, ...rest]);
 }

@@ -61,12 +61,24 @@ export function kernelLevel(): Level | null {
  * or null when the call may proceed. Calls made by governance itself while deciding pass through.
  */
 export function checkAction(kind: ActionKind, target: string, violationIfDenied: ViolationType | null = null): GovernanceDeniedError | null {
+  return decide(kind, target, violationIfDenied, true);
+}
+
+/**
+ * Decides `kind:target` like checkAction, but an allow is not recorded: a decision its caller has recorded
+ * stands for it (the module loader's reads of the module whose `module_load` is recorded). Refusals are recorded.
+ */
+export function checkCovered(kind: ActionKind, target: string): GovernanceDeniedError | null {
+  return decide(kind, target, null, false);
+}
+
+function decide(kind: ActionKind, target: string, violationIfDenied: ViolationType | null, recordAllow: boolean): GovernanceDeniedError | null {
   const k = kernel;
   if (k === null || busy) return null;
   busy = true;
   try {
     k.onDecision?.();
-    return decideAndRecord(k, kind, target, violationIfDenied);
+    return decideAndRecord(k, kind, target, violationIfDenied, recordAllow);
   } catch (error) {
     return internalFailure(k, kind, target, error);
   } finally {
@@ -125,7 +137,7 @@ export function checkExplicitDeny(kind: ActionKind, target: string): GovernanceD
  * `violationIfDenied` names what a refusal amounts to when the deciding rule names no violation (e.g. a debug
  * flag on a child is a runtime_bypass whichever rule or default refuses it).
  */
-function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, violationIfDenied: ViolationType | null): GovernanceDeniedError | null {
+function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, violationIfDenied: ViolationType | null, recordAllow: boolean): GovernanceDeniedError | null {
   // The stack is read only for kinds with per-package (`from`) rules, so the common path pays nothing.
   const site: CallerSite | null = k.rules.needsCaller(kind) ? captureCallerSite() : null;
   const found = k.rules.match(kind, target, site);
@@ -133,7 +145,7 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, vio
   const scope = currentScope();
   const actor = scope === undefined ? k.actor : scope.actor;
   if (match.effect === 'allow') {
-    k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, site === null ? null : `${site.file}:${site.line}`));
+    if (recordAllow) k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, site === null ? null : `${site.file}:${site.line}`));
     return kind === 'module_load' && k.loadCheck ? checkAtLoad(k, k.loadCheck, target, actor) : null;
   }
   if (match.effect === 'approve' && scopeApproves(scope, kind, target)) {

@@ -1,0 +1,90 @@
+// Node's CommonJS loader reads the module it loads (a realpath while resolving, then the source). Those reads
+// are decided as file_read, so a deny rule on the file still refuses the require(), but an allowed one is not
+// recorded beside the module_load entry that stands for it. Everything else stays on the record: the program's
+// own reads while a module loads (its code reading its own file, a getter that runs inside resolution).
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
+
+const APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const here = process.cwd();
+const results = {};
+function attempt(label, fn) {
+  try { results[label] = { outcome: 'loaded', value: fn() }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+attempt('tree', () => require('./lib/a.js'));
+attempt('secret json', () => require('./secret/c.json').k);
+attempt('secret module', () => require('./secret/m.js'));
+attempt('module reading its own file', () => require('./lib/self.js'));
+const paths = module.paths;
+Object.defineProperty(module, 'paths', { configurable: true, get() { fs.readFileSync(path.join(here, 'probe.txt')); return paths; } });
+attempt('read inside resolution', () => require('pkg'));
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+const FILES: Record<string, string> = {
+  'app.cjs': APP,
+  'lib/a.js': "module.exports = require('./b.js') + 1;\n",
+  'lib/b.js': 'module.exports = 1;\n',
+  'lib/self.js': "module.exports = require('node:fs').readFileSync(__filename, 'utf8').length;\n",
+  'secret/c.json': '{"k":1}\n',
+  'secret/m.js': "process.stdout.write('LOADED:secret\\n'); module.exports = 1;\n",
+  'probe.txt': 'probe\n',
+  'node_modules/pkg/package.json': JSON.stringify({ name: 'pkg', version: '1.0.0', main: 'index.js' }),
+  'node_modules/pkg/index.js': "module.exports = 'pkg';\n",
+};
+
+describe.each(LAUNCH_MODES)('the loader\'s own reads under a production policy (%s)', (mode) => {
+  const dir = createProject({ files: FILES });
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+        { id: 'no-secret', action: 'file_read', target: `${dir}/secret/**`, effect: 'deny' },
+      ],
+    },
+  });
+  const outcomes = printedResults<Record<string, { outcome: string; code?: string; message?: string; value?: unknown }>>(run);
+  const entries = run.entries();
+  const recorded = (action: string, target: string, decision: string) =>
+    entries.filter((e) => e.action === action && e.target === target && e.decision === decision).length;
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it('a loaded module is one module_load entry per require, with no file_read entries for the loader\'s reads', () => {
+    expect(outcomes.tree).toEqual({ outcome: 'loaded', value: 2 });
+    expect(recorded('module_load', `${dir}/lib/a.js`, 'allow')).toBe(1);
+    expect(recorded('module_load', `${dir}/lib/b.js`, 'allow')).toBe(1);
+    expect(recorded('file_read', `${dir}/lib/a.js`, 'allow')).toBe(0);
+    expect(recorded('file_read', `${dir}/lib/b.js`, 'allow')).toBe(0);
+  });
+
+  it.each([['secret json', 'c.json'], ['secret module', 'm.js']])('a file_read deny rule still refuses require() of a file (%s)', (label, file) => {
+    expect(outcomes[label]).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain(`file_read:${dir}/secret/${file}`);
+    expect(recorded('file_read', `${dir}/secret/${file}`, 'deny')).toBeGreaterThan(0);
+    expect(run.stdout).not.toContain('LOADED:secret');
+  });
+
+  it('a module\'s own code reading its file is recorded', () => {
+    expect(outcomes['module reading its own file']).toMatchObject({ outcome: 'loaded' });
+    expect(recorded('file_read', `${dir}/lib/self.js`, 'allow')).toBe(1);
+  });
+
+  it('a read made by program code that runs inside resolution is recorded', () => {
+    expect(outcomes['read inside resolution']).toEqual({ outcome: 'loaded', value: 'pkg' });
+    expect(recorded('file_read', `${dir}/probe.txt`, 'allow')).toBeGreaterThan(0);
+    expect(recorded('module_load', 'pkg', 'allow')).toBe(1);
+  });
+});
