@@ -65,6 +65,7 @@ export const primordials = freeze({
   StringSplit: stringSplit,
   StringMapChars: stringMapChars,
   StringPrototypeToLowerCase: uncurry(String.prototype.toLowerCase),
+  StringPrototypeToUpperCase: uncurry(String.prototype.toUpperCase),
   StringPrototypeCharCodeAt: uncurry(String.prototype.charCodeAt),
   RegExpPrototypeExec: regExpExec,
   // RegExp.prototype.test calls the regex's `exec` property, which user code can replace: exec is called directly.

@@ -8,6 +8,7 @@ import { installNetHooks } from './net';
 import { installAddonHooks } from './addons';
 import { installInternalsHooks } from './internals';
 import { installNativeFileHooks } from './native-files';
+import { installSqliteHooks } from './sqlite';
 import { installIntegrityWatch } from './integrity';
 import { installCodeEvalHooks } from './code-eval';
 import { installModuleHooks } from './modules';
@@ -28,7 +29,8 @@ export function installHooks(): void {
   installCodeEvalHooks();
   installInternalsHooks();
   installNativeFileHooks();
-  // Last but the watch: the hooks above load builtins of their own (inspector, wasi, trace_events), which
+  installSqliteHooks();
+  // Last but the watch: the hooks above load builtins of their own (inspector, wasi, trace_events, sqlite), which
   // are governance's loads, not the program's.
   installModuleHooks();
   installIntegrityWatch();

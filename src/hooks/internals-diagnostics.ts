@@ -6,14 +6,14 @@ import v8 = require('node:v8');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { absolutePath, resolveTarget } from './fs-paths';
-import { guardMethod, lockProperty, shapeLike } from './lock';
+import { guardConstructor, guardMethod } from './lock';
 import { checkTreeRead } from './log-files';
+import { loadBuiltinQuietly } from './quiet-builtin';
 import { checkWrite } from './rules-files';
 
 const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, DateNow } = primordials;
 const cwd = process.cwd;
 const pid = process.pid;
-const construct = Reflect.construct;
 let sequence = 0;
 
 function checkWritePath(path: string, base?: string): GovernanceDeniedError | null {
@@ -122,21 +122,6 @@ function installTraceHooks(): void {
   guardMethod(proto, 'enable', () => checkWritePath('node_trace.1.log'));
 }
 
-// ---- node:wasi: loaded without its ExperimentalWarning (a program that loads it later sees none).
-
-function loadWasi(): { WASI: Function } | null {
-  const proc = process as unknown as { emitWarning: Function };
-  const emitWarning = proc.emitWarning;
-  proc.emitWarning = function quiet(): void {};
-  try {
-    return require('node:wasi') as { WASI: Function };
-  } catch {
-    return null;
-  } finally {
-    proc.emitWarning = emitWarning;
-  }
-}
-
 function checkPreopens(options: unknown): GovernanceDeniedError | null {
   const preopens = (options as { preopens?: unknown } | null | undefined)?.preopens;
   if (typeof preopens !== 'object' || preopens === null) return null;
@@ -150,21 +135,13 @@ function checkPreopens(options: unknown): GovernanceDeniedError | null {
 }
 
 function installWasiHooks(): void {
-  const wasi = loadWasi();
+  const wasi = loadBuiltinQuietly<{ WASI: Function }>('node:wasi');
   if (wasi === null) return;
-  const Original = wasi.WASI as new (...args: unknown[]) => object;
-  const Governed = function WASI(this: unknown, ...args: unknown[]): object {
-    if (new.target === undefined) return apply(Original, this, args) as object; // Node throws its "needs new" error
+  guardConstructor(wasi, 'WASI', (args) => {
     const options = typeof args[0] === 'object' && args[0] !== null ? { ...(args[0] as object) } : args[0];
     args[0] = options;
-    const denied = checkPreopens(options);
-    if (denied !== null) throw denied;
-    return construct(Original, args, new.target);
-  };
-  shapeLike(Governed, Original);
-  defineProperty(Governed, 'prototype', { value: Original.prototype, writable: false });
-  lockProperty(Original.prototype, 'constructor', Governed);
-  lockProperty(wasi, 'WASI', Governed);
+    return checkPreopens(options);
+  });
 }
 
 export function installDiagnosticsHooks(): void {

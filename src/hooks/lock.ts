@@ -5,6 +5,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 
 const { apply, defineProperty, getOwnPropertyDescriptor, ownKeys } = primordials;
+const construct = Reflect.construct;
 
 const SHAPE_KEYS = ['name', 'length', 'prototype'];
 
@@ -46,4 +47,24 @@ export function guardMethod(owner: object, name: string, decide: (args: unknown[
     return apply(original, this, args);
   };
   lockProperty(owner, name, shapeLike(wrapper, original));
+}
+
+/**
+ * Replaces the class `owner[name]` (if there is one) by a locked constructor of the same shape that shares its
+ * prototype, whose `constructor` then leads back to the governed one: `decide` sees the arguments, as in
+ * guardMethod. Subclasses of it construct through it.
+ */
+export function guardConstructor(owner: object, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
+  const Original = (owner as Record<string, unknown>)[name];
+  if (typeof Original !== 'function') return;
+  const Governed = function (this: unknown, ...args: unknown[]): unknown {
+    if (new.target === undefined) return apply(Original, this, args); // Node throws its own "needs new" error
+    const denied = decide(args);
+    if (denied !== null) throw denied;
+    return construct(Original, args, new.target);
+  };
+  shapeLike(Governed, Original);
+  defineProperty(Governed, 'prototype', { value: Original.prototype, writable: false });
+  lockProperty(Original.prototype as object, 'constructor', Governed);
+  lockProperty(owner, name, Governed);
 }
