@@ -8,6 +8,7 @@ import { installNetHooks } from './net';
 import { installAddonHooks } from './addons';
 import { installInternalsHooks } from './internals';
 import { installNativeFileHooks } from './native-files';
+import { installOpensslEngineHooks } from './openssl-engines';
 import { installSqliteHooks } from './sqlite';
 import { installIntegrityWatch } from './integrity';
 import { installCodeEvalHooks } from './code-eval';
@@ -25,6 +26,7 @@ export function installHooks(): void {
   installChildProcessHooks();
   installNetHooks();
   installAddonHooks();
+  installOpensslEngineHooks();
   installWorkerHooks();
   installCodeEvalHooks();
   installInternalsHooks();
