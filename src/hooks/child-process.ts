@@ -12,6 +12,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
 import { debugFlagsInArgs, debugFlagsInWords, isNodeExecutable } from './spawn-flags';
+import { checkLoaderVariables } from './spawn-libraries';
 import { resolveExecutable, shellCommand, firstCommandWord, isShell } from './spawn-target';
 import { lockProperty, shapeLike } from './lock';
 
@@ -142,7 +143,7 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   if (wordDenied !== null) return wordDenied;
   const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
   const node = isNodeExecutable(executable, realPathOrNull(executable), realNode);
-  const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs);
+  const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs) ?? checkLoaderVariables(envPairs, cwd);
   if (flagsDenied !== null) return flagsDenied;
   options.envPairs = governedEnvPairs(envPairs);
   if (node && args.length > 0) options.args = withPreload(args);

@@ -3,11 +3,11 @@
 // that denies it, no road (crypto.setEngine by path or by name, the tls/https engine options, a context's own
 // engine methods, an ESM import) may run it, and each refusal is in the audit log. The same object at an
 // allowed path does run, which shows that the routes are real.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { buildMarkerLibrary } from '../helpers/marker-library';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -61,18 +61,10 @@ const DENIED: Record<string, string> = {
   'https.request clientCertEngine option': '<dir>/ext/evil.so',
 };
 
-/** A shared object whose constructor writes `marker`: what OpenSSL's dlopen of an engine runs first. */
-function buildEngine(dir: string, marker: string): void {
-  mkdirSync(dir, { recursive: true });
-  const source = join(dir, 'evil.c');
-  writeFileSync(source, `#include <stdio.h>\n__attribute__((constructor)) static void ran(void) { FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) { fputs("ran", f); fclose(f); } }\n`);
-  execFileSync('cc', ['-shared', '-fPIC', '-o', join(dir, 'evil.so'), source]);
-}
-
 describe.each(LAUNCH_MODES)('OpenSSL engines under a production policy (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP } });
-  buildEngine(join(dir, 'ext'), join(dir, 'MARKER'));
-  buildEngine(join(dir, 'allowed'), join(dir, 'MARKER'));
+  buildMarkerLibrary(join(dir, 'ext'), join(dir, 'MARKER'));
+  buildMarkerLibrary(join(dir, 'allowed'), join(dir, 'MARKER'));
   const run = governedRun({
     dir,
     mode,
