@@ -4,19 +4,25 @@
 // hook asks the main thread through a MessagePort and waits for the decision (loader/esm-hooks).
 import nodePath = require('node:path');
 import nodeUrl = require('node:url');
+import { types } from 'node:util';
 import { MessageChannel } from 'node:worker_threads';
+import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
 import { primordials } from '../primordials';
 import { isModuleHooksThread } from './modules-hooks-thread';
 import { actionOfUrl } from './modules-target';
+import { checkSourceMapReads } from './source-maps';
 import type { DecisionReply, DecisionRequest } from './loader/protocol';
 
 // Captured at load: user code can replace these modules' functions.
 const { join } = nodePath;
-const { pathToFileURL } = nodeUrl;
+const { fileURLToPath, pathToFileURL } = nodeUrl;
+const { isArrayBufferView } = types;
+const utf8 = new TextDecoder();
+const decode = TextDecoder.prototype.decode;
 
-const { apply, ArrayPrototypeIncludes } = primordials;
+const { apply, ArrayPrototypeIncludes, StringPrototypeStartsWith } = primordials;
 
 interface LoadContext {
   conditions?: readonly string[];
@@ -24,7 +30,7 @@ interface LoadContext {
 
 let onImport: (filename: string) => void = () => {};
 
-function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string, context: LoadContext) => unknown): unknown {
+function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string, context: LoadContext) => LoadResult): LoadResult {
   // require() runs through these hooks too; Module._load has decided it already.
   if (context.conditions === undefined || !ArrayPrototypeIncludes(context.conditions, 'require')) {
     onImport(url);
@@ -34,12 +40,35 @@ function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string,
       if (denied !== null) throw denied;
     }
   }
-  return nextLoad(url, context);
+  const result = nextLoad(url, context);
+  const mapDenied = checkModuleSourceMaps(url, result);
+  if (mapDenied !== null) throw mapDenied;
+  return result;
+}
+
+interface LoadResult {
+  format?: unknown;
+  source?: unknown;
+}
+
+/** An ES module's map files, read as Node compiles it (CommonJS sources are decided at Module#_compile). */
+function checkModuleSourceMaps(url: string, result: LoadResult): GovernanceDeniedError | null {
+  if (result === null || typeof result !== 'object') return null;
+  const { format, source } = result;
+  if (format !== 'module' && format !== 'module-typescript') return null;
+  const text = typeof source === 'string' ? source : isArrayBufferView(source) ? apply(decode, utf8, [source]) as string : null;
+  if (text === null) return null;
+  return checkSourceMapReads(text, StringPrototypeStartsWith(url, 'file:') ? fileURLToPath(url) : null);
 }
 
 function answer(port: MessagePortLike, request: DecisionRequest): void {
-  onImport(request.target);
-  const denied = checkAction(request.kind, request.target);
+  let denied: GovernanceDeniedError | null;
+  if (request.kind === 'source_maps') {
+    denied = checkModuleSourceMaps(request.target, { format: 'module', source: request.source });
+  } else {
+    onImport(request.target);
+    denied = checkAction(request.kind, request.target);
+  }
   const reply: DecisionReply = { id: request.id, denial: denied === null ? null : { message: denied.message, action: denied.action, target: denied.target, ruleId: denied.ruleId, level: denied.level, reason: denied.reason, violation: denied.violation } };
   port.postMessage(reply);
 }

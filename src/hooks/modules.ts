@@ -17,6 +17,7 @@ import { lockProperty, shapeLike } from './lock';
 import { markLoaderResolving, markLoaderSource } from './fs';
 import { installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnRequest, loadOwn } from './own-modules';
+import { checkSourceMapReads } from './source-maps';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
 
 // Captured at load: user code can replace these modules' functions.
@@ -211,6 +212,8 @@ function governedCompile(this: CjsModule, content: unknown, filename: unknown, .
     markLoaderSource(null); // the module's own code runs next
   }
   else if (!isCommandLineEntry(this, filename)) checkCodeEval('module-compile');
+  const mapDenied = typeof content === 'string' && typeof filename === 'string' ? checkSourceMapReads(content, filename) : null;
+  if (mapDenied !== null) throw mapDenied;
   return apply(originalCompile, this, [content, filename, ...rest]);
 }
 

@@ -4,6 +4,8 @@
 // asynchronously, so the main thread is free to answer (a sync resolve, e.g. import.meta.resolve,
 // would block the main thread while it waits on this thread).
 import type { MessagePort } from 'node:worker_threads';
+import { primordials } from '../../primordials';
+import type { ActionKind } from '../../types';
 import { actionOfUrl } from '../modules-target';
 import type { DecisionReply, DecisionRequest, DenialDetails } from './protocol';
 
@@ -22,13 +24,15 @@ export function initialize(data: { port: MessagePort }): void {
   port.unref();
 }
 
-function ask(request: Omit<DecisionRequest, 'id'>): Promise<DecisionReply> {
+type Question = { kind: ActionKind; target: string } | { kind: 'source_maps'; target: string; source: string };
+
+function ask(question: Question): Promise<DecisionReply> {
   const id = nextId++;
   return new Promise((resolve) => {
     // Node ends this thread when its event loop is empty: keep the port alive until the answer comes.
     if (waiting.size === 0) port!.ref();
     waiting.set(id, resolve);
-    port!.postMessage({ id, ...request } satisfies DecisionRequest);
+    port!.postMessage({ id, ...question } as DecisionRequest);
   });
 }
 
@@ -36,11 +40,34 @@ function denialError(details: DenialDetails): Error {
   return Object.assign(new Error(details.message), { name: 'GovernanceDeniedError', code: 'EGOVDENIED', ...details });
 }
 
-export async function load(url: string, context: unknown, nextLoad: (url: string, context: unknown) => Promise<unknown>): Promise<unknown> {
+export async function load(url: string, context: unknown, nextLoad: (url: string, context: unknown) => Promise<LoadResult>): Promise<LoadResult> {
   const action = actionOfUrl(url);
   if (action !== null && port !== null) {
     const reply = await ask(action);
     if (reply.denial !== null) throw denialError(reply.denial);
   }
-  return nextLoad(url, context);
+  const result = await nextLoad(url, context);
+  // The main thread compiles the module and may read the files its sourceMappingURL comments name.
+  const source = moduleSource(result);
+  if (source !== null && StringPrototypeIndexOf(source, SOURCE_MAP_MARK) !== -1 && port !== null) {
+    const reply = await ask({ kind: 'source_maps', target: url, source });
+    if (reply.denial !== null) throw denialError(reply.denial);
+  }
+  return result;
+}
+
+interface LoadResult {
+  format?: unknown;
+  source?: unknown;
+}
+
+const SOURCE_MAP_MARK = 'sourceMappingURL=';
+const { StringPrototypeIndexOf } = primordials;
+const utf8 = new TextDecoder();
+
+function moduleSource(result: LoadResult): string | null {
+  if (result === null || typeof result !== 'object' || result.format !== 'module') return null;
+  const { source } = result;
+  if (typeof source === 'string') return source;
+  return ArrayBuffer.isView(source) ? utf8.decode(source as Uint8Array) : null;
 }

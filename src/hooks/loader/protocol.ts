@@ -2,11 +2,10 @@
 import type { DeniedDetails } from '../../kernel/errors';
 import type { ActionKind } from '../../types';
 
-export interface DecisionRequest {
-  id: number;
-  kind: ActionKind;
-  target: string;
-}
+/** An action to decide, or the source of an ES module to decide the source-map files of (`target`: its URL). */
+export type DecisionRequest =
+  | { id: number; kind: ActionKind; target: string }
+  | { id: number; kind: 'source_maps'; target: string; source: string };
 
 export type DenialDetails = DeniedDetails & { message: string };
 

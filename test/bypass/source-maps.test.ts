@@ -1,0 +1,101 @@
+// With source maps or coverage on, Node reads the file a module's sourceMappingURL comment names with an fs
+// function it captured before governance, and hands back its parsed JSON (module.findSourceMap().payload,
+// and the coverage files): a read of any JSON file, such as a cloud credentials file. Under a production
+// policy that denies reading secret/, each module naming it (relative, file: URL, block comment, ES module,
+// module written after start) is refused and the secret never reaches the program; an allowed map still works.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { routeResults } from '../helpers/route-results';
+
+const SECRET = 's3cr3t-token-value';
+
+const APP = String.raw`
+const fs = require('node:fs'), path = require('node:path'), { findSourceMap } = require('node:module');
+if (typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
+const here = process.cwd();
+const results = {};
+function payloadOf(file) { const map = findSourceMap(file); return map ? JSON.stringify(map.payload) : null; }
+async function attempt(label, fn) {
+  try { results[label] = { outcome: 'done', value: await fn() }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+(async () => {
+  await attempt('relative map URL', () => { require('./lib/relative.js'); return payloadOf(path.join(here, 'lib', 'relative.js')); });
+  await attempt('file: map URL', () => { require('./lib/absolute.js'); return payloadOf(path.join(here, 'lib', 'absolute.js')); });
+  await attempt('block comment', () => { require('./lib/block.js'); return payloadOf(path.join(here, 'lib', 'block.js')); });
+  await attempt('ES module', async () => { await import('./lib/module.mjs'); return payloadOf(path.join(here, 'lib', 'module.mjs')); });
+  await attempt('module written at run time', () => {
+    const file = path.join(here, 'lib', 'late.js');
+    fs.writeFileSync(file, 'module.exports = 1;\n//# sourceMappingURL=../secret/creds.json\n');
+    require(file);
+    return payloadOf(file);
+  });
+  await attempt('allowed map', () => { require('./lib/allowed.js'); return payloadOf(path.join(here, 'lib', 'allowed.js')); });
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const FILES: Record<string, string> = {
+  'app.cjs': APP,
+  'secret/creds.json': JSON.stringify({ version: 3, sources: [], mappings: '', token: SECRET }),
+  'lib/relative.js': 'module.exports = 1;\n//# sourceMappingURL=../secret/creds.json\n',
+  'lib/absolute.js': 'module.exports = 1;\n//# sourceMappingURL=file://<dir>/secret/creds.json\n',
+  'lib/block.js': 'module.exports = 1;\n/*# sourceMappingURL=../secret/creds.json */\n',
+  'lib/module.mjs': 'export default 1;\n//# sourceMappingURL=../secret/creds.json\n',
+  'lib/allowed.js': 'module.exports = 1;\n//# sourceMappingURL=allowed.js.map\n',
+  'lib/allowed.js.map': JSON.stringify({ version: 3, sources: ['allowed.ts'], mappings: '', names: [] }),
+};
+
+interface Outcome {
+  outcome: string;
+  code?: string;
+  message?: string;
+  value?: string | null;
+}
+
+const DENIED = ['relative map URL', 'file: map URL', 'block comment', 'ES module', 'module written at run time'];
+
+describe.each(LAUNCH_MODES)('source map files under a production policy (%s)', (mode) => {
+  const dir = createProject();
+  const files = Object.fromEntries(Object.entries(FILES).map(([name, text]) => [name, text.replace('<dir>', dir)]));
+  const coverage = join(dir, 'coverage');
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    files,
+    // Coverage caches maps on every Node line, and writes them out at exit.
+    env: { NODE_V8_COVERAGE: coverage },
+    policy: {
+      level: 'production',
+      default: 'allow',
+      rules: [{ id: 'no-secret', action: 'file_read', target: `${dir}/secret/**`, effect: 'deny' }],
+    },
+  });
+  const outcomes = run.status === 0 ? routeResults<Record<string, Outcome>>(run) : {};
+  const entries = run.entries();
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(DENIED)('%s: the module is refused and the secret is not read', (label) => {
+    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain(`file_read:${dir}/secret/creds.json`);
+  });
+
+  it('every refusal is in the audit log, and the secret is nowhere in the output or the coverage files', () => {
+    expect(entries.filter((e) => e.action === 'file_read' && e.target === `${dir}/secret/creds.json` && e.decision === 'deny').length).toBeGreaterThanOrEqual(DENIED.length);
+    expect(run.stdout).not.toContain(SECRET);
+    for (const name of readdirSync(coverage)) expect(readFileSync(join(coverage, name), 'utf8')).not.toContain(SECRET);
+  });
+
+  it('positive control: an allowed map file is read, recorded, and its map returned', () => {
+    expect(outcomes['allowed map']).toMatchObject({ outcome: 'done' });
+    expect(JSON.parse(outcomes['allowed map'].value as string)).toMatchObject({ sources: [expect.stringContaining('allowed.ts')] });
+    expect(entries.some((e) => e.action === 'file_read' && e.target === `${dir}/lib/allowed.js.map` && e.decision === 'allow')).toBe(true);
+  });
+});
