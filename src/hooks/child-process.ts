@@ -11,8 +11,8 @@ import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
-import { debugFlagsInArgs, debugFlagsInWords, isNodeExecutable } from './spawn-flags';
-import { checkLoaderVariables } from './spawn-libraries';
+import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-flags';
+import { checkChildVariables } from './spawn-environment';
 import { resolveExecutable, shellCommand, firstCommandWord, isShell } from './spawn-target';
 import { lockProperty, shapeLike } from './lock';
 
@@ -143,7 +143,7 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   if (wordDenied !== null) return wordDenied;
   const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
   const node = isNodeExecutable(executable, realPathOrNull(executable), realNode);
-  const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs) ?? checkLoaderVariables(envPairs, cwd);
+  const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs) ?? checkChildVariables(envPairs, cwd);
   if (flagsDenied !== null) return flagsDenied;
   options.envPairs = governedEnvPairs(envPairs);
   if (node && args.length > 0) options.args = withPreload(args);
@@ -157,13 +157,13 @@ function withPreload(args: readonly string[]): string[] {
   return out;
 }
 
-/** Debug flags in a node child's arguments, a shell command or the child's NODE_OPTIONS: each must be allowed as `code_eval:node-flag:<flag>`. */
+/** Flags that take a child past governance, in its arguments, a shell command or its NODE_OPTIONS: each must be allowed as `code_eval:node-flag:<flag>`. */
 function checkDebugFlags(nodeArgs: string[] | null, command: string | null, envPairs: readonly string[]): GovernanceDeniedError | null {
   const flags: string[] = [];
-  if (nodeArgs !== null) debugFlagsInArgs(nodeArgs, flags);
-  if (command !== null) debugFlagsInWords(command, flags);
+  if (nodeArgs !== null) flagsInArgs(nodeArgs, childFlag, flags);
+  if (command !== null) flagsInWords(command, childFlag, flags);
   const nodeOptions = valueOf(envPairs, NODE_OPTIONS);
-  if (nodeOptions !== undefined) debugFlagsInWords(nodeOptions, flags);
+  if (nodeOptions !== undefined) flagsInWords(nodeOptions, childFlag, flags);
   for (let i = 0; i < flags.length; i++) {
     const denied = checkAction('code_eval', `node-flag:${flags[i]}`, 'runtime_bypass');
     if (denied !== null) return denied;

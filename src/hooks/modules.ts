@@ -159,15 +159,18 @@ function hasEvalFlag(execArgv: readonly string[]): boolean {
   return false;
 }
 
-// Our own modules, which the preload entry may still load after the hooks are installed.
+// Our own modules, which the preload entry may still load after the hooks are installed: by path (require)
+// or by URL (an `--import` of the package after a `--require` of it, as a governed child's NODE_OPTIONS has).
 const OWN_FILES = `${join(__dirname, '..', '..')}/`;
+const OWN_URLS = pathToFileURL(OWN_FILES).href;
 
 /**
  * Any other module loading first means the entry is a file (or an ESM URL): no command-line entry is
- * left to compile.
+ * left to compile. A builtin (our ESM entry imports node:module) is never the entry.
  */
 function entryStarted(filename: unknown): void {
-  if (typeof filename !== 'string' || !StringPrototypeStartsWith(filename, OWN_FILES)) commandLineEntry = null;
+  if (typeof filename === 'string' && (StringPrototypeStartsWith(filename, OWN_FILES) || StringPrototypeStartsWith(filename, OWN_URLS) || StringPrototypeStartsWith(filename, 'node:'))) return;
+  commandLineEntry = null;
 }
 
 function isCommandLineEntry(module: CjsModule & { id?: unknown }, filename: unknown): boolean {

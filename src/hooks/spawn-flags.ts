@@ -1,43 +1,74 @@
-// Node flags that open a child past governance: `--inspect*` (and its alias `--debug-port`) starts a
+// Node flags that take a child past governance. `--inspect*` (and its alias `--debug-port`) starts a
 // debugger, a code-evaluation channel with access to every closure; `--expose-internals` lets the child
-// require Node's internal modules. Found in a node child's arguments (fork's execArgv ends up there), in
-// the words of a shell command, in the NODE_OPTIONS a child is given, and in this process's own flags.
+// require Node's internal modules. Others make the child's Node read or write files, or load native code, in
+// C++ where its own hooks cannot see: profiles, logs, reports, heap snapshots, trace files, coverage of tests,
+// web storage, snapshot and SEA blobs (written); env and config files (read: their values become the child's
+// environment or flags); OpenSSL configuration and ICU data (native). All are found in a node child's
+// arguments (fork's execArgv ends up there), in the words of a shell command and in the NODE_OPTIONS a child
+// is given; the debug flags also in this process's own flags (a shell can expand them where no spawn sees).
 import { primordials } from '../primordials';
 
-const { RegExpPrototypeExec, StringMapChars, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, ArrayPrototypePush } = primordials;
+const { ArrayPrototypeIncludes, RegExpPrototypeExec, StringMapChars, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, ArrayPrototypePush } = primordials;
 const QUOTES = '"\'\\';
 const NODE_NAME = /^(node|nodejs)[0-9.]*(\.exe)?$/i;
 
-/** The normalised flag name (`--inspect-brk`, `--expose-internals`) when `arg` is one of them, else null. */
-export function debugFlag(arg: string): string | null {
+const FILE_FLAGS = [
+  '--prof', '--logfile', '--diagnostic-dir', '--redirect-warnings', '--tls-keylog', '--env-file', '--env-file-if-exists',
+  '--openssl-config', '--icu-data-dir', '--snapshot-blob', '--build-snapshot', '--build-snapshot-config',
+  '--experimental-sea-config', '--localstorage-file', '--test-reporter-destination', '--experimental-config-file',
+  '--experimental-default-config-file',
+];
+// Families: every flag whose name starts with one of these (V8's --log* writes v8.log).
+const FILE_FLAG_PREFIXES = ['--cpu-prof', '--heap-prof', '--log', '--perf-', '--report-', '--heapsnapshot-', '--trace-event'];
+
+/** A flag's name, `_` read as `-` as Node does (`--expose_internals`); null when `arg` is not a long flag. */
+function flagName(arg: string): string | null {
   if (!StringPrototypeStartsWith(arg, '--')) return null;
   const equals = StringPrototypeIndexOf(arg, '=');
-  // Node accepts `_` for `-` in flag names (`--expose_internals`).
-  const name = StringMapChars(equals < 0 ? arg : StringPrototypeSlice(arg, 0, equals), '_', '-');
+  return StringMapChars(equals < 0 ? arg : StringPrototypeSlice(arg, 0, equals), '_', '-');
+}
+
+/** The normalised flag name (`--inspect-brk`, `--expose-internals`) when `arg` is a debug flag, else null. */
+export function debugFlag(arg: string): string | null {
+  const name = flagName(arg);
+  if (name === null) return null;
   if (StringPrototypeStartsWith(name, '--inspect') || name === '--debug-port' || name === '--expose-internals') return name;
   return null;
 }
 
+/** The normalised flag name when `arg` is any flag a child must be allowed: a debug flag or a file flag. */
+export function childFlag(arg: string): string | null {
+  const debug = debugFlag(arg);
+  if (debug !== null) return debug;
+  const name = flagName(arg);
+  if (name === null) return null;
+  if (ArrayPrototypeIncludes(FILE_FLAGS, name)) return name;
+  for (let i = 0; i < FILE_FLAG_PREFIXES.length; i++) if (StringPrototypeStartsWith(name, FILE_FLAG_PREFIXES[i])) return name;
+  return null;
+}
+
+type Classify = (arg: string) => string | null;
+
 /**
- * The debug flags among a node child's arguments (argv[0] excluded). Everything up to `--` is scanned,
- * script arguments included: telling options' values from the script name needs Node's own table, so a
- * script argument spelled like one of these flags is refused too (fail closed).
+ * The flags `classify` picks among a node child's arguments (argv[0] excluded). Everything up to `--` is
+ * scanned, script arguments included: telling options' values from the script name needs Node's own table,
+ * so a script argument spelled like one of these flags is refused too (fail closed).
  */
-export function debugFlagsInArgs(args: readonly string[], out: string[]): void {
+export function flagsInArgs(args: readonly string[], classify: Classify, out: string[]): void {
   for (let i = 1; i < args.length; i++) {
     if (args[i] === '--') return;
-    const flag = debugFlag(args[i]);
+    const flag = classify(args[i]);
     if (flag !== null) ArrayPrototypePush(out, flag);
   }
 }
 
-/** The debug flags among the words of a shell command line or a NODE_OPTIONS value (quotes dropped). */
-export function debugFlagsInWords(text: string, out: string[]): void {
+/** The flags `classify` picks among the words of a shell command line or a NODE_OPTIONS value (quotes dropped). */
+export function flagsInWords(text: string, classify: Classify, out: string[]): void {
   const unquoted = StringMapChars(text, QUOTES, '');
   let start = 0;
   for (let i = 0; i <= unquoted.length; i++) {
     if (i < unquoted.length && !isSpace(StringPrototypeCharCodeAt(unquoted, i))) continue;
-    const flag = i > start ? debugFlag(StringPrototypeSlice(unquoted, start, i)) : null;
+    const flag = i > start ? classify(StringPrototypeSlice(unquoted, start, i)) : null;
     if (flag !== null) ArrayPrototypePush(out, flag);
     start = i + 1;
   }
@@ -63,6 +94,6 @@ export function ownDebugFlags(): string[] {
     if (flag !== null) ArrayPrototypePush(flags, flag);
   }
   const nodeOptions = process.env.NODE_OPTIONS;
-  if (nodeOptions !== undefined) debugFlagsInWords(nodeOptions, flags);
+  if (nodeOptions !== undefined) flagsInWords(nodeOptions, debugFlag, flags);
   return flags;
 }

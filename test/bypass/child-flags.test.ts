@@ -1,0 +1,116 @@
+// Node flags and variables that make a governed child write or read files, or load native code, in C++ where
+// its own hooks cannot see: profiles, V8 logs, reports, heap snapshots, trace files, redirected warnings, env
+// files read into its environment, OpenSSL configuration, coverage directories. Under a production policy that
+// allows none of them, every road (arguments, fork's execArgv, NODE_OPTIONS, a shell command, `_` spellings,
+// NODE_V8_COVERAGE) is refused at the spawn, nothing lands in out/, and each refusal is in the audit log.
+// Positive control: a flag the policy allows works, and writes its profile.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { routeResults } from '../helpers/route-results';
+
+const APP = String.raw`
+const cp = require('node:child_process'), path = require('node:path');
+const here = process.cwd(), node = process.execPath, out = path.join(here, 'out');
+const results = {};
+async function attempt(label, fn) {
+  try { await fn(); results[label] = { outcome: 'done' }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0'], { cwd: here, ...options }); if (r.error) throw r.error; if (r.status !== 0) throw new Error(String(r.stderr)); };
+(async () => {
+  await attempt('--cpu-prof', () => run(['--cpu-prof', '--cpu-prof-dir=' + out]));
+  await attempt('a flag value as the next argument', () => run(['--cpu-prof-dir', out, '--cpu-prof']));
+  await attempt('--prof', () => run(['--prof'], { cwd: out }));
+  await attempt('V8 --logfile', () => run(['--log-all', '--logfile=' + path.join(out, 'v8.log')]));
+  await attempt('--report-on-signal', () => run(['--report-on-signal', '--report-directory=' + out]));
+  await attempt('--heapsnapshot-near-heap-limit', () => run(['--heapsnapshot-near-heap-limit=1', '--diagnostic-dir=' + out]));
+  await attempt('--trace-event-categories', () => run(['--trace-event-categories=node', '--trace-event-file-pattern=' + path.join(out, 'trace.log')]));
+  await attempt('--redirect-warnings', () => run(['--redirect-warnings=' + path.join(out, 'warnings.txt')]));
+  await attempt('--env-file', () => run(['--env-file=' + path.join(here, 'secret.env')]));
+  await attempt('--openssl-config', () => run(['--openssl-config=' + path.join(here, 'openssl.cnf')]));
+  await attempt('underscore spelling', () => run(['--cpu_prof', '--cpu_prof_dir=' + out]));
+  await attempt('fork execArgv', () => new Promise((resolve, reject) => {
+    const child = cp.fork(path.join(here, 'child.cjs'), [], { execArgv: ['--cpu-prof', '--cpu-prof-dir=' + out] });
+    child.on('error', reject);
+    child.on('exit', resolve);
+  }));
+  await attempt('NODE_OPTIONS', () => run([], { env: { ...process.env, NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=' + out } }));
+  await attempt('shell command', () => cp.execSync(JSON.stringify(node) + ' --cpu-prof --cpu-prof-dir=' + out + ' -e 0', { cwd: here }));
+  await attempt('NODE_V8_COVERAGE', () => run([], { env: { ...process.env, NODE_V8_COVERAGE: out } }));
+  await attempt('allowed flag', () => run(['--heap-prof', '--heap-prof-dir=' + path.join(here, 'profiles')]));
+  await attempt('plain child', () => run([]));
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const FLAGS: Record<string, string> = {
+  '--cpu-prof': '--cpu-prof',
+  'a flag value as the next argument': '--cpu-prof-dir',
+  '--prof': '--prof',
+  'V8 --logfile': '--log-all',
+  '--report-on-signal': '--report-on-signal',
+  '--heapsnapshot-near-heap-limit': '--heapsnapshot-near-heap-limit',
+  '--trace-event-categories': '--trace-event-categories',
+  '--redirect-warnings': '--redirect-warnings',
+  '--env-file': '--env-file',
+  '--openssl-config': '--openssl-config',
+  'underscore spelling': '--cpu-prof',
+  'fork execArgv': '--cpu-prof',
+  NODE_OPTIONS: '--cpu-prof',
+  'shell command': '--cpu-prof',
+};
+
+interface Outcome {
+  outcome: string;
+  code?: string;
+  message?: string;
+}
+
+describe.each(LAUNCH_MODES)('file and native flags of node children under a production policy (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': APP, 'child.cjs': '', 'out/.keep': '', 'profiles/.keep': '', 'secret.env': 'TOKEN=s3cr3t\n', 'openssl.cnf': '' } });
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'work', action: ['file_read', 'module_load', 'process_spawn'], target: '**', effect: 'allow' },
+        { id: 'write', action: 'file_write', target: `${dir}/**`, effect: 'allow' },
+        { id: 'no-out', action: 'file_write', target: [`${dir}/out`, `${dir}/out/**`], effect: 'deny' },
+        { id: 'profiling', action: 'code_eval', target: 'node-flag:--heap-prof*', effect: 'allow' },
+      ],
+    },
+  });
+  const outcomes = run.status === 0 ? routeResults<Record<string, Outcome>>(run) : {};
+  const entries = run.entries();
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(Object.entries(FLAGS))('%s is refused as code_eval:node-flag:%s', (label, flag) => {
+    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain(`code_eval:node-flag:${flag}`);
+    expect(entries.some((e) => e.action === 'code_eval' && e.target === `node-flag:${flag}` && e.decision === 'deny')).toBe(true);
+  });
+
+  it('a child\'s NODE_V8_COVERAGE directory is decided as file_write', () => {
+    expect(outcomes.NODE_V8_COVERAGE).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes.NODE_V8_COVERAGE.message).toContain(`file_write:${dir}/out`);
+  });
+
+  it('nothing was written to out/', () => {
+    expect(readdirSync(join(dir, 'out'))).toEqual(['.keep']);
+  });
+
+  it('positive controls: an allowed flag runs and writes its profile; a plain child runs', () => {
+    expect(outcomes['allowed flag']).toEqual({ outcome: 'done' });
+    expect(readdirSync(join(dir, 'profiles')).some((name) => name.endsWith('.heapprofile'))).toBe(true);
+    expect(outcomes['plain child']).toEqual({ outcome: 'done' });
+  });
+});
