@@ -3,6 +3,7 @@
 // a process started with a debug flag the policy denies refuses to run on (own-flags.ts).
 import { syncBuiltinESMExports } from 'node:module';
 import { installChildProcessHooks } from './child-process';
+import { installFfiHooks } from './ffi';
 import { installFsHooks } from './fs';
 import { installNetHooks } from './net';
 import { installAddonHooks } from './addons';
@@ -27,6 +28,7 @@ export function installHooks(): void {
   installNetHooks();
   installAddonHooks();
   installOpensslEngineHooks();
+  installFfiHooks();
   installWorkerHooks();
   installCodeEvalHooks();
   installInternalsHooks();

@@ -1,0 +1,46 @@
+// Which node flags a governed spawn must decide: debug flags (also checked by a child of its own flags) and
+// flags that make the child's Node touch files or native code in C++ (checked at the spawn only).
+import { describe, expect, it } from 'vitest';
+import { childFlag, debugFlag, flagsInArgs, flagsInWords } from '../../src/hooks/spawn-flags';
+
+describe('childFlag', () => {
+  it.each([
+    ['--inspect', '--inspect'],
+    ['--inspect-brk=9229', '--inspect-brk'],
+    ['--expose_internals', '--expose-internals'],
+    ['--cpu-prof', '--cpu-prof'],
+    ['--cpu_prof_dir=/tmp', '--cpu-prof-dir'],
+    ['--heap-prof-interval=1', '--heap-prof-interval'],
+    ['--prof', '--prof'],
+    ['--logfile=/tmp/v8.log', '--logfile'],
+    ['--log-all', '--log-all'],
+    ['--perf-basic-prof', '--perf-basic-prof'],
+    ['--report-on-signal', '--report-on-signal'],
+    ['--heapsnapshot-signal=SIGUSR2', '--heapsnapshot-signal'],
+    ['--trace-event-categories=node', '--trace-event-categories'],
+    ['--env-file=.env', '--env-file'],
+    ['--env-file-if-exists=.env', '--env-file-if-exists'],
+    ['--openssl-config=/etc/x.cnf', '--openssl-config'],
+    ['--localstorage-file=/tmp/ls', '--localstorage-file'],
+  ])('%j is %j', (arg, flag) => {
+    expect(childFlag(arg)).toBe(flag);
+  });
+
+  it.each(['--max-old-space-size=100', '--require', '-r', '--loader=x', '--enable-source-maps', '--no-warnings', 'app.js', '-e', '--', '--title=prof'])('%j needs no decision', (arg) => {
+    expect(childFlag(arg)).toBeNull();
+  });
+
+  it('a child checks only the debug flags of its own start-up', () => {
+    expect(debugFlag('--cpu-prof')).toBeNull();
+    expect(debugFlag('--inspect=0')).toBe('--inspect');
+  });
+});
+
+describe('finding flags', () => {
+  it('in arguments up to --, and in the words of a command or NODE_OPTIONS, quotes dropped', () => {
+    const found: string[] = [];
+    flagsInArgs(['node', '--cpu-prof', 'app.js', '--', '--prof'], childFlag, found);
+    flagsInWords('node "--env-file=.env" \'--inspect\' app.js', childFlag, found);
+    expect(found).toEqual(['--cpu-prof', '--env-file', '--inspect']);
+  });
+});
