@@ -15,10 +15,16 @@ const POLICY = {
   ],
 };
 
-// Counts its own OS threads before and after enough decisions to start the writer thread (Linux /proc).
+// Counts its own worker threads before and after enough decisions to start the writer thread (Linux /proc).
+// Where Node names its threads (22+), only those named WorkerThread count: other threads come and go (Node 24
+// loads root certificates on a thread of its own when tls is loaded); Node 20 names none, so all count there.
 const BUSY_APP = `
 const fs = require('node:fs');
-const threads = () => fs.readdirSync('/proc/self/task').length;
+const nameOf = (task) => { try { return fs.readFileSync('/proc/self/task/' + task + '/comm', 'utf8').trim(); } catch { return null; } }; // it may have ended
+const threads = () => {
+  const names = fs.readdirSync('/proc/self/task').map(nameOf).filter((name) => name !== null);
+  return names.includes('MainThread') ? names.filter((name) => name === 'WorkerThread').length : names.length;
+};
 const before = threads();
 const data = __dirname + '/data.txt';
 if (process.argv[3] === 'poison') {
