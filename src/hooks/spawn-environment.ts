@@ -1,11 +1,13 @@
 // Environment variables that make a child act where no hook of its own can see. LD_PRELOAD and LD_AUDIT name
 // libraries the dynamic loader puts into it, LD_LIBRARY_PATH directories searched before the system's (a
-// library there replaces one the child expects): whatever program it runs. NODE_V8_COVERAGE makes a node
-// child write coverage files (with the source maps it read) into a directory, from C++. Each entry the program
-// adds to what this process started with is decided: a library or directory as native_addon by real path
+// library there replaces one the child expects): whatever program it runs. OPENSSL_CONF names a configuration
+// that can load engines and providers into a child that uses OpenSSL, from the directories OPENSSL_ENGINES and
+// OPENSSL_MODULES name. NODE_V8_COVERAGE and NODE_COMPILE_CACHE make a node child write files (coverage with the
+// source maps it read, compiled code) into a directory, from C++. Each entry the program adds to what this
+// process started with is decided: a library, directory or configuration as native_addon by real path
 // (relative to the child's working directory, as the loader reads it; a name the loader searches for, or one
-// with a $ORIGIN-style token, as `library:<entry>`), the coverage directory as file_write. What this process
-// started with came from whoever started it (a container's jemalloc preload, a coverage run) and passes.
+// with a $ORIGIN-style token, as `library:<entry>`), a directory Node writes to as file_write. What this
+// process started with came from whoever started it (a container's jemalloc preload, a coverage run) and passes.
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
@@ -14,11 +16,23 @@ import { checkWrite } from './rules-files';
 
 const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 
-const VARIABLES = ['LD_PRELOAD', 'LD_AUDIT', 'LD_LIBRARY_PATH', 'NODE_V8_COVERAGE'];
-// One entry per separated part; NODE_V8_COVERAGE is one directory (no separator character in it).
-const SEPARATORS: Record<string, string> = { LD_PRELOAD: ' :\t\n', LD_AUDIT: ':', LD_LIBRARY_PATH: ':;', NODE_V8_COVERAGE: '' };
+// Each variable's separators between entries ('' for a single path) and what an entry is decided as: a
+// library the loader may search for, a path of native code or configuration (native_addon), a directory
+// Node writes to (file_write).
+type Kind = 'library' | 'native' | 'write';
+const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
+  LD_PRELOAD: { separators: ' :\t\n', kind: 'library' },
+  LD_AUDIT: { separators: ':', kind: 'library' },
+  LD_LIBRARY_PATH: { separators: ':;', kind: 'library' },
+  OPENSSL_CONF: { separators: '', kind: 'native' },
+  OPENSSL_ENGINES: { separators: '', kind: 'native' },
+  OPENSSL_MODULES: { separators: '', kind: 'native' },
+  NODE_V8_COVERAGE: { separators: '', kind: 'write' },
+  NODE_COMPILE_CACHE: { separators: '', kind: 'write' },
+};
+const NAMES = primordials.objectKeys(VARIABLES);
 const startup: Record<string, string[]> = {};
-for (let i = 0; i < VARIABLES.length; i++) startup[VARIABLES[i]] = entriesOf(process.env[VARIABLES[i]] ?? '', SEPARATORS[VARIABLES[i]]);
+for (let i = 0; i < NAMES.length; i++) startup[NAMES[i]] = entriesOf(process.env[NAMES[i]] ?? '', VARIABLES[NAMES[i]].separators);
 
 function entriesOf(value: string, separators: string): string[] {
   const entries: string[] = [];
@@ -41,8 +55,9 @@ function pathTarget(entry: string, cwd: string | undefined): string {
 }
 
 function checkEntry(name: string, entry: string, cwd: string | undefined): GovernanceDeniedError | null {
-  if (name === 'NODE_V8_COVERAGE') return checkWrite(pathTarget(entry, cwd));
-  return checkAction('native_addon', libraryTarget(entry, cwd));
+  const kind = VARIABLES[name].kind;
+  if (kind === 'write') return checkWrite(pathTarget(entry, cwd));
+  return checkAction('native_addon', kind === 'library' ? libraryTarget(entry, cwd) : pathTarget(entry, cwd));
 }
 
 /**
@@ -54,8 +69,8 @@ export function checkChildVariables(envPairs: readonly string[], cwd: string | u
     const pair = envPairs[i];
     const equals = StringPrototypeIndexOf(pair, '=');
     const name = equals === -1 ? pair : StringPrototypeSlice(pair, 0, equals);
-    if (!ArrayPrototypeIncludes(VARIABLES, name)) continue;
-    const entries = entriesOf(StringPrototypeSlice(pair, equals + 1), SEPARATORS[name]);
+    if (!ArrayPrototypeIncludes(NAMES, name)) continue;
+    const entries = entriesOf(StringPrototypeSlice(pair, equals + 1), VARIABLES[name].separators);
     for (let j = 0; j < entries.length; j++) {
       if (ArrayPrototypeIncludes(startup[name], entries[j])) continue;
       const denied = checkEntry(name, entries[j], cwd);

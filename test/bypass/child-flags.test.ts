@@ -2,7 +2,7 @@
 // its own hooks cannot see: profiles, V8 logs, reports, heap snapshots, trace files, redirected warnings, env
 // files read into its environment, OpenSSL configuration, coverage directories. Under a production policy that
 // allows none of them, every road (arguments, fork's execArgv, NODE_OPTIONS, a shell command, `_` spellings,
-// NODE_V8_COVERAGE) is refused at the spawn, nothing lands in out/, and each refusal is in the audit log.
+// NODE_V8_COVERAGE, NODE_COMPILE_CACHE, OPENSSL_CONF) is refused at the spawn, nothing lands in out/, and each refusal is in the audit log.
 // Positive control: a flag the policy allows works, and writes its profile.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +39,8 @@ const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0
   await attempt('NODE_OPTIONS', () => run([], { env: { ...process.env, NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=' + out } }));
   await attempt('shell command', () => cp.execSync(JSON.stringify(node) + ' --cpu-prof --cpu-prof-dir=' + out + ' -e 0', { cwd: here }));
   await attempt('NODE_V8_COVERAGE', () => run([], { env: { ...process.env, NODE_V8_COVERAGE: out } }));
+  await attempt('NODE_COMPILE_CACHE', () => run([], { env: { ...process.env, NODE_COMPILE_CACHE: out } }));
+  await attempt('OPENSSL_CONF', () => run([], { env: { ...process.env, OPENSSL_CONF: 'openssl.cnf' } }));
   await attempt('allowed flag', () => run(['--heap-prof', '--heap-prof-dir=' + path.join(here, 'profiles')]));
   await attempt('plain child', () => run([]));
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
@@ -99,9 +101,14 @@ describe.each(LAUNCH_MODES)('file and native flags of node children under a prod
     expect(entries.some((e) => e.action === 'code_eval' && e.target === `node-flag:${flag}` && e.decision === 'deny')).toBe(true);
   });
 
-  it('a child\'s NODE_V8_COVERAGE directory is decided as file_write', () => {
-    expect(outcomes.NODE_V8_COVERAGE).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
-    expect(outcomes.NODE_V8_COVERAGE.message).toContain(`file_write:${dir}/out`);
+  it.each(['NODE_V8_COVERAGE', 'NODE_COMPILE_CACHE'])('a child\'s %s directory is decided as file_write', (variable) => {
+    expect(outcomes[variable]).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[variable].message).toContain(`file_write:${dir}/out`);
+  });
+
+  it('a child\'s OPENSSL_CONF is decided as native_addon of the file, from the child\'s directory', () => {
+    expect(outcomes.OPENSSL_CONF).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes.OPENSSL_CONF.message).toContain(`native_addon:${dir}/openssl.cnf`);
   });
 
   it('nothing was written to out/', () => {
