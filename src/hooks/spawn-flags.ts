@@ -3,9 +3,10 @@
 // require Node's internal modules. Others make the child's Node read or write files, or load native code, in
 // C++ where its own hooks cannot see: profiles, logs, reports, heap snapshots, trace files, coverage of tests,
 // web storage, snapshot and SEA blobs (written); env and config files (read: their values become the child's
-// environment or flags); OpenSSL configuration and ICU data (native). All are found in a node child's
-// arguments (fork's execArgv ends up there), in the words of a shell command and in the NODE_OPTIONS a child
-// is given; the debug flags also in this process's own flags (a shell can expand them where no spawn sees).
+// environment or flags); OpenSSL configuration and ICU data (native). Others switch on experimental APIs
+// governance does not govern. All are found in a node child's arguments (fork's execArgv ends up there), in
+// the words of a shell command and in the NODE_OPTIONS a child is given; the debug and ungoverned-API flags
+// also in this process's own flags (a shell can expand them where no spawn sees).
 import { primordials } from '../primordials';
 
 const { ArrayPrototypeIncludes, RegExpPrototypeExec, StringMapChars, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, ArrayPrototypePush } = primordials;
@@ -28,18 +29,25 @@ function flagName(arg: string): string | null {
   return StringMapChars(equals < 0 ? arg : StringPrototypeSlice(arg, 0, equals), '_', '-');
 }
 
-/** The normalised flag name (`--inspect-brk`, `--expose-internals`) when `arg` is a debug flag, else null. */
-export function debugFlag(arg: string): string | null {
+// Experimental APIs these flags switch on are not governed (Node 26): a virtual file system modules and files
+// can be read from, browser-style Web Workers, ESM imports of native addons.
+const UNGOVERNED_API_FLAGS = ['--experimental-vfs', '--experimental-web-worker', '--experimental-addon-modules'];
+
+/**
+ * The normalised flag name when `arg` is a flag every governed process decides for itself as it starts: a
+ * debug flag (`--inspect-brk`, `--expose-internals`) or one that switches on an API governance does not govern.
+ */
+export function startFlag(arg: string): string | null {
   const name = flagName(arg);
   if (name === null) return null;
   if (StringPrototypeStartsWith(name, '--inspect') || name === '--debug-port' || name === '--expose-internals') return name;
-  return null;
+  return ArrayPrototypeIncludes(UNGOVERNED_API_FLAGS, name) ? name : null;
 }
 
-/** The normalised flag name when `arg` is any flag a child must be allowed: a debug flag or a file flag. */
+/** The normalised flag name when `arg` is any flag a child must be allowed: a start flag or a file flag. */
 export function childFlag(arg: string): string | null {
-  const debug = debugFlag(arg);
-  if (debug !== null) return debug;
+  const start = startFlag(arg);
+  if (start !== null) return start;
   const name = flagName(arg);
   if (name === null) return null;
   if (ArrayPrototypeIncludes(FILE_FLAGS, name)) return name;
@@ -85,15 +93,15 @@ export function isNodeExecutable(executable: string, realExecutable: string | nu
   return RegExpPrototypeExec(NODE_NAME, name) !== null || realExecutable === realNode;
 }
 
-/** The debug flags this process was started with (its execArgv and NODE_OPTIONS). */
-export function ownDebugFlags(): string[] {
+/** The start flags this process was started with (its execArgv and NODE_OPTIONS). */
+export function ownStartFlags(): string[] {
   const flags: string[] = [];
   const execArgv = process.execArgv;
   for (let i = 0; i < execArgv.length; i++) {
-    const flag = debugFlag(execArgv[i]);
+    const flag = startFlag(execArgv[i]);
     if (flag !== null) ArrayPrototypePush(flags, flag);
   }
   const nodeOptions = process.env.NODE_OPTIONS;
-  if (nodeOptions !== undefined) flagsInWords(nodeOptions, debugFlag, flags);
+  if (nodeOptions !== undefined) flagsInWords(nodeOptions, startFlag, flags);
   return flags;
 }

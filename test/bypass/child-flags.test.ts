@@ -7,7 +7,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { spawnSync } from 'node:child_process';
+import { createProject, governedRun, LAUNCH_MODES, PACKAGE_NAME, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -41,6 +42,8 @@ const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0
   await attempt('NODE_V8_COVERAGE', () => run([], { env: { ...process.env, NODE_V8_COVERAGE: out } }));
   await attempt('NODE_COMPILE_CACHE', () => run([], { env: { ...process.env, NODE_COMPILE_CACHE: out } }));
   await attempt('OPENSSL_CONF', () => run([], { env: { ...process.env, OPENSSL_CONF: 'openssl.cnf' } }));
+  await attempt('--experimental-vfs', () => run(['--experimental-vfs']));
+  await attempt('--experimental-web-worker', () => run(['--experimental-web-worker']));
   await attempt('allowed flag', () => run(['--heap-prof', '--heap-prof-dir=' + path.join(here, 'profiles')]));
   await attempt('plain child', () => run([]));
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
@@ -62,6 +65,8 @@ const FLAGS: Record<string, string> = {
   'fork execArgv': '--cpu-prof',
   NODE_OPTIONS: '--cpu-prof',
   'shell command': '--cpu-prof',
+  '--experimental-vfs': '--experimental-vfs',
+  '--experimental-web-worker': '--experimental-web-worker',
 };
 
 interface Outcome {
@@ -119,5 +124,22 @@ describe.each(LAUNCH_MODES)('file and native flags of node children under a prod
     expect(outcomes['allowed flag']).toEqual({ outcome: 'done' });
     expect(readdirSync(join(dir, 'profiles')).some((name) => name.endsWith('.heapprofile'))).toBe(true);
     expect(outcomes['plain child']).toEqual({ outcome: 'done' });
+  });
+});
+
+// Started by hand (or by a shell expanding a variable) with a flag that switches on an API governance does not
+// govern, a governed process refuses to run on. Only where this Node knows the flag (node:vfs is Node 26's).
+describe.skipIf(!process.allowedNodeEnvironmentFlags.has('--experimental-vfs'))('a process started with an ungoverned API switched on', () => {
+  const dir = createProject({
+    files: { 'app.cjs': "process.stdout.write('RAN');\n" },
+    policy: { level: 'production', default: 'allow', rules: [{ id: 'no-vfs', action: 'code_eval', target: 'node-flag:--experimental-vfs', effect: 'deny' }] },
+  });
+  afterAll(() => removeProject(dir));
+
+  it('exits with 78 before the program runs, and the refusal is recorded', () => {
+    const run = spawnSync(process.execPath, ['--experimental-vfs', '--require', PACKAGE_NAME, 'app.cjs'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(run.status).toBe(78);
+    expect(run.stdout).not.toContain('RAN');
+    expect(run.stderr).toContain('node-flag:--experimental-vfs');
   });
 });

@@ -1,7 +1,7 @@
-// Which node flags a governed spawn must decide: debug flags (also checked by a child of its own flags) and
-// flags that make the child's Node touch files or native code in C++ (checked at the spawn only).
+// Which node flags a governed spawn must decide: debug and ungoverned-API flags (also checked by a process of its
+// own start-up) and flags that make the child's Node touch files or native code in C++ (at the spawn only).
 import { describe, expect, it } from 'vitest';
-import { childFlag, debugFlag, flagsInArgs, flagsInWords } from '../../src/hooks/spawn-flags';
+import { childFlag, flagsInArgs, flagsInWords, startFlag } from '../../src/hooks/spawn-flags';
 
 describe('childFlag', () => {
   it.each([
@@ -30,9 +30,11 @@ describe('childFlag', () => {
     expect(childFlag(arg)).toBeNull();
   });
 
-  it('a child checks only the debug flags of its own start-up', () => {
-    expect(debugFlag('--cpu-prof')).toBeNull();
-    expect(debugFlag('--inspect=0')).toBe('--inspect');
+  it('a process checks the debug and ungoverned-API flags of its own start-up, not the file flags', () => {
+    expect(startFlag('--cpu-prof')).toBeNull();
+    expect(startFlag('--inspect=0')).toBe('--inspect');
+    expect(startFlag('--experimental_vfs')).toBe('--experimental-vfs');
+    expect(childFlag('--experimental-web-worker')).toBe('--experimental-web-worker');
   });
 });
 
