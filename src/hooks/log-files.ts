@@ -10,6 +10,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction, checkCovered, checkViolation } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { resolveTarget } from './fs-paths';
+import { checkProcessMemory } from './process-memory';
 
 const { StringPrototypeStartsWith } = primordials;
 const DB_SUFFIXES = ['', '-wal', '-shm', '-journal'];
@@ -46,6 +47,8 @@ export function checkLogWrite(target: string): GovernanceDeniedError | null {
  */
 export function checkRead(target: string, covered = false): GovernanceDeniedError | null {
   if (target === privateKey) return refuse('file_read', target, 'reading the audit log\'s private signing key would let a forged log verify');
+  const memory = checkProcessMemory('file_read', target);
+  if (memory !== null) return memory;
   return covered ? checkCovered('file_read', target) : checkAction('file_read', target);
 }
 

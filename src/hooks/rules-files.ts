@@ -11,6 +11,7 @@ import { primordials } from '../primordials';
 import { VALIDATED_CACHE } from '../rules/load';
 import { resolveTarget } from './fs-paths';
 import { checkLogWrite } from './log-files';
+import { checkProcessMemory } from './process-memory';
 
 // Captured at load: the paths are computed on first use, after user code could have replaced node:path's functions.
 const { resolve } = nodePath;
@@ -42,5 +43,5 @@ export function checkWrite(target: string): GovernanceDeniedError | null {
       return checkViolation('file_write', target, 'rule_modification', 'writing a file the active rules are loaded from would change the rules');
     }
   }
-  return checkLogWrite(target) ?? checkAction('file_write', target);
+  return checkLogWrite(target) ?? checkProcessMemory('file_write', target) ?? checkAction('file_write', target);
 }
