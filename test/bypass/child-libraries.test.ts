@@ -8,24 +8,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
-import { buildMarkerLibrary } from '../helpers/marker-library';
+import { buildMarkerLibrary, expectNativeRefusal, MARKER_ATTEMPT, type MarkerOutcome } from '../helpers/marker-library';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const cp = require('node:child_process'), fs = require('node:fs'), path = require('node:path');
 const here = process.cwd();
 const evil = path.join(here, 'ext', 'evil.so');
-const marker = path.join(here, 'MARKER');
 const results = {};
-async function attempt(label, fn) {
-  let outcome;
-  try { await fn(); outcome = { outcome: 'done' }; }
-  catch (e) { outcome = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
-  outcome.ran = fs.existsSync(marker);
-  if (outcome.ran) fs.unlinkSync(marker);
-  results[label] = outcome;
-}
-const run = (env) => { const r = cp.spawnSync('/bin/true', { env }); if (r.error) throw r.error; };
+${MARKER_ATTEMPT}const run = (env) => { const r = cp.spawnSync('/bin/true', { env }); if (r.error) throw r.error; };
 (async () => {
   await attempt('LD_PRELOAD in env', () => run({ LD_PRELOAD: evil }));
   await attempt('LD_PRELOAD after an allowed entry', () => run({ LD_PRELOAD: path.join(here, 'startup', 'evil.so') + ':' + evil }));
@@ -46,13 +37,6 @@ const run = (env) => { const r = cp.spawnSync('/bin/true', { env }); if (r.error
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
 `;
-
-interface Outcome {
-  outcome: string;
-  code?: string;
-  message?: string;
-  ran: boolean;
-}
 
 const DENIED: Record<string, string> = {
   'LD_PRELOAD in env': '<dir>/ext/evil.so',
@@ -83,7 +67,7 @@ describe.each(LAUNCH_MODES)('loader variables of a child under a production poli
       rules: [{ id: 'no-libraries', action: 'native_addon', target: [`${dir}/ext/**`, `${dir}/ext`, `${dir}/startup/**`, 'library:*'], effect: 'deny' }],
     },
   });
-  const outcomes = run.status === 0 ? routeResults<Record<string, Outcome>>(run) : {};
+  const outcomes = run.status === 0 ? routeResults<Record<string, MarkerOutcome>>(run) : {};
   const entries = run.entries();
   afterAll(() => removeProject(dir));
 
@@ -92,10 +76,7 @@ describe.each(LAUNCH_MODES)('loader variables of a child under a production poli
   });
 
   it.each(Object.entries(DENIED))('%s is refused as native_addon:%s and the library never runs', (label, rawTarget) => {
-    const target = rawTarget.replace('<dir>', dir);
-    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED', ran: false });
-    expect(outcomes[label].message).toContain(`native_addon:${target}`);
-    expect(entries.some((e) => e.action === 'native_addon' && e.target === target && e.decision === 'deny')).toBe(true);
+    expectNativeRefusal(outcomes[label], entries, rawTarget.replace('<dir>', dir));
   });
 
   it('the start-up LD_PRELOAD passes on unchanged, though the policy denies its path', () => {

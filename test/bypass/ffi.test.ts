@@ -7,7 +7,7 @@ import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
-import { buildMarkerLibrary } from '../helpers/marker-library';
+import { buildMarkerLibrary, expectNativeRefusal, MARKER_ATTEMPT, type MarkerOutcome } from '../helpers/marker-library';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -15,17 +15,8 @@ const fs = require('node:fs'), path = require('node:path');
 const ffi = require('node:ffi');
 const here = process.cwd();
 const evil = path.join(here, 'ext', 'evil.so');
-const marker = path.join(here, 'MARKER');
 const results = {};
-async function attempt(label, fn) {
-  let outcome;
-  try { await fn(); outcome = { outcome: 'done' }; }
-  catch (e) { outcome = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
-  outcome.ran = fs.existsSync(marker);
-  if (outcome.ran) fs.unlinkSync(marker);
-  results[label] = outcome;
-}
-(async () => {
+${MARKER_ATTEMPT}(async () => {
   await attempt('dlopen(path)', () => ffi.dlopen(evil, {}));
   await attempt('dlopen(relative path)', () => ffi.dlopen('./ext/evil.so', {}));
   await attempt('new DynamicLibrary(path)', () => new ffi.DynamicLibrary(evil));
@@ -39,13 +30,6 @@ async function attempt(label, fn) {
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
 `;
-
-interface Outcome {
-  outcome: string;
-  code?: string;
-  message?: string;
-  ran: boolean;
-}
 
 const DENIED: Record<string, string> = {
   'dlopen(path)': '<dir>/ext/evil.so',
@@ -73,7 +57,7 @@ describe.skipIf(!isBuiltin('node:ffi')).each(LAUNCH_MODES)('node:ffi under a pro
       rules: [{ id: 'no-native', action: 'native_addon', target: [`${dir}/ext/**`, 'library:*', 'ffi:*'], effect: 'deny' }],
     },
   });
-  const outcomes = run.status === 0 ? routeResults<Record<string, Outcome>>(run) : {};
+  const outcomes = run.status === 0 ? routeResults<Record<string, MarkerOutcome>>(run) : {};
   const entries = run.entries();
   afterAll(() => removeProject(dir));
 
@@ -82,10 +66,7 @@ describe.skipIf(!isBuiltin('node:ffi')).each(LAUNCH_MODES)('node:ffi under a pro
   });
 
   it.each(Object.entries(DENIED))('%s is refused as native_addon:%s and runs no native code', (label, rawTarget) => {
-    const target = rawTarget.replace('<dir>', dir);
-    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED', ran: false });
-    expect(outcomes[label].message).toContain(`native_addon:${target}`);
-    expect(entries.some((e) => e.action === 'native_addon' && e.target === target && e.decision === 'deny')).toBe(true);
+    expectNativeRefusal(outcomes[label], entries, rawTarget.replace('<dir>', dir));
   });
 
   it('positive control: an allowed library loads and its code runs', () => {

@@ -7,24 +7,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
-import { buildMarkerLibrary } from '../helpers/marker-library';
+import { buildMarkerLibrary, expectNativeRefusal, MARKER_ATTEMPT, type MarkerOutcome } from '../helpers/marker-library';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
 const fs = require('node:fs'), path = require('node:path');
 const here = process.cwd();
 const evil = path.join(here, 'ext', 'evil.so');
-const marker = path.join(here, 'MARKER');
 const results = {};
-async function attempt(label, fn) {
-  let outcome;
-  try { await fn(); outcome = { outcome: 'done' }; }
-  catch (e) { outcome = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
-  outcome.ran = fs.existsSync(marker);
-  if (outcome.ran) fs.unlinkSync(marker);
-  results[label] = outcome;
-}
-(async () => {
+${MARKER_ATTEMPT}(async () => {
   await attempt('crypto.setEngine(path)', () => require('node:crypto').setEngine(evil));
   await attempt('crypto.setEngine(name) from $OPENSSL_ENGINES', () => { process.env.OPENSSL_ENGINES = path.dirname(evil); require('node:crypto').setEngine('evil'); });
   await attempt('ESM import of setEngine', async () => { const { setEngine } = await import('node:crypto'); setEngine(evil); });
@@ -42,13 +33,6 @@ async function attempt(label, fn) {
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
 `;
-
-interface Outcome {
-  outcome: string;
-  code?: string;
-  message?: string;
-  ran: boolean;
-}
 
 const DENIED: Record<string, string> = {
   'crypto.setEngine(path)': '<dir>/ext/evil.so',
@@ -75,7 +59,7 @@ describe.each(LAUNCH_MODES)('OpenSSL engines under a production policy (%s)', (m
       rules: [{ id: 'no-engines', action: 'native_addon', target: [`${dir}/ext/**`, 'openssl-engine:*'], effect: 'deny' }],
     },
   });
-  const outcomes = run.status === 0 ? routeResults<Record<string, Outcome>>(run) : {};
+  const outcomes = run.status === 0 ? routeResults<Record<string, MarkerOutcome>>(run) : {};
   const entries = run.entries();
   afterAll(() => removeProject(dir));
 
@@ -84,10 +68,7 @@ describe.each(LAUNCH_MODES)('OpenSSL engines under a production policy (%s)', (m
   });
 
   it.each(Object.entries(DENIED))('%s is refused as native_addon:%s and runs no native code', (label, rawTarget) => {
-    const target = rawTarget.replace('<dir>', dir);
-    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED', ran: false });
-    expect(outcomes[label].message).toContain(`native_addon:${target}`);
-    expect(entries.some((e) => e.action === 'native_addon' && e.target === target && e.decision === 'deny')).toBe(true);
+    expectNativeRefusal(outcomes[label], entries, rawTarget.replace('<dir>', dir));
   });
 
   it('positive controls: an allowed engine path really loads, and plain TLS contexts work', () => {
