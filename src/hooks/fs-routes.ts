@@ -55,7 +55,8 @@ export const FS_ROUTES: Readonly<Record<string, readonly PathRole[]>> = {
   rmdir: [write(0, false)],
   unlink: [write(0, false)],
   rename: [write(0, false), write(1, false)],
-  link: [read(0, false), write(1, false)],
+  // A hard link is another name for the same file: whoever holds it can write the file, so both names are written.
+  link: [read(0, false), write(0, false), write(1, false)],
   symlink: [{ at: 0, use: 'linkTarget', follow: true, aux: 1 }, write(1, false)],
   chmod: [write(0)],
   chown: [write(0)],
