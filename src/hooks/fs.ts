@@ -8,6 +8,7 @@ import { convertPath, resolveTarget, absolutePath, trimTrailingSlashes, type Pat
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
 import { checkSubtree, recursiveOptions } from './fs-subtree';
+import { governFileHandleMetadata, installDescriptorHooks } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
@@ -192,6 +193,7 @@ function passFileHandle(handle: unknown): unknown {
     const proto = getPrototypeOf(handle) as Record<string, Function>;
     fileHandleProto = proto;
     fileHandleMethods = { readFile: proto.readFile, writeFile: proto.writeFile, appendFile: proto.appendFile };
+    governFileHandleMetadata(proto);
   }
   return handle;
 }
@@ -326,4 +328,5 @@ export function installFsHooks(): void {
     installOn(fsModule, name, wrapStreamApi(fsModule[name] as Function, FS_STREAM_ROUTES[name], impliedKind));
   }
   installGlobHooks(fsModule, promises);
+  installDescriptorHooks();
 }
