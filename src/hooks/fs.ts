@@ -3,6 +3,7 @@
 // converted values, so what Node acts on is exactly what was checked.
 import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
+import { rulesGuardBelow } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { convertPath, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
@@ -162,8 +163,26 @@ function checkRemovedTree(args: unknown[], optionsAt: number): GovernanceDeniedE
   return denied ?? `${trimTrailingSlashes(path)}/`;
 }
 
-/** `removesTree`: the API is rm or rmdir, whose options (at index 1) may ask for a recursive removal. */
-function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiForm, removesTree = false): Function {
+/**
+ * For rename, after both paths were allowed: a directory whose subtree some rule guards (a deny on
+ * `dir/protected/**`) moves those files out from under the rule, so every entry below it is decided too.
+ */
+function checkMovedTree(): GovernanceDeniedError | null {
+  if (firstPath === null) return null;
+  const path = firstPath;
+  const kinds = firstKinds;
+  const denied = rulesGuardBelow('file_write', resolveTarget(path, false)) ? checkSubtree(path) : null;
+  // The kernel may have run governed fs calls of its own while deciding.
+  firstPath = path;
+  firstKinds = kinds;
+  return denied;
+}
+
+/**
+ * `removesTree`: the API is rm or rmdir, whose options (at index 1) may ask for a recursive removal.
+ * `movesTree`: the API is rename.
+ */
+function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiForm, removesTree = false, movesTree = false): Function {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     let denied: GovernanceDeniedError | null;
     let tree: string | null = null;
@@ -174,6 +193,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
         if (typeof removed === 'string') tree = removed;
         else denied = removed;
       }
+      if (denied === null && movesTree) denied = checkMovedTree();
     } catch (error) {
       return surfaceError(form, error, args);
     }
@@ -308,7 +328,7 @@ export function installFsHooks(): void {
     if (base !== 'realpath' && base !== 'openAsBlob') {
       for (const name of [base, base + 'Sync']) {
         const original = fsModule[name];
-        if (typeof original === 'function') installOn(fsModule, name, wrapPathApi(original, roles, formOf(name), removesTree(base)));
+        if (typeof original === 'function') installOn(fsModule, name, wrapPathApi(original, roles, formOf(name), removesTree(base), base === 'rename'));
       }
     }
     const promiseOriginal = promises[base];
@@ -316,7 +336,7 @@ export function installFsHooks(): void {
     let wrapper: Function;
     if (base === 'open') wrapper = wrapPromiseOpen(promiseOriginal, roles);
     else if (base === 'readFile' || base === 'writeFile' || base === 'appendFile') wrapper = wrapHandleAcceptingPromiseApi(base, promiseOriginal, roles);
-    else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise', removesTree(base));
+    else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise', removesTree(base), base === 'rename');
     installOn(promises, base, wrapper);
   }
   if (typeof fsModule.openAsBlob === 'function') installOn(fsModule, 'openAsBlob', wrapPathApi(fsModule.openAsBlob as Function, FS_ROUTES.openAsBlob, 'promise'));

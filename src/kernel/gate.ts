@@ -120,6 +120,11 @@ export function checkViolation(kind: ActionKind, target: string, violation: Viol
   }
 }
 
+/** Whether some rule that does not simply allow `kind` could match a target below the directory `dir`. */
+export function rulesGuardBelow(kind: ActionKind, dir: string): boolean {
+  return kernel !== null && kernel.rules.guardsBelow(kind, dir);
+}
+
 /**
  * For an endpoint a broader decision already allowed (a host name, then the address it resolved to): refused,
  * and recorded, only when an explicit deny rule names it, since a deny rule wins over any allow. Otherwise the

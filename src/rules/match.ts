@@ -25,7 +25,16 @@ interface CompiledRule {
   readonly match: RuleMatch;
   /** null entries match every target (`**`). */
   readonly patterns: Patterns;
+  /** Each pattern's text up to its first glob character: what every target it matches starts with. */
+  readonly prefixes: readonly string[];
   readonly from: Patterns | null;
+}
+
+const GLOB_CHARS = '*?[{!';
+
+function literalPrefix(pattern: string): string {
+  for (let i = 0; i < pattern.length; i++) if (primordials.StringPrototypeIndexOf(GLOB_CHARS, pattern[i]) !== -1) return primordials.StringPrototypeSlice(pattern, 0, i);
+  return pattern;
 }
 
 interface KindMatcher {
@@ -47,6 +56,7 @@ export class RuleSet {
       const compiled: CompiledRule = {
         match: Object.freeze({ effect: rule.effect, ruleId: rule.id, violation: rule.violation ?? null }),
         patterns: toList(rule.target).map(compileGlob),
+        prefixes: toList(rule.target).map(literalPrefix),
         from: rule.from === undefined ? null : toList(rule.from).map(compileGlob),
       };
       for (const kind of toList(rule.action)) {
@@ -60,6 +70,29 @@ export class RuleSet {
   needsCaller(kind: ActionKind): boolean {
     const matcher = MapPrototypeGet(this.#byKind, kind);
     return matcher !== undefined && matcher.fromRules.length > 0;
+  }
+
+  /**
+   * Whether a rule that does not simply allow `kind` could match something strictly below the directory `dir`
+   * (a rename of `dir` moves those targets out from under it). Errs towards true: any pattern whose literal
+   * start leads into `dir`, or is a start of `dir/`, counts.
+   */
+  guardsBelow(kind: ActionKind, dir: string): boolean {
+    const matcher = MapPrototypeGet(this.#byKind, kind);
+    if (matcher === undefined) return false;
+    const below = dir === '/' ? '/' : `${dir}/`;
+    const lists = [matcher.rules, matcher.fromRules];
+    for (let l = 0; l < lists.length; l++) {
+      for (let i = 0; i < lists[l].length; i++) {
+        const rule = lists[l][i];
+        if (rule.match.effect === 'allow') continue;
+        for (let j = 0; j < rule.prefixes.length; j++) {
+          const prefix = rule.prefixes[j];
+          if (StringPrototypeStartsWith(prefix, below) || StringPrototypeStartsWith(below, prefix)) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The deciding rule for `kind:target`: any deny wins, else approve, else allow, else the default. */

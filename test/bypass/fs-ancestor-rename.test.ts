@@ -1,0 +1,61 @@
+// Path rules name paths: renaming an ancestor of a protected directory would move the protected files to a
+// path no rule names, where they could be written. A rename of a directory with a guarded path below it
+// decides every entry below, in every API form; renaming a directory nothing guards stays two decisions.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { routeResults } from '../helpers/route-results';
+
+const APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const here = process.cwd();
+const data = path.join(here, 'data');
+const results = {};
+async function attempt(label, fn) {
+  try { await fn(); results[label] = { outcome: 'done' }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+(async () => {
+  await attempt('renameSync of the ancestor, then a write', () => { fs.renameSync(data, path.join(here, 'moved')); fs.writeFileSync(path.join(here, 'moved', 'protected', 'file.txt'), 'CHANGED'); });
+  await attempt('fs.promises.rename of the ancestor', () => fs.promises.rename(data, path.join(here, 'moved')));
+  await attempt('fs.rename of the ancestor', () => new Promise((resolve, reject) => fs.rename(data, path.join(here, 'moved'), (e) => (e ? reject(e) : resolve()))));
+  await attempt('renaming a directory nothing guards', () => fs.renameSync(path.join(here, 'free'), path.join(here, 'free-moved')));
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const DENIED = ['renameSync of the ancestor, then a write', 'fs.promises.rename of the ancestor', 'fs.rename of the ancestor'];
+
+describe.each(LAUNCH_MODES)('renaming an ancestor of a write-protected directory (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': APP, 'data/protected/file.txt': 'original', 'data/other.txt': 'other', 'free/a.txt': 'a' } });
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: { level: 'production', default: 'allow', rules: [{ id: 'read-only', action: 'file_write', target: `${dir}/data/protected/**`, effect: 'deny' }] },
+  });
+  const outcomes = run.status === 0 ? routeResults<Record<string, { outcome: string; code?: string; message?: string }>>(run) : {};
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(DENIED)('%s is refused as a write below the protected path', (label) => {
+    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain(`file_write:${dir}/data/protected`);
+  });
+
+  it('nothing moved and the protected file is unchanged', () => {
+    expect(existsSync(join(dir, 'moved'))).toBe(false);
+    expect(readFileSync(join(dir, 'data', 'protected', 'file.txt'), 'utf8')).toBe('original');
+  });
+
+  it('positive control: a directory nothing guards is renamed with two decisions, not one per entry', () => {
+    expect(outcomes['renaming a directory nothing guards']).toEqual({ outcome: 'done' });
+    expect(existsSync(join(dir, 'free-moved', 'a.txt'))).toBe(true);
+    const freeEntries = run.entries().filter((e) => e.action === 'file_write' && e.target.startsWith(`${dir}/free`));
+    expect(freeEntries.map((e) => e.target).sort()).toEqual([`${dir}/free`, `${dir}/free-moved`]);
+  });
+});
