@@ -7,11 +7,11 @@
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
-import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
+import { convertPath, libraryTarget, type PathArgument } from './fs-paths';
 import { guardConstructor, guardMethod } from './lock';
 import { loadBuiltinQuietly } from './quiet-builtin';
 
-const { objectKeys, StringPrototypeIndexOf } = primordials;
+const { objectKeys } = primordials;
 const OPENERS = ['dlopen', 'DynamicLibrary'];
 
 function decideLibrary(args: unknown[]): GovernanceDeniedError | null {
@@ -20,8 +20,7 @@ function decideLibrary(args: unknown[]): GovernanceDeniedError | null {
   convertPath(args[0], converted);
   if (converted.path === null) return null; // Node rejects it
   args[0] = converted.value;
-  const path = converted.path;
-  return checkAction('native_addon', StringPrototypeIndexOf(path, '/') === -1 ? `library:${path}` : resolveTarget(path, true));
+  return checkAction('native_addon', libraryTarget(converted.path));
 }
 
 export function installFfiHooks(): void {

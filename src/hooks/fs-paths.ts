@@ -83,6 +83,15 @@ export function absolutePath(path: string, base?: string): string {
 }
 
 /**
+ * The native_addon target of a shared library the dynamic loader opens: its real path, or `library:<name>` for
+ * a name the loader searches for (no `/`) or expands (a `$ORIGIN`-style token). Relative paths from `base`.
+ */
+export function libraryTarget(name: string, base?: string): string {
+  if (primordials.StringPrototypeIndexOf(name, '/') === -1 || primordials.StringPrototypeIndexOf(name, '$') !== -1) return `library:${name}`;
+  return resolveTarget(name, true, base);
+}
+
+/**
  * The kernel's target for `path`: absolute, normalised, symlinks resolved. With `followLast` false the
  * final component is not followed (lstat, unlink, rename, readlink, symlink's new path act on the link).
  */

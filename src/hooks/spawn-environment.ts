@@ -11,10 +11,10 @@
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
-import { resolveTarget } from './fs-paths';
+import { libraryTarget, resolveTarget } from './fs-paths';
 import { checkWrite } from './rules-files';
 
-const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
 
 // Each variable's separators between entries ('' for a single path) and what an entry is decided as: a
 // library the loader may search for, a path of native code or configuration (native_addon), a directory
@@ -45,19 +45,10 @@ function entriesOf(value: string, separators: string): string[] {
   return entries;
 }
 
-function libraryTarget(entry: string, cwd: string | undefined): string {
-  if (StringPrototypeIndexOf(entry, '/') === -1 || StringPrototypeIndexOf(entry, '$') !== -1) return `library:${entry}`;
-  return pathTarget(entry, cwd);
-}
-
-function pathTarget(entry: string, cwd: string | undefined): string {
-  return resolveTarget(entry, true, StringPrototypeStartsWith(entry, '/') ? undefined : cwd);
-}
-
 function checkEntry(name: string, entry: string, cwd: string | undefined): GovernanceDeniedError | null {
   const kind = VARIABLES[name].kind;
-  if (kind === 'write') return checkWrite(pathTarget(entry, cwd));
-  return checkAction('native_addon', kind === 'library' ? libraryTarget(entry, cwd) : pathTarget(entry, cwd));
+  if (kind === 'write') return checkWrite(resolveTarget(entry, true, cwd));
+  return checkAction('native_addon', kind === 'library' ? libraryTarget(entry, cwd) : resolveTarget(entry, true, cwd));
 }
 
 /**
