@@ -53,7 +53,7 @@ export function activateGovernance(): GovernanceStatus {
   const loadCheck = analysis.atLoad
     ? { baseDir: loaded.baseDir, cacheDir: join(loaded.stateDir, 'analysis-cache'), exempt: analysis.exempt ?? [], requireGovernanceImport: analysis.requireGovernanceImport ?? [] }
     : null;
-  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, onDecision: integrityStep, onInternalError });
+  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, recordEveryModuleLoad: loaded.config.audit.moduleLoads === 'every', onDecision: integrityStep, onInternalError });
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
   protectLogFiles(location);

@@ -3,7 +3,7 @@
 // converted values, so what Node acts on is exactly what was checked.
 import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
-import { rulesGuardBelow } from '../kernel/gate';
+import { changeCount, rulesGuardBelow } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { convertPath, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
@@ -14,7 +14,7 @@ import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 
-const { apply, getPrototypeOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const promiseThen = Promise.prototype.then;
 const isPrototypeOf = Object.prototype.isPrototypeOf;
 const isProxy = require('node:util').types.isProxy as (value: unknown) => boolean;
@@ -41,6 +41,10 @@ let grantTree: string | null = null;
 const REALPATH_ROLES = FS_ROUTES.realpath;
 let loaderResolving = false;
 let loaderSource: string | null = null;
+// The real paths Node's resolver obtained and had allowed while changeCount() stood at `loaderRealsAt`: the
+// source read of one of them needs no second resolution (the cost of most of a module load's checks).
+const loaderReals = new primordials.SafeSet<string>();
+let loaderRealsAt = -1;
 
 /** Marks Node's own resolver as running (or not); returns the previous mark. */
 export function markLoaderResolving(on: boolean): boolean {
@@ -80,12 +84,49 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
     if (grantTree !== null && StringPrototypeStartsWith(path, grantTree)) continue;
     const base = role.use === 'linkTarget' ? linkDirectory(args[role.aux!]) : undefined;
     const covered = kinds === READ && ((loaderResolving && roles === REALPATH_ROLES) || path === loaderSource);
-    const denied = checkKinds(kinds, resolveTarget(path, role.follow, base), covered);
+    const target = covered && path === loaderSource && isLoaderReal(path) ? path : resolveTarget(path, role.follow, base);
+    const denied = checkKinds(kinds, target, covered);
     if (denied !== null) return denied;
   }
   firstPath = path0;
   firstKinds = kinds0;
   return null;
+}
+
+function isLoaderReal(path: string): boolean {
+  return loaderRealsAt === changeCount() && SetPrototypeHas(loaderReals, path);
+}
+
+function rememberLoaderReal(path: string): void {
+  const now = changeCount();
+  if (loaderRealsAt !== now) {
+    SetPrototypeClear(loaderReals);
+    loaderRealsAt = now;
+  }
+  SetPrototypeAdd(loaderReals, path);
+}
+
+/**
+ * fs.realpathSync while Node's own resolver runs: realpath changes nothing, so it runs first and its result,
+ * which is the target itself, is decided (a second resolution would double the cost of a module's checks).
+ * Anything unusual (an error, a Buffer result) takes the governed road, where a denial wins over Node's error.
+ */
+function wrapLoaderRealpath(governed: Function, original: Function): Function {
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    if (!loaderResolving || typeof args[0] !== 'string') return apply(governed, this, args);
+    let real: unknown;
+    try {
+      real = apply(original, this, args);
+    } catch {
+      return apply(governed, this, args);
+    }
+    if (typeof real !== 'string') return apply(governed, this, args);
+    const denied = checkKinds(READ, real, true);
+    if (denied !== null) return surfaceError('sync', denied, args);
+    rememberLoaderReal(real);
+    return real;
+  };
+  return shapeLike(wrapper, original);
 }
 
 /** READ/WRITE for one role; 0 when the argument is a descriptor (authorised by its open). */
@@ -314,7 +355,8 @@ function installOn(owner: Record<string, unknown>, name: string, wrapper: Functi
 function installRealpath(name: 'realpath' | 'realpathSync', form: ApiForm): void {
   const original = fs[name] as Function & { native: Function };
   const roles = FS_ROUTES.realpath;
-  const wrapper = wrapPathApi(original, roles, form);
+  const governed = wrapPathApi(original, roles, form);
+  const wrapper = form === 'sync' ? wrapLoaderRealpath(governed, original) : governed;
   lockProperty(wrapper, 'native', wrapPathApi(original.native, roles, form));
   installOn(fs as never, name, wrapper);
 }

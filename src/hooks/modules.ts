@@ -16,7 +16,7 @@ import { checkCodeEval } from './code-eval';
 import { lockProperty, shapeLike } from './lock';
 import { markLoaderResolving, markLoaderSource } from './fs';
 import { installEsmHooks } from './modules-esm';
-import { adoptIfOwn, isOwnRequest, loadOwn } from './own-modules';
+import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
 
@@ -66,27 +66,23 @@ let approvedFile: string | null = null;
 // Modules whose `load` is running (nested requires stack up); their own `_compile` is a file load.
 const loading: CjsModule[] = [];
 let loadingDepth = 0;
-// `${parent dir}\0${request}` → resolved filename, while Module._resolveFilename is Node's own.
+// `${parent dir}\0${request}` → the filename decided for it, as Node's own relativeResolveCache.
 const resolved = new primordials.SafeMap<string, string>();
+// The require() whose resolution Node is about to make inside Module._load: governedResolveFilename decides it.
+let pendingRequest: string | null = null;
+let pendingParent: unknown = null;
 
-function resolveFilename(request: string, parent: CjsModule | undefined, isMain: unknown, rest: unknown[]): string | null {
-  const resolver = M._resolveFilename;
-  const key = parent?.path !== undefined && resolver === originalResolveFilename ? `${parent.path}\0${request}` : null;
-  if (key !== null) {
-    const cached = primordials.MapPrototypeGet(resolved, key);
-    if (cached !== undefined) return cached;
-  }
-  let filename: string;
-  const wasResolving = markLoaderResolving(resolver === originalResolveFilename && resolverIntact());
+function cacheKey(request: string, parent: CjsModule | undefined): string | null {
+  return parent?.path !== undefined ? `${parent.path}\0${request}` : null;
+}
+
+/** The filename the program's current resolver gives, for a resolver that is not governance's; null on error. */
+function resolveFirst(request: string, parent: CjsModule | undefined, isMain: unknown, rest: unknown[]): string | null {
   try {
-    filename = apply(resolver, M, [request, parent, isMain, ...rest]) as string;
+    return apply(M._resolveFilename, M, [request, parent, isMain, ...rest]) as string;
   } catch {
     return null; // Node resolves again and throws its own error
-  } finally {
-    markLoaderResolving(wasResolving);
   }
-  if (key !== null) primordials.MapPrototypeSet(resolved, key, filename);
-  return filename;
 }
 
 /** Node's resolver calls these through `Module`: a replaced one would run the program's code inside it. */
@@ -94,24 +90,59 @@ function resolverIntact(): boolean {
   return M._findPath === originalFindPath && M._resolveLookupPaths === originalResolveLookupPaths && M._nodeModulePaths === originalNodeModulePaths;
 }
 
+/** Decides the load of a resolved `filename`; it is then approved for Module#load. */
+function decideFile(filename: string, key: string | null): void {
+  checkModuleLoad(builtinTarget(filename) ?? fileTarget(filename));
+  approvedFile = filename;
+  if (key !== null) primordials.MapPrototypeSet(resolved, key, filename);
+}
+
+/**
+ * Module._load. A builtin is decided at once. A file is decided from the filename it resolved to before, or,
+ * the first time, inside Node's own resolution (governedResolveFilename), so that it is resolved once. A
+ * resolver the program installed is run first instead, and its answer decided.
+ */
 function governedLoad(this: unknown, request: unknown, parent: CjsModule | undefined, isMain: unknown, ...rest: unknown[]): unknown {
-  if (typeof request === 'string') {
-    let target = builtinTarget(request);
-    if (target === null) {
-      const filename = resolveFilename(request, parent, isMain, rest);
-      if (filename !== null && isOwnRequest(filename, parent)) return loadOwnFile(this, filename, request, parent, isMain, rest);
-      if (filename !== null) target = builtinTarget(filename) ?? fileTarget(filename);
-      if (target !== null) checkModuleLoad(target);
-      approvedFile = filename;
-    } else {
-      checkModuleLoad(target);
-    }
-  }
+  const savedRequest = pendingRequest;
+  const savedParent = pendingParent;
   try {
+    if (typeof request === 'string') {
+      const builtin = builtinTarget(request);
+      if (builtin !== null) checkModuleLoad(builtin);
+      else if (isOwnParent(parent) || M._resolveFilename !== governedResolveFilename) {
+        const filename = resolveFirst(request, parent, isMain, rest);
+        if (filename !== null && isOwnRequest(filename, parent)) return loadOwnFile(this, filename, request, parent, isMain, rest);
+        if (filename !== null) decideFile(filename, null);
+      } else {
+        const key = cacheKey(request, parent);
+        const known = key === null ? undefined : primordials.MapPrototypeGet(resolved, key);
+        if (known !== undefined) decideFile(known, null);
+        // Node resolves again when its own cache has lost the module (a deleted require.cache entry).
+        pendingRequest = request;
+        pendingParent = parent;
+      }
+    }
     return apply(originalLoad, this, [request, parent, isMain, ...rest]);
   } finally {
     approvedFile = null;
+    pendingRequest = savedRequest;
+    pendingParent = savedParent;
   }
+}
+
+/** Module._resolveFilename: decides the resolution Node makes for the require() under way, if it is this one. */
+function governedResolveFilename(this: unknown, request: unknown, parent: unknown, ...rest: unknown[]): unknown {
+  const deciding = pendingRequest !== null && request === pendingRequest && parent === pendingParent;
+  if (deciding) pendingRequest = null;
+  const wasResolving = markLoaderResolving(deciding && resolverIntact());
+  let filename: unknown;
+  try {
+    filename = apply(originalResolveFilename, this, [request, parent, ...rest]);
+  } finally {
+    markLoaderResolving(wasResolving);
+  }
+  if (deciding && typeof filename === 'string') decideFile(filename, cacheKey(request as string, parent as CjsModule | undefined));
+  return filename;
 }
 
 /** Governance requiring more of itself: not a decision of the program's. */
@@ -282,6 +313,8 @@ export function installModuleHooks(): void {
   // The ESM hooks are registered with the originals, before register/registerHooks are governed.
   installEsmHooks(originalRegister, originalRegisterHooks, entryStarted);
   lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));
+  // Not locked: module-alias, tsconfig-paths and the like install resolvers of their own (see governedLoad).
+  M._resolveFilename = shapeLike(governedResolveFilename, originalResolveFilename);
   lockProperty(M.prototype, 'load', shapeLike(governedModuleLoad, originalModuleLoad));
   lockProperty(M.prototype, '_compile', shapeLike(governedCompile, originalCompile));
   // Not locked: tools such as ts-node and @babel/register register handlers of their own (decided as code_eval).

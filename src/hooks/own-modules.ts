@@ -46,9 +46,14 @@ function isOwn(module: unknown): boolean {
   return typeof module === 'object' && module !== null && apply(weakSetHas, own, [module]) as boolean;
 }
 
+/** Whether `parent` is one of governance's own modules (always false before sealing). */
+export function isOwnParent(parent: unknown): boolean {
+  return sealed && isOwn(parent);
+}
+
 /** Whether `parent` is one of governance's own modules asking for another (always false before sealing). */
 export function isOwnRequest(filename: string, parent: unknown): boolean {
-  return sealed && isOwn(parent) && isInternalFile(filename);
+  return isOwnParent(parent) && isInternalFile(filename);
 }
 
 /** A module governance is loading for itself joins the own set before its body runs (its requires are own). */

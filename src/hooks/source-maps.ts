@@ -23,17 +23,30 @@ const MARK = 'sourceMappingURL=';
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const WHITESPACE = /\s/;
 const startEnv = process.env;
-const getSupport = (Module as unknown as { getSourceMapsSupport?: () => { enabled: boolean } }).getSourceMapsSupport;
+interface MapsSupport {
+  enabled: boolean;
+  nodeModules?: boolean;
+}
+
+const getSupport = (Module as unknown as { getSourceMapsSupport?: () => MapsSupport }).getSourceMapsSupport;
 const enabledGetter = getOwnPropertyDescriptor(process, 'sourceMapsEnabled')?.get;
 
 /** Whether Node would read a map file now: the test Node makes, from values it cannot be shown twice. */
-function mapsActive(): boolean {
+function mapsActive(support: MapsSupport | undefined): boolean {
   const env = process.env;
   if (env !== startEnv || isProxy(env)) return true;
   if (env.NODE_V8_COVERAGE) return true;
-  if (getSupport !== undefined) return apply(getSupport, Module, []).enabled === true;
+  if (support !== undefined) return support.enabled === true;
   if (enabledGetter !== undefined) return apply(enabledGetter, process, []) === true;
   return true;
+}
+
+/**
+ * Node 22+ reads no map of a module under node_modules unless `nodeModules` maps are on (its test is a
+ * `/node_modules/` or `\\node_modules\\` in the module's URL; only the first survives the path-to-URL step).
+ */
+function skipsModule(support: MapsSupport | undefined, filename: string | null): boolean {
+  return support !== undefined && support.nodeModules === false && filename !== null && StringPrototypeIndexOf(filename, '/node_modules/') !== -1;
 }
 
 /** The file a map URL names, resolved from the module's directory the way a URL resolves; null if none. */
@@ -71,8 +84,10 @@ function decideMap(value: string, moduleDir: string | null): GovernanceDeniedErr
  * reads magic comments by rules of its own.
  */
 export function checkSourceMapReads(source: string, filename: string | null): GovernanceDeniedError | null {
+  const support = getSupport === undefined ? undefined : apply(getSupport, Module, []);
+  if (skipsModule(support, filename)) return null;
   let at = StringPrototypeIndexOf(source, MARK);
-  if (at === -1 || !mapsActive()) return null;
+  if (at === -1 || !mapsActive(support)) return null;
   const moduleDir = filename === null ? null : dirname(filename);
   for (; at !== -1; at = StringPrototypeIndexOf(source, MARK, at + MARK.length)) {
     let end = at + MARK.length;

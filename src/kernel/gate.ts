@@ -10,7 +10,7 @@ import { blocks } from './level';
 import { checkModuleAtLoad, isCheckedModule, type LoadCheckSettings } from './load-check';
 import { currentScope, scopeApproves } from './scope';
 
-const { DateNow } = primordials;
+const { DateNow, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas } = primordials;
 
 export interface KernelOptions {
   rules: RuleSet;
@@ -19,6 +19,13 @@ export interface KernelOptions {
   writer: AuditWriter | null;
   /** Settings of load-time checking (`analysis.atLoad`), or null when it is off. */
   loadCheck?: LoadCheckSettings | null;
+  /**
+   * Record every allowed `module_load`, not only the first of each target (`audit.moduleLoads: "every"`). By
+   * default a target allowed again in the same process, by the same rules and for the same actor, is decided
+   * but not recorded again: repeated require() calls return the module already loaded, and the first entry
+   * stands for them. Targets under per-package (`from`) rules are always recorded, with their caller.
+   */
+  recordEveryModuleLoad?: boolean;
   /** Called on every decision before it is made (the integrity watch's cheap step). */
   onDecision?: () => void;
   /** Called once when the kernel itself fails (development keeps going; other levels deny). */
@@ -43,9 +50,22 @@ function refusalReason(match: RuleMatch, refusal: Refusal): string {
 let kernel: KernelOptions | null = null;
 let busy = false;
 const pid = process.pid;
+/** Decisions so far of kinds that can change the file system (all but file_read and module_load): see changeCount. */
+let changes = 0;
+/** The `module_load` targets whose allow is recorded for the kernel's own actor (see recordEveryModuleLoad). */
+const recordedLoads = new primordials.SafeSet<string>();
 
 export function startKernel(options: KernelOptions): void {
   kernel = options;
+  SetPrototypeClear(recordedLoads);
+}
+
+/**
+ * A count that moves whenever the process was asked to do something that could change the file system. A path
+ * found canonical while it stayed the same is still canonical, short of another process's race.
+ */
+export function changeCount(): number {
+  return changes;
 }
 
 export function isKernelStarted(): boolean {
@@ -75,6 +95,7 @@ export function checkCovered(kind: ActionKind, target: string): GovernanceDenied
 function decide(kind: ActionKind, target: string, violationIfDenied: ViolationType | null, recordAllow: boolean): GovernanceDeniedError | null {
   const k = kernel;
   if (k === null || busy) return null;
+  if (kind !== 'file_read' && kind !== 'module_load') changes++;
   busy = true;
   try {
     k.onDecision?.();
@@ -150,7 +171,7 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, vio
   const scope = currentScope();
   const actor = scope === undefined ? k.actor : scope.actor;
   if (match.effect === 'allow') {
-    if (recordAllow) k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, site === null ? null : `${site.file}:${site.line}`));
+    if (recordAllow && !(kind === 'module_load' && site === null && scope === undefined && repeatedLoad(k, target))) k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, site === null ? null : `${site.file}:${site.line}`));
     return kind === 'module_load' && k.loadCheck ? checkAtLoad(k, k.loadCheck, target, actor) : null;
   }
   if (match.effect === 'approve' && scopeApproves(scope, kind, target)) {
@@ -161,6 +182,14 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, vio
     return refuse(k, kind, target, match, 'needsToken', actor);
   }
   return refuse(k, kind, target, match, match.effect === 'approve' ? 'needsScope' : 'deny', actor);
+}
+
+/** Whether an allowed load of `target` is already on the record, noting it if not. */
+function repeatedLoad(k: KernelOptions, target: string): boolean {
+  if (k.recordEveryModuleLoad === true) return false;
+  if (SetPrototypeHas(recordedLoads, target)) return true;
+  SetPrototypeAdd(recordedLoads, target);
+  return false;
 }
 
 function checkAtLoad(k: KernelOptions, settings: LoadCheckSettings, target: string, actor: string): GovernanceDeniedError | null {

@@ -33,6 +33,8 @@ export const ruleSchema = z.strictObject({
 
 export const auditSchema = z.strictObject({
   durability: z.enum(['group', 'strict']).optional(),
+  /** `first` (default): an allowed module_load is recorded once per target and process; `every`: each decision. */
+  moduleLoads: z.enum(['first', 'every']).optional(),
   checkpointEvery: z.number().int().positive().optional(),
   checkpointIntervalMs: z.number().int().positive().optional(),
   maxCheckpointAgeMs: z.number().int().positive().optional(),

@@ -2,6 +2,7 @@ import type { GovernanceConfig, Level } from '../types';
 
 export interface AuditSettings {
   durability?: 'group' | 'strict';
+  moduleLoads?: 'first' | 'every';
   checkpointEvery?: number;
   checkpointIntervalMs?: number;
   maxCheckpointAgeMs?: number;

@@ -11,7 +11,7 @@ import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../help
 import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
-const Module = require('node:module'), path = require('node:path'), { pathToFileURL } = require('node:url');
+const Module = require('node:module'), path = require('node:path'), fs = require('node:fs'), { pathToFileURL } = require('node:url');
 const here = process.cwd();
 const results = {};
 async function attempt(label, fn) {
@@ -36,6 +36,31 @@ async function attempt(label, fn) {
   await attempt('import ES module', () => import('./denied.mjs'));
   await attempt('static import of a denied module', () => import('./imports-denied.mjs'));
   await attempt('module.register loader', () => Module.register('./evil-loader.mjs', pathToFileURL(here + '/')));
+  await attempt('require package again', () => require('denied-pkg'));
+  await attempt('require.resolve, then require', () => { require.resolve('./denied-too.cjs'); return require('./denied-too.cjs'); });
+  const nodeResolve = Module._resolveFilename;
+  await attempt('program resolver maps a name to a denied package', () => {
+    Module._resolveFilename = function (request, ...rest) { return nodeResolve.call(this, request === 'alias-pkg' ? 'denied-pkg' : request, ...rest); };
+    try { return require('alias-pkg'); } finally { Module._resolveFilename = nodeResolve; }
+  });
+  await attempt('program resolver maps a name to a builtin, without Node', () => {
+    Module._resolveFilename = function (request, ...rest) { return request === 'alias-cp' ? 'child_process' : nodeResolve.call(this, request, ...rest); };
+    try { return require('alias-cp'); } finally { Module._resolveFilename = nodeResolve; }
+  });
+  await attempt('reload through a directory swapped for a link', () => {
+    const file = path.join(here, 'swapdir', 'data.json');
+    require(file);
+    delete require.cache[file];
+    fs.renameSync(path.join(here, 'swapdir'), path.join(here, 'swapdir-old'));
+    fs.symlinkSync(path.join(here, 'secret'), path.join(here, 'swapdir'));
+    return JSON.stringify(require(file));
+  });
+  await attempt('allowed file reloaded after its cache entry is deleted', () => {
+    const file = path.join(here, 'ok.cjs');
+    require(file);
+    delete require.cache[file];
+    return require(file);
+  });
   await attempt('allowed builtin', () => require('node:path').sep);
   await attempt('allowed package', () => require('allowed-pkg'));
   await attempt('allowed ES module', async () => (await import('./ok.mjs')).default);
@@ -55,6 +80,9 @@ const FILES: Record<string, string> = {
   'denied.mjs': "process.stdout.write('LOADED:denied.mjs\\n'); export default 1;\n",
   'imports-denied.mjs': "import './denied.mjs';\nprocess.stdout.write('LOADED:imports-denied.mjs\\n');\n",
   'evil-loader.mjs': "import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('./loader-ran', import.meta.url), 'ran');\nexport async function load(url, context, next) { return next(url, context); }\n",
+  'denied-too.cjs': "process.stdout.write('LOADED:denied-too.cjs\\n'); module.exports = 1;\n",
+  'swapdir/data.json': JSON.stringify({ public: true }),
+  'secret/data.json': JSON.stringify({ token: 'SECRET-TOKEN' }),
   'ok.mjs': "export default 'ok.mjs';\n",
   'ok.cjs': "module.exports = 'ok.cjs';\n",
 };
@@ -82,6 +110,10 @@ const DENIED: Record<string, string> = {
   'import ES module': '<dir>/denied.mjs',
   'static import of a denied module': '<dir>/denied.mjs',
   'module.register loader': '<dir>/evil-loader.mjs',
+  'require package again': 'denied-pkg',
+  'require.resolve, then require': '<dir>/denied-too.cjs',
+  'program resolver maps a name to a denied package': 'denied-pkg',
+  'program resolver maps a name to a builtin, without Node': 'node:child_process',
 };
 
 describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode) => {
@@ -96,7 +128,9 @@ describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode)
       rules: [
         { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
         { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-        { id: 'no-modules', action: 'module_load', target: ['node:child_process', 'denied-pkg', `${dir}/denied.*`, `${dir}/evil-loader.mjs`], effect: 'deny' },
+        { id: 'swap', action: 'file_write', target: `${dir}/swapdir*`, effect: 'allow' },
+        { id: 'no-secret', action: 'file_read', target: `${dir}/secret/*.json`, effect: 'deny' },
+        { id: 'no-modules', action: 'module_load', target: ['node:child_process', 'denied-pkg', `${dir}/denied.*`, `${dir}/denied-too.cjs`, `${dir}/evil-loader.mjs`], effect: 'deny' },
       ],
     },
   });
@@ -130,7 +164,15 @@ describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode)
     expect(existsSync(join(dir, 'loader-ran'))).toBe(false);
   });
 
+  it('a module reloaded through a directory swapped for a link is decided where it now is', () => {
+    const outcome = outcomes['reload through a directory swapped for a link'];
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcome.message).toContain(`file_read:${dir}/secret/data.json`);
+    expect(run.stdout).not.toContain('SECRET-TOKEN');
+  });
+
   it('positive controls: allowed builtins, packages and files load', () => {
+    expect(outcomes['allowed file reloaded after its cache entry is deleted']).toEqual({ outcome: 'loaded', value: 'ok.cjs' });
     expect(outcomes['allowed builtin']).toEqual({ outcome: 'loaded', value: '/' });
     expect(outcomes['allowed package']).toEqual({ outcome: 'loaded', value: 'allowed-pkg' });
     expect(outcomes['allowed ES module']).toEqual({ outcome: 'loaded', value: 'ok.mjs' });

@@ -32,6 +32,18 @@ async function attempt(label, fn) {
     require(file);
     return payloadOf(file);
   });
+  await attempt('package map, node_modules maps off', () => {
+    const m = require('node:module');
+    if (typeof m.setSourceMapsSupport === 'function') m.setSourceMapsSupport(true, { nodeModules: false });
+    require('pkg-off');
+    return payloadOf(path.join(here, 'node_modules', 'pkg-off', 'index.js'));
+  });
+  await attempt('package map, node_modules maps switched on', () => {
+    const m = require('node:module');
+    if (typeof m.setSourceMapsSupport === 'function') m.setSourceMapsSupport(true, { nodeModules: true });
+    require('pkg-on');
+    return payloadOf(path.join(here, 'node_modules', 'pkg-on', 'index.js'));
+  });
   await attempt('allowed map', () => { require('./lib/allowed.js'); return payloadOf(path.join(here, 'lib', 'allowed.js')); });
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
@@ -44,6 +56,8 @@ const FILES: Record<string, string> = {
   'lib/absolute.js': 'module.exports = 1;\n//# sourceMappingURL=file://<dir>/secret/creds.json\n',
   'lib/block.js': 'module.exports = 1;\n/*# sourceMappingURL=../secret/creds.json */\n',
   'lib/module.mjs': 'export default 1;\n//# sourceMappingURL=../secret/creds.json\n',
+  'node_modules/pkg-off/index.js': 'module.exports = 1;\n//# sourceMappingURL=../../secret/creds.json\n',
+  'node_modules/pkg-on/index.js': 'module.exports = 1;\n//# sourceMappingURL=../../secret/creds.json\n',
   'lib/allowed.js': 'module.exports = 1;\n//# sourceMappingURL=allowed.js.map\n',
   'lib/allowed.js.map': JSON.stringify({ version: 3, sources: ['allowed.ts'], mappings: '', names: [] }),
 };
@@ -55,7 +69,11 @@ interface Outcome {
   value?: string | null;
 }
 
-const DENIED = ['relative map URL', 'file: map URL', 'block comment', 'ES module', 'module written at run time'];
+// Node 22+ reads no map under node_modules unless the program turns that on (module.setSourceMapsSupport), and
+// governance then does not refuse the package; Node 20 reads them all.
+const SKIPS_PACKAGE_MAPS = Number(process.versions.node.split('.')[0]) >= 22;
+const DENIED = ['relative map URL', 'file: map URL', 'block comment', 'ES module', 'module written at run time', 'package map, node_modules maps switched on',
+  ...(SKIPS_PACKAGE_MAPS ? [] : ['package map, node_modules maps off'])];
 
 describe.each(LAUNCH_MODES)('source map files under a production policy (%s)', (mode) => {
   const dir = createProject();
@@ -91,6 +109,10 @@ describe.each(LAUNCH_MODES)('source map files under a production policy (%s)', (
     expect(entries.filter((e) => e.action === 'file_read' && e.target === `${dir}/secret/creds.json` && e.decision === 'deny').length).toBeGreaterThanOrEqual(DENIED.length);
     expect(run.stdout).not.toContain(SECRET);
     for (const name of readdirSync(coverage)) expect(readFileSync(join(coverage, name), 'utf8')).not.toContain(SECRET);
+  });
+
+  it.runIf(SKIPS_PACKAGE_MAPS)('a package whose map Node does not read loads, with no map and no refusal', () => {
+    expect(outcomes['package map, node_modules maps off']).toEqual({ outcome: 'done', value: null });
   });
 
   it('positive control: an allowed map file is read, recorded, and its map returned', () => {

@@ -20,11 +20,11 @@ let writer: AuditWriter;
 let dbPath: string;
 const internalErrors: unknown[] = [];
 
-function start(level: Level): void {
+function start(level: Level, extra: { rules?: Rule[]; recordEveryModuleLoad?: boolean } = {}): void {
   dbPath = join(mkdtempSync(join(tmpdir(), 'gov-gate-')), 'audit.db');
   writer = openAuditWriter({ dbPath });
   internalErrors.length = 0;
-  startKernel({ rules: new RuleSet(rules, 'deny'), level, actor: 'alice', writer, onInternalError: (e) => internalErrors.push(e) });
+  startKernel({ rules: new RuleSet([...rules, ...(extra.rules ?? [])], 'deny'), level, actor: 'alice', writer, recordEveryModuleLoad: extra.recordEveryModuleLoad, onInternalError: (e) => internalErrors.push(e) });
 }
 
 function entries() {
@@ -122,6 +122,32 @@ describe('checkAction at development level', () => {
     expect(checkAction('file_write', '/etc/passwd')).toBeNull();
     expect(checkAction('file_write', '/app/exports/r.csv')).toBeNull();
     expect(entries().map((e) => e.decision)).toEqual(['would_deny', 'would_deny']);
+  });
+});
+
+describe('repeated module loads', () => {
+  const packages: Rule = { id: 'packages', action: 'module_load', target: ['semver', 'zod'], effect: 'allow' };
+  const loads = () => entries().filter((e) => e.action === 'module_load').map((e) => [e.target, e.decision]);
+
+  it('records the first allowed load of each target, and decides every one', () => {
+    start('production', { rules: [packages] });
+    for (const target of ['semver', 'semver', 'zod', 'semver']) expect(checkAction('module_load', target)).toBeNull();
+    expect(checkAction('module_load', '@faker-js/faker')).toBeInstanceOf(GovernanceDeniedError);
+    expect(checkAction('module_load', '@faker-js/faker')).toBeInstanceOf(GovernanceDeniedError);
+    expect(loads()).toEqual([['semver', 'allow'], ['zod', 'allow'], ['@faker-js/faker', 'deny'], ['@faker-js/faker', 'deny']]);
+  });
+
+  it('records every allowed load with audit.moduleLoads "every"', () => {
+    start('production', { rules: [packages], recordEveryModuleLoad: true });
+    for (const target of ['semver', 'semver', 'zod']) expect(checkAction('module_load', target)).toBeNull();
+    expect(loads()).toEqual([['semver', 'allow'], ['semver', 'allow'], ['zod', 'allow']]);
+  });
+
+  it('records a load inside an approval scope, and again outside it', () => {
+    start('staging', { rules: [{ id: 'approve-zod', action: 'module_load', target: 'zod', effect: 'approve' }] });
+    expect(withApprovedActions(['module_load:zod'], 'bob', () => checkAction('module_load', 'zod'))).toBeNull();
+    expect(checkAction('module_load', 'zod')).toBeInstanceOf(GovernanceDeniedError);
+    expect(loads()).toEqual([['zod', 'approved'], ['zod', 'deny']]);
   });
 });
 
