@@ -12,6 +12,9 @@ import { warnOnce } from '../kernel/warn';
 import { primordials } from '../primordials';
 import { isModuleHooksThread } from './modules-hooks-thread';
 import { actionOfUrl } from './modules-target';
+import { markLoaderResolving, markLoaderSource } from './fs';
+import { resolveTarget } from './fs-paths';
+import { checkRead } from './log-files';
 import { checkSourceMapReads } from './source-maps';
 import type { DecisionReply, DecisionRequest } from './loader/protocol';
 
@@ -30,17 +33,41 @@ interface LoadContext {
 
 let onImport: (filename: string) => void = () => {};
 
+/** require() runs through these hooks too; Module._load decides it, and marks the loader's reads itself. */
+function isImport(context: LoadContext): boolean {
+  return context.conditions === undefined || !ArrayPrototypeIncludes(context.conditions, 'require');
+}
+
+/** Node's own ESM resolver at work: its realpaths are the loader's reads, which the module_load entry stands for. */
+function inThreadResolve(specifier: string, context: LoadContext, nextResolve: (specifier: string, context: LoadContext) => unknown): unknown {
+  if (!isImport(context)) return nextResolve(specifier, context);
+  const wasResolving = markLoaderResolving(true);
+  try {
+    return nextResolve(specifier, context);
+  } finally {
+    markLoaderResolving(wasResolving);
+  }
+}
+
 function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string, context: LoadContext) => LoadResult): LoadResult {
-  // require() runs through these hooks too; Module._load has decided it already.
-  if (context.conditions === undefined || !ArrayPrototypeIncludes(context.conditions, 'require')) {
+  let result: LoadResult;
+  if (isImport(context)) {
     onImport(url);
     const action = actionOfUrl(url);
     if (action !== null) {
       const denied = checkAction(action.kind, action.target);
       if (denied !== null) throw denied;
     }
+    // Node's default load reads the file once; that read is the module load just decided.
+    const savedSource = markLoaderSource(action !== null && action.kind === 'module_load' && StringPrototypeStartsWith(url, 'file:') ? fileURLToPath(url) : null);
+    try {
+      result = nextLoad(url, context);
+    } finally {
+      markLoaderSource(savedSource);
+    }
+  } else {
+    result = nextLoad(url, context);
   }
-  const result = nextLoad(url, context);
   const mapDenied = checkModuleSourceMaps(url, result);
   if (mapDenied !== null) throw mapDenied;
   return result;
@@ -68,6 +95,7 @@ function answer(port: MessagePortLike, request: DecisionRequest): void {
   } else {
     onImport(request.target);
     denied = checkAction(request.kind, request.target);
+    if (denied === null && typeof request.file === 'string') denied = checkRead(resolveTarget(request.file, true), true);
   }
   const reply: DecisionReply = { id: request.id, denial: denied === null ? null : { message: denied.message, action: denied.action, target: denied.target, ruleId: denied.ruleId, level: denied.level, reason: denied.reason, violation: denied.violation } };
   port.postMessage(reply);
@@ -81,7 +109,7 @@ interface MessagePortLike {
 export function installEsmHooks(register: Function | undefined, registerHooks: Function | undefined, importing: (urlOrTarget: string) => void): void {
   onImport = importing;
   if (registerHooks !== undefined) {
-    apply(registerHooks, undefined, [{ load: inThreadLoad }]);
+    apply(registerHooks, undefined, [{ resolve: inThreadResolve, load: inThreadLoad }]);
     return;
   }
   if (register === undefined) return; // Node < 20.6: no ESM hooks; documented

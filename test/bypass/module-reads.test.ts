@@ -6,22 +6,28 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
 
+const IN_THREAD_HOOKS = typeof (require('node:module') as { registerHooks?: unknown }).registerHooks === 'function';
+
 const APP = String.raw`
 const fs = require('node:fs'), path = require('node:path');
 const here = process.cwd();
 const results = {};
-function attempt(label, fn) {
-  try { results[label] = { outcome: 'loaded', value: fn() }; }
+async function attempt(label, fn) {
+  try { results[label] = { outcome: 'loaded', value: await fn() }; }
   catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
 }
-attempt('tree', () => require('./lib/a.js'));
-attempt('secret json', () => require('./secret/c.json').k);
-attempt('secret module', () => require('./secret/m.js'));
-attempt('module reading its own file', () => require('./lib/self.js'));
+(async () => {
+await attempt('tree', () => require('./lib/a.js'));
+await attempt('ES module tree', async () => (await import('./lib/e1.mjs')).default);
+await attempt('secret ES module', async () => (await import('./secret/m.mjs')).default);
+await attempt('secret json', () => require('./secret/c.json').k);
+await attempt('secret module', () => require('./secret/m.js'));
+await attempt('module reading its own file', () => require('./lib/self.js'));
 const paths = module.paths;
 Object.defineProperty(module, 'paths', { configurable: true, get() { fs.readFileSync(path.join(here, 'probe.txt')); return paths; } });
-attempt('read inside resolution', () => require('pkg'));
+await attempt('read inside resolution', () => require('pkg'));
 process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
 `;
 
 const FILES: Record<string, string> = {
@@ -29,6 +35,9 @@ const FILES: Record<string, string> = {
   'lib/a.js': "module.exports = require('./b.js') + 1;\n",
   'lib/b.js': 'module.exports = 1;\n',
   'lib/self.js': "module.exports = require('node:fs').readFileSync(__filename, 'utf8').length;\n",
+  'lib/e1.mjs': "import two from './e2.mjs';\nexport default two + 1;\n",
+  'lib/e2.mjs': 'export default 1;\n',
+  'secret/m.mjs': "process.stdout.write('LOADED:secret\\n');\nexport default 1;\n",
   'secret/c.json': '{"k":1}\n',
   'secret/m.js': "process.stdout.write('LOADED:secret\\n'); module.exports = 1;\n",
   'probe.txt': 'probe\n',
@@ -70,7 +79,16 @@ describe.each(LAUNCH_MODES)('the loader\'s own reads under a production policy (
     expect(recorded('file_read', `${dir}/lib/b.js`, 'allow')).toBe(0);
   });
 
-  it.each([['secret json', 'c.json'], ['secret module', 'm.js']])('a file_read deny rule still refuses require() of a file (%s)', (label, file) => {
+  it('an imported ES module is one module_load entry, with no file_read entries for the loader\'s reads (Node with in-thread hooks)', () => {
+    expect(outcomes['ES module tree']).toEqual({ outcome: 'loaded', value: 2 });
+    expect(recorded('module_load', `${dir}/lib/e1.mjs`, 'allow')).toBe(1);
+    expect(recorded('module_load', `${dir}/lib/e2.mjs`, 'allow')).toBe(1);
+    if (!IN_THREAD_HOOKS) return; // Node 20 resolves and loads ES modules on its hooks thread, where they are not covered
+    expect(recorded('file_read', `${dir}/lib/e1.mjs`, 'allow')).toBe(0);
+    expect(recorded('file_read', `${dir}/lib/e2.mjs`, 'allow')).toBe(0);
+  });
+
+  it.each([['secret json', 'c.json'], ['secret module', 'm.js'], ['secret ES module', 'm.mjs']])('a file_read deny rule still refuses require() of a file (%s)', (label, file) => {
     expect(outcomes[label]).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(outcomes[label].message).toContain(`file_read:${dir}/secret/${file}`);
     expect(recorded('file_read', `${dir}/secret/${file}`, 'deny')).toBeGreaterThan(0);

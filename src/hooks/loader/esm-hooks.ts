@@ -3,6 +3,7 @@
 // error shaped like GovernanceDeniedError (code EGOVDENIED). Only `load` is hooked: Node calls it
 // asynchronously, so the main thread is free to answer (a sync resolve, e.g. import.meta.resolve,
 // would block the main thread while it waits on this thread).
+import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import { primordials } from '../../primordials';
 import type { ActionKind } from '../../types';
@@ -24,7 +25,7 @@ export function initialize(data: { port: MessagePort }): void {
   port.unref();
 }
 
-type Question = { kind: ActionKind; target: string } | { kind: 'source_maps'; target: string; source: string };
+type Question = { kind: ActionKind; target: string; file?: string } | { kind: 'source_maps'; target: string; source: string };
 
 function ask(question: Question): Promise<DecisionReply> {
   const id = nextId++;
@@ -43,7 +44,9 @@ function denialError(details: DenialDetails): Error {
 export async function load(url: string, context: unknown, nextLoad: (url: string, context: unknown) => Promise<LoadResult>): Promise<LoadResult> {
   const action = actionOfUrl(url);
   if (action !== null && port !== null) {
-    const reply = await ask(action);
+    // Node's default load reads the file here, out of the main thread's sight: the read is decided with the load.
+    const file = action.kind === 'module_load' && StringPrototypeStartsWith(url, 'file:') ? fileURLToPath(url) : undefined;
+    const reply = await ask({ ...action, file });
     if (reply.denial !== null) throw denialError(reply.denial);
   }
   const result = await nextLoad(url, context);
@@ -62,7 +65,7 @@ interface LoadResult {
 }
 
 const SOURCE_MAP_MARK = 'sourceMappingURL=';
-const { StringPrototypeIndexOf } = primordials;
+const { StringPrototypeIndexOf, StringPrototypeStartsWith } = primordials;
 const utf8 = new TextDecoder();
 
 function moduleSource(result: LoadResult): string | null {
