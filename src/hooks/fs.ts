@@ -14,7 +14,7 @@ import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 
-const { apply, getPrototypeOf, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, ownKeys, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const promiseThen = Promise.prototype.then;
 const isPrototypeOf = Object.prototype.isPrototypeOf;
 const isProxy = require('node:util').types.isProxy as (value: unknown) => boolean;
@@ -45,6 +45,11 @@ let loaderSource: string | null = null;
 // source read of one of them needs no second resolution (the cost of most of a module load's checks).
 const loaderReals = new primordials.SafeSet<string>();
 let loaderRealsAt = -1;
+// The symbol under which Node's resolvers (CommonJS and ES) pass their realpath cache to fs.realpathSync: it
+// marks a realpath as Node's own. Learnt once from a resolution governance makes at start-up; no program code
+// can obtain it (it is internal to Node and only ever handed to this wrapper).
+let realpathCacheKey: symbol | null = null;
+let learningCacheKey = false;
 
 /** Marks Node's own resolver as running (or not); returns the previous mark. */
 export function markLoaderResolving(on: boolean): boolean {
@@ -113,7 +118,9 @@ function rememberLoaderReal(path: string): void {
  */
 function wrapLoaderRealpath(governed: Function, original: Function): Function {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    if (!loaderResolving || typeof args[0] !== 'string') return apply(governed, this, args);
+    if (learningCacheKey) realpathCacheKey = onlySymbolKey(args[1]);
+    const nodeResolver = loaderResolving || (realpathCacheKey !== null && onlySymbolKey(args[1]) === realpathCacheKey);
+    if (!nodeResolver || typeof args[0] !== 'string') return apply(governed, this, args);
     let real: unknown;
     try {
       real = apply(original, this, args);
@@ -127,6 +134,22 @@ function wrapLoaderRealpath(governed: Function, original: Function): Function {
     return real;
   };
   return shapeLike(wrapper, original);
+}
+
+function onlySymbolKey(options: unknown): symbol | null {
+  if (typeof options !== 'object' || options === null || isProxy(options)) return null;
+  const keys = ownKeys(options);
+  return keys.length === 1 && typeof keys[0] === 'symbol' ? keys[0] : null;
+}
+
+/** Runs `resolve`, a resolution by Node's own CommonJS resolver, to learn the key of its realpath cache. */
+export function learnResolverRealpathKey(resolve: () => void): void {
+  learningCacheKey = true;
+  try {
+    resolve();
+  } finally {
+    learningCacheKey = false;
+  }
 }
 
 /** READ/WRITE for one role; 0 when the argument is a descriptor (authorised by its open). */

@@ -14,7 +14,7 @@ import { blocks } from '../kernel/level';
 import { primordials } from '../primordials';
 import { checkCodeEval } from './code-eval';
 import { lockProperty, shapeLike } from './lock';
-import { markLoaderResolving, markLoaderSource } from './fs';
+import { learnResolverRealpathKey, markLoaderResolving, markLoaderSource } from './fs';
 import { installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
@@ -310,6 +310,8 @@ const originalRegister = M.register;
 const originalRegisterHooks = M.registerHooks;
 
 export function installModuleHooks(): void {
+  // A path no earlier require() named, so Node's resolver takes a realpath of it (through the governed fs).
+  learnResolverRealpathKey(() => apply(originalFindPath, M, [__filename, [], false]));
   // The ESM hooks are registered with the originals, before register/registerHooks are governed.
   installEsmHooks(originalRegister, originalRegisterHooks, entryStarted);
   lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));

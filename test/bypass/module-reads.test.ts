@@ -1,12 +1,11 @@
-// Node's CommonJS loader reads the module it loads (a realpath while resolving, then the source). Those reads
-// are decided as file_read, so a deny rule on the file still refuses the require(), but an allowed one is not
-// recorded beside the module_load entry that stands for it. Everything else stays on the record: the program's
-// own reads while a module loads (its code reading its own file, a getter that runs inside resolution).
+// Node's loaders read the module they load (a realpath while resolving, then the source), for require() and
+// for import alike. Those reads are decided as file_read, so a deny rule on the file still refuses the load,
+// but an allowed one is not recorded beside the module_load entry that stands for it. Everything else stays
+// on the record: the program's own reads while a module loads (its code reading its own file, a getter that
+// runs inside resolution, a realpath call that forges the mark Node's resolvers pass).
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
-
-const IN_THREAD_HOOKS = typeof (require('node:module') as { registerHooks?: unknown }).registerHooks === 'function';
 
 const APP = String.raw`
 const fs = require('node:fs'), path = require('node:path');
@@ -20,6 +19,8 @@ async function attempt(label, fn) {
 await attempt('tree', () => require('./lib/a.js'));
 await attempt('ES module tree', async () => (await import('./lib/e1.mjs')).default);
 await attempt('secret ES module', async () => (await import('./secret/m.mjs')).default);
+await attempt('realpath with a forged resolver key', () => fs.realpathSync(path.join(here, 'probe.txt'), { [Symbol('realpathCacheKey')]: new Map() }));
+await attempt('secret realpath with a forged resolver key', () => fs.realpathSync(path.join(here, 'secret', 'c.json'), { [Symbol('realpathCacheKey')]: new Map() }));
 await attempt('secret json', () => require('./secret/c.json').k);
 await attempt('secret module', () => require('./secret/m.js'));
 await attempt('module reading its own file', () => require('./lib/self.js'));
@@ -83,10 +84,14 @@ describe.each(LAUNCH_MODES)('the loader\'s own reads under a production policy (
     expect(outcomes['ES module tree']).toEqual({ outcome: 'loaded', value: 2 });
     expect(recorded('module_load', `${dir}/lib/e1.mjs`, 'allow')).toBe(1);
     expect(recorded('module_load', `${dir}/lib/e2.mjs`, 'allow')).toBe(1);
-    // The realpath Node's ES module resolver takes is a recorded read; on Node 20 it runs on the hooks thread, unseen.
-    const resolverReads = IN_THREAD_HOOKS ? 1 : 0;
-    expect(recorded('file_read', `${dir}/lib/e1.mjs`, 'allow')).toBe(resolverReads);
-    expect(recorded('file_read', `${dir}/lib/e2.mjs`, 'allow')).toBe(resolverReads);
+    expect(recorded('file_read', `${dir}/lib/e1.mjs`, 'allow')).toBe(0);
+    expect(recorded('file_read', `${dir}/lib/e2.mjs`, 'allow')).toBe(0);
+  });
+
+  it('a realpath that forges the mark of Node\'s resolvers is decided and recorded like any other', () => {
+    expect(outcomes['realpath with a forged resolver key']).toEqual({ outcome: 'loaded', value: `${dir}/probe.txt` });
+    expect(recorded('file_read', `${dir}/probe.txt`, 'allow')).toBeGreaterThan(0);
+    expect(outcomes['secret realpath with a forged resolver key']).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
   });
 
   it.each([['secret json', 'c.json'], ['secret module', 'm.js'], ['secret ES module', 'm.mjs']])('a file_read deny rule still refuses require() of a file (%s)', (label, file) => {
