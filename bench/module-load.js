@@ -6,7 +6,10 @@
 // the import, and its own CPU time over the same span: process.cpuUsage, all threads) and counts the
 // modules it loaded; runs are interleaved and the medians are reported with the load average. The same
 // is measured for a single one-line module: the difference between the two is the cost per module, free
-// of fixed costs (on Node 20 the first import starts the module-hooks thread).
+// of fixed costs (on Node 20 the first import starts the module-hooks thread). Some fixed costs only show
+// in a longer run (the first young-generation GCs copy governance's own start-up objects, the first major
+// GC marks them), so the CommonJS tree is also loaded with 148 more modules after it (postcss, zod's CJS
+// build, prebuild-install...): the marginal cost per module is the difference between the two trees.
 // Usage: node bench/module-load.js [runs=15]
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -27,6 +30,7 @@ writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({
 }));
 
 const CJS_TREE = ['@babel/traverse', '@babel/parser', 'semver', 'tar-stream', 'readable-stream'];
+const CJS_MORE = ['postcss', 'zod', 'prebuild-install', 'tar-fs', 'debug', 'source-map-js', 'magic-string', 'picomatch', 'tinyglobby', 'rc'];
 // Each window ends SETTLE_MS after the loads, long enough for the audit writer's timed commit (10 ms) to run
 // in both the tree and the one-module variant: the first commit of a process (cold code, first statements)
 // is a fixed cost, which the one-module run would otherwise leave until exit, outside its window.
@@ -39,6 +43,7 @@ const cpu0 = process.cpuUsage();
 const start = process.hrtime.bigint();
 if (process.argv[2] === 'one') require('./one.cjs');
 else for (const name of ${JSON.stringify(CJS_TREE)}) load(name);
+if (process.argv[2] === 'more') for (const name of ${JSON.stringify(CJS_MORE)}) load(name);
 setTimeout(() => {
   const ns = Number(process.hrtime.bigint() - start);
   const cpu = process.cpuUsage(cpu0);
@@ -116,19 +121,22 @@ for (const [kind, script] of [['cjs', 'cjs-tree.cjs'], ['esm', 'esm-tree.mjs']])
   for (const [mode, flags] of Object.entries(MODES)) {
     variants[`${kind} ${mode}`] = [...flags, script];
     variants[`${kind}1 ${mode}`] = [...flags, script, 'one'];
+    if (kind === 'cjs') variants[`cjs+ ${mode}`] = [...flags, script, 'more'];
   }
 }
 for (const args of Object.values(variants)) once(args); // warm the file cache, create keys and the audit log
 const wall = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 const cpu = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 let cjsCount = 0;
+let moreCount = 0;
 const loadBefore = os.loadavg();
 for (let i = 0; i < runs; i++) {
   for (const [name, args] of Object.entries(variants)) {
     const result = once(args);
     wall[name].push(result.ns / 1000);
     cpu[name].push(result.cpuUs);
-    if (result.modules !== undefined && name === 'cjs plain') cjsCount = result.modules;
+    if (name === 'cjs plain') cjsCount = result.modules;
+    if (name === 'cjs+ plain') moreCount = result.modules;
   }
 }
 const loadAfter = os.loadavg();
@@ -147,5 +155,11 @@ for (const [kind, count] of [['cjs', cjsCount], ['esm', esmCount]]) {
     };
     console.log(`${`${kind} ${mode}`.padEnd(30)} ${String(count).padStart(7)}  | ${cols(wall)}     | ${cols(cpu)}`);
   }
+}
+console.log(`marginal µs per module = ((bigger tree governed - tree governed) - (same for plain)) / ${moreCount - cjsCount} more modules`);
+for (const mode of Object.keys(MODES)) {
+  if (mode === 'plain') continue;
+  const marginal = (samples) => (((median(samples[`cjs+ ${mode}`]) - median(samples[`cjs ${mode}`])) - (median(samples['cjs+ plain']) - median(samples['cjs plain']))) / (moreCount - cjsCount)).toFixed(1).padStart(8);
+  console.log(`${`cjs ${mode}`.padEnd(30)} wall ${marginal(wall)}   CPU ${marginal(cpu)}`);
 }
 rmSync(dir, { recursive: true, force: true });
