@@ -142,11 +142,16 @@ function onlySymbolKey(options: unknown): symbol | null {
   return keys.length === 1 && typeof keys[0] === 'symbol' ? keys[0] : null;
 }
 
-/** Runs `resolve`, a resolution by Node's own CommonJS resolver, to learn the key of its realpath cache. */
+/**
+ * Runs `resolve`, a resolution by Node's own CommonJS resolver, to learn the key of its realpath cache. If it
+ * fails (a Node that resolves otherwise), nothing is learnt: the ES resolver's reads are then recorded as usual.
+ */
 export function learnResolverRealpathKey(resolve: () => void): void {
   learningCacheKey = true;
   try {
     resolve();
+  } catch {
+    realpathCacheKey = null;
   } finally {
     learningCacheKey = false;
   }
