@@ -13,6 +13,8 @@ const regexpTest = RegExp.prototype.test;
 const stringStartsWith = String.prototype.startsWith;
 const stringSlice = String.prototype.slice;
 const stringCharCodeAt = String.prototype.charCodeAt;
+const stringPadStart = String.prototype.padStart;
+const { floor } = Math;
 const bufferFrom = Buffer.from;
 const bufferWrite = Buffer.prototype.write;
 type StringWrite = (this: Buffer, s: string, offset: number) => number;
@@ -63,8 +65,36 @@ function nfcOrNull(s: string | null): string | null {
   return s === null ? null : nfc(s);
 }
 
+const MS_PER_DAY = 86_400_000;
+/** 10000-01-01T00:00:00.000Z: from there on toISOString writes six-digit years. */
+const YEAR_10000_MS = 253_402_300_800_000;
+
+function pad(n: number, width: number): string {
+  const s = '' + n;
+  return s.length >= width ? s : apply(stringPadStart, s, [width, '0']) as string;
+}
+
+/**
+ * What Date.prototype.toISOString gives, computed with integer arithmetic for times from 1970 to 9999: the
+ * first toISOString of a process costs 0.3-2 ms (V8 sets up its date cache), which fell on the audit
+ * writer's first commit. Days to civil date: Howard Hinnant's `civil_from_days`.
+ */
 export function isoFromMillis(ms: number): string {
-  return apply(dateToISOString, new DateCtor(ms), []);
+  if (!isSafeInteger(ms) || ms < 0 || ms >= YEAR_10000_MS) return apply(dateToISOString, new DateCtor(ms), []);
+  const days = floor(ms / MS_PER_DAY);
+  const inDay = ms - days * MS_PER_DAY;
+  const z = days + 719_468; // days since 0000-03-01
+  const era = floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = floor((dayOfEra - floor(dayOfEra / 1460) + floor(dayOfEra / 36_524) - floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + floor(yearOfEra / 4) - floor(yearOfEra / 100));
+  const shifted = floor((5 * dayOfYear + 2) / 153); // months since March
+  const day = dayOfYear - floor((153 * shifted + 2) / 5) + 1;
+  const month = shifted < 10 ? shifted + 3 : shifted - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const seconds = floor(inDay / 1000);
+  return pad(year, 4) + '-' + pad(month, 2) + '-' + pad(day, 2) + 'T' + pad(floor(seconds / 3600), 2) + ':' +
+    pad(floor(seconds / 60) % 60, 2) + ':' + pad(seconds % 60, 2) + '.' + pad(inDay % 1000, 3) + 'Z';
 }
 
 export type BodyInput = Omit<BodyFields, 'v'>;

@@ -25,7 +25,8 @@ export interface SignedCheckpoint {
 export interface AuditWriterOptions {
   dbPath: string;
   /**
-   * `group` (default): entries are committed in micro-batches (every 10 ms or 1024 entries); `appendDurable`
+   * `group` (default): entries are committed in micro-batches (within 10 ms, allowed module loads within 100 ms,
+   * or at 1024 entries); `appendDurable`
    * commits at once. `strict`: one transaction per entry, committed before `append` returns.
    */
   durability?: 'group' | 'strict';

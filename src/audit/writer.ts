@@ -32,6 +32,11 @@ const stringSlice = String.prototype.slice;
 const hex = (b: Buffer): string => apply(bufferToString, b, ['hex']);
 
 const FLUSH_DELAY_MS = 10;
+/**
+ * Allowed module loads may wait longer: they come in bursts while a program starts, when the writer's code is
+ * still cold and each commit costs 0.4-1 ms, and each target is recorded once per process anyway.
+ */
+const MODULE_LOAD_FLUSH_DELAY_MS = 100;
 const FLUSH_THRESHOLD = 1024;
 /** Rows per INSERT statement: multi-row inserts halve SQLite's per-row overhead. */
 const ROWS_PER_INSERT = 32;
@@ -123,8 +128,8 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   /** Entries waiting for their commit, flattened (ENTRY_FIELDS values each), older than those pending. */
   let queue: unknown[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
-  /** When the oldest entry waiting for a commit was appended (while flushTimer is set). */
-  let queuedAt = 0;
+  /** When the entries waiting for a commit must be committed (while flushTimer is set). */
+  let flushDue = 0;
   let closed = false;
 
   function syncTreeState(): void {
@@ -348,6 +353,13 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     }
   }
 
+  function scheduleFlush(now: number, delay: number): void {
+    if (flushTimer !== null) clearTimer(flushTimer);
+    flushDue = now + delay;
+    flushTimer = setTimer(flushInBackground, delay);
+    flushTimer.unref();
+  }
+
   function assertOpen(): void {
     if (closed) throw new Error(`audit writer for ${dbPath} is closed`);
   }
@@ -356,16 +368,14 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     append(entry: PendingEntry): void {
       if (closed) { onError(new Error(`audit writer for ${dbPath} is closed; entry for ${entry.action}:${entry.target} not written`)); return; }
       pending[pending.length] = entry;
-      if (strict || pending.length + queue.length / ENTRY_FIELDS >= FLUSH_THRESHOLD) commitWith(entry);
-      else if (flushTimer === null) {
-        queuedAt = dateNow();
-        flushTimer = setTimer(flushInBackground, FLUSH_DELAY_MS);
-        flushTimer.unref();
-      } else if (dateNow() - queuedAt >= FLUSH_DELAY_MS) {
+      if (strict || pending.length + queue.length / ENTRY_FIELDS >= FLUSH_THRESHOLD) return commitWith(entry);
+      const now = dateNow();
+      const delay = entry.action === 'module_load' ? MODULE_LOAD_FLUSH_DELAY_MS : FLUSH_DELAY_MS;
+      if (flushTimer !== null && now >= flushDue) {
         // A thread busy in a synchronous loop never lets the timer run: commit from here, so that what a kill
-        // from outside loses is still at most the last FLUSH_DELAY_MS of entries.
+        // from outside loses is still bounded by the delays above.
         flushInBackground();
-      }
+      } else if (flushTimer === null || now + delay < flushDue) scheduleFlush(now, delay);
     },
     appendDurable(entry: PendingEntry): void {
       assertOpen();

@@ -1,6 +1,6 @@
 // The canonical body encoding: what the writer produces parses back as canonical; every other spelling is caught.
 import { describe, expect, it } from 'vitest';
-import { encodeBody, isCanonicalAsciiBody, parseBody, REDACT_ACTION, type BodyInput } from '../../src/audit/encoding';
+import { encodeBody, isCanonicalAsciiBody, isoFromMillis, parseBody, REDACT_ACTION, type BodyInput } from '../../src/audit/encoding';
 
 const fields: BodyInput = {
   seq: 7, prev: 'ab'.repeat(32), ts: '2026-01-01T00:00:00.007Z', pid: 4242, actor: 'alice', action: 'file_write',
@@ -88,5 +88,27 @@ describe('the fast canonical check used by the verifier', () => {
       expect(parsed, t).toMatchObject({ ok: true, canonical: true, fields: { seq: 7, prev: ascii.prev } });
     }
     expect(accepted).toBeGreaterThan(100); // edits inside strings that stay canonical
+  });
+});
+
+describe('timestamps', () => {
+  const spelled = (ms: number): string => new Date(ms).toISOString();
+
+  it('spells every millisecond as toISOString does: days of leap and century years, month ends, the ends of the range', () => {
+    const cases = [0, 1, 999, 86_399_999, 86_400_000, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2100, 1, 28, 12), Date.UTC(2100, 2, 1),
+      Date.UTC(2024, 11, 31, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), -1, Date.UTC(1969, 11, 31)];
+    for (const ms of cases) expect(isoFromMillis(ms), String(ms)).toBe(spelled(ms));
+    // One pseudo-random millisecond in every day of 1970-2200 (a fixed sequence, so a failure repeats).
+    let seed = 12345;
+    for (let day = 0; day < 84_000; day++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const ms = day * 86_400_000 + (seed % 86_400_000);
+      if (isoFromMillis(ms) !== spelled(ms)) expect(isoFromMillis(ms)).toBe(spelled(ms));
+    }
+  });
+
+  it('leaves what is not a whole millisecond to Date', () => {
+    expect(isoFromMillis(1.5)).toBe(spelled(1.5));
+    expect(() => isoFromMillis(Number.NaN)).toThrow(RangeError);
   });
 });

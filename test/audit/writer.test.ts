@@ -37,6 +37,39 @@ describe('commit modes', () => {
     expect(verify(log)).toMatchObject({ valid: true, entries: 5, issues: [] });
   });
 
+  it('commits module loads within 100 ms and other entries within 10 ms, by the timer or from a busy thread', async () => {
+    const log = makeLog({ entries: 1 });
+    const w = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir });
+    const load = (i: number) => entry(i, { action: 'module_load', target: `pkg-${i}`, decision: 'allow' });
+    const busy = (ms: number): void => { const end = Date.now() + ms; while (Date.now() < end); };
+    const queued = Date.now();
+    w.append(load(2));
+    await sleep(40);
+    if (Date.now() - queued < 90) expect(count(log.dbPath)).toBe(1); // waits (unless this machine stalled the test)
+    await sleep(120);
+    expect(count(log.dbPath)).toBe(2);
+    // A read queued behind a module load brings the commit forward to its own deadline.
+    w.append(load(3));
+    w.append(entry(4, { decision: 'allow' }));
+    await sleep(40);
+    expect(count(log.dbPath)).toBe(4);
+    // A thread that never yields: the append that finds the deadline passed commits.
+    w.append(load(5));
+    busy(30);
+    w.append(load(6));
+    expect(count(log.dbPath)).toBe(4);
+    busy(80);
+    w.append(load(7));
+    expect(count(log.dbPath)).toBe(7);
+    w.append(load(8));
+    w.append(entry(9, { decision: 'allow' }));
+    busy(15);
+    w.append(load(10));
+    expect(count(log.dbPath)).toBe(10);
+    w.close();
+    expect(verify(log)).toMatchObject({ valid: true, entries: 10, issues: [] });
+  });
+
   it('rebuilds its Merkle frontier with the methods captured at load when the program has replaced them', () => {
     const log = makeLog({ entries: 5 });
     const a = openAuditWriter({ dbPath: log.dbPath, keyDir: log.keyDir });
