@@ -31,9 +31,10 @@ writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({
 
 const CJS_TREE = ['@babel/traverse', '@babel/parser', 'semver', 'tar-stream', 'readable-stream'];
 const CJS_MORE = ['postcss', 'zod', 'prebuild-install', 'tar-fs', 'debug', 'source-map-js', 'magic-string', 'picomatch', 'tinyglobby', 'rc'];
-// Each window ends SETTLE_MS after the loads, long enough for the audit writer's timed commit (10 ms) to run
-// in both the tree and the one-module variant: the first commit of a process (cold code, first statements)
-// is a fixed cost, which the one-module run would otherwise leave until exit, outside its window.
+// Each window ends SETTLE_MS after the loads, long enough for the audit writer's first timed commit (due 10 ms
+// after the governance_activate entry; module loads alone may wait 100 ms) to run in both the tree and the
+// one-module variant: the first commit of a process (cold code, first statements) is a fixed cost, which the
+// one-module run would otherwise leave until exit, outside its window.
 const SETTLE_MS = 25;
 writeFileSync(join(dir, 'cjs-tree.cjs'), `
 const { createRequire } = require('node:module');
