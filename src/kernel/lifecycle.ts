@@ -69,7 +69,7 @@ export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => vo
 /**
  * `worker.terminate()` ends a worker without an 'exit' event: its parent asks it first (hooks/workers.ts),
  * and it commits its queue and answers. A worker busy in a synchronous loop cannot answer; its parent then
- * terminates it after a short wait, and what it queued in its last 10 ms is lost (docs/audit.md).
+ * terminates it after a short wait, and what it queued in its last 10 ms (module loads: 100 ms) is lost (docs/audit.md).
  */
 function answerFlushRequests(flush: () => void): void {
   const channel = new BroadcastChannel(`${FLUSH_CHANNEL}${threadId}`);
