@@ -80,6 +80,7 @@ export const primordials = freeze({
   MapPrototypeGetSize: uncurry(getOwnPropertyDescriptor(Map.prototype, 'size')!.get!) as (m: Map<unknown, unknown>) => number,
   SetPrototypeHas: uncurry(Set.prototype.has) as <T>(s: Set<T>, v: T) => boolean,
   SetPrototypeAdd: uncurry(Set.prototype.add) as <T>(s: Set<T>, v: T) => Set<T>,
+  SetPrototypeDelete: uncurry(Set.prototype.delete) as <T>(s: Set<T>, v: T) => boolean,
   SetPrototypeClear: uncurry(Set.prototype.clear) as (s: Set<unknown>) => void,
   FunctionPrototypeBind: uncurry(Function.prototype.bind) as <F>(fn: F, thisArg: unknown, ...args: unknown[]) => F,
   PromiseReject: Promise.reject.bind(Promise) as (reason: unknown) => Promise<never>,

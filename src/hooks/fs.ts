@@ -9,7 +9,7 @@ import { convertPath, resolveTarget, absolutePath, trimTrailingSlashes, type Pat
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
 import { checkSubtree, recursiveOptions } from './fs-subtree';
-import { governFileHandleMetadata, installDescriptorHooks } from './fs-descriptors';
+import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
@@ -80,7 +80,12 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
     convertPath(args[role.at], scratch);
     const path = scratch.path;
     args[role.at] = scratch.value;
-    if (path === null) continue; // Node rejects it before touching the file system
+    if (path === null) {
+      // writeFile, appendFile and truncate also take a descriptor; otherwise Node rejects the argument.
+      const denied = typeof scratch.value === 'number' && (kinds & WRITE) !== 0 ? checkForeignDescriptor(scratch.value) : null;
+      if (denied !== null) return denied;
+      continue;
+    }
     if (i === 0) {
       path0 = path;
       kinds0 = kinds;
@@ -398,7 +403,9 @@ export function installFsHooks(): void {
     if (base !== 'realpath' && base !== 'openAsBlob') {
       for (const name of [base, base + 'Sync']) {
         const original = fsModule[name];
-        if (typeof original === 'function') installOn(fsModule, name, wrapPathApi(original, roles, formOf(name), removesTree(base), base === 'rename'));
+        if (typeof original !== 'function') continue;
+        const governed = wrapPathApi(original, roles, formOf(name), removesTree(base), base === 'rename');
+        installOn(fsModule, name, base === 'open' ? trackOpened(governed, original, formOf(name)) : governed);
       }
     }
     const promiseOriginal = promises[base];

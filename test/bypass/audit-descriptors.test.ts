@@ -1,0 +1,113 @@
+// The audit database's own descriptors (SQLite's, opened in C++) are small numbers a program can find or
+// guess. Writing, truncating or closing one through fs would corrupt the log or let a later file take its
+// number. Each such call is refused as runtime_bypass whatever the rules allow; the program's own
+// descriptors work as before.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, REPO_ROOT } from '../helpers/governed-run';
+import { routeResults } from '../helpers/route-results';
+
+const APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const results = {};
+async function attempt(label, fn) {
+  try { await fn(); results[label] = { outcome: 'done' }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+const callback = (fn) => new Promise((resolve, reject) => fn((e) => (e ? reject(e) : resolve())));
+function logDescriptors() {
+  const found = {};
+  for (let fd = 3; fd < 256; fd++) {
+    let target;
+    try { target = fs.readlinkSync('/proc/self/fd/' + fd); } catch { continue; }
+    const m = /\/\.governance\/audit\.db(-wal|-shm)?$/.exec(target);
+    if (m) found[m[1] || 'db'] ??= fd;
+  }
+  return found;
+}
+(async () => {
+  const fds = logDescriptors();
+  results.found = Object.keys(fds).sort();
+  const db = fds.db;
+  const garbage = Buffer.from('not a database');
+  await attempt('writeSync', () => fs.writeSync(db, garbage, 0, garbage.length, 0));
+  await attempt('write', () => callback((done) => fs.write(db, garbage, 0, garbage.length, 0, done)));
+  await attempt('writevSync', () => fs.writevSync(db, [garbage], 0));
+  await attempt('writev', () => callback((done) => fs.writev(db, [garbage], 0, done)));
+  await attempt('ftruncateSync', () => fs.ftruncateSync(db, 0));
+  await attempt('ftruncate', () => callback((done) => fs.ftruncate(db, 0, done)));
+  await attempt('writeFileSync', () => fs.writeFileSync(db, garbage));
+  await attempt('appendFileSync', () => fs.appendFileSync(db, garbage));
+  await attempt('createWriteStream', () => new Promise((resolve, reject) => {
+    const stream = fs.createWriteStream(null, { fd: db, start: 0, autoClose: false });
+    stream.on('error', reject);
+    stream.end(garbage, (e) => (e ? reject(e) : resolve()));
+  }));
+  await attempt('closeSync', () => fs.closeSync(db));
+  await attempt('close', () => callback((done) => fs.close(db, done)));
+  await attempt('writeSync of the WAL', () => fs.writeSync(fds['-wal'], garbage, 0, garbage.length, 0));
+  await attempt('writeSync of the shared-memory index', () => fs.writeSync(fds['-shm'], garbage, 0, garbage.length, 0));
+  // Positive controls: the program's own descriptors, a FileHandle's number and stdout.
+  const own = fs.openSync(path.join(process.cwd(), 'work', 'own.txt'), 'w');
+  await attempt('own: writeSync', () => fs.writeSync(own, 'written'));
+  await attempt('own: ftruncateSync', () => fs.ftruncateSync(own, 4));
+  await attempt('own: closeSync', () => fs.closeSync(own));
+  const viaCallback = await new Promise((resolve, reject) => fs.open(path.join(process.cwd(), 'work', 'callback.txt'), 'w', (e, fd) => (e ? reject(e) : resolve(fd))));
+  await attempt('own (fs.open): write', () => callback((done) => fs.write(viaCallback, 'callback', done)));
+  await attempt('own (fs.open): close', () => callback((done) => fs.close(viaCallback, done)));
+  const handle = await fs.promises.open(path.join(process.cwd(), 'work', 'handle.txt'), 'w');
+  await attempt('FileHandle number: writeSync', () => fs.writeSync(handle.fd, 'handle'));
+  await handle.close();
+  await attempt('stdout: writeSync', () => fs.writeSync(1, 'to stdout\n'));
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const REFUSED = ['writeSync', 'write', 'writevSync', 'writev', 'ftruncateSync', 'ftruncate', 'writeFileSync', 'appendFileSync', 'createWriteStream',
+  'closeSync', 'close', 'writeSync of the WAL', 'writeSync of the shared-memory index'];
+const ALLOWED = ['own: writeSync', 'own: ftruncateSync', 'own: closeSync', 'own (fs.open): write', 'own (fs.open): close', 'FileHandle number: writeSync', 'stdout: writeSync'];
+
+function verifyLog(dir: string): { valid: boolean; issues: unknown[] } {
+  const { openAuditReader } = require(join(REPO_ROOT, 'dist/src/audit/index.js')) as typeof import('../../src/audit/index');
+  const reader = openAuditReader(join(dir, '.governance', 'audit.db'));
+  try {
+    return reader.verify({ trustedKeys: [join(dir, '.governance', 'keys', 'log-signing.pub.pem')] });
+  } finally {
+    reader.close();
+  }
+}
+
+describe.each(LAUNCH_MODES)('writes through the audit database\'s own descriptors (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': APP, 'work/.keep': '' } });
+  // Everything is allowed: the refusals come from the log's protection, not from a rule.
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: { level: 'production', default: 'allow' } });
+  const outcomes = run.status === 0 ? routeResults<Record<string, { outcome: string; code?: string; message?: string }> & { found: string[] }>(run) : null;
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion and found the database, its WAL and its index open', () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(outcomes!.found).toEqual(['-shm', '-wal', 'db']);
+  });
+
+  it.each(REFUSED)('%s is refused as runtime_bypass', (label) => {
+    expect(outcomes![label], JSON.stringify(outcomes![label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect((outcomes![label] as { message: string }).message).toMatch(/file_write:.*\/\.governance\/audit\.db(-wal|-shm)?/);
+  });
+
+  it.each(ALLOWED)('positive control: %s works', (label) => {
+    expect(outcomes![label], JSON.stringify(outcomes![label])).toEqual({ outcome: 'done' });
+  });
+
+  it('the program\'s files hold what it wrote, and the log verifies with every refusal in it', () => {
+    expect(readFileSync(join(dir, 'work', 'own.txt'), 'utf8')).toBe('writ');
+    expect(readFileSync(join(dir, 'work', 'callback.txt'), 'utf8')).toBe('callback');
+    expect(readFileSync(join(dir, 'work', 'handle.txt'), 'utf8')).toBe('handle');
+    expect(run.stdout).toContain('to stdout\n');
+    const refusals = run.entries().filter((e) => e.decision === 'deny' && e.violation === 'runtime_bypass' && /\/\.governance\/audit\.db/.test(e.target));
+    expect(refusals.length).toBe(REFUSED.length);
+    const verdict = verifyLog(dir);
+    expect(verdict.issues).toEqual([]);
+    expect(verdict.valid).toBe(true);
+  });
+});
