@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Added cost per allowed fs.statSync and per 1 KB fs.readFileSync under governance (production level,
+// Added cost per allowed fs.statSync, per 1 KB fs.readFileSync and per 1 KB fs.writeSync to a descriptor the
+// program opened, under governance (production level,
 // audit log on), against plain node and against Node's own permission model with a path list, all in
 // the same run. Each configuration runs in its own process; rounds alternate between configurations
 // so drift hits them alike. Reports the median per-call time.
@@ -46,7 +47,10 @@ function median(fn) {
 }
 const stat = median(() => fs.statSync(file));
 const read = median(() => fs.readFileSync(file));
-process.stdout.write(JSON.stringify({ stat, read }));
+const out = fs.openSync(file + '.out', 'r+');
+const block = Buffer.alloc(1024, 1);
+const write = median(() => fs.writeSync(out, block, 0, 1024, 0));
+process.stdout.write(JSON.stringify({ stat, read, write }));
 `;
 
 // The same hooks and kernel decision, with no audit writer: separates the hooks' cost from the log's.
@@ -56,7 +60,7 @@ const dist = join(${JSON.stringify(path.join(repo, 'dist', 'src'))});
 const { startKernel } = require(join(dist, 'kernel', 'gate.js'));
 const { RuleSet } = require(join(dist, 'rules', 'match.js'));
 const { installHooks } = require(join(dist, 'hooks', 'index.js'));
-const rules = new RuleSet([{ id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' }], 'deny');
+const rules = new RuleSet([{ id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' }, { id: 'out', action: 'file_write', target: '**/data.bin.out', effect: 'allow' }], 'deny');
 startKernel({ rules, level: 'production', actor: 'bench', writer: null, onInternalError: (error) => { throw error; } });
 installHooks();
 `;
@@ -68,11 +72,15 @@ function setUp() {
   fs.writeFileSync(path.join(dir, 'inner.js'), INNER);
   fs.writeFileSync(path.join(dir, 'hooks-only.js'), HOOKS_ONLY);
   fs.writeFileSync(path.join(dir, 'data.bin'), Buffer.alloc(1024, 7));
+  fs.writeFileSync(path.join(dir, 'data.bin.out'), Buffer.alloc(1024, 0));
   fs.writeFileSync(path.join(dir, 'governance.config.json'), JSON.stringify({
     level: 'production',
     default: 'deny',
     stateDir: '.governance',
-    rules: [{ id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' }],
+    rules: [
+      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+      { id: 'out', action: 'file_write', target: path.join(dir, 'data.bin.out'), effect: 'allow' },
+    ],
   }));
   return dir;
 }
@@ -88,7 +96,7 @@ function configurations(dir) {
     plain: { args: [], file },
     governed: { args: ['--require', '@mltrainer/governance'], file },
     hooksOnly: { args: ['--require', './hooks-only.js'], file },
-    permission: { args: [permissionFlag(), `--allow-fs-read=${path.join(dir, 'inner.js')}`, `--allow-fs-read=${file}`], file },
+    permission: { args: [permissionFlag(), `--allow-fs-read=${path.join(dir, 'inner.js')}`, `--allow-fs-read=${file}`, `--allow-fs-read=${file}.out`, `--allow-fs-write=${file}.out`], file },
   };
 }
 
@@ -122,7 +130,7 @@ function main() {
     `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}, ${os.platform()} ${os.release()}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end; ` +
       `${values.rounds} rounds x ${values.batches} batches x ${values.calls} calls; median per call.`,
     'Governed: `node --require @mltrainer/governance`, production level, allow rule for reads, audit log on (every allowed call is recorded).',
-    `Permission model: \`${permissionFlag()} --allow-fs-read=<inner.js> --allow-fs-read=<data file>\`.`,
+    `Permission model: \`${permissionFlag()} --allow-fs-read=<inner.js> --allow-fs-read=<data file> --allow-fs-read/--allow-fs-write=<output file>\`.`,
     '',
     'Hooks only: the same hooks and kernel decision with no audit writer (a bench preload), to separate the hooks\' cost from the audit log\'s.',
     '',
@@ -133,7 +141,7 @@ function main() {
     lines.push('', `**${pause === 0 ? 'Tight loop' : `Bursts of ${values.calls} calls, ${pause} ms pauses`}**`, '',
       '| operation | plain node (µs) | governed, audit on (µs) | added by governance (µs) | hooks only, no audit (µs) | added by hooks (µs) | permission model (µs) | added by permission model (µs) |',
       '|---|---|---|---|---|---|---|---|');
-    for (const [op, label] of [['stat', '`fs.statSync`'], ['read', '`fs.readFileSync` 1 KB']]) {
+    for (const [op, label] of [['stat', '`fs.statSync`'], ['read', '`fs.readFileSync` 1 KB'], ['write', '`fs.writeSync` 1 KB, own descriptor']]) {
       const plain = row('plain', op);
       const governed = row('governed', op);
       const hooksOnly = row('hooksOnly', op);
