@@ -9,7 +9,7 @@
 //
 // Two workloads: a tight loop (batches back to back) and bursts (a pause after each batch, off the clock).
 //
-// --write records the table in bench/results/fs-overhead.md. Needs `npm run build` first.
+// --write adds the table as the newest section of bench/results/fs-overhead.md. Needs `npm run build` first.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -155,7 +155,11 @@ function main() {
   process.stdout.write(table + '\n');
   if (values.write) {
     const out = path.join(repo, 'bench', 'results', 'fs-overhead.md');
-    fs.writeFileSync(out, `# fs overhead\n\nRecorded by \`node bench/fs-overhead.js --write\` on ${new Date().toISOString()}.\n\n${table}\n`);
+    // The file is a record of runs, newest first: the new section goes under the title, the rest stays.
+    const title = '# fs overhead\n\n';
+    const earlier = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : title;
+    const rest = earlier.startsWith(title) ? earlier.slice(title.length) : earlier;
+    fs.writeFileSync(out, `${title}## ${new Date().toISOString()}: \`node bench/fs-overhead.js --write\`\n\n${table}\n\n${rest}`);
     process.stdout.write(`written to ${path.relative(repo, out)}\n`);
   }
   fs.rmSync(dir, { recursive: true, force: true });
