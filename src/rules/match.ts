@@ -27,6 +27,8 @@ interface CompiledRule {
   readonly patterns: Patterns;
   /** Each pattern's text up to its first glob character: what every target it matches starts with. */
   readonly prefixes: readonly string[];
+  /** For each pattern `<head>/**`: `<head>`, which every directory whose whole subtree it matches matches (null: `**`, every directory). */
+  readonly subtreeHeads: Patterns;
   readonly from: Patterns | null;
 }
 
@@ -35,6 +37,15 @@ const GLOB_CHARS = '*?[{!';
 function literalPrefix(pattern: string): string {
   for (let i = 0; i < pattern.length; i++) if (primordials.StringPrototypeIndexOf(GLOB_CHARS, pattern[i]) !== -1) return primordials.StringPrototypeSlice(pattern, 0, i);
   return pattern;
+}
+
+function subtreeHeadsOf(patterns: readonly string[]): (RegExp | null)[] {
+  const heads: (RegExp | null)[] = [];
+  for (const pattern of patterns) {
+    if (pattern === '**' || pattern === '/**') heads.push(null);
+    else if (pattern.endsWith('/**')) heads.push(compileGlob(pattern.slice(0, -3)));
+  }
+  return heads;
 }
 
 interface KindMatcher {
@@ -57,6 +68,7 @@ export class RuleSet {
         match: Object.freeze({ effect: rule.effect, ruleId: rule.id, violation: rule.violation ?? null }),
         patterns: toList(rule.target).map(compileGlob),
         prefixes: toList(rule.target).map(literalPrefix),
+        subtreeHeads: subtreeHeadsOf(toList(rule.target)),
         from: rule.from === undefined ? null : toList(rule.from).map(compileGlob),
       };
       for (const kind of toList(rule.action)) {
@@ -75,7 +87,9 @@ export class RuleSet {
   /**
    * Whether a rule that does not simply allow `kind` could match something strictly below the directory `dir`
    * (a rename of `dir` moves those targets out from under it). Errs towards true: any pattern whose literal
-   * start leads into `dir`, or is a start of `dir/`, counts.
+   * start leads into `dir`, or is a start of `dir/`, counts. Under a default that does not allow, so does
+   * every directory that no allow rule (without `from`) covers whole: what is below it may be protected only
+   * by the default.
    */
   guardsBelow(kind: ActionKind, dir: string): boolean {
     const matcher = MapPrototypeGet(this.#byKind, kind);
@@ -92,7 +106,7 @@ export class RuleSet {
         }
       }
     }
-    return false;
+    return this.#fallback.effect !== 'allow' && !coversWhole(matcher.rules, dir);
   }
 
   /** The deciding rule for `kind:target`: any deny wins, else approve, else allow, else the default. */
@@ -115,6 +129,25 @@ export class RuleSet {
     if (!matcher) this.#byKind.set(kind, (matcher = { rules: [], fromRules: [], cache: new Map() }));
     return matcher;
   }
+}
+
+/**
+ * Whether an allow rule matches every path below the directory `dir`: its pattern is `<head>/**` and `<head>`
+ * matches `dir` or one of its ancestors.
+ */
+function coversWhole(rules: readonly CompiledRule[], dir: string): boolean {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    if (rule.match.effect !== 'allow') continue;
+    for (let j = 0; j < rule.subtreeHeads.length; j++) {
+      const head = rule.subtreeHeads[j];
+      if (head === null) return true;
+      for (let d = dir; d.length > 1; d = StringPrototypeSlice(d, 0, StringPrototypeLastIndexOf(d, '/'))) {
+        if (RegExpPrototypeTest(head, d)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 function evaluate(rules: readonly CompiledRule[], kind: ActionKind, target: string, caller: Caller | null, start: RuleMatch | null): RuleMatch | null {

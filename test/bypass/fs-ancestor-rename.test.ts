@@ -59,3 +59,47 @@ describe.each(LAUNCH_MODES)('renaming an ancestor of a write-protected directory
     expect(freeEntries.map((e) => e.target).sort()).toEqual([`${dir}/free`, `${dir}/free-moved`]);
   });
 });
+
+// Under a default deny, what no allow rule names is protected by the default alone: renaming its directory
+// to a path an allow rule covers would make it writable.
+describe.each(LAUNCH_MODES)('renaming a directory whose entries only the default protects (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': APP, 'data/protected/file.txt': 'original', 'data/other.txt': 'other', 'free/a.txt': 'a' } });
+  const writable = (path: string) => [{ id: `write ${path}`, action: 'file_write', target: `${dir}/${path}`, effect: 'allow' }, { id: `write below ${path}`, action: 'file_write', target: `${dir}/${path}/**`, effect: 'allow' }];
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'load', action: ['module_load', 'file_read'], target: '**', effect: 'allow' },
+        // The directory itself may be renamed; nothing below it may be written.
+        { id: 'write data', action: 'file_write', target: `${dir}/data`, effect: 'allow' },
+        ...writable('moved'), ...writable('free'), ...writable('free-moved'),
+      ],
+    },
+  });
+  const outcomes = run.status === 0 ? routeResults<Record<string, { outcome: string; code?: string; message?: string }>>(run) : {};
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(DENIED)('%s is refused as a write below the directory', (label) => {
+    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain(`file_write:${dir}/data/`);
+  });
+
+  it('nothing moved and the protected file is unchanged', () => {
+    expect(existsSync(join(dir, 'moved'))).toBe(false);
+    expect(readFileSync(join(dir, 'data', 'protected', 'file.txt'), 'utf8')).toBe('original');
+  });
+
+  it('positive control: a directory an allow rule covers whole is renamed with two decisions', () => {
+    expect(outcomes['renaming a directory nothing guards']).toEqual({ outcome: 'done' });
+    const freeEntries = run.entries().filter((e) => e.action === 'file_write' && e.target.startsWith(`${dir}/free`));
+    expect(freeEntries.map((e) => e.target).sort()).toEqual([`${dir}/free`, `${dir}/free-moved`]);
+  });
+});
