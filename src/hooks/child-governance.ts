@@ -9,6 +9,8 @@ import { LEVEL_ENV } from '../kernel/level';
 /** dist/register.js, the CommonJS preload (the ESM entry loads it too). */
 export const PRELOAD = join(__dirname, '..', '..', 'register.js');
 export const CONFIG_ENV = 'MLTRAINER_GOVERNANCE_CONFIG';
+/** Set (to the parent's pid) in every child a governed process starts: such a child decides its file flags too (own-flags.ts). */
+export const PARENT_ENV = 'MLTRAINER_GOVERNED_PARENT';
 export const NODE_OPTIONS = 'NODE_OPTIONS';
 const QUOTED_CHARS = /["\\]/g;
 
@@ -22,6 +24,7 @@ export function governanceVariables(): [string, string | null][] {
   return [
     [CONFIG_ENV, source === undefined ? null : source],
     [LEVEL_ENV, level],
+    [PARENT_ENV, `${process.pid}`],
   ];
 }
 

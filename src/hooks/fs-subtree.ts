@@ -1,4 +1,5 @@
-// A recursive rm decides every path it would remove before anything is removed. Node 24+ removes the
+// A recursive rm decides every path it would remove before anything is removed (a rename of a directory
+// some rule guards below, every path it would move). Node 24+ removes the
 // tree in C++ (no public fs call per entry), and on every line a denied entry found half-way would leave
 // a partly removed tree: so the whole subtree is walked first, without following symlinks, with the
 // originals captured at load, and one denied entry denies the call.
@@ -6,7 +7,6 @@ import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { absolutePath, resolveTarget, trimTrailingSlashes } from './fs-paths';
-import { checkWrite } from './rules-files';
 
 const { ArrayPrototypePush } = primordials;
 const lstat = fs.lstatSync;
@@ -26,11 +26,12 @@ export function recursiveOptions(args: unknown[], at: number): boolean {
 }
 
 /**
- * Decides `file_write` of every entry below `path` (the top itself is decided by the caller). Nothing
+ * Decides every entry below `path` with `check` (checkWrite for a removal; for a move, the kinds some rule
+ * guards there); the top itself is decided by the caller. Nothing
  * below is followed through a symlink: a link inside the tree is removed, not what it points to; the top
  * is a directory when lstat says so (which, as for Node, follows a trailing slash).
  */
-export function checkSubtree(path: string): GovernanceDeniedError | null {
+export function checkSubtree(path: string, check: (target: string) => GovernanceDeniedError | null): GovernanceDeniedError | null {
   const top = absolutePath(path);
   if (!isDirectory(top)) return null;
   const pending: [string, string][] = [[trimTrailingSlashes(top), resolveTarget(path, true)]];
@@ -43,7 +44,7 @@ export function checkSubtree(path: string): GovernanceDeniedError | null {
     for (let i = 0; i < names.length; i++) {
       const entry = `${dir}/${names[i]}`;
       const entryTarget = target === '/' ? `/${names[i]}` : `${target}/${names[i]}`;
-      const denied = checkWrite(entryTarget);
+      const denied = check(entryTarget);
       if (denied !== null) return denied;
       if (isDirectory(entry)) ArrayPrototypePush(pending, [entry, entryTarget]);
     }

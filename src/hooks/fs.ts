@@ -3,11 +3,13 @@
 // converted values, so what Node acts on is exactly what was checked.
 import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
-import { changeCount, rulesGuardBelow } from '../kernel/gate';
+import { changeCount, rulesAllow, rulesGuardBelow } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { convertPath, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
+import { checkRead } from './log-files';
+import { checkWrite } from './rules-files';
 import { checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
@@ -177,9 +179,9 @@ function kindsOf(role: PathRole, args: unknown[]): number {
     case 'fileRead':
       return typeof args[role.at] === 'number' ? 0 : kindsOfFlags(optionFlag(args, role.aux!, 'r')) | READ;
     case 'fileWrite':
-      return typeof args[role.at] === 'number' ? 0 : kindsOfFlags(optionFlag(args, role.aux!, 'w')) | WRITE;
+      return typeof args[role.at] === 'number' ? WRITE : kindsOfFlags(optionFlag(args, role.aux!, 'w')) | WRITE;
     case 'fileAppend':
-      return typeof args[role.at] === 'number' ? 0 : kindsOfFlags(optionFlag(args, role.aux!, 'a')) | WRITE;
+      return typeof args[role.at] === 'number' ? WRITE : kindsOfFlags(optionFlag(args, role.aux!, 'a')) | WRITE;
   }
 }
 
@@ -230,7 +232,7 @@ function checkRemovedTree(args: unknown[], optionsAt: number): GovernanceDeniedE
   if (firstPath === null || !recursiveOptions(args, optionsAt)) return null;
   const path = firstPath;
   const kinds = firstKinds;
-  const denied = checkSubtree(path);
+  const denied = checkSubtree(path, checkWrite);
   // The kernel may have run governed fs calls of its own while deciding.
   firstPath = path;
   firstKinds = kinds;
@@ -238,14 +240,38 @@ function checkRemovedTree(args: unknown[], optionsAt: number): GovernanceDeniedE
 }
 
 /**
- * For rename, after both paths were allowed: a directory whose subtree some rule guards (a deny on
- * `dir/protected/**`) moves those files out from under the rule, so every entry below it is decided too.
+ * For rename, after both paths were allowed. A move must not take a file out from under a rule that protects
+ * it (a deny on `dir/protected/**`, for writes or reads, or a default deny) to a path where the rules allow
+ * what that rule refused: such a file is decided at its old path, and its denial refuses the rename. That is
+ * the renamed file or directory itself for reads (its name is decided as a write already), and, when a rule
+ * could guard something below a renamed directory, every entry below it.
  */
-function checkMovedTree(): GovernanceDeniedError | null {
+function checkMovedTree(args: unknown[]): GovernanceDeniedError | null {
   if (firstPath === null) return null;
   const path = firstPath;
   const kinds = firstKinds;
-  const denied = rulesGuardBelow('file_write', resolveTarget(path, false)) ? checkSubtree(path) : null;
+  convertPath(args[1], scratch);
+  const destination = scratch.path;
+  let denied: GovernanceDeniedError | null = null;
+  if (destination !== null) {
+    const from = resolveTarget(path, false);
+    const to = resolveTarget(destination, false);
+    const exposed = (target: string): GovernanceDeniedError | null => {
+      const moved = to + StringPrototypeSlice(target, from.length);
+      if (!rulesAllow('file_read', target) && rulesAllow('file_read', moved)) return checkRead(target);
+      return null;
+    };
+    const exposedBelow = (target: string): GovernanceDeniedError | null => {
+      const moved = to + StringPrototypeSlice(target, from.length);
+      if (!rulesAllow('file_write', target) && rulesAllow('file_write', moved)) {
+        const refused = checkWrite(target);
+        if (refused !== null) return refused;
+      }
+      return exposed(target);
+    };
+    denied = exposed(from);
+    if (denied === null && (rulesGuardBelow('file_write', from) || rulesGuardBelow('file_read', from))) denied = checkSubtree(path, exposedBelow);
+  }
   // The kernel may have run governed fs calls of its own while deciding.
   firstPath = path;
   firstKinds = kinds;
@@ -267,7 +293,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
         if (typeof removed === 'string') tree = removed;
         else denied = removed;
       }
-      if (denied === null && movesTree) denied = checkMovedTree();
+      if (denied === null && movesTree) denied = checkMovedTree(args);
     } catch (error) {
       return surfaceError(form, error, args);
     }

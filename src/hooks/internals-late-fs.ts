@@ -63,7 +63,7 @@ function governWriter(binding: Record<string, unknown>, name: string, { paths, f
         convertPath(args[paths[i]], converted);
         if (converted.path === null) continue; // a descriptor, authorised by its open
         args[paths[i]] = converted.value;
-        const denied = checkWrite(resolveTarget(converted.path, onLink !== true)) ?? (recursiveAt !== undefined && args[recursiveAt] === true ? checkSubtree(converted.path) : null);
+        const denied = checkWrite(resolveTarget(converted.path, onLink !== true)) ?? (recursiveAt !== undefined && args[recursiveAt] === true ? checkSubtree(converted.path, checkWrite) : null);
         if (denied !== null) throw denied;
       }
     }

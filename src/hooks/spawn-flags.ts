@@ -93,15 +93,15 @@ export function isNodeExecutable(executable: string, realExecutable: string | nu
   return RegExpPrototypeExec(NODE_NAME, name) !== null || realExecutable === realNode;
 }
 
-/** The start flags this process was started with (its execArgv and NODE_OPTIONS). */
-export function ownStartFlags(): string[] {
+/** The flags `classify` picks among those this process was started with (its execArgv and NODE_OPTIONS). */
+export function ownStartFlags(classify: Classify): string[] {
   const flags: string[] = [];
   const execArgv = process.execArgv;
   for (let i = 0; i < execArgv.length; i++) {
-    const flag = startFlag(execArgv[i]);
+    const flag = classify(execArgv[i]);
     if (flag !== null) ArrayPrototypePush(flags, flag);
   }
   const nodeOptions = process.env.NODE_OPTIONS;
-  if (nodeOptions !== undefined) flagsInWords(nodeOptions, startFlag, flags);
+  if (nodeOptions !== undefined) flagsInWords(nodeOptions, classify, flags);
   return flags;
 }

@@ -146,6 +146,11 @@ export function rulesGuardBelow(kind: ActionKind, dir: string): boolean {
   return kernel !== null && kernel.rules.guardsBelow(kind, dir);
 }
 
+/** Whether the rules alone (no approval, no caller) allow `kind:target`. Decides and records nothing. */
+export function rulesAllow(kind: ActionKind, target: string): boolean {
+  return kernel === null || kernel.rules.match(kind, target).effect === 'allow';
+}
+
 /**
  * For an endpoint a broader decision already allowed (a host name, then the address it resolved to): refused,
  * and recorded, only when an explicit deny rule names it, since a deny rule wins over any allow. Otherwise the

@@ -39,6 +39,9 @@ function logDescriptors() {
   await attempt('ftruncate', () => callback((done) => fs.ftruncate(db, 0, done)));
   await attempt('writeFileSync', () => fs.writeFileSync(db, garbage));
   await attempt('appendFileSync', () => fs.appendFileSync(db, garbage));
+  // A string goes through Node 22+'s C++ fast path, which writes the descriptor without fs.writeSync.
+  await attempt('writeFileSync of a string', () => fs.writeFileSync(db, 'not a database'));
+  await attempt('appendFileSync of a string', () => fs.appendFileSync(db, 'not a database'));
   await attempt('createWriteStream', () => new Promise((resolve, reject) => {
     const stream = fs.createWriteStream(null, { fd: db, start: 0, autoClose: false });
     stream.on('error', reject);
@@ -64,7 +67,8 @@ function logDescriptors() {
 })();
 `;
 
-const REFUSED = ['writeSync', 'write', 'writevSync', 'writev', 'ftruncateSync', 'ftruncate', 'writeFileSync', 'appendFileSync', 'createWriteStream',
+const REFUSED = ['writeSync', 'write', 'writevSync', 'writev', 'ftruncateSync', 'ftruncate', 'writeFileSync', 'appendFileSync',
+  'writeFileSync of a string', 'appendFileSync of a string', 'createWriteStream',
   'closeSync', 'close', 'writeSync of the WAL', 'writeSync of the shared-memory index'];
 const ALLOWED = ['own: writeSync', 'own: ftruncateSync', 'own: closeSync', 'own (fs.open): write', 'own (fs.open): close', 'FileHandle number: writeSync', 'stdout: writeSync'];
 

@@ -4,7 +4,7 @@
 // allows none of them, every road (arguments, fork's execArgv, NODE_OPTIONS, a shell command, `_` spellings,
 // NODE_V8_COVERAGE, NODE_COMPILE_CACHE, OPENSSL_CONF) is refused at the spawn, nothing lands in out/, and each refusal is in the audit log.
 // Positive control: a flag the policy allows works, and writes its profile.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -39,6 +39,8 @@ const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0
   }));
   await attempt('NODE_OPTIONS', () => run([], { env: { ...process.env, NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=' + out } }));
   await attempt('shell command', () => cp.execSync(JSON.stringify(node) + ' --cpu-prof --cpu-prof-dir=' + out + ' -e 0', { cwd: here }));
+  // Spelled so that no word of the command is the flag: only the child sees it, once the shell has expanded it.
+  await attempt('flag hidden in a shell variable', () => cp.execSync('R=redirect-warnings; ' + JSON.stringify(node) + ' --$R=' + JSON.stringify(path.join(out, 'warnings.txt')) + ' -e "require(\'fs\').writeFileSync(\'hidden-ran.txt\', \'ran\')"', { cwd: here, stdio: 'pipe' }));
   await attempt('NODE_V8_COVERAGE', () => run([], { env: { ...process.env, NODE_V8_COVERAGE: out } }));
   await attempt('NODE_COMPILE_CACHE', () => run([], { env: { ...process.env, NODE_COMPILE_CACHE: out } }));
   await attempt('OPENSSL_CONF', () => run([], { env: { ...process.env, OPENSSL_CONF: 'openssl.cnf' } }));
@@ -104,6 +106,14 @@ describe.each(LAUNCH_MODES)('file and native flags of node children under a prod
     expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(outcomes[label].message).toContain(`code_eval:node-flag:${flag}`);
     expect(entries.some((e) => e.action === 'code_eval' && e.target === `node-flag:${flag}` && e.decision === 'deny')).toBe(true);
+  });
+
+  it('a flag hidden in a shell variable is refused by the child itself: it exits 78 before its code runs', () => {
+    expect(outcomes['flag hidden in a shell variable'], JSON.stringify(outcomes['flag hidden in a shell variable'])).toMatchObject({ outcome: 'thrown' });
+    expect(outcomes['flag hidden in a shell variable'].message).toContain('code_eval:node-flag:--redirect-warnings');
+    expect(existsSync(join(dir, 'hidden-ran.txt'))).toBe(false);
+    const parent = entries.find((e) => e.action === 'process_spawn')!.pid;
+    expect(entries.some((e) => e.action === 'code_eval' && e.target === 'node-flag:--redirect-warnings' && e.decision === 'deny' && e.pid !== parent)).toBe(true);
   });
 
   it.each(['NODE_V8_COVERAGE', 'NODE_COMPILE_CACHE'])('a child\'s %s directory is decided as file_write', (variable) => {

@@ -103,3 +103,61 @@ describe.each(LAUNCH_MODES)('renaming a directory whose entries only the default
     expect(freeEntries.map((e) => e.target).sort()).toEqual([`${dir}/free`, `${dir}/free-moved`]);
   });
 });
+
+// A read rule protects paths too: moving a read-protected file, or its directory, to a path no rule names would
+// let the program read it there. A move to a path the rules protect alike is not a way out, and stays allowed.
+const READ_APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const here = process.cwd();
+const results = {};
+async function attempt(label, fn) {
+  try { const value = await fn(); results[label] = { outcome: 'done', value: value === undefined ? undefined : String(value) }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+(async () => {
+  await attempt('renameSync of the directory, then a read', () => { fs.renameSync(path.join(here, 'secret'), path.join(here, 'exposed')); return fs.readFileSync(path.join(here, 'exposed', 'token.txt'), 'utf8'); });
+  await attempt('fs.promises.rename of the directory', () => fs.promises.rename(path.join(here, 'secret'), path.join(here, 'exposed')));
+  await attempt('renameSync of the file, then a read', () => { fs.renameSync(path.join(here, 'secret', 'token.txt'), path.join(here, 'token.txt')); return fs.readFileSync(path.join(here, 'token.txt'), 'utf8'); });
+  await attempt('fs.rename of the file', () => new Promise((resolve, reject) => fs.rename(path.join(here, 'secret', 'token.txt'), path.join(here, 'token.txt'), (e) => (e ? reject(e) : resolve()))));
+  await attempt('renaming a directory no read rule guards', () => fs.renameSync(path.join(here, 'free'), path.join(here, 'free-moved')));
+  await attempt('moving a file where the rule still protects it', () => fs.renameSync(path.join(here, 'secret', 'other.txt'), path.join(here, 'vault', 'other.txt')));
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const READ_DENIED = ['renameSync of the directory, then a read', 'fs.promises.rename of the directory', 'renameSync of the file, then a read', 'fs.rename of the file'];
+
+describe.each(LAUNCH_MODES)('moving read-protected files out from under their rule (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': READ_APP, 'secret/token.txt': 'TOKEN-1234', 'secret/other.txt': 'other', 'vault/.keep': '', 'free/a.txt': 'a' } });
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: { level: 'production', default: 'allow', rules: [{ id: 'no-secret-reads', action: 'file_read', target: [`${dir}/secret/**`, `${dir}/vault/**`], effect: 'deny' }] },
+  });
+  const outcomes = run.status === 0 ? routeResults<Record<string, { outcome: string; code?: string; message?: string }>>(run) : {};
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(READ_DENIED)('%s is refused as a read of what the rule protects', (label) => {
+    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain(`file_read:${dir}/secret`);
+  });
+
+  it('nothing moved and the token was not read', () => {
+    expect(readFileSync(join(dir, 'secret', 'token.txt'), 'utf8')).toBe('TOKEN-1234');
+    expect(existsSync(join(dir, 'exposed'))).toBe(false);
+    expect(existsSync(join(dir, 'token.txt'))).toBe(false);
+    expect(run.stdout).not.toContain('TOKEN-1234');
+  });
+
+  it('positive controls: a directory no read rule guards is renamed; a file moves where the rule still protects it', () => {
+    expect(outcomes['renaming a directory no read rule guards']).toMatchObject({ outcome: 'done' });
+    expect(existsSync(join(dir, 'free-moved', 'a.txt'))).toBe(true);
+    expect(outcomes['moving a file where the rule still protects it']).toMatchObject({ outcome: 'done' });
+    expect(existsSync(join(dir, 'vault', 'other.txt'))).toBe(true);
+  });
+});
