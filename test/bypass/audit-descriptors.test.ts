@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject, REPO_ROOT } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, verifyProjectLog } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -72,15 +72,6 @@ const REFUSED = ['writeSync', 'write', 'writevSync', 'writev', 'ftruncateSync', 
   'closeSync', 'close', 'writeSync of the WAL', 'writeSync of the shared-memory index'];
 const ALLOWED = ['own: writeSync', 'own: ftruncateSync', 'own: closeSync', 'own (fs.open): write', 'own (fs.open): close', 'FileHandle number: writeSync', 'stdout: writeSync'];
 
-function verifyLog(dir: string): { valid: boolean; issues: unknown[] } {
-  const { openAuditReader } = require(join(REPO_ROOT, 'dist/src/audit/index.js')) as typeof import('../../src/audit/index');
-  const reader = openAuditReader(join(dir, '.governance', 'audit.db'));
-  try {
-    return reader.verify({ trustedKeys: [join(dir, '.governance', 'keys', 'log-signing.pub.pem')] });
-  } finally {
-    reader.close();
-  }
-}
 
 describe.each(LAUNCH_MODES)('writes through the audit database\'s own descriptors (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'work/.keep': '' } });
@@ -110,7 +101,7 @@ describe.each(LAUNCH_MODES)('writes through the audit database\'s own descriptor
     expect(run.stdout).toContain('to stdout\n');
     const refusals = run.entries().filter((e) => e.decision === 'deny' && e.violation === 'runtime_bypass' && /\/\.governance\/audit\.db/.test(e.target));
     expect(refusals.length).toBe(REFUSED.length);
-    const verdict = verifyLog(dir);
+    const verdict = verifyProjectLog(dir);
     expect(verdict.issues).toEqual([]);
     expect(verdict.valid).toBe(true);
   });

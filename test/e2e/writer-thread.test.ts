@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { createProject, governedRun, LAUNCH_MODES, PACKAGE_NAME, removeProject, REPO_ROOT } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, PACKAGE_NAME, removeProject, REPO_ROOT, verifyProjectLog } from '../helpers/governed-run';
 
 const POLICY = {
   level: 'production',
@@ -45,16 +45,6 @@ if (end === 'wait') setInterval(() => fs.statSync(data), 1);
 const projects: string[] = [];
 afterAll(() => projects.forEach(removeProject));
 
-function verifyLog(dir: string): { valid: boolean; entries: number; issues: unknown[] } {
-  const { openAuditReader } = require(join(REPO_ROOT, 'dist/src/audit/index.js')) as typeof import('../../src/audit/index');
-  const reader = openAuditReader(join(dir, '.governance', 'audit.db'));
-  try {
-    return reader.verify({ trustedKeys: [join(dir, '.governance', 'keys', 'log-signing.pub.pem')] });
-  } finally {
-    reader.close();
-  }
-}
-
 function statCount(dir: string, entries: { action: string; target: string; decision: string }[]): number {
   const data = join(dir, 'data.txt');
   return entries.filter((e) => e.action === 'file_read' && e.target === data && e.decision === 'allow').length;
@@ -80,7 +70,7 @@ describe('audit writer thread', () => {
       expect(entries.filter((e) => e.decision === 'deny').map((e) => e.target)).toEqual(['/etc/governance-writer-thread-test']);
       const seqs = entries.map((e) => e.seq);
       expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-      const verdict = verifyLog(dir);
+      const verdict = verifyProjectLog(dir);
       expect(verdict.issues).toEqual([]);
       expect(verdict.valid).toBe(true);
     }, 90_000);
@@ -97,7 +87,7 @@ describe('audit writer thread', () => {
       // Every stat before the denial was committed with it (the denial waits for all queued before it);
       // the other endings also lose nothing after it.
       expect(statCount(dir, entries)).toBe(JSON.parse(run.stdout).stats);
-      expect(verifyLog(dir).valid).toBe(true);
+      expect(verifyProjectLog(dir).valid).toBe(true);
     }, 90_000);
   }
 
@@ -120,7 +110,7 @@ describe('audit writer thread', () => {
     // The stats made before the denial, plus those of the interval until the signal.
     expect(statCount(dir, entries)).toBeGreaterThan(out.stats);
     expect(entries.some((e) => e.decision === 'deny')).toBe(true);
-    expect(verifyLog(dir).valid).toBe(true);
+    expect(verifyProjectLog(dir).valid).toBe(true);
   }, 90_000);
 
   it('a user worker cannot borrow the writer thread mark to start ungoverned', () => {
@@ -148,6 +138,6 @@ try {
     expect(out.code).toBe('EGOVDENIED');
     expect(out.started).toBeGreaterThan(0);
     expect(statCount(dir, run.entries())).toBe(out.stats);
-    expect(verifyLog(dir).valid).toBe(true);
+    expect(verifyProjectLog(dir).valid).toBe(true);
   }, 90_000);
 });

@@ -128,3 +128,14 @@ export function readAuditEntries(stateDir: string): AuditEntry[] {
     reader.close();
   }
 }
+
+/** Verifies the audit log of a project (`<dir>/.governance`) against its own public key, with the package's own reader. */
+export function verifyProjectLog(dir: string): { valid: boolean; entries: number; issues: unknown[] } {
+  const { openAuditReader } = require(join(REPO_ROOT, 'dist/src/audit/index.js')) as typeof import('../../src/audit/index');
+  const reader = openAuditReader(join(dir, '.governance', 'audit.db'));
+  try {
+    return reader.verify({ trustedKeys: [join(dir, '.governance', 'keys', 'log-signing.pub.pem')] });
+  } finally {
+    reader.close();
+  }
+}
