@@ -164,7 +164,10 @@ export function learnResolverRealpathKey(resolve: () => void): void {
   }
 }
 
-/** READ/WRITE for one role; 0 when the argument is a descriptor (authorised by its open). */
+/**
+ * READ/WRITE for one role. A descriptor given to readFile is 0 (authorised by its open); one given to writeFile or
+ * appendFile is WRITE, so that checkRoles checks it against the audit log's own files.
+ */
 function kindsOf(role: PathRole, args: unknown[]): number {
   switch (role.use) {
     case 'read':
