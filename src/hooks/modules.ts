@@ -24,7 +24,7 @@ import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modu
 const { join } = nodePath;
 const { fileURLToPath, pathToFileURL } = nodeUrl;
 
-const { apply, getPrototypeOf, objectKeys, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, objectKeys, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
 const { isProxy } = types;
 const hasOwn = Object.hasOwn;
 
@@ -66,20 +66,33 @@ let approvedFile: string | null = null;
 // Modules whose `load` is running (nested requires stack up); their own `_compile` is a file load.
 const loading: CjsModule[] = [];
 let loadingDepth = 0;
-// `${parent dir}\0${request}` → the filename decided for it, as Node's own relativeResolveCache.
-const resolved = new primordials.SafeMap<string, string>();
+// Parent directory → request → the filename decided for it, as Node's own relativeResolveCache. Two levels, so
+// that a lookup builds no key string: both strings are Node's own and hash once.
+const resolved = new primordials.SafeMap<string, Map<string, string>>();
 // The require() whose resolution Node is about to make inside Module._load: governedResolveFilename decides it.
 let pendingRequest: string | null = null;
 let pendingParent: unknown = null;
+// The filename the pending require() was decided as from `resolved`: the same answer from Node is not decided twice.
+let pendingKnown: string | undefined;
 
-function cacheKey(request: string, parent: CjsModule | undefined): string | null {
-  return parent?.path !== undefined ? `${parent.path}\0${request}` : null;
+function knownFilename(request: string, parent: CjsModule | undefined): string | undefined {
+  const dir = parent?.path;
+  const byRequest = dir === undefined ? undefined : MapPrototypeGet(resolved, dir);
+  return byRequest === undefined ? undefined : MapPrototypeGet(byRequest, request);
+}
+
+function rememberFilename(request: string, parent: CjsModule | undefined, filename: string): void {
+  const dir = parent?.path;
+  if (dir === undefined) return;
+  let byRequest = MapPrototypeGet(resolved, dir);
+  if (byRequest === undefined) MapPrototypeSet(resolved, dir, (byRequest = new primordials.SafeMap()));
+  MapPrototypeSet(byRequest, request, filename);
 }
 
 /** The filename the program's current resolver gives, for a resolver that is not governance's; null on error. */
-function resolveFirst(request: string, parent: CjsModule | undefined, isMain: unknown, rest: unknown[]): string | null {
+function resolveFirst(request: string, parent: CjsModule | undefined, isMain: unknown): string | null {
   try {
-    return apply(M._resolveFilename, M, [request, parent, isMain, ...rest]) as string;
+    return apply(M._resolveFilename, M, [request, parent, isMain]) as string;
   } catch {
     return null; // Node resolves again and throws its own error
   }
@@ -91,10 +104,9 @@ function resolverIntact(): boolean {
 }
 
 /** Decides the load of a resolved `filename`; it is then approved for Module#load. */
-function decideFile(filename: string, key: string | null): void {
-  checkModuleLoad(builtinTarget(filename) ?? fileTarget(filename));
+function decideFile(filename: string): void {
+  checkModuleLoad((StringPrototypeStartsWith(filename, '/') ? null : builtinTarget(filename)) ?? fileTarget(filename));
   approvedFile = filename;
-  if (key !== null) primordials.MapPrototypeSet(resolved, key, filename);
 }
 
 /**
@@ -102,67 +114,74 @@ function decideFile(filename: string, key: string | null): void {
  * the first time, inside Node's own resolution (governedResolveFilename), so that it is resolved once. A
  * resolver the program installed is run first instead, and its answer decided.
  */
-function governedLoad(this: unknown, request: unknown, parent: CjsModule | undefined, isMain: unknown, ...rest: unknown[]): unknown {
+function governedLoad(this: unknown, request: unknown, parent: CjsModule | undefined, isMain: unknown): unknown {
+  const args = arguments; // forwarded whole: no rest array, no spread on every require()
   const savedRequest = pendingRequest;
   const savedParent = pendingParent;
+  const savedKnown = pendingKnown;
   try {
     if (typeof request === 'string') {
       const builtin = builtinTarget(request);
       if (builtin !== null) checkModuleLoad(builtin);
       else if (isOwnParent(parent) || M._resolveFilename !== governedResolveFilename) {
-        const filename = resolveFirst(request, parent, isMain, rest);
-        if (filename !== null && isOwnRequest(filename, parent)) return loadOwnFile(this, filename, request, parent, isMain, rest);
-        if (filename !== null) decideFile(filename, null);
+        const filename = resolveFirst(request, parent, isMain);
+        if (filename !== null && isOwnRequest(filename, parent)) return loadOwnFile(this, filename, args);
+        if (filename !== null) decideFile(filename);
       } else {
-        const key = cacheKey(request, parent);
-        const known = key === null ? undefined : primordials.MapPrototypeGet(resolved, key);
-        if (known !== undefined) decideFile(known, null);
-        // Node resolves again when its own cache has lost the module (a deleted require.cache entry).
+        const known = knownFilename(request, parent);
+        if (known !== undefined) decideFile(known);
+        // Node resolves again unless its own cache has the module.
         pendingRequest = request;
         pendingParent = parent;
+        pendingKnown = known;
       }
     }
-    return apply(originalLoad, this, [request, parent, isMain, ...rest]);
+    return apply(originalLoad, this, args);
   } finally {
     approvedFile = null;
     pendingRequest = savedRequest;
     pendingParent = savedParent;
+    pendingKnown = savedKnown;
   }
 }
 
 /** Module._resolveFilename: decides the resolution Node makes for the require() under way, if it is this one. */
-function governedResolveFilename(this: unknown, request: unknown, parent: unknown, ...rest: unknown[]): unknown {
+function governedResolveFilename(this: unknown, request: unknown, parent: unknown): unknown {
   const deciding = pendingRequest !== null && request === pendingRequest && parent === pendingParent;
   if (deciding) pendingRequest = null;
   const wasResolving = markLoaderResolving(deciding && resolverIntact());
   let filename: unknown;
   try {
-    filename = apply(originalResolveFilename, this, [request, parent, ...rest]);
+    filename = apply(originalResolveFilename, this, arguments);
   } finally {
     markLoaderResolving(wasResolving);
   }
-  if (deciding && typeof filename === 'string') decideFile(filename, cacheKey(request as string, parent as CjsModule | undefined));
+  if (deciding && typeof filename === 'string' && filename !== pendingKnown) {
+    decideFile(filename);
+    rememberFilename(request as string, parent as CjsModule | undefined, filename);
+  }
   return filename;
 }
 
 /** Governance requiring more of itself: not a decision of the program's. */
-function loadOwnFile(self: unknown, filename: string, request: string, parent: CjsModule | undefined, isMain: unknown, rest: unknown[]): unknown {
+function loadOwnFile(self: unknown, filename: string, args: IArguments): unknown {
   approvedFile = filename;
   try {
-    return loadOwn(filename, () => apply(originalLoad, self, [request, parent, isMain, ...rest]));
+    return loadOwn(filename, () => apply(originalLoad, self, args));
   } finally {
     approvedFile = null;
   }
 }
 
-function governedModuleLoad(this: CjsModule, filename: unknown, ...rest: unknown[]): unknown {
+function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
+  const args = arguments;
   entryStarted(filename);
   if (typeof filename === 'string') adoptIfOwn(this, filename);
   if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(filename));
   approvedFile = null;
   loading[loadingDepth++] = this;
   try {
-    return apply(originalModuleLoad, this, [filename, ...rest]);
+    return apply(originalModuleLoad, this, args);
   } finally {
     loading[--loadingDepth] = undefined as unknown as CjsModule;
   }
@@ -218,14 +237,14 @@ function isCommandLineEntry(module: CjsModule & { id?: unknown }, filename: unkn
 let nativeCompile: CjsModule | null = null;
 
 function governedExtension(original: Function): Function {
-  const wrapper = function (this: unknown, module: unknown, ...rest: unknown[]): unknown {
+  const wrapper = function (this: unknown, module: unknown, filename: unknown): unknown {
+    const args = arguments;
     const saved = nativeCompile;
     // A module object of the program's making could carry its own `_compile`, run while this is set.
     nativeCompile = isPlainModule(module) ? module : null;
-    const filename = rest[0];
     const savedSource = markLoaderSource(nativeCompile !== null && typeof filename === 'string' && filename === nativeCompile.filename && isLoading(nativeCompile) ? filename : null);
     try {
-      return apply(original, this, [module, ...rest]);
+      return apply(original, this, args);
     } finally {
       nativeCompile = saved;
       markLoaderSource(savedSource);
@@ -238,7 +257,7 @@ function isPlainModule(module: unknown): module is CjsModule {
   return typeof module === 'object' && module !== null && !isProxy(module) && getPrototypeOf(module) === M.prototype && !hasOwn(module, '_compile');
 }
 
-function governedCompile(this: CjsModule, content: unknown, filename: unknown, ...rest: unknown[]): unknown {
+function governedCompile(this: CjsModule, content: unknown, filename: unknown): unknown {
   checkWrapperIntact();
   const fileLoad = this === nativeCompile && filename === this.filename && isLoading(this);
   if (fileLoad) {
@@ -248,7 +267,7 @@ function governedCompile(this: CjsModule, content: unknown, filename: unknown, .
   else if (!isCommandLineEntry(this, filename)) checkCodeEval('module-compile');
   const mapDenied = typeof content === 'string' && typeof filename === 'string' ? checkSourceMapReads(content, filename) : null;
   if (mapDenied !== null) throw mapDenied;
-  return apply(originalCompile, this, [content, filename, ...rest]);
+  return apply(originalCompile, this, arguments);
 }
 
 let tamperRecorded = false;
