@@ -16,3 +16,14 @@ it('records each governed call once, and the inner paths it reaches', () => {
   // line (Node 24+ removes in C++; Node 20/22's own per-entry calls below the decided top are covered).
   expect(out.rmSyncRecursive).toEqual(['file_write:/src', 'file_write:/src/sub', 'file_write:/src/sub/a.txt']);
 });
+
+it('records one module_load per require() call when every load is recorded', () => {
+  const out = JSON.parse(execFileSync(process.execPath, [join(__dirname, 'scripts', 'module-entry-count-probe.cjs')], { encoding: 'utf8' }));
+  expect(out.first).toEqual(['/a.cjs']);
+  expect(out.again).toEqual(['/a.cjs']);
+  expect(out.builtin).toEqual(['node:path']);
+  expect(out.loadB).toEqual(['/b/index.cjs']);
+  // A module already loaded, required from a new place: Node resolves it on every call.
+  expect(out.fromB).toEqual(['/a.cjs']);
+  expect(out.fromBAgain).toEqual(['/a.cjs']);
+});
