@@ -4,14 +4,18 @@
 
 /** Called before code is generated from a string; throws to refuse. */
 export type RealmCheck = (target: 'eval' | 'function') => void;
+/** Called with the code itself once it is allowed (the files its comments make Node read); throws to refuse. */
+export type RealmCodeCheck = (code: string) => void;
 
 /**
  * Replaces `globalThis.eval`, `globalThis.Function` and the `constructor` slots of the Function,
  * AsyncFunction, GeneratorFunction and AsyncGeneratorFunction prototypes with checking wrappers, and
  * locks those slots. A direct `eval(x)` now calls the wrapper, so it evaluates in the global scope
  * (indirect-eval semantics): V8 gives direct eval its caller's scope only for the original intrinsic.
+ * A constructor's arguments are converted to strings once, here, and those strings are what is checked
+ * and compiled: an object whose toString answers differently the second time cannot swap the code.
  */
-export function governRealm(check: RealmCheck): void {
+export function governRealm(check: RealmCheck, checkCode: RealmCodeCheck): void {
   'use strict';
   const { construct, defineProperty, getPrototypeOf, setPrototypeOf } = Reflect;
   const lock = (owner: object, key: string, value: unknown) =>
@@ -19,14 +23,25 @@ export function governRealm(check: RealmCheck): void {
   const originalEval = globalThis.eval;
   const governedEval = {
     eval(source: unknown): unknown {
-      if (typeof source === 'string') check('eval');
+      if (typeof source === 'string') {
+        check('eval');
+        checkCode(source);
+      }
       return originalEval(source as string);
     },
   }.eval;
   const governConstructor = (Original: Function, parent: object | null): Function => {
     const governed = function (this: unknown, ...args: unknown[]): unknown {
       check('function');
-      return construct(Original, args, new.target === undefined ? Original : new.target);
+      const texts: string[] = [];
+      let code = '';
+      for (let i = 0; i < args.length; i++) {
+        const text = `${args[i] as string}`; // ToString, as V8 converts them (a symbol throws the same TypeError)
+        defineProperty(texts, i, { value: text, writable: true, enumerable: true, configurable: true });
+        code += `${text}\n`;
+      }
+      checkCode(code);
+      return construct(Original, texts, new.target === undefined ? Original : new.target);
     };
     defineProperty(governed, 'name', { value: Original.name, configurable: true });
     defineProperty(governed, 'length', { value: 1, configurable: true });

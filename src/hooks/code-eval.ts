@@ -7,6 +7,7 @@ import { primordials } from '../primordials';
 import { governClass } from './code-eval-class';
 import { governRealm } from './code-eval-realm';
 import { lockProperty, shapeLike } from './lock';
+import { checkGeneratedSourceMapReads } from './source-maps';
 
 const { apply } = primordials;
 
@@ -18,14 +19,20 @@ export function checkCodeEval(target: CodeEvalTarget): void {
   if (denied !== null) throw denied;
 }
 
+/** Throws the denial of a map file that code generated from a string makes Node read, if any. */
+function checkGeneratedCode(code: string): void {
+  const denied = checkGeneratedSourceMapReads(code);
+  if (denied !== null) throw denied;
+}
+
 const originalCreateContext = vm.createContext;
 const originalRunInContext = vm.runInContext;
 const realmPatch = `(${governRealm.toString()})`;
 
 /** Governs eval and the Function family of a new context; runs before any user code there. */
 function governContext(context: vm.Context): vm.Context {
-  const install = apply(originalRunInContext, vm, [realmPatch, context]) as (check: typeof checkCodeEval) => void;
-  install(checkCodeEval);
+  const install = apply(originalRunInContext, vm, [realmPatch, context]) as typeof governRealm;
+  install(checkCodeEval, checkGeneratedCode);
   return context;
 }
 
@@ -98,5 +105,5 @@ function governedContextifyScript(): Function {
 
 export function installCodeEvalHooks(): void {
   governVm();
-  governRealm(checkCodeEval);
+  governRealm(checkCodeEval, checkGeneratedCode);
 }

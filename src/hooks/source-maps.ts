@@ -2,7 +2,9 @@
 // NODE_V8_COVERAGE set, Node reads the file a module's `sourceMappingURL` comment names while it compiles the
 // module, with an fs function it captured before governance loaded, and hands the parsed JSON to the program
 // (module.findSourceMap(file).payload) and to coverage files: a read of any JSON file. Every file such a
-// comment could name is decided as file_read before the compile, and a denial refuses the module.
+// comment could name is decided as file_read before the compile, and a denial refuses the module. Code
+// generated from a string (eval, the Function family) names its map the same way, relative to its own
+// `sourceURL` comment: decided before the code is generated.
 import Module = require('node:module');
 import nodePath = require('node:path');
 import nodeUrl = require('node:url');
@@ -20,12 +22,14 @@ const { apply, getOwnPropertyDescriptor, RegExpPrototypeTest, StringPrototypeInd
 const decodeComponent = globalThis.decodeURIComponent;
 
 const MARK = 'sourceMappingURL=';
+const SOURCE_URL = 'sourceURL=';
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const WHITESPACE = /\s/;
 const startEnv = process.env;
 interface MapsSupport {
   enabled: boolean;
   nodeModules?: boolean;
+  generatedCode?: boolean;
 }
 
 const getSupport = (Module as unknown as { getSourceMapsSupport?: () => MapsSupport }).getSourceMapsSupport;
@@ -84,19 +88,62 @@ function decideMap(value: string, moduleDir: string | null): GovernanceDeniedErr
  * reads magic comments by rules of its own.
  */
 export function checkSourceMapReads(source: string, filename: string | null): GovernanceDeniedError | null {
-  const support = getSupport === undefined ? undefined : apply(getSupport, Module, []);
+  const support = supportNow();
   if (skipsModule(support, filename)) return null;
-  let at = StringPrototypeIndexOf(source, MARK);
-  if (at === -1 || !mapsActive(support)) return null;
-  const moduleDir = filename === null ? null : dirname(filename);
-  for (; at !== -1; at = StringPrototypeIndexOf(source, MARK, at + MARK.length)) {
-    let end = at + MARK.length;
+  if (StringPrototypeIndexOf(source, MARK) === -1 || !mapsActive(support)) return null;
+  return decideMaps(source, filename === null ? null : dirname(filename));
+}
+
+/**
+ * Decides the map files Node reads when it generates code from `code` (eval, the Function family, in any
+ * realm): with maps or `generatedCode` maps on, the `sourceMappingURL` comment is resolved against the
+ * code's `sourceURL` comment. Every `sourceURL` counts, as every map URL does.
+ */
+export function checkGeneratedSourceMapReads(code: string): GovernanceDeniedError | null {
+  if (StringPrototypeIndexOf(code, MARK) === -1 || StringPrototypeIndexOf(code, SOURCE_URL) === -1) return null;
+  const support = supportNow();
+  if (!mapsActive(support) && support?.generatedCode !== true) return null;
+  return firstDenialAfter(code, SOURCE_URL, (sourceURL) =>
+    decideMaps(code, generatedCodeDir(sourceURL)) ?? decideMaps(code, generatedCodeDir(beforeQuote(sourceURL))));
+}
+
+function supportNow(): MapsSupport | undefined {
+  return getSupport === undefined ? undefined : apply(getSupport, Module, []);
+}
+
+/** Every map file a `sourceMappingURL=` in `source` could name, relative to `baseDir`, decided as file_read. */
+function decideMaps(source: string, baseDir: string | null): GovernanceDeniedError | null {
+  return firstDenialAfter(source, MARK, (value) => decideMap(value, baseDir) ?? decideMap(beforeQuote(value), baseDir));
+}
+
+/**
+ * Calls `decide` with the text up to the next whitespace after each occurrence of `mark` and returns its first
+ * denial. No array is built: a setter the program put on Array.prototype could swap what it holds.
+ */
+function firstDenialAfter(source: string, mark: string, decide: (value: string) => GovernanceDeniedError | null): GovernanceDeniedError | null {
+  for (let at = StringPrototypeIndexOf(source, mark); at !== -1; at = StringPrototypeIndexOf(source, mark, at + mark.length)) {
+    let end = at + mark.length;
     while (end < source.length && !RegExpPrototypeTest(WHITESPACE, source[end])) end++;
-    const value = StringPrototypeSlice(source, at + MARK.length, end);
-    const denied = decideMap(value, moduleDir) ?? decideMap(beforeQuote(value), moduleDir);
+    const denied = decide(StringPrototypeSlice(source, at + mark.length, end));
     if (denied !== null) return denied;
   }
   return null;
+}
+
+/**
+ * The directory a generated code's map URL is relative to: that of its `sourceURL`, a file URL or a path
+ * (taken from the working directory, as Node does); null for another scheme, whose maps Node does not read.
+ */
+function generatedCodeDir(sourceURL: string): string | null {
+  if (sourceURL === '') return null;
+  if (StringPrototypeStartsWith(sourceURL, 'file:')) {
+    try {
+      return dirname(fileURLToPath(sourceURL));
+    } catch {
+      return null;
+    }
+  }
+  return RegExpPrototypeTest(SCHEME, sourceURL) ? null : dirname(resolve(sourceURL));
 }
 
 function beforeQuote(value: string): string {

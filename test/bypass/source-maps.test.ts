@@ -3,6 +3,8 @@
 // and the coverage files): a read of any JSON file, such as a cloud credentials file. Under a production
 // policy that denies reading secret/, each module naming it (relative, file: URL, block comment, ES module,
 // module written after start) is refused and the secret never reaches the program; an allowed map still works.
+// Code generated from a string (eval, new Function, eval inside a new vm context) names its map relative to its
+// own sourceURL comment: refused the same way, with code_eval allowed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +18,8 @@ const fs = require('node:fs'), path = require('node:path'), { findSourceMap } = 
 if (typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
 const here = process.cwd();
 const results = {};
-function payloadOf(file) { const map = findSourceMap(file); return map ? JSON.stringify(map.payload) : null; }
+function payloadOf(file) { const map = findSourceMap(file) ?? findSourceMap(require('node:url').pathToFileURL(file).href); return map ? JSON.stringify(map.payload) : null; }
+const named = (name, map) => '\n//# sourceURL=' + path.join(here, 'gen', name + '.js') + '\n//# sourceMappingURL=' + map + '\n';
 async function attempt(label, fn) {
   try { results[label] = { outcome: 'done', value: await fn() }; }
   catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
@@ -45,6 +48,15 @@ async function attempt(label, fn) {
     return payloadOf(path.join(here, 'node_modules', 'pkg-on', 'index.js'));
   });
   await attempt('allowed map', () => { require('./lib/allowed.js'); return payloadOf(path.join(here, 'lib', 'allowed.js')); });
+  await attempt('eval with its own sourceURL', () => { (0, eval)('1;' + named('eval', '../secret/creds.json')); return payloadOf(path.join(here, 'gen', 'eval.js')); });
+  await attempt('new Function with its own sourceURL', () => { new Function('return 1;' + named('function', '/' + path.relative('/', here) + '/secret/creds.json'))(); return payloadOf(path.join(here, 'gen', 'function.js')); });
+  await attempt('eval inside a new vm context', () => { require('node:vm').runInNewContext('eval(code)', { code: '1;' + named('context', '../secret/creds.json') }); return payloadOf(path.join(here, 'gen', 'context.js')); });
+  await attempt('Function argument whose toString changes', () => {
+    let calls = 0;
+    const body = { toString: () => (calls++ === 0 ? 'return 1;' : 'return 2;' + named('shifty', '../secret/creds.json')) };
+    return { result: new Function(body)(), calls, payload: payloadOf(path.join(here, 'gen', 'shifty.js')) };
+  });
+  await attempt('generated code, allowed map', () => { (0, eval)('1;' + named('allowed', '../lib/allowed.js.map')); return payloadOf(path.join(here, 'gen', 'allowed.js')); });
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
 `;
@@ -66,13 +78,14 @@ interface Outcome {
   outcome: string;
   code?: string;
   message?: string;
-  value?: string | null;
+  value?: unknown;
 }
 
 // Node 22+ reads no map under node_modules unless the program turns that on (module.setSourceMapsSupport), and
 // governance then does not refuse the package; Node 20 reads them all.
 const SKIPS_PACKAGE_MAPS = Number(process.versions.node.split('.')[0]) >= 22;
 const DENIED = ['relative map URL', 'file: map URL', 'block comment', 'ES module', 'module written at run time', 'package map, node_modules maps switched on',
+  'eval with its own sourceURL', 'new Function with its own sourceURL', 'eval inside a new vm context',
   ...(SKIPS_PACKAGE_MAPS ? [] : ['package map, node_modules maps off'])];
 
 describe.each(LAUNCH_MODES)('source map files under a production policy (%s)', (mode) => {
@@ -100,7 +113,7 @@ describe.each(LAUNCH_MODES)('source map files under a production policy (%s)', (
     expect(run.status, run.stderr).toBe(0);
   });
 
-  it.each(DENIED)('%s: the module is refused and the secret is not read', (label) => {
+  it.each(DENIED)('%s: the module or code is refused and the secret is not read', (label) => {
     expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(outcomes[label].message).toContain(`file_read:${dir}/secret/creds.json`);
   });
@@ -113,6 +126,15 @@ describe.each(LAUNCH_MODES)('source map files under a production policy (%s)', (
 
   it.runIf(SKIPS_PACKAGE_MAPS)('a package whose map Node does not read loads, with no map and no refusal', () => {
     expect(outcomes['package map, node_modules maps off']).toEqual({ outcome: 'done', value: null });
+  });
+
+  it('a Function argument is converted once: the code checked is the code compiled', () => {
+    expect(outcomes['Function argument whose toString changes']).toEqual({ outcome: 'done', value: { result: 1, calls: 1, payload: null } });
+  });
+
+  it('positive control: generated code with an allowed map runs and gets its map', () => {
+    expect(outcomes['generated code, allowed map']).toMatchObject({ outcome: 'done' });
+    expect(JSON.parse(outcomes['generated code, allowed map'].value as string)).toMatchObject({ sources: [expect.stringContaining('allowed.ts')] });
   });
 
   it('positive control: an allowed map file is read, recorded, and its map returned', () => {
