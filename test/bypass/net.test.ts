@@ -1,5 +1,5 @@
 // The network under a production policy, in the three launch modes: every route to a denied endpoint
-// (net, tls, http, https, http2, fetch, dgram, unix sockets, raw libuv handles, a lying lookup) is
+// (net, tls, http, https, http2, fetch, WebSocket, dgram, unix sockets, raw libuv handles, a lying lookup) is
 // refused, the refusal is in the audit log, and the recording servers on 127.0.0.1 / a temp unix
 // socket saw nothing. Positive controls: the same process still reaches the allowed endpoint and
 // serves on 127.0.0.1.
@@ -13,7 +13,7 @@ import { createProject, governedRun, LAUNCH_MODES, removeProject, type GovernedR
 const APP = String.raw`
 const net = require('node:net'), http = require('node:http'), https = require('node:https'), tls = require('node:tls');
 const http2 = require('node:http2'), dgram = require('node:dgram'), path = require('node:path');
-const [deniedPort, allowedPort, udpPort, sockDir] = process.argv.slice(2);
+const [deniedPort, allowedPort, udpPort, sockDir, wsPort] = process.argv.slice(2);
 const denied = +deniedPort, allowed = +allowedPort;
 const results = {};
 
@@ -40,6 +40,13 @@ async function attempt(label, fn) {
   await attempt('tls.connect', () => settle(tls.connect({ host: '127.0.0.1', port: denied, rejectUnauthorized: false }), 'secureConnect'));
   await attempt('http2.connect', () => { const session = http2.connect('http://127.0.0.1:' + denied); session.on('error', () => {}); const req = session.request({ ':path': '/' }); req.end(); return settle(req, 'response'); });
   await attempt('fetch', async () => { await fetch('http://127.0.0.1:' + denied + '/'); return { outcome: 'response' }; });
+  // The global WebSocket (Node 22+; undici) reports a refused connection only as an 'error' event with no code.
+  await attempt('WebSocket', () => typeof WebSocket !== 'function' ? { outcome: 'absent' } : new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ outcome: 'timeout' }), 3000);
+    const ws = new WebSocket('ws://127.0.0.1:' + wsPort + '/');
+    ws.onopen = () => { clearTimeout(timer); ws.close(); resolve({ outcome: 'open' }); };
+    ws.onerror = () => { clearTimeout(timer); resolve({ outcome: 'error' }); };
+  }));
   await attempt('lying lookup', () => settle(net.connect({ host: 'trusted.invalid', port: denied, lookup: (h, o, cb) => (o && o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) }), 'connect'));
   await attempt('raw TCP handle', () => {
     const probe = new net.Socket(); probe.on('error', () => {}); probe.connect(allowed, '127.0.0.1');
@@ -126,12 +133,14 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
   let allowedPort = 0;
   let udpPort = 0;
   let sockDir = '';
+  let wsPort = 0;
 
   beforeAll(async () => {
     deniedPort = await recorder.listen('denied', '127.0.0.1');
     const v6 = await recorder.listen('denied-v6', '::1').catch(() => 0);
     allowedPort = await recorder.listen('allowed', '127.0.0.1');
     udpPort = await recorder.listenUdp();
+    wsPort = await recorder.listen('websocket', '127.0.0.1');
     const dir = createProject({ files: { 'app.cjs': APP } });
     sockDir = join(dir, 'sockets');
     mkdirSync(sockDir);
@@ -141,7 +150,7 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
       dir,
       mode,
       entry: 'app.cjs',
-      args: [String(deniedPort), String(allowedPort), String(udpPort), sockDir],
+      args: [String(deniedPort), String(allowedPort), String(udpPort), sockDir, String(wsPort)],
       policy: {
         level: 'production',
         default: 'deny',
@@ -151,7 +160,7 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
           { id: 'upstream', action: 'net_connect', target: [`127.0.0.1:${allowedPort}`, `trusted.invalid:${deniedPort}`], effect: 'allow' },
           { id: 'serve-local', action: 'net_listen', target: '127.0.0.1:*', effect: 'allow' },
           { id: 'self', action: 'net_connect', target: '127.0.0.1:*', effect: 'allow' },
-          { id: 'no-exfil', action: 'net_connect', target: [`127.0.0.1:${deniedPort}`, `localhost:${deniedPort}`, `[::1]:${deniedPort}`, `127.0.0.1:${udpPort}`], effect: 'deny' },
+          { id: 'no-exfil', action: 'net_connect', target: [`127.0.0.1:${deniedPort}`, `localhost:${deniedPort}`, `[::1]:${deniedPort}`, `127.0.0.1:${udpPort}`, `127.0.0.1:${wsPort}`], effect: 'deny' },
         ],
       },
     });
@@ -192,6 +201,13 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
 
   it('::1 is refused when the host has IPv6', () => {
     expect(['EGOVDENIED', 'EADDRNOTAVAIL']).toContain(results['net.connect ::1'].code);
+  });
+
+  // Node 20 has no global WebSocket without a flag.
+  it.runIf(typeof WebSocket === 'function')('a WebSocket to a denied endpoint never connects, and the refusal is in the audit log', () => {
+    expect(results.WebSocket.outcome).toBe('error');
+    expect(recorder.connections.get('websocket') ?? 0).toBe(0);
+    expect(run.entries().some((e) => e.decision === 'deny' && e.action === 'net_connect' && e.target === `127.0.0.1:${wsPort}`)).toBe(true);
   });
 
   it('the recording servers saw no denied connection and no datagram', () => {
