@@ -2,7 +2,7 @@
 // tampering with prototypes or globals cannot change how governance behaves.
 // Use `apply(fn, thisArg, args)` and the uncurried helpers below instead of method calls.
 
-const { apply, defineProperty, getOwnPropertyDescriptor, ownKeys, getPrototypeOf } = Reflect;
+const { apply, defineProperty, getOwnPropertyDescriptor, ownKeys, getPrototypeOf, setPrototypeOf } = Reflect;
 const { freeze, isFrozen, create, keys: objectKeys } = Object;
 const { isArray } = Array;
 
@@ -21,12 +21,24 @@ const stringIndexOf = uncurry(String.prototype.indexOf);
 const stringSlice = uncurry(String.prototype.slice);
 
 /**
+ * An empty array with no prototype, for lists governance fills by index (`list[list.length] = x`) and reads back.
+ * On an ordinary array a write to an index it does not have yet reaches any setter the program defined for that
+ * index on Array.prototype or Object.prototype, and a read of it that getter: the program could swap an audit
+ * entry's fields or a path's segments. Use index operations, `.length` and the uncurried helpers on it.
+ */
+function newList<T>(): T[] {
+  const list: T[] = [];
+  setPrototypeOf(list, null);
+  return list;
+}
+
+/**
  * `s.split(separator)` for a string separator. The builtin looks up `separator[Symbol.split]`, which for a
  * string is String.prototype[Symbol.split]: a property user code can define.
  */
 function stringSplit(s: string, separator: string): string[] {
   if (separator.length === 0) throw new TypeError('stringSplit needs a non-empty separator');
-  const parts: string[] = [];
+  const parts = newList<string>();
   let start = 0;
   for (let at = stringIndexOf(s, separator); at >= 0; at = stringIndexOf(s, separator, start)) {
     parts[parts.length] = stringSlice(s, start, at);
@@ -45,6 +57,7 @@ function stringMapChars(s: string, from: string, to: string): string {
 
 export const primordials = freeze({
   apply,
+  newList,
   defineProperty,
   getOwnPropertyDescriptor,
   ownKeys,

@@ -10,6 +10,7 @@ import workerThreads = require('node:worker_threads');
 import { defaultOnError, openAuditWriter } from './writer';
 import { ENTRY_FIELDS, flattenWithRepeats, PHASE, SLOT, SLOTS, WRITER_THREAD_MARK, type ThreadMessage } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
+import { primordials } from '../primordials';
 
 // Captured before the hooks govern worker_threads: this thread is ours, not a user worker.
 const { Worker, MessageChannel, receiveMessageOnPort } = workerThreads;
@@ -20,6 +21,7 @@ const postMessage = Worker.prototype.postMessage;
 // And it is stopped with this one: the hooks' terminate() first asks a governed worker to commit its entries.
 const terminate = Worker.prototype.terminate;
 const { apply } = Reflect;
+const { newList } = primordials;
 const dateNow = Date.now;
 
 const THREAD_SCRIPT = join(__dirname, 'writer-thread.js');
@@ -71,8 +73,8 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
   let closed = false;
   let thread: WriterThread | null = null;
   let running = false; // commits go to the thread
-  let fields: unknown[] = [];
-  const lastFields: unknown[] = [];
+  let fields = newList<unknown>();
+  const lastFields = newList<unknown>();
   let posted = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   /** When the oldest entry not yet handed to the thread was queued (while timer is set). */
@@ -116,7 +118,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
     if (timer !== null) { clearTimer(timer); timer = null; }
     if (fields.length === 0) return posted;
     const message: ThreadMessage = { type: 'batch', id: ++posted, fields };
-    fields = [];
+    fields = newList();
     apply(postMessage, thread!.worker, [message]);
     if (posted - load(thread!.state, SLOT.committed) > MAX_BATCHES_IN_FLIGHT) waitFor(posted - MAX_BATCHES_IN_FLIGHT);
     return posted;

@@ -13,6 +13,7 @@ import { deliverCheckpoint, signCheckpoint } from './checkpoint';
 import { ensureSigningKey, loadSigningKey, PRIVATE_KEY_FILE, type SigningKey } from '../crypto/keys';
 import { ENTRY_FIELDS, flattenEntry } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
+import { primordials } from '../primordials';
 
 const { mkdirSync, statSync, writeSync } = fs;
 const { dirname, resolve: resolvePath } = path;
@@ -28,6 +29,7 @@ const bufferSubarray = Buffer.prototype.subarray;
 const dateParse = Date.parse;
 const jsonParse = JSON.parse;
 const { apply } = Reflect;
+const { newList } = primordials;
 const stringSlice = String.prototype.slice;
 const hex = (b: Buffer): string => apply(bufferToString, b, ['hex']);
 
@@ -124,9 +126,9 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   let cacheValid = false;
 
   /** Entries appended on this thread: moved to `queue` when a commit starts, so that append() costs one store. */
-  let pending: PendingEntry[] = [];
+  let pending = newList<PendingEntry>();
   /** Entries waiting for their commit, flattened (ENTRY_FIELDS values each), older than those pending. */
-  let queue: unknown[] = [];
+  let queue = newList<unknown>();
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** When the entries waiting for a commit must be committed (while flushTimer is set). */
   let flushDue = 0;
@@ -138,7 +140,7 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     const head = last ? hex(last.leaf) : ZERO_HEX;
     if (cacheValid && frontier.size === size && chainHead === head) return;
     const stored = tree.frontier(size).hashes;
-    const hashes: string[] = [];
+    const hashes = newList<string>();
     for (let i = 0; i < stored.length; i++) hashes[i] = hex(stored[i]);
     frontier = new HexFrontier(size, hashes);
     chainHead = head;
@@ -179,7 +181,7 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     seq: 0, prev: ZERO_HEX, ts: '', pid: 0, actor: '', action: '', target: '', decision: 'allow', ruleId: null,
     level: 'development', reason: '', caller: null, violation: null, nonce: undefined,
   };
-  const completed: string[] = [];
+  const completed = newList<string>();
 
   /** Each row's leaf hash input 0x00 ‖ body, for the rows of the INSERT being filled; rowAt is where the next starts. */
   let rowBytes = bufferAlloc(ROW_BYTES);
@@ -230,7 +232,7 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     rowAt = end;
   }
 
-  const rows: unknown[] = [];
+  const rows = newList<unknown>();
 
   /** Appends and inserts the entries of a flattened batch, ROWS_PER_INSERT rows per statement. */
   function insertEntries(batch: unknown[]): void {
@@ -300,7 +302,7 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   function queuePending(): void {
     if (pending.length === 0) return;
     for (let i = 0; i < pending.length; i++) flattenEntry(pending[i], queue);
-    pending = [];
+    pending = newList();
   }
 
   function flush(): void {
@@ -308,7 +310,7 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     queuePending();
     if (queue.length === 0) return;
     const batch = queue;
-    queue = [];
+    queue = newList();
     try {
       run(batch, 'none');
     } catch (error) {

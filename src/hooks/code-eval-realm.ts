@@ -33,11 +33,13 @@ export function governRealm(check: RealmCheck, checkCode: RealmCodeCheck): void 
   const governConstructor = (Original: Function, parent: object | null): Function => {
     const governed = function (this: unknown, ...args: unknown[]): unknown {
       check('function');
+      // No prototype: an index setter the program put on Array.prototype can neither see nor swap the texts.
       const texts: string[] = [];
+      setPrototypeOf(texts, null);
       let code = '';
       for (let i = 0; i < args.length; i++) {
         const text = `${args[i] as string}`; // ToString, as V8 converts them (a symbol throws the same TypeError)
-        defineProperty(texts, i, { value: text, writable: true, enumerable: true, configurable: true });
+        texts[i] = text;
         code += `${text}\n`;
       }
       checkCode(code);

@@ -161,7 +161,7 @@ function isMissing(error: unknown): boolean {
 // with `.` and `..` folded so a rule cannot be sidestepped by spelling.
 function lexicalFallback(absolute: string): string {
   const parts = primordials.StringSplit(absolute, '/');
-  const kept: string[] = [];
+  const kept = primordials.newList<string>();
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
     if (part === '' || part === '.') continue;

@@ -64,7 +64,7 @@ export function checkModuleLoad(target: string): void {
 // The file `Module._load` just approved; `Module#load` of that file is not checked a second time.
 let approvedFile: string | null = null;
 // Modules whose `load` is running (nested requires stack up); their own `_compile` is a file load.
-const loading: CjsModule[] = [];
+const loading = primordials.newList<CjsModule>();
 let loadingDepth = 0;
 // Parent directory → request → the filename decided for it, as Node's own relativeResolveCache. Two levels, so
 // that a lookup builds no key string: both strings are Node's own and hash once.

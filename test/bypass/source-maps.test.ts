@@ -56,6 +56,11 @@ async function attempt(label, fn) {
     const body = { toString: () => (calls++ === 0 ? 'return 1;' : 'return 2;' + named('shifty', '../secret/creds.json')) };
     return { result: new Function(body)(), calls, payload: payloadOf(path.join(here, 'gen', 'shifty.js')) };
   });
+  await attempt('new Function under a poisoned Array.prototype index', () => {
+    const code = 'return 1;' + named('poisoned', '../secret/creds.json'); // before the poison: it breaks path.join too
+    Object.defineProperty(Array.prototype, '0', { configurable: true, set() {}, get: () => 'return 0;' });
+    try { return new Function(code)(); } finally { delete Array.prototype[0]; }
+  });
   await attempt('generated code, allowed map', () => { (0, eval)('1;' + named('allowed', '../lib/allowed.js.map')); return payloadOf(path.join(here, 'gen', 'allowed.js')); });
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
@@ -85,7 +90,7 @@ interface Outcome {
 // governance then does not refuse the package; Node 20 reads them all.
 const SKIPS_PACKAGE_MAPS = Number(process.versions.node.split('.')[0]) >= 22;
 const DENIED = ['relative map URL', 'file: map URL', 'block comment', 'ES module', 'module written at run time', 'package map, node_modules maps switched on',
-  'eval with its own sourceURL', 'new Function with its own sourceURL', 'eval inside a new vm context',
+  'eval with its own sourceURL', 'new Function with its own sourceURL', 'eval inside a new vm context', 'new Function under a poisoned Array.prototype index',
   ...(SKIPS_PACKAGE_MAPS ? [] : ['package map, node_modules maps off'])];
 
 describe.each(LAUNCH_MODES)('source map files under a production policy (%s)', (mode) => {

@@ -98,6 +98,25 @@ attempt('fs through process.getBuiltinModule', () => process.getBuiltinModule &&
 attempt('fs through process.binding', () => process.binding('fs').writeFileUtf8(path.join(F, 'binding'), 'x', 577, 0o644));
 attempt('activation marker removed', () => { if (!delete process[Symbol.for('@mltrainer/governance.active')]) throw new Error('not deleted'); });
 attempt('caller spoofed by Error.prepareStackTrace', () => { Error.prepareStackTrace = () => 'at /spoofed/file.js:1:1'; }, () => { delete Error.prepareStackTrace; });
+{
+  // Accessors for indices on the prototypes: a write to an index an array does not have yet reaches the setter,
+  // a read of it the getter, which names a file the policy allows. Everything is built before they exist.
+  const label = 'index accessors on Array.prototype and Object.prototype';
+  const target = path.join(F, 'indexed'), spoof = path.join(__dirname, 'allowed', 'spoof');
+  const indices = Array.from({ length: 256 }, (_, i) => String(i));
+  const protos = [Array.prototype, Object.prototype];
+  let outcome;
+  try {
+    for (const proto of protos) for (const i of indices) Object.defineProperty(proto, i, { configurable: true, get: () => spoof, set() {} });
+    fs.writeFileSync(target, 'stolen');
+    outcome = { outcome: 'written' };
+  } catch (e) {
+    outcome = { outcome: 'thrown', code: e && e.code };
+  } finally {
+    for (const proto of protos) for (const i of indices) delete proto[i];
+  }
+  results[label] = { ...outcome, tampered: 'ok' };
+}
 // Last: the fresh copies it loads stay in require.cache.
 attempt('the kernel required by its path and restarted with permissive rules', () => restartKernel(require));
 (async () => {
@@ -112,7 +131,7 @@ attempt('the kernel required by its path and restarted with permissive rules', (
 /** Attempts the runtime refuses outright (the tamper step itself fails). */
 const REFUSED_TAMPERING = ['Object.defineProperty over the patch', 'delete the patch', 'originals read off the wrapper', 'package modules in require.cache rewritten', 'require.cache cleared and the package loaded again', 'fs through process.binding', 'activation marker removed', 'a live internal module reached through require.cache, parent, children or symbol links', 'Module._cache replaced'];
 const ATTEMPTS = [
-  'String.prototype poisoned', 'Array.prototype poisoned', 'Function.prototype.call/apply/bind poisoned', 'RegExp.prototype poisoned', 'Map.prototype.get poisoned',
+  'String.prototype poisoned', 'Array.prototype poisoned', 'index accessors on Array.prototype and Object.prototype', 'Function.prototype.call/apply/bind poisoned', 'RegExp.prototype poisoned', 'Map.prototype.get poisoned',
   'assignment over the patch', 'prototype swap of fs', 'fs through process.getBuiltinModule', 'the kernel required by its path and restarted with permissive rules', 'caller spoofed by Error.prepareStackTrace', 'ESM named export', 'node:fs/promises',
   ...REFUSED_TAMPERING,
 ];
