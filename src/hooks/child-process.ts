@@ -19,7 +19,7 @@ import { lockProperty, shapeLike } from './lock';
 // Captured at load: user code can replace these modules' functions.
 const { getSystemErrorMap } = nodeUtil;
 
-const { apply, defineProperty, getPrototypeOf, isArray, objectKeys, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
+const { apply, defineProperty, getPrototypeOf, isArray, newList, objectKeys, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
 const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
@@ -59,7 +59,7 @@ function snapshot(options: unknown): SpawnOptions | null {
 }
 
 function toStrings(values: unknown[]): string[] {
-  const out: string[] = [];
+  const out = newList<string>();
   for (let i = 0; i < values.length; i++) primordials.ArrayPrototypePush(out, `${values[i] as string}`);
   return out;
 }
@@ -76,7 +76,7 @@ function valueOf(envPairs: readonly string[], name: string): string | undefined 
 }
 
 function envPairsOf(variables: Record<string, unknown>): string[] {
-  const out: string[] = [];
+  const out = newList<string>();
   const names = objectKeys(variables);
   for (let i = 0; i < names.length; i++) if (variables[names[i]] !== undefined) ArrayPrototypePush(out, `${names[i]}=${variables[names[i]] as string}`);
   return out;
@@ -89,7 +89,7 @@ function envPairsOf(variables: Record<string, unknown>): string[] {
  */
 function governedEnvPairs(envPairs: readonly string[]): string[] {
   const variables = governanceVariables();
-  const out: string[] = [];
+  const out = newList<string>();
   let nodeOptions: string | undefined;
   for (let i = 0; i < envPairs.length; i++) {
     const pair = envPairs[i];
@@ -152,14 +152,15 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
 
 /** A node child's argv with our preload first (built without iterators, which user code can replace). */
 function withPreload(args: readonly string[]): string[] {
-  const out = [args[0], '--require', PRELOAD];
+  const out = newList<string>();
+  ArrayPrototypePush(out, args[0], '--require', PRELOAD);
   for (let i = 1; i < args.length; i++) ArrayPrototypePush(out, args[i]);
   return out;
 }
 
 /** Flags that take a child past governance, in its arguments, a shell command or its NODE_OPTIONS: each must be allowed as `code_eval:node-flag:<flag>`. */
 function checkDebugFlags(nodeArgs: string[] | null, command: string | null, envPairs: readonly string[]): GovernanceDeniedError | null {
-  const flags: string[] = [];
+  const flags = newList<string>();
   if (nodeArgs !== null) flagsInArgs(nodeArgs, childFlag, flags);
   if (command !== null) flagsInWords(command, childFlag, flags);
   const nodeOptions = valueOf(envPairs, NODE_OPTIONS);
@@ -198,7 +199,7 @@ function fromPositional(args: readonly unknown[]): SpawnOptions {
 
 function toPositional(options: SpawnOptions, args: readonly unknown[]): unknown[] {
   const record = options as Record<string, unknown>;
-  const out: unknown[] = [];
+  const out = newList<unknown>();
   for (let i = 0; i < POSITIONAL.length; i++) primordials.ArrayPrototypePush(out, POSITIONAL[i] in record ? record[POSITIONAL[i]] : args[i]);
   return out;
 }
@@ -289,12 +290,15 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     // exec* always run a shell: a string names it, anything else means /bin/sh.
     const shell = usesCommand ? (typeof options.shell === 'string' ? options.shell : true) : options.shell;
     if (shell) {
-      const command = primordials.ArrayPrototypeJoin([file, ...list], ' ');
+      const command = list.length === 0 ? file : `${file} ${primordials.ArrayPrototypeJoin(list, ' ')}`;
       file = typeof shell === 'string' ? shell : '/bin/sh';
       list = ['-c', command];
     }
     const childEnv = typeof options.env === 'object' && options.env !== null ? (options.env as Record<string, unknown>) : env;
-    const spawn: SpawnOptions = { file, args: [file, ...list], envPairs: envPairsOf(childEnv), cwd: options.cwd };
+    const argv = newList<string>();
+    ArrayPrototypePush(argv, file);
+    for (let i = 0; i < list.length; i++) ArrayPrototypePush(argv, list[i]);
+    const spawn: SpawnOptions = { file, args: argv, envPairs: envPairsOf(childEnv), cwd: options.cwd };
     const denied = checkSpawn(spawn);
     if (denied !== null) return denied;
     options.env = envObjectOf(spawn.envPairs as string[]);

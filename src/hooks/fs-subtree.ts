@@ -34,7 +34,8 @@ export function recursiveOptions(args: unknown[], at: number): boolean {
 export function checkSubtree(path: string, check: (target: string) => GovernanceDeniedError | null): GovernanceDeniedError | null {
   const top = absolutePath(path);
   if (!isDirectory(top)) return null;
-  const pending: [string, string][] = [[trimTrailingSlashes(top), resolveTarget(path, true)]];
+  const pending = primordials.newList<[string, string]>();
+  ArrayPrototypePush(pending, [trimTrailingSlashes(top), resolveTarget(path, true)]);
   for (;;) {
     const next = primordials.apply(arrayPop, pending, []) as [string, string] | undefined;
     if (next === undefined) return null;

@@ -35,7 +35,7 @@ const startup: Record<string, string[]> = {};
 for (let i = 0; i < NAMES.length; i++) startup[NAMES[i]] = entriesOf(process.env[NAMES[i]] ?? '', VARIABLES[NAMES[i]].separators);
 
 function entriesOf(value: string, separators: string): string[] {
-  const entries: string[] = [];
+  const entries = primordials.newList<string>();
   let start = 0;
   for (let i = 0; i <= value.length; i++) {
     if (i < value.length && StringPrototypeIndexOf(separators, value[i]) === -1) continue;

@@ -95,7 +95,7 @@ export function isNodeExecutable(executable: string, realExecutable: string | nu
 
 /** The flags `classify` picks among those this process was started with (its execArgv and NODE_OPTIONS). */
 export function ownStartFlags(classify: Classify): string[] {
-  const flags: string[] = [];
+  const flags = primordials.newList<string>();
   const execArgv = process.execArgv;
   for (let i = 0; i < execArgv.length; i++) {
     const flag = classify(execArgv[i]);

@@ -48,7 +48,7 @@ function quoted(sql: string, at: number, close: string): { end: number; text: st
 }
 
 function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
+  const tokens = primordials.newList<Token>();
   let i = 0;
   while (i < sql.length) {
     const c = sql[i];
@@ -137,7 +137,7 @@ function statementFile(tokens: Token[], start: number, end: number): SqlFile | n
 /** Every file `sql` names for SQLite to open, in order. */
 export function filesNamedBySql(sql: string): SqlFile[] {
   const tokens = tokenize(sql);
-  const files: SqlFile[] = [];
+  const files = primordials.newList<SqlFile>();
   let start = 0;
   for (let i = 0; i <= tokens.length; i++) {
     if (i < tokens.length && tokens[i].kind !== Kind.Semi) continue;

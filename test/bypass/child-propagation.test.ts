@@ -61,6 +61,18 @@ function async(label, fn) {
   sync('sh -c with env {}', (l) => cp.spawnSync('/bin/sh', ['-c', '"' + node + '" ' + child + ' "' + l + '"'], { env: {}, encoding: 'utf8' }));
   sync('execFileSync(process.execPath)', (l) => cp.execFileSync(process.execPath, [child, l], { env: {}, encoding: 'utf8' }));
   sync('env pointing at a permissive policy', (l) => cp.spawnSync(node, [child, l], { env: { MLTRAINER_GOVERNANCE_CONFIG: path.join(here, 'permissive.json'), MLTRAINER_ENFORCEMENT_LEVEL: 'development' }, encoding: 'utf8' }));
+  sync('sh -c under index accessors that hide NODE_OPTIONS', (l) => {
+    // Accessors on Array.prototype that store what is written to an index an array does not have yet and answer
+    // it back, except a NODE_OPTIONS entry, which reads as another variable: a child environment built by pushing
+    // entries would reach the shell without the preload.
+    const stored = new WeakMap();
+    const indices = Array.from({ length: 64 }, (_, i) => String(i));
+    for (const i of indices) Object.defineProperty(Array.prototype, i, { configurable: true,
+      set(v) { let m = stored.get(this); if (!m) stored.set(this, (m = new Map())); m.set(i, v); },
+      get() { const v = stored.get(this)?.get(i); return typeof v === 'string' && v.startsWith('NODE_OPTIONS=') ? 'HIDDEN=1' : v; } });
+    try { return cp.spawnSync('/bin/sh', ['-c', '"' + node + '" ' + child + ' "' + l + '"'], { env: {}, encoding: 'utf8' }); }
+    finally { for (const i of indices) delete Array.prototype[i]; }
+  });
   sync('spawnSync with env {} after poisoning built-ins', (l) => {
     const saved = [Array.prototype[Symbol.iterator], String.prototype.startsWith, String.prototype.indexOf, String.prototype.slice, Object.keys, RegExp.prototype.exec];
     Array.prototype[Symbol.iterator] = function* () {};
@@ -105,6 +117,7 @@ const PROPAGATION = [
   'execFileSync(process.execPath)',
   'env pointing at a permissive policy',
   'grandchild through two shells',
+  'sh -c under index accessors that hide NODE_OPTIONS',
   'spawnSync with env {} after poisoning built-ins',
 ];
 

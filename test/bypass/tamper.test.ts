@@ -117,6 +117,24 @@ attempt('caller spoofed by Error.prepareStackTrace', () => { Error.prepareStackT
   }
   results[label] = { ...outcome, tampered: 'ok' };
 }
+{
+  // The same accessors above index 0 while a recursive rm of an allowed tree is checked: each directory found below
+  // it is queued for its entries to be checked, and the accessor would answer with a harmless one instead.
+  const tree = path.join(__dirname, 'allowed', 'tree');
+  const decoy = [path.join(tree, 'a'), path.join(tree, 'a')];
+  const indices = Array.from({ length: 50 }, (_, i) => String(i + 1));
+  let outcome;
+  try {
+    for (const i of indices) Object.defineProperty(Array.prototype, i, { configurable: true, get: () => decoy, set() {} });
+    fs.rmSync(tree, { recursive: true });
+    outcome = { outcome: 'removed' };
+  } catch (e) {
+    outcome = { outcome: 'thrown', code: e && e.code };
+  } finally {
+    for (const i of indices) delete Array.prototype[i];
+  }
+  results['recursive rm under index accessors'] = { ...outcome, kept: fs.existsSync(path.join(tree, 'b', 'keep', 'data.txt')) };
+}
 // Last: the fresh copies it loads stay in require.cache.
 attempt('the kernel required by its path and restarted with permissive rules', () => restartKernel(require));
 (async () => {
@@ -149,12 +167,11 @@ function policy(dir: string) {
 }
 
 describe.each(LAUNCH_MODES)('tampering under a production policy (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': APP } });
+  const dir = createProject({ files: { 'app.cjs': APP, 'allowed/tree/a/x.txt': 'x', 'allowed/tree/b/keep/data.txt': 'precious' } });
   const F = join(dir, 'forbidden');
   mkdirSync(F);
-  mkdirSync(join(dir, 'allowed'));
   const run = governedRun({ dir, mode, entry: 'app.cjs', args: [F], policy: policy(dir) });
-  const results = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, { outcome: string; code?: string; tampered?: string }>;
+  const results = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, { outcome: string; code?: string; tampered?: string; kept?: boolean }>;
   afterAll(() => removeProject(dir));
 
   it('ran to completion', () => {
@@ -163,6 +180,10 @@ describe.each(LAUNCH_MODES)('tampering under a production policy (%s)', (mode) =
 
   it('governance itself (kernel and audit writer) reports no internal error while prototypes are poisoned', () => {
     expect(run.stderr.split('\n').filter((line) => line !== '')).toEqual([]);
+  });
+
+  it('a recursive rm checks every directory below it while index accessors are defined: the protected file stays', () => {
+    expect(results['recursive rm under index accessors']).toEqual({ outcome: 'thrown', code: 'EGOVDENIED', kept: true });
   });
 
   it('a fresh copy of the package cannot activate a second time', () => {
