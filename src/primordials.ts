@@ -33,6 +33,14 @@ function newList<T>(): T[] {
 }
 
 /**
+ * `list[index] = value` as an own element even past the end: a slot governance fills in an argument list (a default
+ * the caller left out) must not reach an accessor the program defined for that index on a prototype.
+ */
+function setElement(list: unknown[], index: number, value: unknown): void {
+  defineProperty(list, index, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+}
+
+/**
  * `s.split(separator)` for a string separator. The builtin looks up `separator[Symbol.split]`, which for a
  * string is String.prototype[Symbol.split]: a property user code can define.
  */
@@ -58,6 +66,7 @@ function stringMapChars(s: string, from: string, to: string): string {
 export const primordials = freeze({
   apply,
   newList,
+  setElement,
   defineProperty,
   getOwnPropertyDescriptor,
   ownKeys,

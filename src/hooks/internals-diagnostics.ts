@@ -37,7 +37,7 @@ function nextSequence(): string {
 function installHeapSnapshotHooks(): void {
   const v8Module = v8 as unknown as Record<string, unknown>;
   guardMethod(v8Module, 'writeHeapSnapshot', (args) => {
-    if (typeof args[0] !== 'string') args[0] = `Heap.${stamp()}.${pid}.0.${nextSequence()}.heapsnapshot`;
+    if (typeof args[0] !== 'string') primordials.setElement(args, 0, `Heap.${stamp()}.${pid}.0.${nextSequence()}.heapsnapshot`);
     return checkWritePath(args[0] as string);
   });
   // Near the heap limit V8 writes Heap.<stamp>.<pid>.<thread>.<seq>.heapsnapshot into the current directory.
@@ -81,8 +81,8 @@ function installReportHooks(): void {
     if (typeof args[0] !== 'string') {
       // writeReport(error) or writeReport(): Node would pick the name; pick it here instead.
       const error = args[0];
-      args[0] = report.filename === '' ? `report.${stamp()}.${pid}.0.${nextSequence()}.json` : report.filename;
-      args[1] = error;
+      primordials.setElement(args, 0, report.filename === '' ? `report.${stamp()}.${pid}.0.${nextSequence()}.json` : report.filename);
+      primordials.setElement(args, 1, error);
     }
     return checkReportFile(report, args[0] as string);
   });

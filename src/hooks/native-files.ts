@@ -5,6 +5,7 @@ import Module = require('node:module');
 import os = require('node:os');
 import nodePath = require('node:path');
 import type { GovernanceDeniedError } from '../kernel/errors';
+import { primordials } from '../primordials';
 import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
 import { guardMethod } from './lock';
 import { checkRead } from './log-files';
@@ -24,7 +25,7 @@ function pathArgument(args: unknown[], at: number): string | null {
 
 /** process.loadEnvFile(path = '.env'): file_read of the file. */
 function decideLoadEnvFile(args: unknown[]): GovernanceDeniedError | null {
-  if (args[0] === undefined || args[0] === null) args[0] = '.env';
+  if (args[0] === undefined || args[0] === null) primordials.setElement(args, 0, '.env');
   const path = pathArgument(args, 0);
   return path === null ? null : checkRead(resolveTarget(path, true));
 }
@@ -40,10 +41,10 @@ function decideCompileCache(args: unknown[]): GovernanceDeniedError | null {
   const directory = given === undefined ? (env.NODE_COMPILE_CACHE || resolve(tmpdir(), 'node-compile-cache')) : given;
   const holder = [directory];
   const path = pathArgument(holder, 0);
-  if (options === null) args[0] = holder[0];
+  if (options === null) primordials.setElement(args, 0, holder[0]);
   else {
     options.directory = holder[0];
-    args[0] = options;
+    primordials.setElement(args, 0, options);
   }
   return path === null ? null : checkWrite(resolveTarget(path, true));
 }

@@ -135,6 +135,23 @@ attempt('caller spoofed by Error.prepareStackTrace', () => { Error.prepareStackT
   }
   results['recursive rm under index accessors'] = { ...outcome, kept: fs.existsSync(path.join(tree, 'b', 'keep', 'data.txt')) };
 }
+{
+  // An accessor for index 0 that swallows writes: the snapshot name governance picks for a call without one must
+  // still be the name Node writes.
+  const cwd = process.cwd();
+  process.chdir(path.join(__dirname, 'allowed'));
+  let file;
+  try {
+    Object.defineProperty(Array.prototype, '0', { configurable: true, set() {}, get: () => undefined });
+    file = require('node:v8').writeHeapSnapshot();
+  } catch (e) {
+    file = 'thrown ' + (e && e.code);
+  } finally {
+    delete Array.prototype[0];
+    process.chdir(cwd);
+  }
+  results['heap snapshot name under an index accessor'] = { file: path.resolve(__dirname, 'allowed', String(file)) };
+}
 // Last: the fresh copies it loads stay in require.cache.
 attempt('the kernel required by its path and restarted with permissive rules', () => restartKernel(require));
 (async () => {
@@ -184,6 +201,12 @@ describe.each(LAUNCH_MODES)('tampering under a production policy (%s)', (mode) =
 
   it('a recursive rm checks every directory below it while index accessors are defined: the protected file stays', () => {
     expect(results['recursive rm under index accessors']).toEqual({ outcome: 'thrown', code: 'EGOVDENIED', kept: true });
+  });
+
+  it('a default argument governance fills in reaches Node under an index accessor: the decided snapshot is the one written', () => {
+    const { file } = results['heap snapshot name under an index accessor'] as unknown as { file: string };
+    expect(existsSync(file), file).toBe(true);
+    expect(run.entries().some((e) => e.action === 'file_write' && e.decision === 'allow' && e.target === file)).toBe(true);
   });
 
   it('a fresh copy of the package cannot activate a second time', () => {
