@@ -62,6 +62,37 @@ const cpu = process.cpuUsage(cpu0);
 process.stdout.write(JSON.stringify({ ns, cpuUs: cpu.user + cpu.system }));
 `);
 
+// Each first load of the CommonJS tree timed on its own: its require() call minus the require() calls it
+// made. Wraps Module#require (above governance's Module._load), so the same wrapper runs in every variant.
+writeFileSync(join(dir, 'cjs-each.cjs'), `
+const Module = require('node:module');
+const { createRequire, isBuiltin } = Module;
+const original = Module.prototype.require;
+const seen = new Set();
+const loads = {};
+let childMs = 0;
+Module.prototype.require = function require(id) {
+  const outerChildMs = childMs;
+  childMs = 0;
+  const start = performance.now();
+  let exports;
+  try {
+    exports = original.call(this, id);
+  } finally {
+    const ms = performance.now() - start;
+    const ownMs = ms - childMs;
+    childMs = outerChildMs + ms;
+    if (!isBuiltin(id) && exports !== null && (typeof exports === 'object' || typeof exports === 'function') && !seen.has(exports)) {
+      seen.add(exports);
+      loads[this.filename + ' ' + id] = ownMs * 1000;
+    }
+  }
+  return exports;
+};
+const load = createRequire(${JSON.stringify(join(root, 'package.json'))});
+for (const name of ${JSON.stringify(CJS_TREE)}) load(name);
+process.stdout.write(JSON.stringify(loads));
+`);
 writeFileSync(join(dir, 'one.cjs'), 'module.exports = 1;\n');
 writeFileSync(join(dir, 'one.mjs'), 'export default 1;\n');
 
@@ -162,5 +193,27 @@ for (const mode of Object.keys(MODES)) {
   if (mode === 'plain') continue;
   const marginal = (samples) => (((median(samples[`cjs+ ${mode}`]) - median(samples[`cjs ${mode}`])) - (median(samples['cjs+ plain']) - median(samples['cjs plain']))) / (moreCount - cjsCount)).toFixed(1).padStart(8);
   console.log(`${`cjs ${mode}`.padEnd(30)} wall ${marginal(wall)}   CPU ${marginal(cpu)}`);
+}
+
+// Per load: the median over the tree's modules of each module's own time (median over runs), and of what
+// governance adds to it. GC pauses land in a few loads; the mean over modules shows them.
+const EACH = Object.entries(MODES).filter(([mode]) => mode !== '--import');
+const each = Object.fromEntries(EACH.map(([mode]) => [mode, {}]));
+for (let i = 0; i < runs; i++) {
+  for (const [mode, flags] of EACH) {
+    for (const [key, us] of Object.entries(once([...flags, 'cjs-each.cjs']))) (each[mode][key] ??= []).push(us);
+  }
+}
+const keys = Object.keys(each.plain).filter((key) => EACH.every(([mode]) => each[mode][key]?.length === runs));
+const ownUs = Object.fromEntries(EACH.map(([mode]) => [mode, Object.fromEntries(keys.map((key) => [key, median(each[mode][key])]))]));
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+console.log(`each load of the CommonJS tree on its own (${keys.length} modules, ${runs} runs): µs, median over modules of the per-module median over runs`);
+console.log('variant                          own: median    mean | added: median     p90    mean');
+for (const [mode] of EACH) {
+  const own = keys.map((key) => ownUs[mode][key]);
+  const added = keys.map((key) => ownUs[mode][key] - ownUs.plain[key]);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const addedCols = mode === 'plain' ? '' : `${median(added).toFixed(1).padStart(14)} ${quantile(added, 0.9).toFixed(1).padStart(7)} ${mean(added).toFixed(1).padStart(7)}`;
+  console.log(`${`cjs ${mode}`.padEnd(30)} ${median(own).toFixed(1).padStart(13)} ${mean(own).toFixed(1).padStart(7)} |${addedCols}`);
 }
 rmSync(dir, { recursive: true, force: true });

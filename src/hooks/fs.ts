@@ -124,10 +124,11 @@ function rememberLoaderReal(path: string): void {
  * Anything unusual (an error, a Buffer result) takes the governed road, where a denial wins over Node's error.
  */
 function wrapLoaderRealpath(governed: Function, original: Function): Function {
-  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    if (learningCacheKey) realpathCacheKey = onlySymbolKey(args[1]);
-    const nodeResolver = loaderResolving || (realpathCacheKey !== null && onlySymbolKey(args[1]) === realpathCacheKey);
-    if (!nodeResolver || typeof args[0] !== 'string') return apply(governed, this, args);
+  const wrapper = function (this: unknown, path: unknown, options: unknown): unknown {
+    const args = arguments; // forwarded whole: no rest array on a call every module load makes
+    if (learningCacheKey) realpathCacheKey = onlySymbolKey(options);
+    const nodeResolver = loaderResolving || (realpathCacheKey !== null && onlySymbolKey(options) === realpathCacheKey);
+    if (!nodeResolver || typeof path !== 'string') return apply(governed, this, args);
     let real: unknown;
     try {
       real = apply(original, this, args);
@@ -135,10 +136,28 @@ function wrapLoaderRealpath(governed: Function, original: Function): Function {
       return apply(governed, this, args);
     }
     if (typeof real !== 'string') return apply(governed, this, args);
-    const denied = checkKinds(READ, real, true);
-    if (denied !== null) return surfaceError('sync', denied, args);
+    const denied = checkRead(real, true);
+    if (denied !== null) return surfaceError('sync', denied, [path, options]);
     rememberLoaderReal(real);
     return real;
+  };
+  return shapeLike(wrapper, original);
+}
+
+/**
+ * fs.readFileSync as Node's own CommonJS loader calls it, `(filename, 'utf8')` for the source of the module whose
+ * load was just decided and whose real path its resolver just had allowed: that one read is decided directly.
+ * Any other call takes the governed road.
+ */
+function wrapLoaderRead(governed: Function, original: Function): Function {
+  const wrapper = function (this: unknown, path: unknown, options: unknown): unknown {
+    const source = loaderSource;
+    if (source === null || path !== source || options !== 'utf8' || arguments.length !== 2 || !isLoaderReal(source)) return apply(governed, this, arguments);
+    const denied = checkRead(source, true);
+    if (denied !== null) return surfaceError('sync', denied, [path, options]);
+    firstPath = source;
+    firstKinds = READ;
+    return callGranted(original, this, arguments, null);
   };
   return shapeLike(wrapper, original);
 }
@@ -210,7 +229,7 @@ function linkDirectory(newPath: unknown): string | undefined {
   return slash <= 0 ? '/' : StringPrototypeSlice(absolute, 0, slash);
 }
 
-function callGranted(original: Function, self: unknown, args: unknown[], tree: string | null): unknown {
+function callGranted(original: Function, self: unknown, args: ArrayLike<unknown>, tree: string | null): unknown {
   const savedPath = grantPath;
   const savedKinds = grantKinds;
   const savedTree = grantTree;
@@ -434,7 +453,8 @@ export function installFsHooks(): void {
         const original = fsModule[name];
         if (typeof original !== 'function') continue;
         const governed = wrapPathApi(original, roles, formOf(name), removesTree(base), base === 'rename');
-        installOn(fsModule, name, base === 'open' ? trackOpened(governed, original, formOf(name)) : governed);
+        if (base === 'open') installOn(fsModule, name, trackOpened(governed, original, formOf(name)));
+        else installOn(fsModule, name, name === 'readFileSync' ? wrapLoaderRead(governed, original) : governed);
       }
     }
     const promiseOriginal = promises[base];

@@ -15,7 +15,7 @@ import { actionOfUrl } from './modules-target';
 import { markLoaderSource } from './fs';
 import { resolveTarget } from './fs-paths';
 import { checkRead } from './log-files';
-import { checkSourceMapReads } from './source-maps';
+import { checkSourceMapReads, mapsReadFor } from './source-maps';
 import type { DecisionReply, DecisionRequest } from './loader/protocol';
 
 // Captured at load: user code can replace these modules' functions.
@@ -72,9 +72,10 @@ function checkModuleSourceMaps(url: string, result: LoadResult): GovernanceDenie
   if (result === null || typeof result !== 'object') return null;
   const { format, source } = result;
   if (format !== 'module' && format !== 'module-typescript') return null;
+  const filename = StringPrototypeStartsWith(url, 'file:') ? fileURLToPath(url) : null;
+  if (!mapsReadFor(filename)) return null;
   const text = typeof source === 'string' ? source : isArrayBufferView(source) ? apply(decode, utf8, [source]) as string : null;
-  if (text === null) return null;
-  return checkSourceMapReads(text, StringPrototypeStartsWith(url, 'file:') ? fileURLToPath(url) : null);
+  return text === null ? null : checkSourceMapReads(text, filename);
 }
 
 function answer(port: MessagePortLike, request: DecisionRequest): void {

@@ -14,7 +14,7 @@ const NODE_MODULES = '/node_modules/';
 
 /** `node:<name>` when `id` names a builtin (with or without the prefix), else null. */
 export function builtinTarget(id: string): string | null {
-  if (!isBuiltin(id)) return null;
+  if (id[0] === '.' || id[0] === '/' || !isBuiltin(id)) return null; // a path names no builtin: no call into Node
   return StringPrototypeStartsWith(id, 'node:') ? id : `node:${id}`;
 }
 

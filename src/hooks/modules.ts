@@ -105,7 +105,7 @@ function resolverIntact(): boolean {
 
 /** Decides the load of a resolved `filename`; it is then approved for Module#load. */
 function decideFile(filename: string): void {
-  checkModuleLoad((StringPrototypeStartsWith(filename, '/') ? null : builtinTarget(filename)) ?? fileTarget(filename));
+  checkModuleLoad(builtinTarget(filename) ?? fileTarget(filename));
   approvedFile = filename;
 }
 

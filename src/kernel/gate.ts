@@ -89,6 +89,10 @@ export function checkAction(kind: ActionKind, target: string, violationIfDenied:
  * stands for it (the module loader's reads of the module whose `module_load` is recorded). Refusals are recorded.
  */
 export function checkCovered(kind: ActionKind, target: string): GovernanceDeniedError | null {
+  // An allow by the rules alone is the decision in any scope, and a covered allow records nothing: the cached
+  // match is all there is to do (module loads may still have a load-time check to run).
+  const k = kernel;
+  if (k !== null && kind !== 'module_load' && !k.rules.needsCaller(kind) && k.rules.match(kind, target).effect === 'allow') return null;
   return decide(kind, target, null, false);
 }
 
