@@ -112,3 +112,48 @@ describe.each(LAUNCH_MODES)('the loader\'s own reads under a production policy (
     expect(recorded('module_load', 'pkg', 'allow')).toBe(1);
   });
 });
+
+// The loader's source read is decided even right after its realpath was allowed: a read that needs an approval
+// scope must not pass on one its resolution had earlier (Node's path cache can skip the realpath next time).
+const SCOPED_APP = String.raw`
+const { withApprovedActions } = require('@mltrainer/governance');
+const file = require('node:path').join(process.cwd(), 'approved', 'm.js');
+const results = {};
+function attempt(label, fn) {
+  try { results[label] = { outcome: 'loaded', value: fn() }; }
+  catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+}
+attempt('inside the scope', () => withApprovedActions(['file_read:' + file], 'bob', () => require('./approved/m.js')));
+delete require.cache[file];
+attempt('outside the scope', () => require('./approved/m.js'));
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+describe.each(LAUNCH_MODES)('the loader\'s source read under an approval rule at staging (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': SCOPED_APP, 'approved/m.js': "module.exports = 'approved';\n" } });
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: {
+      level: 'staging',
+      default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+        { id: 'approved', action: 'file_read', target: `${dir}/approved/**`, effect: 'approve' },
+      ],
+    },
+  });
+  const outcomes = printedResults<Record<string, { outcome: string; code?: string; message?: string; value?: unknown }>>(run);
+  afterAll(() => removeProject(dir));
+
+  it('loads the module inside the scope and refuses it outside, with Node\'s caches warm', () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(outcomes['inside the scope']).toEqual({ outcome: 'loaded', value: 'approved' });
+    expect(outcomes['outside the scope']).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes['outside the scope'].message).toContain(`file_read:${dir}/approved/m.js`);
+    const refusals = run.entries().filter((e) => e.action === 'file_read' && e.target === `${dir}/approved/m.js` && e.decision === 'deny');
+    expect(refusals.length).toBeGreaterThan(0);
+  });
+});
