@@ -104,6 +104,7 @@ export const primordials = freeze({
   SetPrototypeAdd: uncurry(Set.prototype.add) as <T>(s: Set<T>, v: T) => Set<T>,
   SetPrototypeDelete: uncurry(Set.prototype.delete) as <T>(s: Set<T>, v: T) => boolean,
   SetPrototypeClear: uncurry(Set.prototype.clear) as (s: Set<unknown>) => void,
+  SetPrototypeGetSize: uncurry(getOwnPropertyDescriptor(Set.prototype, 'size')!.get!) as (s: Set<unknown>) => number,
   FunctionPrototypeBind: uncurry(Function.prototype.bind) as <F>(fn: F, thisArg: unknown, ...args: unknown[]) => F,
   PromiseReject: Promise.reject.bind(Promise) as (reason: unknown) => Promise<never>,
   SafeMap: Map,

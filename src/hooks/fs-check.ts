@@ -6,7 +6,7 @@ import { checkWrite } from './rules-files';
 
 /**
  * Checks file_read and/or file_write for `target`; the first denial wins. `coveredRead`: an allowed read is
- * not recorded, a recorded decision stands for it (see checkCovered).
+ * not recorded, a recorded decision stands for it (see checkCoveredRead).
  */
 export function checkKinds(kinds: number, target: string, coveredRead = false): GovernanceDeniedError | null {
   if ((kinds & READ) !== 0) {

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { PRIVATE_KEY_FILE } from '../crypto/keys';
 import type { GovernanceDeniedError } from '../kernel/errors';
-import { checkAction, checkCovered, checkViolation } from '../kernel/gate';
+import { checkAction, checkCoveredRead, checkViolation, isAllowedCoveredRead } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { resolveTarget } from './fs-paths';
 import { checkProcessMemory } from './process-memory';
@@ -43,13 +43,14 @@ export function checkLogWrite(target: string): GovernanceDeniedError | null {
 
 /**
  * `file_read` of `target`, refused for the private signing key whatever the rules say. `covered`: a recorded
- * decision stands for it, so an allow is not recorded again (see checkCovered).
+ * decision stands for it, so an allow is not recorded again (see checkCoveredRead).
  */
 export function checkRead(target: string, covered = false): GovernanceDeniedError | null {
+  if (covered && isAllowedCoveredRead(target)) return null; // it passed the checks below before, and the rules alone allow it
   if (target === privateKey) return refuse('file_read', target, 'reading the audit log\'s private signing key would let a forged log verify');
   const memory = checkProcessMemory('file_read', target);
   if (memory !== null) return memory;
-  return covered ? checkCovered('file_read', target) : checkAction('file_read', target);
+  return covered ? checkCoveredRead(target) : checkAction('file_read', target);
 }
 
 /**

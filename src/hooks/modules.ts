@@ -8,7 +8,7 @@ import nodePath = require('node:path');
 import nodeUrl = require('node:url');
 import { types } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
-import { checkAction, kernelLevel, recordEvent } from '../kernel/gate';
+import { checkLoad, kernelLevel, recordEvent } from '../kernel/gate';
 import { GovernanceDeniedError } from '../kernel/errors';
 import { blocks } from '../kernel/level';
 import { primordials } from '../primordials';
@@ -57,7 +57,7 @@ const [wrapperHead, wrapperTail] = M.wrapper;
 
 /** Throws the denial for `module_load:target`, if any. */
 export function checkModuleLoad(target: string): void {
-  const denied = checkAction('module_load', target);
+  const denied = checkLoad(target);
   if (denied !== null) throw denied;
 }
 
@@ -219,6 +219,7 @@ const OWN_URLS = pathToFileURL(OWN_FILES).href;
  * left to compile. A builtin (our ESM entry imports node:module) is never the entry.
  */
 function entryStarted(filename: unknown): void {
+  if (commandLineEntry === null) return;
   if (typeof filename === 'string' && (StringPrototypeStartsWith(filename, OWN_FILES) || StringPrototypeStartsWith(filename, OWN_URLS) || StringPrototypeStartsWith(filename, 'node:'))) return;
   commandLineEntry = null;
 }

@@ -10,7 +10,7 @@ import { blocks } from './level';
 import { checkModuleAtLoad, isCheckedModule, type LoadCheckSettings } from './load-check';
 import { currentScope, scopeApproves } from './scope';
 
-const { DateNow, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas } = primordials;
+const { DateNow, SetPrototypeAdd, SetPrototypeClear, SetPrototypeGetSize, SetPrototypeHas } = primordials;
 
 export interface KernelOptions {
   rules: RuleSet;
@@ -54,10 +54,14 @@ const pid = process.pid;
 let changes = 0;
 /** The `module_load` targets whose allow is recorded for the kernel's own actor (see recordEveryModuleLoad). */
 const recordedLoads = new primordials.SafeSet<string>();
+/** Targets of covered reads the rules alone allowed (see checkCoveredRead): bounded, like the rules' cache. */
+const allowedCoveredReads = new primordials.SafeSet<string>();
+const COVERED_READS_LIMIT = 4096;
 
 export function startKernel(options: KernelOptions): void {
   kernel = options;
   SetPrototypeClear(recordedLoads);
+  SetPrototypeClear(allowedCoveredReads);
 }
 
 /**
@@ -85,15 +89,32 @@ export function checkAction(kind: ActionKind, target: string, violationIfDenied:
 }
 
 /**
- * Decides `kind:target` like checkAction, but an allow is not recorded: a decision its caller has recorded
- * stands for it (the module loader's reads of the module whose `module_load` is recorded). Refusals are recorded.
+ * `module_load:target` as checkAction decides it. A target whose allow is on the record already, with no
+ * scope now and no load-time check, is allowed and not recorded again whatever else holds: a set lookup.
  */
-export function checkCovered(kind: ActionKind, target: string): GovernanceDeniedError | null {
-  // An allow by the rules alone is the decision in any scope, and a covered allow records nothing: the cached
-  // match is all there is to do (module loads may still have a load-time check to run).
+export function checkLoad(target: string): GovernanceDeniedError | null {
   const k = kernel;
-  if (k !== null && kind !== 'module_load' && !k.rules.needsCaller(kind) && k.rules.match(kind, target).effect === 'allow') return null;
-  return decide(kind, target, null, false);
+  if (k !== null && !k.loadCheck && SetPrototypeHas(recordedLoads, target) && currentScope() === undefined) return null;
+  return decide('module_load', target, null, true);
+}
+
+/**
+ * Decides `file_read:target` like checkAction, but an allow is not recorded: a decision its caller has recorded
+ * stands for it (the module loader's reads of the module whose `module_load` is recorded). Refusals are recorded.
+ * An allow by the rules alone is the decision in any scope and records nothing: the target is remembered, and
+ * isAllowedCoveredRead answers for it next time.
+ */
+export function checkCoveredRead(target: string): GovernanceDeniedError | null {
+  const k = kernel;
+  if (k === null || k.rules.needsCaller('file_read') || k.rules.match('file_read', target).effect !== 'allow') return decide('file_read', target, null, false);
+  if (SetPrototypeGetSize(allowedCoveredReads) >= COVERED_READS_LIMIT) SetPrototypeClear(allowedCoveredReads);
+  SetPrototypeAdd(allowedCoveredReads, target);
+  return null;
+}
+
+/** Whether checkCoveredRead found `target` allowed by the rules alone. */
+export function isAllowedCoveredRead(target: string): boolean {
+  return SetPrototypeHas(allowedCoveredReads, target);
 }
 
 function decide(kind: ActionKind, target: string, violationIfDenied: ViolationType | null, recordAllow: boolean): GovernanceDeniedError | null {

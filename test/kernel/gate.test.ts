@@ -6,7 +6,7 @@ import { openAuditReader, openAuditWriter } from '../../src/audit/index';
 import type { AuditWriter } from '../../src/audit/types';
 import { withApprovedActions } from '../../src/kernel/approvals';
 import { GovernanceDeniedError } from '../../src/kernel/errors';
-import { checkAction, checkViolation, startKernel } from '../../src/kernel/gate';
+import { checkAction, checkCoveredRead, checkLoad, checkViolation, startKernel } from '../../src/kernel/gate';
 import { RuleSet } from '../../src/rules/match';
 import type { Level, Rule } from '../../src/types';
 
@@ -125,29 +125,58 @@ describe('checkAction at development level', () => {
   });
 });
 
-describe('repeated module loads', () => {
+// checkLoad settles a load already on the record by a set lookup: it must decide exactly as checkAction does.
+describe.each([
+  ['checkAction', (target: string) => checkAction('module_load', target)],
+  ['checkLoad', checkLoad],
+])('repeated module loads (%s)', (_name, decideLoad) => {
   const packages: Rule = { id: 'packages', action: 'module_load', target: ['semver', 'zod'], effect: 'allow' };
-  const loads = () => entries().filter((e) => e.action === 'module_load').map((e) => [e.target, e.decision]);
+  const loads = () => entries().filter((e) => e.action === 'module_load').map((e) => [e.target, e.decision, e.actor]);
 
   it('records the first allowed load of each target, and decides every one', () => {
     start('production', { rules: [packages] });
-    for (const target of ['semver', 'semver', 'zod', 'semver']) expect(checkAction('module_load', target)).toBeNull();
-    expect(checkAction('module_load', '@faker-js/faker')).toBeInstanceOf(GovernanceDeniedError);
-    expect(checkAction('module_load', '@faker-js/faker')).toBeInstanceOf(GovernanceDeniedError);
-    expect(loads()).toEqual([['semver', 'allow'], ['zod', 'allow'], ['@faker-js/faker', 'deny'], ['@faker-js/faker', 'deny']]);
+    for (const target of ['semver', 'semver', 'zod', 'semver']) expect(decideLoad(target)).toBeNull();
+    expect(decideLoad('@faker-js/faker')).toBeInstanceOf(GovernanceDeniedError);
+    expect(decideLoad('@faker-js/faker')).toBeInstanceOf(GovernanceDeniedError);
+    expect(loads()).toEqual([['semver', 'allow', 'alice'], ['zod', 'allow', 'alice'], ['@faker-js/faker', 'deny', 'alice'], ['@faker-js/faker', 'deny', 'alice']]);
   });
 
   it('records every allowed load with audit.moduleLoads "every"', () => {
     start('production', { rules: [packages], recordEveryModuleLoad: true });
-    for (const target of ['semver', 'semver', 'zod']) expect(checkAction('module_load', target)).toBeNull();
-    expect(loads()).toEqual([['semver', 'allow'], ['semver', 'allow'], ['zod', 'allow']]);
+    for (const target of ['semver', 'semver', 'zod']) expect(decideLoad(target)).toBeNull();
+    expect(loads()).toEqual([['semver', 'allow', 'alice'], ['semver', 'allow', 'alice'], ['zod', 'allow', 'alice']]);
   });
 
   it('records a load inside an approval scope, and again outside it', () => {
     start('staging', { rules: [{ id: 'approve-zod', action: 'module_load', target: 'zod', effect: 'approve' }] });
-    expect(withApprovedActions(['module_load:zod'], 'bob', () => checkAction('module_load', 'zod'))).toBeNull();
-    expect(checkAction('module_load', 'zod')).toBeInstanceOf(GovernanceDeniedError);
-    expect(loads()).toEqual([['zod', 'approved'], ['zod', 'deny']]);
+    expect(withApprovedActions(['module_load:zod'], 'bob', () => decideLoad('zod'))).toBeNull();
+    expect(decideLoad('zod')).toBeInstanceOf(GovernanceDeniedError);
+    expect(loads()).toEqual([['zod', 'approved', 'bob'], ['zod', 'deny', 'alice']]);
+  });
+
+  it('records a load already on the record again inside a scope, as the scope\'s actor', () => {
+    start('staging', { rules: [packages] });
+    expect(decideLoad('semver')).toBeNull();
+    expect(withApprovedActions(['file_write:/app/exports/**'], 'bob', () => decideLoad('semver'))).toBeNull();
+    expect(decideLoad('semver')).toBeNull();
+    expect(loads()).toEqual([['semver', 'allow', 'alice'], ['semver', 'allow', 'bob']]);
+  });
+});
+
+describe('covered reads', () => {
+  const reads = () => entries().filter((e) => e.action === 'file_read').map((e) => [e.target, e.decision, e.actor]);
+
+  it('records no allow, and decides a read that needs approval every time, in and out of scope', () => {
+    start('staging', { rules: [
+      { id: 'read', action: 'file_read', target: '/app/**', effect: 'allow' },
+      { id: 'approve-keys', action: 'file_read', target: '/app/keys/**', effect: 'approve' },
+    ] });
+    for (let i = 0; i < 3; i++) expect(checkCoveredRead('/app/data/a.csv')).toBeNull();
+    expect(withApprovedActions(['file_read:/app/keys/**'], 'bob', () => checkCoveredRead('/app/keys/k.pem'))).toBeNull();
+    expect(checkCoveredRead('/app/keys/k.pem')).toBeInstanceOf(GovernanceDeniedError);
+    expect(checkCoveredRead('/etc/passwd')).toBeInstanceOf(GovernanceDeniedError);
+    expect(checkCoveredRead('/etc/passwd')).toBeInstanceOf(GovernanceDeniedError);
+    expect(reads()).toEqual([['/app/keys/k.pem', 'approved', 'bob'], ['/app/keys/k.pem', 'deny', 'alice'], ['/etc/passwd', 'deny', 'alice'], ['/etc/passwd', 'deny', 'alice']]);
   });
 });
 
