@@ -106,10 +106,18 @@ export function checkLoad(target: string): GovernanceDeniedError | null {
  */
 export function checkCoveredRead(target: string): GovernanceDeniedError | null {
   const k = kernel;
-  if (k === null || k.rules.needsCaller('file_read') || k.rules.match('file_read', target).effect !== 'allow') return decide('file_read', target, null, false);
+  if (k === null || !readAllowedByRules(k, target)) return decide('file_read', target, null, false);
   if (SetPrototypeGetSize(allowedCoveredReads) >= COVERED_READS_LIMIT) SetPrototypeClear(allowedCoveredReads);
   SetPrototypeAdd(allowedCoveredReads, target);
   return null;
+}
+
+function readAllowedByRules(k: KernelOptions, target: string): boolean {
+  try {
+    return !k.rules.needsCaller('file_read') && k.rules.match('file_read', target).effect === 'allow';
+  } catch {
+    return false; // decide() meets the same failure and handles it as an internal error
+  }
 }
 
 /** Whether checkCoveredRead found `target` allowed by the rules alone. */

@@ -178,6 +178,18 @@ describe('covered reads', () => {
     expect(checkCoveredRead('/etc/passwd')).toBeInstanceOf(GovernanceDeniedError);
     expect(reads()).toEqual([['/app/keys/k.pem', 'approved', 'bob'], ['/app/keys/k.pem', 'deny', 'alice'], ['/etc/passwd', 'deny', 'alice'], ['/etc/passwd', 'deny', 'alice']]);
   });
+
+  it.each([['production', true], ['development', false]] as const)('handles a rule lookup that fails as an internal error (%s)', (level, refused) => {
+    start(level);
+    const failing = new RuleSet(rules, 'deny');
+    failing.match = () => { throw new Error('match failed'); };
+    startKernel({ rules: failing, level, actor: 'alice', writer, onInternalError: (e) => internalErrors.push(e) });
+    const result = checkCoveredRead('/app/data/a.csv');
+    if (refused) expect(result).toMatchObject({ ruleId: 'internal', target: '/app/data/a.csv' });
+    else expect(result).toBeNull();
+    expect(internalErrors).toHaveLength(1);
+    expect(String(internalErrors[0])).toContain('match failed');
+  });
 });
 
 describe('checkViolation', () => {
