@@ -10,6 +10,10 @@
 // in a longer run (the first young-generation GCs copy governance's own start-up objects, the first major
 // GC marks them), so the CommonJS tree is also loaded with 148 more modules after it (postcss, zod's CJS
 // build, prebuild-install...): the marginal cost per module is the difference between the two trees.
+// Those whole-tree figures follow where V8's collections fall and move by 15-30 µs per module between runs.
+// So each CommonJS load is also timed on its own (its require() minus the require() calls it makes, by a
+// wrapper above governance's Module._load): the median over the tree's modules of what governance adds to a
+// load is the budget's figure ("a module load adds at most 20 µs median"), with the 90th percentile and mean.
 // Usage: node bench/module-load.js [runs=15]
 'use strict';
 const { spawnSync } = require('node:child_process');
