@@ -3,22 +3,20 @@
 // per load), by then every function on the load path, Node's and governance's, is optimised and nothing of
 // start-up is left running. Complements bench/module-load.js, which times a real tree right after start-up (the
 // budget's figure): the two differ in what runs beside the loads, not in the work per load.
-// Variants, interleaved: plain node, Node's floor (an empty in-thread load hook, where Node has
-// module.registerHooks), the hooks and kernel without the audit log, and `--require @mltrainer/governance`.
+// Variants, interleaved: plain node, Node's floor (empty hooks), the hooks and kernel without the audit log, and
+// `--require @mltrainer/governance` (see load-fixture.js).
 // Usage: node bench/module-load-steady.js [runs=15]
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
+const { mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
-const { join, resolve } = require('node:path');
+const { join } = require('node:path');
+const { makeLoadFixture, childEnv } = require('./load-fixture');
 
 const runs = Number(process.argv[2] ?? 15);
-const root = resolve(__dirname, '..');
-const dir = mkdtempSync(join(os.tmpdir(), 'gov-load-steady-'));
+const dir = makeLoadFixture('gov-load-steady-');
 const pkg = join(dir, 'node_modules', 'tinypkg');
-mkdirSync(pkg, { recursive: true });
-mkdirSync(join(dir, 'node_modules', '@mltrainer'));
-symlinkSync(root, join(dir, 'node_modules', '@mltrainer', 'governance'));
+mkdirSync(pkg);
 writeFileSync(join(pkg, 'package.json'), '{"name":"tinypkg","version":"1.0.0"}\n');
 const LOADS = 4800;
 for (let i = 0; i < LOADS; i++) writeFileSync(join(pkg, `m${i}.js`), `module.exports = ${i};\n`);
@@ -30,27 +28,8 @@ for (let i = 0; i < ${LOADS}; i++) {
 }
 process.stdout.write(String(Number(process.hrtime.bigint() - start) / 1000 / ${LOADS / 2}));
 `);
-const KINDS = ['file_read', 'file_write', 'process_spawn', 'code_eval', 'module_load', 'worker_spawn', 'native_addon', 'net_connect', 'net_listen', 'function_call'];
-writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({
-  level: 'production', default: 'deny', stateDir: '.governance',
-  rules: [{ id: 'all', action: KINDS, target: '**', effect: 'allow' }],
-}));
-writeFileSync(join(dir, 'hooks-only.cjs'), `
-const dist = ${JSON.stringify(join(root, 'dist', 'src'))};
-const { startKernel } = require(dist + '/kernel/gate.js');
-const { RuleSet } = require(dist + '/rules/match.js');
-const { installHooks } = require(dist + '/hooks/index.js');
-const rules = new RuleSet([{ id: 'all', action: ${JSON.stringify(KINDS)}, target: '**', effect: 'allow' }], 'deny');
-startKernel({ rules, level: 'production', actor: 'bench', writer: null, onInternalError: (error) => { throw error; } });
-installHooks();
-`);
-writeFileSync(join(dir, 'empty-hooks.cjs'), `
-const module_ = require('node:module');
-if (typeof module_.registerHooks === 'function') module_.registerHooks({ load: (u, c, next) => next(u, c) });
-`);
 
-const env = { ...process.env, NODE_OPTIONS: '' };
-delete env.MLTRAINER_GOVERNANCE_CONFIG;
+const env = childEnv();
 function perLoad(preload) {
   const child = spawnSync(process.execPath, [...preload, 'run.cjs'], { cwd: dir, env, encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`${preload.join(' ')} exited ${child.status}: ${child.stderr}`);

@@ -17,21 +17,13 @@
 // Usage: node bench/module-load.js [runs=15]
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
+const { readFileSync, rmSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
-const { tmpdir } = os;
 const { dirname, join, resolve } = require('node:path');
+const { root, makeLoadFixture, childEnv } = require('./load-fixture');
 
 const runs = Number(process.argv[2] ?? 15);
-const root = resolve(__dirname, '..');
-const dir = mkdtempSync(join(tmpdir(), 'gov-module-load-'));
-mkdirSync(join(dir, 'node_modules', '@mltrainer'), { recursive: true });
-symlinkSync(root, join(dir, 'node_modules', '@mltrainer', 'governance'));
-const KINDS = ['file_read', 'file_write', 'process_spawn', 'code_eval', 'module_load', 'worker_spawn', 'native_addon', 'net_connect', 'net_listen', 'function_call'];
-writeFileSync(join(dir, 'governance.config.json'), JSON.stringify({
-  level: 'production', default: 'deny', stateDir: '.governance',
-  rules: [{ id: 'all', action: KINDS, target: '**', effect: 'allow' }],
-}));
+const dir = makeLoadFixture('gov-module-load-');
 
 const CJS_TREE = ['@babel/traverse', '@babel/parser', 'semver', 'tar-stream', 'readable-stream'];
 const CJS_MORE = ['postcss', 'zod', 'prebuild-install', 'tar-fs', 'debug', 'source-map-js', 'magic-string', 'picomatch', 'tinyglobby', 'rc'];
@@ -100,27 +92,6 @@ process.stdout.write(JSON.stringify(loads));
 writeFileSync(join(dir, 'one.cjs'), 'module.exports = 1;\n');
 writeFileSync(join(dir, 'one.mjs'), 'export default 1;\n');
 
-// The same hooks and kernel decisions with no audit writer: separates the hooks' cost from the log's.
-writeFileSync(join(dir, 'hooks-only.cjs'), `
-const dist = ${JSON.stringify(join(root, 'dist', 'src'))};
-const { startKernel } = require(dist + '/kernel/gate.js');
-const { RuleSet } = require(dist + '/rules/match.js');
-const { installHooks } = require(dist + '/hooks/index.js');
-const rules = new RuleSet([{ id: 'all', action: ${JSON.stringify(KINDS)}, target: '**', effect: 'allow' }], 'deny');
-startKernel({ rules, level: 'production', actor: 'bench', writer: null, onInternalError: (error) => { throw error; } });
-installHooks();
-`);
-
-// Node's own floor for governing loads: empty hooks, registered the way governance registers its own
-// (in-thread module.registerHooks where Node has it, else module.register's hooks thread).
-writeFileSync(join(dir, 'empty-loader.mjs'), 'export async function load(url, context, next) { return next(url, context); }\n');
-writeFileSync(join(dir, 'empty-hooks.cjs'), `
-const { pathToFileURL } = require('node:url');
-const module_ = require('node:module');
-if (typeof module_.registerHooks === 'function') module_.registerHooks({ load: (u, c, next) => next(u, c) });
-else module_.register(pathToFileURL(${JSON.stringify(join(dir, 'empty-loader.mjs'))}));
-`);
-
 /** The files of an ESM graph, following its relative static imports and re-exports. */
 function esmGraphSize(entry) {
   const seen = new Set([entry]);
@@ -137,8 +108,7 @@ function esmGraphSize(entry) {
 }
 const esmCount = esmGraphSize(join(root, 'node_modules', 'zod', 'index.js'));
 
-const env = { ...process.env, NODE_OPTIONS: '' };
-delete env.MLTRAINER_GOVERNANCE_CONFIG;
+const env = childEnv();
 function once(args) {
   const child = spawnSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`${args.join(' ')} exited ${child.status}: ${child.stderr}`);
