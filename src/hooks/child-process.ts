@@ -19,7 +19,7 @@ import { lockProperty, shapeLike } from './lock';
 // Captured at load: user code can replace these modules' functions.
 const { getSystemErrorMap } = nodeUtil;
 
-const { apply, defineProperty, getPrototypeOf, isArray, newList, objectKeys, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
+const { apply, defineProperty, getPrototypeOf, isArray, newList, objectKeys, setElement, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
 const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
@@ -271,9 +271,13 @@ function wrapSyncApi(original: Function, throws: boolean, precheck: SyncPrecheck
 }
 
 /**
- * Fallback for a Node where the spawn_sync binding cannot be reached (then user code cannot reach it
- * either): the target as Node derives it from spawnSync/execFileSync(file, args, options) or
- * execSync(command, options). Options are copied once so Node sees what was checked.
+ * Fallback for a Node where the spawn_sync binding cannot be reached (Node's permission model refuses
+ * process.binding; user code cannot reach the binding either): the target as Node derives it from
+ * spawnSync/execFileSync(file, args, options) or execSync(command, options). Node is handed exactly what was
+ * checked: the arguments are written as own elements (a slot the caller left out would otherwise reach a setter
+ * the program put on Array.prototype, which could leave other values for Node), and the options are copied
+ * once into an object without a prototype whose `shell`, `cwd` and `env` are its own, so an inherited getter
+ * cannot answer Node differently from the check.
  */
 function syncPrecheck(usesCommand: boolean): SyncPrecheck {
   return (args) => {
@@ -282,11 +286,15 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     let at = 1;
     if (!usesCommand && (isArray(args[1]) || args[1] === undefined || args[1] === null)) {
       if (isArray(args[1])) list = toStrings(args[1] as unknown[]);
-      args[1] = list;
+      setElement(args, 1, list);
       at = 2;
     }
-    const options: Record<string, unknown> = typeof args[at] === 'object' && args[at] !== null ? { ...(args[at] as object) } : {};
-    args[at] = options;
+    const given = typeof args[at] === 'object' && args[at] !== null ? args[at] as object : null;
+    const options = { __proto__: null, ...given } as Record<string, unknown>;
+    // Own even when absent: execSync copies the options into an ordinary object before Node reads them.
+    if (!('shell' in options)) options.shell = undefined;
+    if (!('cwd' in options)) options.cwd = undefined;
+    setElement(args, at, options);
     // exec* always run a shell: a string names it, anything else means /bin/sh.
     const shell = usesCommand ? (typeof options.shell === 'string' ? options.shell : true) : options.shell;
     if (shell) {
@@ -302,7 +310,7 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     const denied = checkSpawn(spawn);
     if (denied !== null) return denied;
     options.env = envObjectOf(spawn.envPairs as string[]);
-    if (!shell) args[1] = ArrayPrototypeSlice(spawn.args as string[], 1);
+    if (!shell) setElement(args, 1, ArrayPrototypeSlice(spawn.args as string[], 1));
     return null;
   };
 }

@@ -135,3 +135,50 @@ describe.each(['production', 'development'])('run -- node app.cjs at %s level', 
     expect(results.spawn.code).toBe(level === 'production' ? 'EGOVDENIED' : 'ERR_ACCESS_DENIED');
   });
 });
+
+// Under the permission model process.binding is refused, so sync spawns are decided from their arguments
+// (the fallback in child-process.ts): a program that poisoned Array.prototype first must not get other
+// arguments to Node than the ones checked.
+const SPAWN_APP = String.raw`
+const cp = require('node:child_process');
+const [marker] = process.argv.slice(2);
+function plantIndex(key, value) {
+  Object.defineProperty(Array.prototype, key, { configurable: true, set() {
+    delete Array.prototype[key];
+    Object.defineProperty(this, key, { get: () => value, set() {}, configurable: true, enumerable: true });
+  } });
+}
+plantIndex('1', ['; touch ' + marker]);
+plantIndex('2', { shell: true });
+const swapped = cp.spawnSync('echo');
+const direct = cp.spawnSync('touch', [marker]);
+process.stdout.write(JSON.stringify({ swapped: swapped.status, direct: direct.error && direct.error.code }) + '\n');
+`;
+
+describe('run -- node spawn-app.cjs: sync spawns under the permission model', () => {
+  const dir = createProject({ files: { 'spawn-app.cjs': SPAWN_APP } });
+  const marker = join(dir, 'marker');
+  createProjectPolicy(dir, {
+    level: 'production',
+    default: 'deny',
+    stateDir: '.governance',
+    rules: [
+      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+      { id: 'echo', action: 'process_spawn', target: 'echo', effect: 'allow' },
+    ],
+  });
+  const result = cli(dir, ['run', '--', process.execPath, 'spawn-app.cjs', marker]);
+  const out = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as { swapped: number; direct: string };
+  const entries = readAuditEntries(join(dir, '.governance'));
+  afterAll(() => removeProject(dir));
+
+  it('runs the checked command with the checked arguments, not what index setters left', () => {
+    expect(out.swapped, result.stderr).toBe(0); // echo ran
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('still refuses and records a spawn the policy denies', () => {
+    expect(out.direct).toBe('EGOVDENIED');
+    expect(entries.some((e) => e.action === 'process_spawn' && e.decision === 'deny' && String(e.target).endsWith('touch'))).toBe(true);
+  });
+});

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const preload = join(__dirname, '..', '..', 'dist', 'register.js');
 
@@ -23,4 +23,28 @@ it('governs sync spawns through the public wrappers when the binding is unreacha
     inspectChild: 'EGOVDENIED',
   });
   expect(existsSync(marker)).toBe(false);
+});
+
+describe('a program that poisoned the prototypes first, on the fallback path', () => {
+  const probe = join(__dirname, 'scripts', 'sync-fallback-tamper-probe.cjs');
+  const run = (attack: string, marker: string) => JSON.parse(execFileSync(process.execPath, [probe, attack, marker], { encoding: 'utf8' }));
+  const freshMarker = () => join(mkdtempSync(join(tmpdir(), 'sync-fallback-tamper-')), 'marker');
+
+  it('cannot swap the checked arguments and options through index setters on Array.prototype', () => {
+    const marker = freshMarker();
+    expect(run('argumentSlots', marker)).toBe(0); // `echo` ran, with the arguments that were checked
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('cannot show Node an inherited `shell` the check did not see', () => {
+    const marker = freshMarker();
+    expect(run('inheritedShell', marker)).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('cannot drop the preload from a node child through a setter for `env` on Object.prototype', () => {
+    const [nodeOptions, execArgv] = JSON.parse(run('inheritedEnv', freshMarker()));
+    expect(nodeOptions).toBe(`--require "${preload}"`);
+    expect(execArgv.slice(0, 2)).toEqual(['--require', preload]);
+  });
 });

@@ -1,5 +1,5 @@
-// Sync spawns when the spawn_sync binding cannot be reached (process.binding removed, as a future Node
-// may do): the public wrappers decide from their arguments, and an allowed node child still gets the
+// Sync spawns when the spawn_sync binding cannot be reached (process.binding refused, as under Node's
+// permission model, or removed, as a future Node may do): the public wrappers decide from their arguments, and an allowed node child still gets the
 // preload (in its NODE_OPTIONS and arguments) whatever env it was given. Kernel: production, only
 // `echo`, `sh` and this node.
 'use strict';
