@@ -11,7 +11,8 @@ import { checkTreeRead } from './log-files';
 import { loadBuiltinQuietly } from './quiet-builtin';
 import { checkWrite } from './rules-files';
 
-const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, DateNow } = primordials;
+const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, setElement, DateNow } = primordials;
+const StringCtor = String;
 const cwd = process.cwd;
 const pid = process.pid;
 let sequence = 0;
@@ -37,7 +38,7 @@ function nextSequence(): string {
 function installHeapSnapshotHooks(): void {
   const v8Module = v8 as unknown as Record<string, unknown>;
   guardMethod(v8Module, 'writeHeapSnapshot', (args) => {
-    if (typeof args[0] !== 'string') primordials.setElement(args, 0, `Heap.${stamp()}.${pid}.0.${nextSequence()}.heapsnapshot`);
+    if (typeof args[0] !== 'string') setElement(args, 0, `Heap.${stamp()}.${pid}.0.${nextSequence()}.heapsnapshot`);
     return checkWritePath(args[0] as string);
   });
   // Near the heap limit V8 writes Heap.<stamp>.<pid>.<thread>.<seq>.heapsnapshot into the current directory.
@@ -81,8 +82,8 @@ function installReportHooks(): void {
     if (typeof args[0] !== 'string') {
       // writeReport(error) or writeReport(): Node would pick the name; pick it here instead.
       const error = args[0];
-      primordials.setElement(args, 0, report.filename === '' ? `report.${stamp()}.${pid}.0.${nextSequence()}.json` : report.filename);
-      primordials.setElement(args, 1, error);
+      setElement(args, 0, report.filename === '' ? `report.${stamp()}.${pid}.0.${nextSequence()}.json` : report.filename);
+      setElement(args, 1, error);
     }
     return checkReportFile(report, args[0] as string);
   });
@@ -122,12 +123,36 @@ function installTraceHooks(): void {
   guardMethod(proto, 'enable', () => checkWritePath('node_trace.1.log'));
 }
 
-function checkPreopens(options: unknown): GovernanceDeniedError | null {
-  const preopens = (options as { preopens?: unknown } | null | undefined)?.preopens;
+/**
+ * `new WASI(options)`: each host directory in `preopens` is decided as a read and a write of its whole tree.
+ * Node is handed what was decided: the options and the preopens copied once into objects without a prototype,
+ * each host path already a string, so a getter, an inherited `preopens` or a `toString` cannot show Node a
+ * directory other than the one checked.
+ */
+function checkedWasiOptions(args: unknown[]): GovernanceDeniedError | null {
+  const given = args[0];
+  if (typeof given !== 'object' || given === null) return null; // Node rejects it
+  const options = { __proto__: null, ...given } as Record<string, unknown>;
+  const preopens = options.preopens;
+  options.preopens = typeof preopens === 'object' && preopens !== null ? stringValues(preopens) : preopens;
+  setElement(args, 0, options);
+  return checkPreopens(options.preopens);
+}
+
+function stringValues(object: object): Record<string, string> {
+  const copy = { __proto__: null, ...object } as Record<string, unknown>;
+  const out = { __proto__: null } as unknown as Record<string, string>;
+  const keys = objectKeys(copy);
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = StringCtor(copy[keys[i]]);
+  return out;
+}
+
+function checkPreopens(preopens: unknown): GovernanceDeniedError | null {
   if (typeof preopens !== 'object' || preopens === null) return null;
-  const copy = { ...(preopens as Record<string, unknown>) };
-  for (const guest of objectKeys(copy)) {
-    const host = resolveTarget(absolutePath(`${copy[guest] as string}`), true);
+  const hosts = preopens as Record<string, string>;
+  const guests = objectKeys(hosts);
+  for (let i = 0; i < guests.length; i++) {
+    const host = resolveTarget(absolutePath(hosts[guests[i]]), true);
     const denied = checkTreeRead(host) ?? checkWrite(host);
     if (denied !== null) return denied;
   }
@@ -137,11 +162,7 @@ function checkPreopens(options: unknown): GovernanceDeniedError | null {
 function installWasiHooks(): void {
   const wasi = loadBuiltinQuietly<{ WASI: Function }>('node:wasi');
   if (wasi === null) return;
-  guardConstructor(wasi, 'WASI', (args) => {
-    const options = typeof args[0] === 'object' && args[0] !== null ? { ...(args[0] as object) } : args[0];
-    args[0] = options;
-    return checkPreopens(options);
-  });
+  guardConstructor(wasi, 'WASI', checkedWasiOptions);
 }
 
 export function installDiagnosticsHooks(): void {

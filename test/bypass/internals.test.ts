@@ -41,6 +41,21 @@ async function attempt(label, fn) {
   await attempt('report.directory while armed', () => { process.report.directory = allowed; process.report.reportOnFatalError = true; process.report.directory = forbidden; return process.report.directory; });
   await attempt('trace_events enable', () => require('node:trace_events').createTracing({ categories: ['node.perf'] }).enable());
   await attempt('WASI preopen', () => new (require('node:wasi').WASI)({ version: 'preview1', preopens: { '/sandbox': forbidden } }));
+  // A preopen whose host path changes after the check (a getter), or an inherited preopens that shows up only when
+  // Node reads it: Node must get what was decided. The value is how often the program's code was asked.
+  await attempt('WASI preopen getter', () => {
+    let reads = 0;
+    const preopens = {};
+    Object.defineProperty(preopens, '/sandbox', { enumerable: true, get: () => (++reads === 1 ? allowed : forbidden) });
+    new (require('node:wasi').WASI)({ version: 'preview1', preopens });
+    return reads;
+  });
+  await attempt('WASI inherited preopens', () => {
+    let reads = 0;
+    Object.defineProperty(Object.prototype, 'preopens', { configurable: true, get: () => (++reads === 1 ? undefined : { '/sandbox': forbidden }) });
+    try { new (require('node:wasi').WASI)({ version: 'preview1' }); } finally { delete Object.prototype.preopens; }
+    return reads;
+  });
   await attempt('redefine process.binding', () => Object.defineProperty(process, 'binding', { value: () => ({}) }));
   // Afterwards: the inspector never opened.
   results['inspector url'] = { outcome: 'returned', value: String(inspector.url()) };
@@ -99,6 +114,11 @@ describe.each(LAUNCH_MODES)('internals and debug routes under a production polic
   it.each(FILE_WRITES)('%s is decided as a file write and refused', (label) => {
     expect(results[label], JSON.stringify(results[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(results[label].message).toMatch(/ file_(write|read):\//);
+  });
+
+  it('a WASI preopen is handed to Node as it was decided (a getter is asked once, an inherited preopens never)', () => {
+    expect(results['WASI preopen getter']).toMatchObject({ outcome: 'returned', value: '1' });
+    expect(results['WASI inherited preopens']).toMatchObject({ outcome: 'returned', value: '0' });
   });
 
   it('the governed process.binding cannot be redefined', () => {
