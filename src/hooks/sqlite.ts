@@ -13,7 +13,7 @@ import { loadBuiltinQuietly } from './quiet-builtin';
 import { checkWrite } from './rules-files';
 import { filesNamedBySql, type SqlFile } from './sqlite-statements';
 
-const { apply, getPrototypeOf, isArray, ArrayPrototypeJoin, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, isArray, setElement, ArrayPrototypeJoin, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const decodeComponent = globalThis.decodeURIComponent;
 const weakSetHas = WeakSet.prototype.has;
 const weakSetAdd = WeakSet.prototype.add;
@@ -63,8 +63,9 @@ function databaseName(args: unknown[], at: number): string | null {
   const converted: PathArgument = { path: null, value: undefined };
   convertPath(args[at], converted);
   if (converted.path === null) return null;
-  // A URL object becomes its path: SQLite opens the same file without the URL's query.
-  args[at] = converted.value;
+  // A URL object becomes its path: SQLite opens the same file without the URL's query. An own element: a slot the
+  // caller left out would reach a setter on Array.prototype, which could leave another path for SQLite.
+  setElement(args, at, converted.value);
   return converted.path;
 }
 
@@ -75,12 +76,16 @@ function decideFile(name: string | null, write: boolean): GovernanceDeniedError 
   return write ? checkWrite(target) : checkRead(target);
 }
 
-/** `new DatabaseSync(path, options)`: file_read with `readOnly: true`, else file_write (SQLite creates it). */
+/**
+ * `new DatabaseSync(path, options)`: file_read with `readOnly: true`, else file_write (SQLite creates it). Node reads
+ * the options from a copy taken once, without a prototype: an inherited `readOnly` getter could otherwise answer
+ * `true` to the check and `false` to SQLite.
+ */
 function decideDatabase(args: unknown[]): GovernanceDeniedError | null {
   const name = databaseName(args, 0);
   const options = args[1];
-  const copy = typeof options === 'object' && options !== null ? { ...(options as { readOnly?: unknown }) } : options;
-  if (copy !== undefined) args[1] = copy;
+  const copy = typeof options === 'object' && options !== null ? { __proto__: null, ...options } as { readOnly?: unknown } : options;
+  if (copy !== undefined) setElement(args, 1, copy);
   const readOnly = typeof copy === 'object' && copy !== null && (copy as { readOnly?: unknown }).readOnly === true;
   return decideFile(name, !readOnly);
 }
@@ -114,7 +119,7 @@ function decideExtension(args: unknown[]): GovernanceDeniedError | null {
   const converted: PathArgument = { path: null, value: undefined };
   convertPath(args[0], converted);
   if (converted.path === null) return null;
-  args[0] = converted.value;
+  setElement(args, 0, converted.value);
   const denied = checkAction('native_addon', resolveTarget(converted.path, true));
   if (denied !== null || StringPrototypeEndsWith(converted.path, '.so')) return denied;
   return checkAction('native_addon', resolveTarget(`${converted.path}.so`, true));

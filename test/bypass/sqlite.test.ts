@@ -40,6 +40,11 @@ const memory = new DatabaseSync(':memory:');
   await attempt('loadExtension', () => { const db = new DatabaseSync(':memory:', { allowExtension: true }); db.loadExtension(path.join(process.cwd(), 'ext', 'evil')); });
   await attempt('read a denied file read-only', () => { new DatabaseSync(path.join(process.cwd(), 'secret', 'data.db'), { readOnly: true }).close(); });
   await attempt('write the audit database', () => { new DatabaseSync(path.join(process.cwd(), '.governance', 'audit.db')).close(); });
+  await attempt('an inherited readOnly that answers true only once', () => {
+    let reads = 0;
+    Object.defineProperty(Object.prototype, 'readOnly', { configurable: true, get: () => ++reads === 1 });
+    try { new DatabaseSync(out('inherited.db'), {}).close(); } finally { delete Object.prototype.readOnly; }
+  });
   await attempt('allowed in-memory work', () => { const db = new DatabaseSync(':memory:'); db.exec('CREATE TABLE attach(x); INSERT INTO attach VALUES (1)'); return db.prepare('SELECT count(*) AS n FROM attach').get().n; });
   await attempt('allowed database file', () => { const db = new DatabaseSync('ok.db'); db.exec('CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1)'); const n = db.prepare('SELECT count(*) AS n FROM t').get().n; db.close(); return n; });
   await attempt('allowed ATTACH', () => { memory.exec("ATTACH 'ok-attached.db' AS ok"); return 'attached'; });
@@ -76,6 +81,7 @@ const DENIED: Record<string, [string, string]> = {
   loadExtension: ['native_addon', 'ext/evil'],
   'read a denied file read-only': ['file_read', 'secret/data.db'],
   'write the audit database': ['file_write', '.governance/audit.db'],
+  'an inherited readOnly that answers true only once': ['file_write', 'out/inherited.db'],
 };
 
 describe.skipIf(!isBuiltin('node:sqlite')).each(LAUNCH_MODES)('node:sqlite under a production policy (%s)', (mode) => {
