@@ -41,10 +41,13 @@ function workerTarget(filename: unknown, options: WorkerOptions): string {
   return resolve(href);
 }
 
-/** The caller's options with our preload first in execArgv and our config and level in the env. */
+/**
+ * The caller's options with our preload first in execArgv and our config and level in the env. Without a prototype
+ * and with `eval` its own: an inherited `eval` getter could otherwise tell Node that the checked script path is code.
+ */
 function governedOptions(options: WorkerOptions): WorkerOptions {
   const execArgv = isArray(options.execArgv) ? (options.execArgv as unknown[]) : process.execArgv;
-  const governed: WorkerOptions = { ...options, execArgv: ['--require', PRELOAD, ...execArgv] };
+  const governed = { __proto__: null, ...options, eval: options.eval, execArgv: ['--require', PRELOAD, ...execArgv] } as WorkerOptions;
   if (options.env === workerThreads.SHARE_ENV) return governed;
   const env: Record<string, unknown> = typeof options.env === 'object' && options.env !== null ? { ...(options.env as object) } : { ...process.env };
   applyGovernanceVariables(env);
@@ -63,7 +66,8 @@ function stableFilename(filename: unknown): unknown {
 
 function checkWorker(args: unknown[]): unknown[] {
   const filename = stableFilename(args[0]);
-  const options: WorkerOptions = typeof args[1] === 'object' && args[1] !== null ? { ...(args[1] as WorkerOptions) } : {};
+  const given = args[1];
+  const options = { __proto__: null, ...(typeof given === 'object' && given !== null ? given : null) } as WorkerOptions;
   const target = workerTarget(filename, options);
   const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;

@@ -39,6 +39,14 @@ const code = (label) => "process.stdout.write('WORKER-RAN:" + label + "\\n'); re
     let reads = 0;
     return new Worker({ get href() { return reads++ === 0 ? pathToFileURL(path.join(here, 'ok-worker.cjs')).href : pathToFileURL(evil).href; }, protocol: 'file:', pathname: evil, toString() { return this.href; } });
   });
+  // Code that is also a path to the allowed script ('<code>;//../ok-worker.cjs' resolves to it), and an eval option
+  // that only Node sees: inherited, false when governance reads it. Node must start the checked path, which it
+  // refuses (ERR_WORKER_PATH), and not run the string as code. (The marker is split: Node's error quotes the path.)
+  await attempt('inherited eval', (l) => {
+    let reads = 0;
+    Object.defineProperty(Object.prototype, 'eval', { configurable: true, get: () => ++reads > 1 });
+    try { return new Worker("process.stdout.write('WORKER' + '-RAN:" + l + "\\n');//../ok-worker.cjs", {}); } finally { delete Object.prototype.eval; }
+  });
   for (const [label, options] of [
     ['governed with execArgv []', { execArgv: [] }],
     ['governed with env {}', { env: {} }],
@@ -130,11 +138,16 @@ describe.each(LAUNCH_MODES)('worker_spawn under a production policy (%s)', (mode
   it('the workers recorded their own denials in the same audit log', () => {
     const inWorkers = entries.filter((e) => e.decision === 'deny' && ((e.action === 'module_load' && e.target === 'node:child_process') || (e.action === 'code_eval' && e.target === 'eval')));
     expect(inWorkers.length).toBeGreaterThanOrEqual(2 * GOVERNED.length);
-    expect(entries.filter((e) => e.action === 'worker_spawn' && e.decision === 'allow').length).toBe(GOVERNED.length + 1);
+    // + the lying URL's check, + the inherited-eval attempt's check of the path its string names
+    expect(entries.filter((e) => e.action === 'worker_spawn' && e.decision === 'allow').length).toBe(GOVERNED.length + 2);
   });
 
   it('a URL-like filename is read once: the checked script is the one that runs', () => {
     expect(outcomes[LYING_URL], JSON.stringify(outcomes)).toEqual({ outcome: 'ran', value: { childProcess: 'EGOVDENIED', eval: 'EGOVDENIED', sum: 6 } });
+  });
+
+  it('an inherited eval option does not turn the checked script path into code', () => {
+    expect(outcomes['inherited eval'], JSON.stringify(outcomes['inherited eval'])).toMatchObject({ outcome: 'thrown', code: 'ERR_WORKER_PATH' });
   });
 
   it('no denied worker ran any code', () => {
