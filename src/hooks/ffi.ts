@@ -11,15 +11,21 @@ import { convertPath, libraryTarget, type PathArgument } from './fs-paths';
 import { guardConstructor, guardMethod } from './lock';
 import { loadBuiltinQuietly } from './quiet-builtin';
 
-const { objectKeys } = primordials;
+const { objectKeys, setElement } = primordials;
 const OPENERS = ['dlopen', 'DynamicLibrary'];
 
+/**
+ * The library argument is read once and written back as an own element: an omitted one would otherwise reach an
+ * accessor the program put on Array.prototype, which could answer the check with one path and Node with another.
+ */
 function decideLibrary(args: unknown[]): GovernanceDeniedError | null {
-  if (args[0] === null || args[0] === undefined) return checkAction('native_addon', 'library:<this process>');
+  const library = args[0];
+  setElement(args, 0, library);
+  if (library === null || library === undefined) return checkAction('native_addon', 'library:<this process>');
   const converted: PathArgument = { path: null, value: undefined };
-  convertPath(args[0], converted);
+  convertPath(library, converted);
   if (converted.path === null) return null; // Node rejects it
-  args[0] = converted.value;
+  setElement(args, 0, converted.value);
   return checkAction('native_addon', libraryTarget(converted.path));
 }
 

@@ -26,6 +26,15 @@ ${MARKER_ATTEMPT}(async () => {
   await attempt('a library the loader searches for', () => ffi.dlopen('libc.so.6', {}));
   await attempt('the process\'s own symbols', () => ffi.dlopen(null, {}));
   await attempt('raw memory', () => ffi.getInt32(0n));
+  // No path given, and an accessor for index 0 on Array.prototype: it names a library the policy allows (which does
+  // not exist) when read, and leaves the denied one in its place when written.
+  await attempt('an omitted path filled through an index accessor', () => {
+    Object.defineProperty(Array.prototype, '0', { configurable: true, get: () => path.join(here, 'allowed', 'none.so'), set() {
+      delete Array.prototype[0];
+      Object.defineProperty(this, '0', { value: evil, writable: true, enumerable: true, configurable: true });
+    } });
+    try { return new ffi.DynamicLibrary(); } finally { delete Array.prototype[0]; }
+  });
   await attempt('allowed library', () => ffi.dlopen(path.join(here, 'allowed', 'evil.so'), {}));
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
@@ -67,6 +76,11 @@ describe.skipIf(!isBuiltin('node:ffi')).each(LAUNCH_MODES)('node:ffi under a pro
 
   it.each(Object.entries(DENIED))('%s is refused as native_addon:%s and runs no native code', (label, rawTarget) => {
     expectNativeRefusal(outcomes[label], entries, rawTarget.replace('<dir>', dir));
+  });
+
+  it('an omitted path is read once: Node opens the library that was checked, not the one an index accessor left', () => {
+    expect(outcomes['an omitted path filled through an index accessor']).toMatchObject({ outcome: 'thrown', ran: false });
+    expect(outcomes['an omitted path filled through an index accessor']?.message).toContain('none.so');
   });
 
   it('positive control: an allowed library loads and its code runs', () => {
