@@ -24,6 +24,7 @@ const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const OwnError = Error;
+const hasOwn = Object.hasOwn;
 const realNode = realpathNative(process.execPath);
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */
@@ -44,13 +45,22 @@ interface SpawnOptions {
   cwd?: unknown;
 }
 
+// Every field the native spawn reads (process_wrap and spawn_sync).
+const NATIVE_FIELDS = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'uid', 'gid', 'detached', 'windowsHide', 'windowsVerbatimArguments', 'timeout', 'maxBuffer', 'killSignal'] as const;
+
 /**
  * A copy of the options taken once, with file, args and envPairs as plain strings, so what the native
- * spawn reads is what was checked (a getter or toString cannot change it afterwards).
+ * spawn reads is what was checked (a getter or toString cannot change it afterwards). The copy has no
+ * prototype and holds each native field as its own, read once: an inherited getter cannot answer the
+ * check with one program and the native spawn with another.
  */
 function snapshot(options: unknown): SpawnOptions | null {
   if (typeof options !== 'object' || options === null) return null;
-  const copy = { ...options } as SpawnOptions;
+  const copy = { __proto__: null, ...options } as Record<string, unknown> & SpawnOptions;
+  for (let i = 0; i < NATIVE_FIELDS.length; i++) {
+    const name = NATIVE_FIELDS[i];
+    if (!hasOwn(copy, name)) copy[name] = (options as Record<string, unknown>)[name];
+  }
   if (typeof copy.file !== 'string') return null;
   if (isArray(copy.args)) copy.args = toStrings(copy.args as unknown[]);
   if (isArray(copy.envPairs)) copy.envPairs = toStrings(copy.envPairs as unknown[]);
@@ -209,7 +219,7 @@ function toPositional(options: SpawnOptions, args: readonly unknown[]): unknown[
  * calls it, with `/` as the program: exec of a directory fails with EACCES before anything runs, and
  * Node takes exactly the path it takes for a missing program ('error' on the next tick, usable stdio).
  */
-const asyncRefusal: Refusal = (options) => ({ ...options, file: '/', args: ['/'], uid: undefined, gid: undefined });
+const asyncRefusal: Refusal = (options) => ({ __proto__: null, ...options, file: '/', args: ['/'], uid: undefined, gid: undefined });
 const syncRefusal: Refusal = () => ({ error: UV_EACCES, status: null, signal: null, output: null, pid: 0 });
 
 function takeDenial(): GovernanceDeniedError | null {

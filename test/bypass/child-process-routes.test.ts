@@ -61,6 +61,14 @@ describe.each(LAUNCH_MODES)('child_process routes (%s)', (mode) => {
     expect(results['overwrite the hook (value)']).toEqual({ surfaced: 'value', value: 'function' });
   });
 
+  it('an inherited file getter gets the program it answered to the check: denied, or echo ran', () => {
+    const outcomes = results['inherited file getter (value)'].value as string[];
+    expect(outcomes).toHaveLength(8);
+    for (const outcome of outcomes) expect(['EGOVDENIED', 'ran']).toContain(outcome);
+    expect(outcomes).toContain('EGOVDENIED'); // the check read the forbidden program
+    expect(outcomes).toContain('ran'); // the check read echo, and echo is what ran (no marker: below)
+  });
+
   it('the forbidden program never ran', () => {
     expect(readdirSync(markers)).toEqual([]);
   });
