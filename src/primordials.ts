@@ -3,7 +3,7 @@
 // Use `apply(fn, thisArg, args)` and the uncurried helpers below instead of method calls.
 
 const { apply, defineProperty, getOwnPropertyDescriptor, ownKeys, getPrototypeOf, setPrototypeOf } = Reflect;
-const { freeze, isFrozen, create, keys: objectKeys } = Object;
+const { freeze, isFrozen, create, keys: objectKeys, hasOwn } = Object;
 const { isArray } = Array;
 
 const { bind, call } = Function.prototype;
@@ -41,6 +41,17 @@ function setElement(list: unknown[], index: number, value: unknown): void {
 }
 
 /**
+ * An options object copied once into an object without a prototype, with each of `fields` its own (read once,
+ * through the prototype chain where the caller's object inherits it). What governance checks in the copy is then
+ * what Node reads from it: an accessor on `Object.prototype` cannot answer the check one way and Node another.
+ */
+function ownOptions<T>(options: object, fields: readonly string[]): T {
+  const copy = { __proto__: null, ...options } as Record<string, unknown>;
+  for (let i = 0; i < fields.length; i++) if (!hasOwn(copy, fields[i])) copy[fields[i]] = (options as Record<string, unknown>)[fields[i]];
+  return copy as T;
+}
+
+/**
  * `s.split(separator)` for a string separator. The builtin looks up `separator[Symbol.split]`, which for a
  * string is String.prototype[Symbol.split]: a property user code can define.
  */
@@ -67,6 +78,7 @@ export const primordials = freeze({
   apply,
   newList,
   setElement,
+  ownOptions,
   defineProperty,
   getOwnPropertyDescriptor,
   ownKeys,

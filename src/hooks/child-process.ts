@@ -19,12 +19,11 @@ import { lockProperty, shapeLike } from './lock';
 // Captured at load: user code can replace these modules' functions.
 const { getSystemErrorMap } = nodeUtil;
 
-const { apply, defineProperty, getPrototypeOf, isArray, newList, objectKeys, setElement, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
+const { apply, defineProperty, getPrototypeOf, isArray, newList, objectKeys, ownOptions, setElement, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
 const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const OwnError = Error;
-const hasOwn = Object.hasOwn;
 const realNode = realpathNative(process.execPath);
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */
@@ -46,22 +45,16 @@ interface SpawnOptions {
 }
 
 // Every field the native spawn reads (process_wrap and spawn_sync).
-const NATIVE_FIELDS = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'uid', 'gid', 'detached', 'windowsHide', 'windowsVerbatimArguments', 'timeout', 'maxBuffer', 'killSignal'] as const;
+const NATIVE_FIELDS = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'uid', 'gid', 'detached', 'windowsHide', 'windowsVerbatimArguments', 'timeout', 'maxBuffer', 'killSignal'];
 
 /**
- * A copy of the options taken once, with file, args and envPairs as plain strings, so what the native
- * spawn reads is what was checked (a getter or toString cannot change it afterwards). The copy has no
- * prototype and holds each native field as its own, read once: an inherited getter cannot answer the
- * check with one program and the native spawn with another.
+ * The options as the native spawn will read them, copied once (ownOptions), with args and envPairs as plain
+ * strings, so what it reads is what was checked (a getter or toString cannot change it afterwards). Null when
+ * they are not an object.
  */
 function snapshot(options: unknown): SpawnOptions | null {
   if (typeof options !== 'object' || options === null) return null;
-  const copy = { __proto__: null, ...options } as Record<string, unknown> & SpawnOptions;
-  for (let i = 0; i < NATIVE_FIELDS.length; i++) {
-    const name = NATIVE_FIELDS[i];
-    if (!hasOwn(copy, name)) copy[name] = (options as Record<string, unknown>)[name];
-  }
-  if (typeof copy.file !== 'string') return null;
+  const copy = ownOptions<SpawnOptions>(options, NATIVE_FIELDS);
   if (isArray(copy.args)) copy.args = toStrings(copy.args as unknown[]);
   if (isArray(copy.envPairs)) copy.envPairs = toStrings(copy.envPairs as unknown[]);
   if (copy.cwd !== undefined && copy.cwd !== null) copy.cwd = `${copy.cwd as string}`;
@@ -190,7 +183,9 @@ function governedSpawnPoint(original: Function, refusal: Refusal): Function {
     // Node ≥ 26 passes the Process handle positional arguments instead of one options object.
     const positional = typeof args[0] === 'string';
     const safe = snapshot(positional ? fromPositional(args) : args[0]);
-    if (safe === null) return apply(original, this, args); // Node rejects it
+    if (safe === null) return apply(original, this, args); // not an object: Node rejects it
+    // Node rejects a file that is not a string: in the copy, so that a getter cannot give it one afterwards.
+    if (typeof safe.file !== 'string') return apply(original, this, positional ? args : [safe]);
     const denied = checkSpawn(safe);
     const call = denied === null ? safe : (pendingDenial = denied, refusal(safe));
     if (call === null || typeof call !== 'object' || !('file' in call)) return call;

@@ -16,7 +16,7 @@ import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 
-const { apply, getPrototypeOf, ownKeys, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, ownKeys, ownOptions, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const promiseThen = Promise.prototype.then;
 const isPrototypeOf = Object.prototype.isPrototypeOf;
 const isProxy = require('node:util').types.isProxy as (value: unknown) => boolean;
@@ -207,14 +207,16 @@ function kindsOf(role: PathRole, args: unknown[]): number {
   }
 }
 
+const FLAG_FIELD = ['flag'];
+
 /**
- * The `flag` option of readFile/writeFile/appendFile. An options object is replaced by a copy taken
- * once, so a getter cannot show the check one flag and Node another.
+ * The `flag` option of readFile/writeFile/appendFile. An options object is replaced by its copy (ownOptions),
+ * so a getter, its own or inherited, cannot show the check one flag and Node another.
  */
 function optionFlag(args: unknown[], at: number, fallback: string): unknown {
   const options = args[at];
   if (typeof options !== 'object' || options === null) return fallback;
-  const copy = { ...options } as { flag?: unknown };
+  const copy = ownOptions<{ flag?: unknown }>(options, FLAG_FIELD);
   args[at] = copy;
   return copy.flag === undefined ? fallback : copy.flag;
 }

@@ -30,13 +30,15 @@ function decideLoadEnvFile(args: unknown[]): GovernanceDeniedError | null {
   return path === null ? null : checkRead(resolveTarget(path, true));
 }
 
+const CACHE_FIELDS = ['directory', 'portable'];
+
 /**
  * module.enableCompileCache(dir | { directory, portable }): file_write of the cache directory. Without
  * one Node picks $NODE_COMPILE_CACHE or <tmpdir>/node-compile-cache: picked here instead and passed on.
  */
 function decideCompileCache(args: unknown[]): GovernanceDeniedError | null {
   const first = args[0];
-  const options = typeof first === 'object' && first !== null ? { ...(first as { directory?: unknown }) } : null;
+  const options = typeof first === 'object' && first !== null ? primordials.ownOptions<{ directory?: unknown }>(first, CACHE_FIELDS) : null;
   const given = options === null ? first : options.directory;
   const directory = given === undefined ? (env.NODE_COMPILE_CACHE || resolve(tmpdir(), 'node-compile-cache')) : given;
   const holder = [directory];
