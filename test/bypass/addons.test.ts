@@ -2,7 +2,7 @@
 // better-sqlite3's) from a new path by every route is refused, recorded, and the addon is not loaded.
 // Positive control: the policy-allowed path loads in the same process.
 import { copyFileSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, REPO_ROOT, removeProject } from '../helpers/governed-run';
 
@@ -27,11 +27,19 @@ attempt('symlink to the addon', (m) => process.dlopen(m, link));
 attempt('dlopen with flags', (m) => process.dlopen(m, copy, require('node:os').constants.dlopen.RTLD_NOW));
 attempt('restore dlopen', () => { Object.defineProperty(process, 'dlopen', { value: function () {} }); });
 attempt('assign dlopen then load', (m) => { try { process.dlopen = function () {}; } catch {} process.dlopen(m, copy); });
+attempt('process.dlopen of an object whose toString names it', (m) => process.dlopen(m, { toString: () => copy }));
+// A name without a slash is searched for by the dynamic loader (LD_LIBRARY_PATH holds a copy of that name), not
+// taken from the current directory, where the allowed addon has that name.
+attempt('process.dlopen of a bare name', (m) => {
+  const here = process.cwd();
+  process.chdir(path.dirname(allowed));
+  try { process.dlopen(m, path.basename(allowed)); } finally { process.chdir(here); }
+});
 attempt('allowed addon', (m) => process.dlopen(m, allowed));
 process.stdout.write(JSON.stringify(results) + '\n');
 `;
 
-const DENIED = ['process.dlopen', 'process.dlopen URL', 'process.dlopen relative', 'require .node', 'createRequire .node', 'Module._extensions[.node]', 'symlink to the addon', 'dlopen with flags', 'assign dlopen then load'];
+const DENIED = ['process.dlopen', 'process.dlopen of an object whose toString names it', 'process.dlopen URL', 'process.dlopen relative', 'require .node', 'createRequire .node', 'Module._extensions[.node]', 'symlink to the addon', 'dlopen with flags', 'assign dlopen then load'];
 
 describe.each(LAUNCH_MODES)('native addons under a production policy (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP } });
@@ -40,11 +48,14 @@ describe.each(LAUNCH_MODES)('native addons under a production policy (%s)', (mod
   mkdirSync(join(dir, 'vendor'));
   copyFileSync(ADDON, copy);
   symlinkSync(copy, link);
+  mkdirSync(join(dir, 'lib'));
+  copyFileSync(ADDON, join(dir, 'lib', basename(ADDON)));
   const run = governedRun({
     dir,
     mode,
     entry: 'app.cjs',
     args: [copy, link, ADDON],
+    env: { LD_LIBRARY_PATH: join(dir, 'lib') },
     policy: {
       level: 'production',
       default: 'deny',
@@ -68,6 +79,11 @@ describe.each(LAUNCH_MODES)('native addons under a production policy (%s)', (mod
     expect(results[label].message).toContain(`native_addon:${copy}`);
   });
 
+  it('a bare name is decided as the library the dynamic loader searches for, not as a file in the current directory', () => {
+    expect(results['process.dlopen of a bare name']).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED', exports: 0 });
+    expect(results['process.dlopen of a bare name'].message).toContain(`native_addon:library:${basename(ADDON)}`);
+  });
+
   it('the governed dlopen cannot be redefined', () => {
     expect(results['restore dlopen']).toMatchObject({ outcome: 'thrown' });
     expect(results['restore dlopen'].message).toMatch(/Cannot redefine property: dlopen/);
@@ -81,7 +97,7 @@ describe.each(LAUNCH_MODES)('native addons under a production policy (%s)', (mod
   it('every refusal is in the audit log, by real path', () => {
     const denials = run.entries().filter((e) => e.action === 'native_addon' && e.decision === 'deny');
     expect(denials.length).toBeGreaterThanOrEqual(DENIED.length);
-    expect(denials.every((e) => e.target === copy)).toBe(true);
+    expect(denials.every((e) => e.target === copy || e.target === `library:${basename(ADDON)}`)).toBe(true);
     expect(run.entries().some((e) => e.action === 'native_addon' && e.decision === 'allow' && e.target === ADDON)).toBe(true);
   });
 });
