@@ -24,7 +24,7 @@ import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modu
 const { join } = nodePath;
 const { fileURLToPath, pathToFileURL } = nodeUrl;
 
-const { apply, getPrototypeOf, objectKeys, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
 const { isProxy } = types;
 const hasOwn = Object.hasOwn;
 
@@ -116,6 +116,12 @@ function decideFile(filename: string): void {
  */
 function governedLoad(this: unknown, request: unknown, parent: CjsModule | undefined, isMain: unknown): unknown {
   const args = arguments; // forwarded whole: no rest array, no spread on every require()
+  if (typeof request !== 'string') {
+    // Node converts the request to a string where it needs one (a `node:` name loads that builtin): once, here,
+    // so that an object's toString cannot name one module to the check and another to Node.
+    request = `${request as string}`;
+    setElement(args as unknown as unknown[], 0, request);
+  }
   const savedRequest = pendingRequest;
   const savedParent = pendingParent;
   const savedKnown = pendingKnown;

@@ -24,6 +24,7 @@ async function attempt(label, fn) {
   await attempt('createRequire builtin', () => Module.createRequire(__filename)('child_process'));
   await attempt('Module._load builtin', () => Module._load('child_process', module, false));
   await attempt('module.require builtin', () => module.require('child_process'));
+  await attempt('Module._load of an object whose toString names a builtin', () => Module._load({ toString: () => 'node:child_process' }, module, false));
   await attempt('getBuiltinModule', () => { if (typeof process.getBuiltinModule !== 'function') throw Object.assign(new Error('absent'), { code: 'ABSENT' }); return process.getBuiltinModule('child_process'); });
   await attempt('require package', () => require('denied-pkg'));
   await attempt('require package deep path', () => require('denied-pkg/deep.js'));
@@ -100,6 +101,7 @@ const DENIED: Record<string, string> = {
   'createRequire builtin': 'node:child_process',
   'Module._load builtin': 'node:child_process',
   'module.require builtin': 'node:child_process',
+  'Module._load of an object whose toString names a builtin': 'node:child_process',
   'require package': 'denied-pkg',
   'require package deep path': 'denied-pkg',
   'require file': '<dir>/denied.cjs',
