@@ -338,11 +338,15 @@ function envObjectOf(envPairs: readonly string[]): Record<string, string> {
 function wrapExecve(original: Function): Function {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     const file = args[0];
-    const list = args[1];
+    // The arguments copied once; Node validates and uses the copy, so an index getter cannot pass Node's check
+    // of the arguments after failing ours (which handed Node the program unchecked until 2026-11-22).
+    const list = isArray(args[1]) ? ArrayPrototypeSlice(args[1] as unknown[]) : args[1];
     const variables = args[2];
-    if (typeof file !== 'string' || (list !== undefined && !allStrings(list)) || (variables !== undefined && (typeof variables !== 'object' || variables === null))) return apply(original, this, args); // Node rejects it
+    if (typeof file !== 'string' || (list !== undefined && !allStrings(list)) || (variables !== undefined && (typeof variables !== 'object' || variables === null))) {
+      return apply(original, this, [file, list, variables]); // Node rejects it
+    }
     const path = StringPrototypeIndexOf(file, '/') >= 0 ? file : `./${file}`;
-    const spawn: SpawnOptions = { file: path, args: list === undefined ? [] : ArrayPrototypeSlice(list as string[]), envPairs: envPairsOf((variables ?? env) as Record<string, unknown>) };
+    const spawn: SpawnOptions = { file: path, args: list === undefined ? [] : list, envPairs: envPairsOf((variables ?? env) as Record<string, unknown>) };
     const denied = checkSpawn(spawn);
     if (denied !== null) throw denied;
     return apply(original, this, [path, spawn.args, envObjectOf(spawn.envPairs as string[])]);

@@ -26,6 +26,12 @@ const path = require('node:path');
 const [mode, label] = process.argv.slice(2);
 if (mode === 'denied') {
   try { process.execve('/usr/bin/touch', ['touch', path.join(__dirname, 'allowed', label)]); } catch (e) { process.stdout.write('EXECVE ' + e.code + '\n'); }
+} else if (mode === 'getter') {
+  // Index 0 answers a number to the first read (governance's) and a string to every later one (Node's).
+  const list = ['touch', path.join(__dirname, 'allowed', label)];
+  let reads = 0;
+  Object.defineProperty(list, 0, { get: () => (++reads === 1 ? 1 : 'touch') });
+  try { process.execve('/usr/bin/touch', list); } catch (e) { process.stdout.write('EXECVE ' + e.code + '\n'); }
 } else {
   process.execve(process.execPath, [process.execPath, path.join(__dirname, 'child.cjs'), label], {});
 }
@@ -101,6 +107,7 @@ function async(label, fn) {
   if (typeof process.execve === 'function') {
     sync('process.execve of node with env {}', (l) => cp.spawnSync(node, [path.join(here, 'execve.cjs'), 'node', l], { encoding: 'utf8' }));
     sync('process.execve of a denied program', (l) => cp.spawnSync(node, ['--no-warnings', path.join(here, 'execve.cjs'), 'denied', l], { encoding: 'utf8' }));
+    sync('process.execve with an index getter on its arguments', (l) => cp.spawnSync(node, ['--no-warnings', path.join(here, 'execve.cjs'), 'getter', l], { encoding: 'utf8' }));
   }
   sync('allowed flag: --inspect-port', (l) => cp.spawnSync(node, ['--inspect-port=0', child, l], { env: {}, encoding: 'utf8' }));
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
@@ -172,7 +179,7 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
 
   it('ran to completion', () => {
     expect(run.status, run.stderr).toBe(0);
-    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 2 + (HAS_EXECVE ? 2 : 0));
+    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 2 + (HAS_EXECVE ? 3 : 0));
   });
 
   it.each(PROPAGATION)('%s: the child ran governed', (label) => {
@@ -209,6 +216,12 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
     expect(existsSync(join(dir, 'forbidden', label))).toBe(false);
     expect(existsSync(join(dir, 'allowed', label))).toBe(true);
     expect(entries.some((e) => e.action === 'file_write' && e.decision === 'deny' && e.target === join(dir, 'forbidden', label))).toBe(true);
+  });
+
+  it.runIf(HAS_EXECVE)('process.execve hands Node the arguments it checked: an index getter gets Node\'s own refusal, nothing runs', () => {
+    const label = 'process.execve with an index getter on its arguments';
+    expect(results[label]).toEqual({ out: 'EXECVE ERR_INVALID_ARG_VALUE' });
+    expect(existsSync(join(dir, 'allowed', label))).toBe(false);
   });
 
   it('a debug flag the policy allows is passed on (positive control)', () => {
