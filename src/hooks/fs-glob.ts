@@ -9,8 +9,9 @@ import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 import type { GovernanceDeniedError } from '../kernel/errors';
 
-const { apply, isArray, RegExpPrototypeExec, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
+const { apply, isArray, ownOptions, RegExpPrototypeExec, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
 const MAGIC = /[*?[\]{}()!+@]/;
+const CWD_FIELD = ['cwd'];
 
 /** The literal directory a glob pattern starts from ('.' when the first segment is already a pattern). */
 export function globBase(pattern: string): string {
@@ -27,7 +28,7 @@ function checkGlob(args: unknown[]): GovernanceDeniedError | null {
   let cwd: string | undefined;
   const options = args[1];
   if (typeof options === 'object' && options !== null) {
-    const copy = { ...options } as { cwd?: unknown };
+    const copy = ownOptions<{ cwd?: unknown }>(options, CWD_FIELD);
     args[1] = copy;
     if (copy.cwd !== undefined) {
       const converted: PathArgument = { path: null, value: undefined };
