@@ -13,7 +13,7 @@ import { installDiagnosticsHooks } from './internals-diagnostics';
 import { installLateFsHooks, isLateActivation } from './internals-late-fs';
 import { lockProperty, shapeLike } from './lock';
 
-const { apply, ArrayPrototypeIncludes } = primordials;
+const { apply, setElement, ArrayPrototypeIncludes } = primordials;
 const SIGUSR1 = os.constants.signals.SIGUSR1;
 const pid = process.pid;
 
@@ -36,18 +36,28 @@ function refusing(owner: Record<string, unknown>, name: string, refusal: Refusal
   lockProperty(owner, name, shapeLike(wrapper, original));
 }
 
+// The name is converted once and handed to Node as that string: Node would convert an object itself, and its
+// toString could name a harmless binding to this check and `fs` to Node (a bypass of every fs hook until 2026-11-22).
 const bindingRefusal = (route: string): Refusal => (args) => {
   const name = `${args[0] as string}`;
+  setElement(args, 0, name);
   if (route === 'process.binding' && ArrayPrototypeIncludes(HARMLESS_BINDINGS, name)) return null;
   return { action: 'module_load', target: `${route}:${name}`, route: `${route}('${name}')` };
 };
 
 const debugProcessRefusal: Refusal = (args) => ({ action: 'code_eval', target: `inspector:pid:${args[0] as string}`, route: 'process._debugProcess' });
 
-/** SIGUSR1 to this process (or its group) starts the inspector on 127.0.0.1:9229. */
+/**
+ * SIGUSR1 to this process (or its group) starts the inspector on 127.0.0.1:9229. Node's native kill converts the
+ * pid and the signal to integers: converted once here and handed on, so that a valueOf cannot answer this check
+ * with another process and Node with this one (it opened the inspector until 2026-11-22).
+ */
 const killRefusal: Refusal = (args) => {
-  const target = args[0] as number;
-  if (args[1] !== SIGUSR1 || (target !== pid && target > 0)) return null;
+  const target = (args[0] as number) | 0;
+  const signal = (args[1] as number) | 0;
+  setElement(args, 0, target);
+  setElement(args, 1, signal);
+  if (signal !== SIGUSR1 || (target !== pid && target > 0)) return null;
   return { action: 'code_eval', target: 'inspector:SIGUSR1', route: `SIGUSR1 to pid ${target}` };
 };
 

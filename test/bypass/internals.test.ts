@@ -30,6 +30,15 @@ async function attempt(label, fn) {
   await attempt('SIGUSR1 by number', () => process.kill(process.pid, require('node:os').constants.signals.SIGUSR1));
   await attempt('SIGUSR1 to the group', () => process.kill(0, 'SIGUSR1'));
   await attempt('process._kill', () => process._kill(process.pid, 10));
+  await attempt('process._kill with a signal object', () => process._kill(process.pid, { valueOf: () => require('node:os').constants.signals.SIGUSR1 }));
+  await attempt('SIGUSR1 with a pid whose valueOf names another process first', () => {
+    let reads = 0;
+    return process.kill({ valueOf: () => (++reads <= 3 ? 2147483646 : process.pid) }, 'SIGUSR1');
+  });
+  await attempt('process.binding of a name that is harmless once', () => {
+    let reads = 0;
+    return typeof process.binding({ toString: () => (reads++ === 0 ? 'constants' : 'fs') }).writeFileUtf8;
+  });
   await attempt('v8.setFlagsFromString', () => v8.setFlagsFromString('--allow-natives-syntax'));
   await attempt('v8.writeHeapSnapshot path', () => v8.writeHeapSnapshot(path.join(forbidden, 'dump.heapsnapshot')));
   await attempt('v8.writeHeapSnapshot default', () => v8.writeHeapSnapshot());
@@ -71,7 +80,7 @@ async function attempt(label, fn) {
 const BYPASS = [
   'process.binding fs', 'process.binding spawn_sync', 'process.binding contextify', 'process._linkedBinding', 'inspector Session#connect',
   'inspector Session#connectToMainThread', 'inspector/promises Session', 'inspector.open', 'process._debugProcess', 'SIGUSR1 by name',
-  'SIGUSR1 by number', 'SIGUSR1 to the group', 'process._kill', 'v8.setFlagsFromString',
+  'SIGUSR1 by number', 'SIGUSR1 to the group', 'process._kill', 'process._kill with a signal object', 'v8.setFlagsFromString',
 ];
 const FILE_WRITES = [
   'v8.writeHeapSnapshot path', 'v8.writeHeapSnapshot default', 'ESM v8 named export', 'v8.setHeapSnapshotNearHeapLimit', 'report.writeReport path',
@@ -119,6 +128,14 @@ describe.each(LAUNCH_MODES)('internals and debug routes under a production polic
   it('a WASI preopen is handed to Node as it was decided (a getter is asked once, an inherited preopens never)', () => {
     expect(results['WASI preopen getter']).toMatchObject({ outcome: 'returned', value: '1' });
     expect(results['WASI inherited preopens']).toMatchObject({ outcome: 'returned', value: '0' });
+  });
+
+  it('a pid or binding name that converts to another value on a later read is converted once, and Node gets that', () => {
+    // The pid converted once: another process (none has that pid), or, had the first read been Node's own, this one.
+    const kill = results['SIGUSR1 with a pid whose valueOf names another process first'];
+    expect(kill.outcome, JSON.stringify(kill)).toBe('thrown');
+    expect(['ESRCH', 'EGOVDENIED']).toContain(kill.code);
+    expect(results['process.binding of a name that is harmless once']).toMatchObject({ outcome: 'returned', value: 'undefined' });
   });
 
   it('the governed process.binding cannot be redefined', () => {
