@@ -12,7 +12,7 @@ import type { ActionKind } from '../types';
 import { lockProperty, shapeLike } from './lock';
 import { hostPort, isAbstractSocket, socketPath, takeGrant } from './net-targets';
 
-const { apply, getPrototypeOf, ownKeys } = primordials;
+const { apply, getPrototypeOf, ownKeys, setElement } = primordials;
 const emit = require('node:events').EventEmitter.prototype.emit as Function;
 
 /** libuv's EACCES (negative errno on unix). */
@@ -91,9 +91,26 @@ function govern(proto: Record<string, HandleMethod> | null, name: string, decide
   lockProperty(proto, name, shapeLike(wrapper, original));
 }
 
+/**
+ * The address or port argument `at`, converted once as the native method converts it (addresses with ToString,
+ * ports with ToUint32) and written back: an object's toString or valueOf cannot answer the check one way and libuv
+ * another (a pipe bind and a UDP bind took a path and a port the check never saw until 2026-11-22).
+ */
+function asString(args: unknown[], at: number): string {
+  const value = `${args[at] as string}`;
+  setElement(args, at, value);
+  return value;
+}
+
+function asPort(args: unknown[], at: number): number {
+  const value = (args[at] as number) >>> 0;
+  setElement(args, at, value);
+  return value;
+}
+
 // ---- TCP
 
-const tcpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(`${args[1] as string}`, args[2]));
+const tcpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(asString(args, 1), asPort(args, 2)));
 
 /** Decided at listen, when the bound address (and an ephemeral port's number) is known. */
 function tcpListen(proto: Record<string, HandleMethod>): (self: object) => GovernanceDeniedError | null {
@@ -135,10 +152,10 @@ function replaceNextError(emitter: object, denied: GovernanceDeniedError): void 
 
 // ---- Unix sockets: the path is the target; binding one also creates a file there.
 
-const pipeConnect = (_self: object, args: unknown[]) => check('net_connect', socketPath(`${args[1] as string}`));
+const pipeConnect = (_self: object, args: unknown[]) => check('net_connect', socketPath(asString(args, 1)));
 
 const pipeBind = (_self: object, args: unknown[]) => {
-  const path = socketPath(`${args[0] as string}`);
+  const path = socketPath(asString(args, 0));
   const denied = check('net_listen', path);
   return denied !== null || isAbstractSocket(path) ? denied : check('file_write', path);
 };
@@ -146,9 +163,13 @@ const pipeBind = (_self: object, args: unknown[]) => {
 // ---- UDP: a bind to a fixed port receives datagrams (a listen); every send names its peer unless the
 // socket was connected, which is decided at connect. An ephemeral bind (port 0) is what any sender does.
 
-const udpBind = (_self: object, args: unknown[]) => (args[1] === 0 ? null : check('net_listen', hostPort(`${args[0] as string}`, args[1])));
-const udpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(`${args[0] as string}`, args[1]));
-const udpSend = (_self: object, args: unknown[]) => (args.length >= 6 ? check('net_connect', hostPort(`${args[4] as string}`, args[3])) : null);
+const udpBind = (_self: object, args: unknown[]) => {
+  const address = asString(args, 0);
+  const port = asPort(args, 1);
+  return port === 0 ? null : check('net_listen', hostPort(address, port));
+};
+const udpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(asString(args, 0), asPort(args, 1)));
+const udpSend = (_self: object, args: unknown[]) => (args.length >= 6 ? check('net_connect', hostPort(asString(args, 4), asPort(args, 3))) : null);
 
 const governedPrototypes: object[] = [];
 

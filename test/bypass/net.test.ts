@@ -13,7 +13,7 @@ import { createProject, governedRun, LAUNCH_MODES, removeProject, type GovernedR
 const APP = String.raw`
 const net = require('node:net'), http = require('node:http'), https = require('node:https'), tls = require('node:tls');
 const http2 = require('node:http2'), dgram = require('node:dgram'), path = require('node:path');
-const [deniedPort, allowedPort, udpPort, sockDir, wsPort] = process.argv.slice(2);
+const [deniedPort, allowedPort, udpPort, sockDir, wsPort, udpListenPort] = process.argv.slice(2);
 const denied = +deniedPort, allowed = +allowedPort;
 const results = {};
 
@@ -54,6 +54,25 @@ async function attempt(label, fn) {
     const handle = new TCP(0);
     return { outcome: 'returned', code: proto.connect.call(handle, {}, '127.0.0.1', denied) };
   });
+  // Raw handles convert a path or port argument themselves: one that converts to another value on a later read.
+  await attempt('raw pipe bind with a path that converts twice', () => {
+    const probe = new net.Socket(); probe.on('error', () => {}); probe.connect(path.join(sockDir, 'ok-absent.sock'));
+    const Pipe = probe._handle.constructor; probe.destroy();
+    let reads = 0;
+    const handle = new Pipe(0);
+    const code = handle.bind({ toString: () => path.join(sockDir, reads++ === 0 ? 'ok-bind.sock' : 'evil-bind.sock') });
+    // libuv removes a bound socket's file when the handle closes: looked at while it is open.
+    const made = ['ok-bind.sock', 'evil-bind.sock'].filter((name) => require('node:fs').existsSync(path.join(sockDir, name)));
+    handle.close();
+    return { outcome: 'returned', code, made };
+  });
+  await attempt('raw UDP bind with a port object', () => {
+    const s = dgram.createSocket('udp4');
+    const state = Object.getOwnPropertySymbols(s).map((key) => s[key]).find((value) => value && value.handle);
+    const code = state.handle.bind('127.0.0.1', { valueOf: () => +udpListenPort }, 0);
+    s.close();
+    return { outcome: 'returned', code };
+  });
   await attempt('redefine Socket#connect', () => { Object.defineProperty(net.Socket.prototype, 'connect', { value: function () { return this; } }); return { outcome: 'redefined' }; });
   await attempt('assign Socket#connect', () => { net.Socket.prototype.connect = function () { return this; }; return settle(net.connect(denied, '127.0.0.1'), 'connect'); });
   await attempt('udp send', () => new Promise((resolve) => { const s = dgram.createSocket('udp4'); s.send('exfil', +udpPort, '127.0.0.1', (e) => { s.close(); resolve(e ? { outcome: 'error', code: e.code, message: e.message } : { outcome: 'sent' }); }); }));
@@ -89,6 +108,18 @@ const DENIED = [
 
 /** dgram has no public layer: the handle refuses with EACCES, which dgram reports as its own error. */
 const DENIED_AT_HANDLE = ['udp send', 'udp connect', 'lying lookup'];
+
+/** A UDP port nothing listens on now (bound and released). */
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.on('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
 
 class Recorder {
   tcp: Server[] = [];
@@ -134,6 +165,7 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
   let udpPort = 0;
   let sockDir = '';
   let wsPort = 0;
+  let udpListenPort = 0;
 
   beforeAll(async () => {
     deniedPort = await recorder.listen('denied', '127.0.0.1');
@@ -141,6 +173,7 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
     allowedPort = await recorder.listen('allowed', '127.0.0.1');
     udpPort = await recorder.listenUdp();
     wsPort = await recorder.listen('websocket', '127.0.0.1');
+    udpListenPort = await freeUdpPort();
     const dir = createProject({ files: { 'app.cjs': APP } });
     sockDir = join(dir, 'sockets');
     mkdirSync(sockDir);
@@ -150,7 +183,7 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
       dir,
       mode,
       entry: 'app.cjs',
-      args: [String(deniedPort), String(allowedPort), String(udpPort), sockDir, String(wsPort)],
+      args: [String(deniedPort), String(allowedPort), String(udpPort), sockDir, String(wsPort), String(udpListenPort)],
       policy: {
         level: 'production',
         default: 'deny',
@@ -159,6 +192,8 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
           { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
           { id: 'upstream', action: 'net_connect', target: [`127.0.0.1:${allowedPort}`, `trusted.invalid:${deniedPort}`], effect: 'allow' },
           { id: 'serve-local', action: 'net_listen', target: '127.0.0.1:*', effect: 'allow' },
+          { id: 'no-udp-listen', action: 'net_listen', target: `127.0.0.1:${udpListenPort}`, effect: 'deny' },
+          { id: 'ok-sockets', action: ['net_listen', 'net_connect', 'file_write'], target: `${sockDir}/ok-*.sock`, effect: 'allow' },
           { id: 'self', action: 'net_connect', target: '127.0.0.1:*', effect: 'allow' },
           { id: 'no-exfil', action: 'net_connect', target: [`127.0.0.1:${deniedPort}`, `localhost:${deniedPort}`, `[::1]:${deniedPort}`, `127.0.0.1:${udpPort}`, `127.0.0.1:${wsPort}`], effect: 'deny' },
         ],
@@ -192,6 +227,12 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
 
   it('a raw libuv handle connect is refused before it reaches the network', () => {
     expect(results['raw TCP handle']).toEqual({ outcome: 'returned', code: -13 });
+  });
+
+  it('a raw handle gets the path or port it was decided on, converted once', () => {
+    expect(results['raw pipe bind with a path that converts twice']).toEqual({ outcome: 'returned', code: 0, made: ['ok-bind.sock'] });
+    expect(results['raw UDP bind with a port object']).toEqual({ outcome: 'returned', code: -13 });
+    expect(run.entries().some((e) => e.decision === 'deny' && e.action === 'net_listen' && e.target === `127.0.0.1:${udpListenPort}`)).toBe(true);
   });
 
   it('the governed connect cannot be redefined', () => {
