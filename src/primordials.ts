@@ -41,6 +41,18 @@ function setElement(list: unknown[], index: number, value: unknown): void {
 }
 
 /**
+ * Each element of `values` converted to a string once (ToString, as native code converts an array of strings), in a
+ * list of their own: what governance checks is then what native code reads, whatever getter or toString the
+ * caller's array or elements have.
+ */
+function stringList(values: ArrayLike<unknown>): string[] {
+  const out = newList<string>();
+  const length = values.length;
+  for (let i = 0; i < length; i++) out[i] = `${values[i] as string}`;
+  return out;
+}
+
+/**
  * An options object copied once into an object without a prototype, with each of `fields` its own (read once,
  * through the prototype chain where the caller's object inherits it). What governance checks in the copy is then
  * what Node reads from it: an accessor on `Object.prototype` cannot answer the check one way and Node another.
@@ -79,6 +91,7 @@ export const primordials = freeze({
   newList,
   setElement,
   ownOptions,
+  stringList,
   defineProperty,
   getOwnPropertyDescriptor,
   ownKeys,

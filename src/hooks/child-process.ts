@@ -19,7 +19,7 @@ import { lockProperty, shapeLike } from './lock';
 // Captured at load: user code can replace these modules' functions.
 const { getSystemErrorMap } = nodeUtil;
 
-const { apply, defineProperty, getPrototypeOf, isArray, newList, objectKeys, ownOptions, setElement, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
+const { apply, defineProperty, getPrototypeOf, isArray, newList, objectKeys, ownOptions, setElement, stringList, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
 const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
@@ -55,16 +55,10 @@ const NATIVE_FIELDS = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'uid', 'gid',
 function snapshot(options: unknown): SpawnOptions | null {
   if (typeof options !== 'object' || options === null) return null;
   const copy = ownOptions<SpawnOptions>(options, NATIVE_FIELDS);
-  if (isArray(copy.args)) copy.args = toStrings(copy.args as unknown[]);
-  if (isArray(copy.envPairs)) copy.envPairs = toStrings(copy.envPairs as unknown[]);
+  if (isArray(copy.args)) copy.args = stringList(copy.args as unknown[]);
+  if (isArray(copy.envPairs)) copy.envPairs = stringList(copy.envPairs as unknown[]);
   if (copy.cwd !== undefined && copy.cwd !== null) copy.cwd = `${copy.cwd as string}`;
   return copy;
-}
-
-function toStrings(values: unknown[]): string[] {
-  const out = newList<string>();
-  for (let i = 0; i < values.length; i++) primordials.ArrayPrototypePush(out, `${values[i] as string}`);
-  return out;
 }
 
 function pathOf(envPairs: unknown): string | undefined {
@@ -290,7 +284,7 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     let list: string[] = [];
     let at = 1;
     if (!usesCommand && (isArray(args[1]) || args[1] === undefined || args[1] === null)) {
-      if (isArray(args[1])) list = toStrings(args[1] as unknown[]);
+      if (isArray(args[1])) list = stringList(args[1] as unknown[]);
       setElement(args, 1, list);
       at = 2;
     }

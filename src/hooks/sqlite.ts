@@ -13,7 +13,7 @@ import { loadBuiltinQuietly } from './quiet-builtin';
 import { checkWrite } from './rules-files';
 import { filesNamedBySql, type SqlFile } from './sqlite-statements';
 
-const { apply, getPrototypeOf, isArray, setElement, ArrayPrototypeJoin, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, isArray, setElement, stringList, ArrayPrototypeJoin, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const decodeComponent = globalThis.decodeURIComponent;
 const weakSetHas = WeakSet.prototype.has;
 const weakSetAdd = WeakSet.prototype.add;
@@ -108,10 +108,15 @@ function decideSql(sql: unknown): GovernanceDeniedError | null {
   return null;
 }
 
-/** A tag store's template: its strings joined as SQLite sees them, one parameter between each. */
+/**
+ * A tag store's template: its strings joined as SQLite sees them, one parameter between each. Node gets the strings
+ * as they were decided, each converted once (an index getter gave it an ATTACH the check never saw until 2026-11-22).
+ */
 function decideTemplate(args: unknown[]): GovernanceDeniedError | null {
-  const strings = args[0];
-  return isArray(strings) ? decideSql(ArrayPrototypeJoin(strings, '?')) : null;
+  if (!isArray(args[0])) return null; // Node rejects it
+  const strings = stringList(args[0] as unknown[]);
+  setElement(args, 0, strings);
+  return decideSql(ArrayPrototypeJoin(strings, '?'));
 }
 
 /** SQLite retries a failed extension load with the platform's suffix appended: both are decided. */

@@ -34,6 +34,15 @@ const memory = new DatabaseSync(':memory:');
   await attempt('ATTACH an expression', () => memory.exec("ATTACH '" + out('') + "' || 'expr.db' AS a3"));
   await attempt('ATTACH a bound parameter', () => memory.prepare('ATTACH ? AS a4').run(out('param.db')));
   await attempt('ATTACH through a tag store', () => { if (typeof memory.createTagStore !== 'function') throw Object.assign(new Error('absent'), { code: 'ABSENT' }); const strings = ['ATTACH ', ' AS a5']; return memory.createTagStore().run(Object.assign(strings, { raw: strings }), out('tag.db')); });
+  await attempt('ATTACH through a tag store index getter', () => {
+    if (typeof memory.createTagStore !== 'function') throw Object.assign(new Error('absent'), { code: 'ABSENT' });
+    let reads = 0;
+    const strings = ['SELECT 1'];
+    // SELECT to the first read (the check's), ATTACH to every later one (SQLite's, had it read again).
+    Object.defineProperty(strings, 0, { get: () => (reads++ === 0 ? 'SELECT 1' : "ATTACH '" + out('getter.db') + "' AS a6") });
+    memory.createTagStore().run(strings);
+    return reads;
+  });
   await attempt('VACUUM INTO', () => memory.exec("VACUUM INTO 'file:" + out('vacuum.db') + "'"));
   await attempt('PRAGMA temp_store_directory', () => memory.exec("PRAGMA temp_store_directory = '" + path.join(process.cwd(), 'out') + "'"));
   await attempt('backup()', () => sqlite.backup(memory, out('backup.db')));
@@ -115,6 +124,13 @@ describe.skipIf(!isBuiltin('node:sqlite')).each(LAUNCH_MODES)('node:sqlite under
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(outcome.message).toContain(`${action}:${target}`);
     expect(entries.some((e) => e.action === action && e.target === target && e.decision === 'deny')).toBe(true);
+  });
+
+  it('a tag store runs the template it decided: an index getter is read once, and its ATTACH never runs', () => {
+    const outcome = outcomes['ATTACH through a tag store index getter'];
+    if (outcome?.code === 'ABSENT') return;
+    expect(outcome).toEqual({ outcome: 'done', value: 1 });
+    expect(existsSync(join(dir, 'out', 'getter.db'))).toBe(false);
   });
 
   it('no denied file was created', () => {
