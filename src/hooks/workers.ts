@@ -49,7 +49,9 @@ function governedOptions(options: WorkerOptions): WorkerOptions {
   const execArgv = isArray(options.execArgv) ? (options.execArgv as unknown[]) : process.execArgv;
   const governed = { __proto__: null, ...options, eval: options.eval, execArgv: ['--require', PRELOAD, ...execArgv] } as WorkerOptions;
   if (options.env === workerThreads.SHARE_ENV) return governed;
-  const env: Record<string, unknown> = typeof options.env === 'object' && options.env !== null ? { ...(options.env as object) } : { ...process.env };
+  // Without a prototype: a setter the program put on Object.prototype for a governance variable would otherwise
+  // swallow the assignment, and the worker would start without this process's config (until 2026-11-22).
+  const env = { __proto__: null, ...(typeof options.env === 'object' && options.env !== null ? options.env : process.env) } as Record<string, unknown>;
   applyGovernanceVariables(env);
   governed.env = env;
   return governed;

@@ -53,6 +53,17 @@ const code = (label) => "process.stdout.write('WORKER-RAN:" + label + "\\n'); re
     ['governed with a permissive config in env', { env: { MLTRAINER_GOVERNANCE_CONFIG: path.join(here, 'permissive.json'), MLTRAINER_ENFORCEMENT_LEVEL: 'development' } }],
     ['governed with SHARE_ENV', { env: SHARE_ENV }],
   ]) await attempt(label, () => new Worker(path.join(here, 'ok-worker.cjs'), options));
+  {
+    // Setters on Object.prototype that swallow the governance variables, and a permissive config in the directory the
+    // worker starts from: the worker must still get this process's config.
+    const label = 'governed when Object.prototype setters swallow its config variables';
+    const names = ['MLTRAINER_GOVERNANCE_CONFIG', 'MLTRAINER_ENFORCEMENT_LEVEL', 'MLTRAINER_GOVERNED_PARENT'];
+    for (const name of names) Object.defineProperty(Object.prototype, name, { configurable: true, set() {}, get() { return undefined; } });
+    process.chdir(path.join(here, 'elsewhere'));
+    try { results[label] = await run(new Worker(path.join(here, 'ok-worker.cjs'), { env: {} })); }
+    catch (e) { results[label] = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+    finally { process.chdir(here); for (const name of names) delete Object.prototype[name]; }
+  }
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
 `;
@@ -90,7 +101,7 @@ const DENIED: Record<string, string> = {
 /** Checked as the allowed script and started as exactly that script (it reports like the governed ones). */
 const LYING_URL = 'URL-like object with a lying href';
 
-const GOVERNED = ['governed with execArgv []', 'governed with env {}', 'governed with a permissive config in env', 'governed with SHARE_ENV'];
+const GOVERNED = ['governed with execArgv []', 'governed with env {}', 'governed with a permissive config in env', 'governed with SHARE_ENV', 'governed when Object.prototype setters swallow its config variables'];
 
 describe.each(LAUNCH_MODES)('worker_spawn under a production policy (%s)', (mode) => {
   const dir = createProject({
@@ -99,6 +110,7 @@ describe.each(LAUNCH_MODES)('worker_spawn under a production policy (%s)', (mode
       'evil-worker.cjs': "process.stdout.write('WORKER-RAN:evil-worker\\n'); require('node:worker_threads').parentPort.postMessage('ran');\n",
       'ok-worker.cjs': OK_WORKER,
       'permissive.json': JSON.stringify(PERMISSIVE),
+      'elsewhere/governance.config.json': JSON.stringify(PERMISSIVE),
     },
   });
   const run = governedRun({
