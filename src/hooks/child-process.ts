@@ -24,6 +24,7 @@ const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const OwnError = Error;
+const hasOwn = Object.hasOwn;
 const realNode = realpathNative(process.execPath);
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */
@@ -191,7 +192,7 @@ function governedSpawnPoint(original: Function, refusal: Refusal): Function {
 const POSITIONAL = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'flags', 'uid', 'gid'] as const;
 
 function fromPositional(args: readonly unknown[]): SpawnOptions {
-  const options: Record<string, unknown> = {};
+  const options = { __proto__: null } as unknown as Record<string, unknown>;
   for (let i = 0; i < POSITIONAL.length; i++) options[POSITIONAL[i]] = args[i];
   return options as SpawnOptions;
 }
@@ -314,12 +315,13 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
   };
 }
 
+/** The environment object Node builds a child's from (own keys only): without a prototype, so no setter swallows NODE_OPTIONS. */
 function envObjectOf(envPairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = { __proto__: null } as unknown as Record<string, string>;
   for (let i = 0; i < envPairs.length; i++) {
     const equals = StringPrototypeIndexOf(envPairs[i], '=');
     const name = StringPrototypeSlice(envPairs[i], 0, equals);
-    if (!(name in out)) out[name] = StringPrototypeSlice(envPairs[i], equals + 1);
+    if (!hasOwn(out, name)) out[name] = StringPrototypeSlice(envPairs[i], equals + 1);
   }
   return out;
 }

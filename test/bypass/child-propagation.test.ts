@@ -32,6 +32,11 @@ if (mode === 'denied') {
   let reads = 0;
   Object.defineProperty(list, 0, { get: () => (++reads === 1 ? 1 : 'touch') });
   try { process.execve('/usr/bin/touch', list); } catch (e) { process.stdout.write('EXECVE ' + e.code + '\n'); }
+} else if (mode === 'shell-setter') {
+  // A setter on Object.prototype that swallows NODE_OPTIONS, and a shell between: its node must still run governed.
+  Object.defineProperty(Object.prototype, 'NODE_OPTIONS', { configurable: true, set() {}, get() { return undefined; } });
+  const node = process.execPath, child = path.join(__dirname, 'child.cjs');
+  process.execve('/bin/sh', ['sh', '-c', '"' + node + '" "' + child + '" "' + label + '"'], { PATH: '/usr/bin:/bin' });
 } else {
   process.execve(process.execPath, [process.execPath, path.join(__dirname, 'child.cjs'), label], {});
 }
@@ -107,6 +112,7 @@ function async(label, fn) {
   if (typeof process.execve === 'function') {
     sync('process.execve of node with env {}', (l) => cp.spawnSync(node, [path.join(here, 'execve.cjs'), 'node', l], { encoding: 'utf8' }));
     sync('process.execve of a denied program', (l) => cp.spawnSync(node, ['--no-warnings', path.join(here, 'execve.cjs'), 'denied', l], { encoding: 'utf8' }));
+    sync('process.execve of a shell while a setter swallows NODE_OPTIONS', (l) => cp.spawnSync(node, ['--no-warnings', path.join(here, 'execve.cjs'), 'shell-setter', l], { encoding: 'utf8' }));
     sync('process.execve with an index getter on its arguments', (l) => cp.spawnSync(node, ['--no-warnings', path.join(here, 'execve.cjs'), 'getter', l], { encoding: 'utf8' }));
   }
   sync('allowed flag: --inspect-port', (l) => cp.spawnSync(node, ['--inspect-port=0', child, l], { env: {}, encoding: 'utf8' }));
@@ -179,7 +185,7 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
 
   it('ran to completion', () => {
     expect(run.status, run.stderr).toBe(0);
-    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 2 + (HAS_EXECVE ? 3 : 0));
+    expect(Object.keys(results)).toHaveLength(PROPAGATION.length + Object.keys(FLAGS).length + 2 + (HAS_EXECVE ? 4 : 0));
   });
 
   it.each(PROPAGATION)('%s: the child ran governed', (label) => {
@@ -216,6 +222,13 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
     expect(existsSync(join(dir, 'forbidden', label))).toBe(false);
     expect(existsSync(join(dir, 'allowed', label))).toBe(true);
     expect(entries.some((e) => e.action === 'file_write' && e.decision === 'deny' && e.target === join(dir, 'forbidden', label))).toBe(true);
+  });
+
+  it.runIf(HAS_EXECVE)('process.execve of a shell keeps its node governed while a setter on Object.prototype swallows NODE_OPTIONS', () => {
+    const label = 'process.execve of a shell while a setter swallows NODE_OPTIONS';
+    expect(results[label]).toEqual({ out: 'CHILD EGOVDENIED' });
+    expect(existsSync(join(dir, 'forbidden', label))).toBe(false);
+    expect(existsSync(join(dir, 'allowed', label))).toBe(true);
   });
 
   it.runIf(HAS_EXECVE)('process.execve hands Node the arguments it checked: an index getter gets Node\'s own refusal, nothing runs', () => {
