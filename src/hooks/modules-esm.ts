@@ -32,6 +32,13 @@ interface LoadContext {
 }
 
 let onImport: (filename: string) => void = () => {};
+// Whether imports are decided from Node's hooks thread (module.register), not in-thread.
+let offThread = false;
+
+/** True when ES imports are decided from Node's hooks thread (Node 20, and 22 before 22.15). */
+export function esmHooksOffThread(): boolean {
+  return offThread;
+}
 
 /** require() runs through these hooks too; Module._load decides it, and marks the loader's reads itself. */
 function isImport(context: LoadContext): boolean {
@@ -111,6 +118,7 @@ export function installEsmHooks(register: Function | undefined, registerHooks: F
   const loader = pathToFileURL(join(__dirname, 'loader', 'esm-hooks.js')).href;
   try {
     apply(register, undefined, [loader, { data: { port: port2 }, transferList: [port2] }]);
+    offThread = true;
   } catch (error) {
     // Node's permission model without --allow-worker forbids the hooks thread (ERR_ACCESS_DENIED).
     port1.close();

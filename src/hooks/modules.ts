@@ -15,7 +15,7 @@ import { primordials } from '../primordials';
 import { checkCodeEval } from './code-eval';
 import { lockProperty, shapeLike } from './lock';
 import { learnResolverRealpathKey, markLoaderResolving, markLoaderSource } from './fs';
-import { installEsmHooks } from './modules-esm';
+import { esmHooksOffThread, installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
@@ -301,22 +301,48 @@ function governedGetBuiltinModule(this: unknown, id: unknown): unknown {
   return apply(originalGetBuiltinModule!, this, [id]);
 }
 
-/** `module.register(specifier, parentURL | options)`: the loader module is the `module_load` target. */
-function governedRegister(this: unknown, specifier: unknown, parentURL?: unknown, ...rest: unknown[]): unknown {
+/**
+ * `module.register(specifier, parentURL | options)`: the loader module is the `module_load` target. The parent URL
+ * (given, or the options' `parentURL`) is read and converted once and Node gets that string: a getter or toString
+ * could otherwise name one directory to the check and another to Node (a bypass until 2026-11-22).
+ */
+function governedRegister(this: unknown, specifier: unknown, parentURL?: unknown, options?: unknown): unknown {
   const href = `${specifier as string}`;
+  let given = parentURL;
+  let rest = options;
+  if (given !== null && typeof given === 'object' && !isUrlForNode(given)) {
+    rest = given;
+    given = (given as { parentURL?: unknown }).parentURL;
+  }
+  const parent = given === undefined || given === null ? undefined : `${given as string}`;
   if (isCodeUrl(href)) checkCodeEval('url');
-  else checkModuleLoad(loaderTarget(href, parentURL));
-  return apply(originalRegister!, this, [href, parentURL, ...rest]);
+  else checkModuleLoad(loaderTarget(href, parent));
+  if (esmHooksOffThread()) throw registerWouldHang();
+  return apply(originalRegister!, this, [href, parent, rest]);
 }
 
-function loaderTarget(specifier: string, parentURL: unknown): string {
+/** Node's own test of a URL object (internal/url isURL). */
+function isUrlForNode(value: object): boolean {
+  const candidate = value as { href?: unknown; protocol?: unknown; auth?: unknown; path?: unknown };
+  return Boolean(candidate.href && candidate.protocol && candidate.auth === undefined && candidate.path === undefined);
+}
+
+/**
+ * On Node 20 (and 22 before 22.15) governance decides ES imports from Node's hooks thread by asking the main thread.
+ * register() blocks the main thread until the new loader's modules have loaded through that same thread, whose
+ * questions the main thread cannot answer while blocked: the process would hang. Refused with a clear error instead.
+ */
+function registerWouldHang(): Error {
+  return Object.assign(new Error('module.register() cannot start a loader under governance on this Node line: the loader\'s modules load through governance\'s hooks thread while register() blocks the main thread that decides them, so the process would hang. Use Node >= 22.15 (in-thread hooks), where registered loaders work'), { code: 'ERR_GOVERNANCE_UNSUPPORTED' });
+}
+
+function loaderTarget(specifier: string, parentURL: string | undefined): string {
   const builtin = builtinTarget(specifier);
   if (builtin !== null) return builtin;
   if (StringPrototypeStartsWith(specifier, 'file:')) return fileTarget(fileURLToPath(specifier));
   if (StringPrototypeStartsWith(specifier, '/')) return fileTarget(specifier);
   if (StringPrototypeStartsWith(specifier, './') || StringPrototypeStartsWith(specifier, '../')) {
-    const parent = typeof parentURL === 'object' && parentURL !== null && !(parentURL instanceof URL) ? (parentURL as { parentURL?: unknown }).parentURL : parentURL;
-    const base = parent === undefined ? pathToFileURL(`${process.cwd()}/`).href : `${parent as string}`;
+    const base = parentURL === undefined ? pathToFileURL(`${process.cwd()}/`).href : parentURL;
     return fileTarget(fileURLToPath(new URL(specifier, base)));
   }
   return packageOfSpecifier(specifier);

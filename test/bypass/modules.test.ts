@@ -66,6 +66,14 @@ async function attempt(label, fn) {
   await attempt('allowed package', () => require('allowed-pkg'));
   await attempt('allowed ES module', async () => (await import('./ok.mjs')).default);
   await attempt('allowed createRequire', () => Module.createRequire(__filename)('./ok.cjs'));
+  await attempt('module.register with a parentURL getter', () => {
+    let reads = 0;
+    return Module.register('./evil-loader.mjs', { get parentURL() { return pathToFileURL(here + (reads++ === 0 ? '/ok-dir/' : '/')).href; } });
+  });
+  await attempt('module.register of an allowed loader, then an import', async () => {
+    Module.register('./ok-loader.mjs', pathToFileURL(here + '/'));
+    return (await import('./ok.mjs?after-loader')).default;
+  });
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
 `;
@@ -86,6 +94,7 @@ const FILES: Record<string, string> = {
   'secret/data.json': JSON.stringify({ token: 'SECRET-TOKEN' }),
   'ok.mjs': "export default 'ok.mjs';\n",
   'ok.cjs': "module.exports = 'ok.cjs';\n",
+  'ok-loader.mjs': "export async function load(url, context, next) { return next(url, context); }\n",
 };
 
 interface Outcome {
@@ -94,6 +103,9 @@ interface Outcome {
   value?: string;
   message?: string;
 }
+
+// Node 20 and 22 before 22.15 have no module.registerHooks: governance decides imports from Node's hooks thread.
+const HOOKS_OFF_THREAD = typeof (require('node:module') as { registerHooks?: unknown }).registerHooks !== 'function';
 
 const DENIED: Record<string, string> = {
   'require builtin': 'node:child_process',
@@ -157,6 +169,12 @@ describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode)
     expect(outcome).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
   });
 
+  it('an allowed module.register loader works where Node has in-thread hooks, and fails with a clear error (not a hang) where it has not', () => {
+    const outcome = outcomes['module.register of an allowed loader, then an import'];
+    if (HOOKS_OFF_THREAD) expect(outcome).toMatchObject({ outcome: 'thrown', code: 'ERR_GOVERNANCE_UNSUPPORTED' });
+    else expect(outcome).toEqual({ outcome: 'loaded', value: 'ok.mjs' });
+  });
+
   it('the governed Module._load cannot be replaced', () => {
     expect(outcomes['assign Module._load']).toEqual({ outcome: 'loaded', value: 'false' });
   });
@@ -164,6 +182,8 @@ describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode)
   it('no denied module ran and the denied loader never loaded', () => {
     expect(run.stdout).not.toContain('LOADED:');
     expect(existsSync(join(dir, 'loader-ran'))).toBe(false);
+    // Decided and handed to Node as the same directory: the loader is looked for where the check looked.
+    expect(['ERR_MODULE_NOT_FOUND', 'ERR_GOVERNANCE_UNSUPPORTED']).toContain(outcomes['module.register with a parentURL getter'].code);
   });
 
   it('a module reloaded through a directory swapped for a link is decided where it now is', () => {
