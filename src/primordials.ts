@@ -92,6 +92,7 @@ export const primordials = freeze({
   setElement,
   ownOptions,
   stringList,
+  hasOwn,
   defineProperty,
   getOwnPropertyDescriptor,
   ownKeys,

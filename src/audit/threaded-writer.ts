@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import workerThreads = require('node:worker_threads');
 import { defaultOnError, openAuditWriter } from './writer';
-import { ENTRY_FIELDS, flattenWithRepeats, PHASE, SLOT, SLOTS, WRITER_THREAD_MARK, type ThreadMessage } from './writer-thread-protocol';
+import { ENTRY_FIELDS, flattenWithRepeats, PHASE, SLOT, SLOTS, type ThreadMessage } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
 import { primordials } from '../primordials';
 
@@ -38,13 +38,21 @@ interface WriterThread {
   errors: InstanceType<typeof MessageChannel>['port1'];
 }
 
+function environmentWithoutNodeOptions(): Record<string, string | undefined> {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
 function startThread(options: AuditWriterOptions): WriterThread | null {
   const state = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
   try {
     const worker = new Worker(THREAD_SCRIPT, {
+      // No preload runs in the thread: none in its execArgv, and no NODE_OPTIONS, which a worker reads from its env.
       execArgv: [],
-      workerData: { [WRITER_THREAD_MARK]: true, options: { ...options, onError: undefined }, state: state.buffer, errors: port2 },
+      env: environmentWithoutNodeOptions(),
+      workerData: { options: { ...options, onError: undefined }, state: state.buffer, errors: port2 },
       transferList: [port2],
     });
     worker.unref();

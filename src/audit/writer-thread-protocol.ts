@@ -1,10 +1,6 @@
 // Shared between the calling thread (threaded-writer), the audit writer thread (writer-thread) and the
-// writer's queue (writer). Imports nothing of ours at run time: the preload entry loads it to stay inactive in that thread.
-import workerThreads = require('node:worker_threads');
+// writer's queue (writer).
 import type { PendingEntry } from './types';
-
-/** workerData key that marks Node's worker as our audit writer thread (the worker hook refuses it in user workers). */
-export const WRITER_THREAD_MARK = '@mltrainer/governance:audit-writer';
 
 /** Slots of the Int32Array over the shared state buffer. */
 export const SLOT = {
@@ -67,10 +63,3 @@ export type ThreadMessage =
   /** `fields`: the batch's entries, flattened with repeats marked (flattenWithRepeats). */
   | { type: 'batch'; id: number; fields: unknown[] }
   | { type: 'close'; id: number };
-
-/** True in our audit writer thread, where the preload must stay inactive. */
-export function isAuditWriterThread(): boolean {
-  if (workerThreads.isMainThread) return false;
-  const data: unknown = workerThreads.workerData;
-  return typeof data === 'object' && data !== null && (data as Record<string, unknown>)[WRITER_THREAD_MARK] === true;
-}

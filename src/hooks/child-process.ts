@@ -19,12 +19,11 @@ import { lockProperty, shapeLike } from './lock';
 // Captured at load: user code can replace these modules' functions.
 const { getSystemErrorMap } = nodeUtil;
 
-const { apply, defineProperty, getPrototypeOf, isArray, newList, objectKeys, ownOptions, setElement, stringList, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
+const { apply, defineProperty, getPrototypeOf, hasOwn, isArray, newList, objectKeys, ownOptions, setElement, stringList, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
 const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const OwnError = Error;
-const hasOwn = Object.hasOwn;
 const realNode = realpathNative(process.execPath);
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */

@@ -77,6 +77,7 @@ function governVm(): void {
     return apply(runInNewContext, this, [code, newContextFor(contextObject, options), options]);
   }, runInNewContext));
   lockProperty(vm, 'createContext', shapeLike(governedCreateContext, originalCreateContext));
+  lockProperty(vm, 'createScript', guarded((vm as unknown as { createScript: Function }).createScript, 'vm')); // builds lib/vm's own Script, not the governed one
   lockProperty(vm, 'runInThisContext', guarded(vm.runInThisContext, 'vm'));
   lockProperty(vm, 'runInContext', guarded(originalRunInContext, 'vm'));
   lockProperty(vm, 'compileFunction', guarded(vm.compileFunction, 'vm'));

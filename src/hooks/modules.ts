@@ -24,9 +24,8 @@ import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modu
 const { join } = nodePath;
 const { fileURLToPath, pathToFileURL } = nodeUrl;
 
-const { apply, getPrototypeOf, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, hasOwn, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
 const { isProxy } = types;
-const hasOwn = Object.hasOwn;
 
 interface CjsModule {
   filename: string | null;

@@ -9,8 +9,6 @@ import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { applyGovernanceVariables, PRELOAD } from './child-governance';
 import { governClass } from './code-eval-class';
-import { refuseBypass } from './internals-bypass';
-import { WRITER_THREAD_MARK } from '../audit/writer-thread-protocol';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
 
@@ -18,12 +16,11 @@ import { lockProperty, shapeLike } from './lock';
 const { resolve } = nodePath;
 const { fileURLToPath } = nodeUrl;
 
-const { apply, isArray, StringPrototypeStartsWith } = primordials;
+const { apply, isArray, setElement, StringPrototypeStartsWith } = primordials;
 const { BroadcastChannel } = workerThreads;
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 /** How long terminate() waits for a worker to commit its audit entries (a busy worker cannot answer). */
 const FLUSH_WAIT_MS = 250;
-const ObjectHasOwn = Object.hasOwn;
 
 interface WorkerOptions {
   eval?: unknown;
@@ -46,8 +43,7 @@ function workerTarget(filename: unknown, options: WorkerOptions): string {
  * and with `eval` its own: an inherited `eval` getter could otherwise tell Node that the checked script path is code.
  */
 function governedOptions(options: WorkerOptions): WorkerOptions {
-  const execArgv = isArray(options.execArgv) ? (options.execArgv as unknown[]) : process.execArgv;
-  const governed = { __proto__: null, ...options, eval: options.eval, execArgv: ['--require', PRELOAD, ...execArgv] } as WorkerOptions;
+  const governed = { __proto__: null, ...options, eval: options.eval, execArgv: preloadFirst(isArray(options.execArgv) ? (options.execArgv as unknown[]) : process.execArgv) } as WorkerOptions;
   if (options.env === workerThreads.SHARE_ENV) return governed;
   // Without a prototype: a setter the program put on Object.prototype for a governance variable would otherwise
   // swallow the assignment, and the worker would start without this process's config (until 2026-11-22).
@@ -55,6 +51,14 @@ function governedOptions(options: WorkerOptions): WorkerOptions {
   applyGovernanceVariables(env);
   governed.env = env;
   return governed;
+}
+
+/** `--require <preload>` then the caller's flags, copied by index: a spread would run Array.prototype's iterator, which the program can replace. */
+function preloadFirst(execArgv: readonly unknown[]): unknown[] {
+  const list: unknown[] = ['--require', PRELOAD];
+  const length = execArgv.length;
+  for (let i = 0; i < length; i++) setElement(list, i + 2, execArgv[i]);
+  return list;
 }
 
 /**
@@ -73,21 +77,7 @@ function checkWorker(args: unknown[]): unknown[] {
   const target = workerTarget(filename, options);
   const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;
-  if (carriesWriterThreadMark(options.workerData)) options.workerData = withoutWriterThreadMark(options.workerData, target);
-  return [filename, governedOptions(options), ...primordials.ArrayPrototypeSlice(args, 2)];
-}
-
-function carriesWriterThreadMark(data: unknown): data is Record<string, unknown> {
-  return typeof data === 'object' && data !== null && ObjectHasOwn(data, WRITER_THREAD_MARK);
-}
-
-/** The preload stays inactive in a thread whose workerData carries our writer thread's mark: a user worker may not. */
-function withoutWriterThreadMark(data: Record<string, unknown>, target: string): Record<string, unknown> {
-  const denied = refuseBypass('worker_spawn', target, 'a worker whose workerData carries the audit writer thread mark');
-  if (denied !== null) throw denied;
-  const copy = { ...data };
-  delete copy[WRITER_THREAD_MARK];
-  return copy;
+  return [filename, governedOptions(options)];
 }
 
 /** terminate(), once the worker has committed its queued audit entries (or after FLUSH_WAIT_MS). */

@@ -39,6 +39,7 @@ const vm = require('node:vm'), Module = require('node:module'), path = require('
   await attempt('vm.runInContext', (l) => vm.runInContext('1', vm.createContext({ p: process })) && vm.runInContext('p.stdout.write("EVALUATED:' + l + '\\n")', vm.createContext({ p: process })));
   await attempt('new vm.Script', (l) => new vm.Script(token(l)).runInThisContext());
   await attempt('vm.compileFunction', (l) => vm.compileFunction(token(l))());
+  await attempt('vm.createScript', (l) => vm.createScript(token(l)).runInThisContext());
   await attempt('ContextifyScript via prototype chain', (l) => new (Object.getPrototypeOf(vm.Script.prototype).constructor)(token(l)).runInThisContext());
   await attempt('ContextifyScript via Script parent', (l) => new (Object.getPrototypeOf(vm.Script))(token(l)).runInThisContext());
   await attempt('subclass of vm.Script', (l) => { class S extends vm.Script {} return new S(token(l)).runInThisContext(); });
@@ -105,6 +106,7 @@ const DENY_ALL: Record<string, string> = {
   'vm.runInContext': 'vm',
   'new vm.Script': 'vm',
   'vm.compileFunction': 'vm',
+  'vm.createScript': 'vm',
   'ContextifyScript via prototype chain': 'vm',
   'ContextifyScript via Script parent': 'vm',
   'subclass of vm.Script': 'vm',

@@ -2,6 +2,7 @@
 // log enough decisions to move commits off the calling thread, then end in every way a process ends.
 // Nothing may be lost, denials must be durable before they throw, and the chain must verify.
 import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createProject, governedRun, LAUNCH_MODES, PACKAGE_NAME, removeProject, REPO_ROOT, verifyProjectLog } from '../helpers/governed-run';
@@ -113,22 +114,33 @@ describe('audit writer thread', () => {
     expect(verifyProjectLog(dir).valid).toBe(true);
   }, 90_000);
 
-  it('a user worker cannot borrow the writer thread mark to start ungoverned', () => {
+  // Until 2026-11-22 the preload stayed inactive in any worker whose workerData carried a mark, the writer thread's:
+  // checked before the clone, the mark could be added afterwards (an argv element's toString, a getter Node's clone
+  // runs) and the worker started ungoverned. The writer thread now starts with no preload; workerData means nothing.
+  it.each(['require', 'node_options'] as const)('%s: a user worker carrying the old writer thread mark still runs governed', (mode) => {
     const dir = busyProject();
-    const app = `
+    const app = String.raw`
 const { Worker } = require('node:worker_threads');
-const code = "require('node:fs').writeFileSync('/tmp/governance-mark-' + process.pid, 'x'); console.log('WROTE')";
-try {
-  new Worker(code, { eval: true, workerData: { '@mltrainer/governance:audit-writer': true } });
-  console.log('STARTED');
-} catch (error) {
-  console.log(error.code, error.violation);
-}`;
-    const run = governedRun({ dir, mode: 'require', entry: 'mark.js', files: { 'mark.js': app } });
-    expect(run.stdout.trim()).toBe('EGOVDENIED runtime_bypass');
-    const refused = run.entries().filter((e) => e.violation === 'runtime_bypass');
-    expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({ action: 'worker_spawn', target: 'eval', decision: 'deny' });
+const MARK = '@mltrainer/governance:audit-writer';
+const code = "const { workerData, parentPort } = require('node:worker_threads'); let r = 'WROTE'; try { require('node:fs').writeFileSync(workerData.file, 'x'); } catch (e) { r = e.code; } parentPort.postMessage(r);";
+const start = (label, data, extra) => new Promise((resolve) => {
+  const worker = new Worker(code, { eval: true, workerData: data, ...extra });
+  worker.on('message', (m) => resolve(label + ' ' + m));
+  worker.on('error', (e) => resolve(label + ' error ' + e.code));
+});
+const late = { file: __dirname + '/late.txt' };
+const cloned = Object.assign([{ get x() { cloned[MARK] = true; return 1; } }], { file: __dirname + '/cloned.txt' });
+(async () => {
+  console.log(await start('mark', { [MARK]: true, file: __dirname + '/mark.txt' }));
+  console.log(await start('late', late, { argv: [{ toString() { late[MARK] = true; return 'x'; } }] }));
+  console.log(await start('cloned', cloned));
+})();`;
+    const run = governedRun({ dir, mode, entry: 'mark.js', files: { 'mark.js': app } });
+    expect(run.stdout.trim().split('\n'), run.stderr).toEqual(['mark EGOVDENIED', 'late EGOVDENIED', 'cloned EGOVDENIED']);
+    for (const name of ['mark.txt', 'late.txt', 'cloned.txt']) {
+      expect(existsSync(join(dir, name))).toBe(false);
+      expect(run.entries().some((e) => e.action === 'file_write' && e.target === join(dir, name) && e.decision === 'deny')).toBe(true);
+    }
   }, 60_000);
 
   it('a no-op Worker.prototype.postMessage does not drop audit batches', () => {
