@@ -14,6 +14,8 @@ import { governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './ch
 import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-flags';
 import { checkChildVariables } from './spawn-environment';
 import { resolveExecutable, shellCommand, firstCommandWord, isShell } from './spawn-target';
+import { cString, convertPath, type PathArgument } from './fs-paths';
+import { refuseBypass } from './internals-bypass';
 import { lockProperty, shapeLike } from './lock';
 
 // Captured at load: user code can replace these modules' functions.
@@ -128,6 +130,10 @@ function realPathOrNull(path: string): string | null {
  * so must any debug flag given to a node child. An allowed spawn is rewritten in place to start governed.
  */
 function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
+  if (carriesNul(options)) {
+    const refused = refuseBypass('process_spawn', cString(options.file as string), 'a NUL character in a spawn\'s program, directory, arguments or environment (native code reads only what comes before it)');
+    if (refused !== null) return refused;
+  }
   const searchPath = pathOf(options.envPairs);
   const cwd = typeof options.cwd === 'string' && options.cwd !== '' ? options.cwd : undefined;
   const executable = resolveExecutable(options.file as string, searchPath, cwd);
@@ -145,6 +151,25 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   options.envPairs = governedEnvPairs(envPairs);
   if (node && args.length > 0) options.args = withPreload(args);
   return null;
+}
+
+/**
+ * Node's public API rejects a NUL in any of these, but the raw spawn and process.execve do not: execve(2) and
+ * chdir(2) then read each string only up to it, so `/denied\0/../allowed` would be checked as `/allowed`.
+ */
+function carriesNul(options: SpawnOptions): boolean {
+  return hasNul(options.file) || hasNul(options.cwd) || listHasNul(options.args) || listHasNul(options.envPairs);
+}
+
+function hasNul(value: unknown): boolean {
+  return typeof value === 'string' && StringPrototypeIndexOf(value, '\0') >= 0;
+}
+
+function listHasNul(values: unknown): boolean {
+  if (!isArray(values)) return false;
+  const list = values as unknown[];
+  for (let i = 0; i < list.length; i++) if (hasNul(list[i])) return true;
+  return false;
 }
 
 /** A node child's argv with our preload first (built without iterators, which user code can replace). */
@@ -292,7 +317,7 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     const options = { __proto__: null, ...given } as Record<string, unknown>;
     // Own even when absent: execSync copies the options into an ordinary object before Node reads them.
     if (!('shell' in options)) options.shell = undefined;
-    if (!('cwd' in options)) options.cwd = undefined;
+    options.cwd = syncCwd(options.cwd);
     setElement(args, at, options);
     // exec* always run a shell: a string names it, anything else means /bin/sh.
     const shell = usesCommand ? (typeof options.shell === 'string' ? options.shell : true) : options.shell;
@@ -312,6 +337,17 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     if (!shell) setElement(args, 1, ArrayPrototypeSlice(spawn.args as string[], 1));
     return null;
   };
+}
+
+/**
+ * The directory Node would chdir to, converted once as Node converts it (a file: URL or a Buffer becomes its path):
+ * checked as the string Node then gets. Until 2026-11-22 a URL or Buffer was left for Node to convert, and the
+ * check resolved the program from the current directory instead.
+ */
+function syncCwd(cwd: unknown): unknown {
+  const converted: PathArgument = { path: null, value: undefined };
+  convertPath(cwd, converted);
+  return converted.path ?? converted.value;
 }
 
 /** The environment object Node builds a child's from (own keys only): without a prototype, so no setter swallows NODE_OPTIONS. */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
 import { primordials } from '../primordials';
 
-const { apply, StringPrototypeCharCodeAt, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
+const { apply, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
 
 const realpathNative = fs.realpathSync.native;
 const lstat = fs.lstatSync;
@@ -75,6 +75,16 @@ function isUrlLike(value: object): boolean {
   return Boolean(candidate.href) && Boolean(candidate.protocol);
 }
 
+/**
+ * `path` as C code reads it: up to its first NUL. Node's fs functions reject a NUL, but native code that takes a
+ * path without Node's validation (the dynamic loader, uvwasi's preopens, libuv's pipe bind) stops there, so a check
+ * of the whole string (`/denied\0/../allowed` folds to `/allowed`) would decide a different file.
+ */
+export function cString(path: string): string {
+  const nul = StringPrototypeIndexOf(path, '\0');
+  return nul < 0 ? path : StringPrototypeSlice(path, 0, nul);
+}
+
 /** `path` made absolute against the current directory, without any normalisation. */
 export function absolutePath(path: string, base?: string): string {
   if (StringPrototypeCharCodeAt(path, 0) === SLASH) return path;
@@ -86,7 +96,8 @@ export function absolutePath(path: string, base?: string): string {
  * The native_addon target of a shared library the dynamic loader opens: its real path, or `library:<name>` for
  * a name the loader searches for (no `/`) or expands (a `$ORIGIN`-style token). Relative paths from `base`.
  */
-export function libraryTarget(name: string, base?: string): string {
+export function libraryTarget(given: string, base?: string): string {
+  const name = cString(given);
   if (primordials.StringPrototypeIndexOf(name, '/') === -1 || primordials.StringPrototypeIndexOf(name, '$') !== -1) return `library:${name}`;
   return resolveTarget(name, true, base);
 }
@@ -96,7 +107,7 @@ export function libraryTarget(name: string, base?: string): string {
  * final component is not followed (lstat, unlink, rename, readlink, symlink's new path act on the link).
  */
 export function resolveTarget(path: string, followLast: boolean, base?: string): string {
-  const absolute = absolutePath(path, base);
+  const absolute = absolutePath(cString(path), base === undefined ? undefined : cString(base));
   const savedLimit = OwnError.stackTraceLimit;
   OwnError.stackTraceLimit = 0;
   try {

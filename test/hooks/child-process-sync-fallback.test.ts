@@ -42,6 +42,12 @@ describe('a program that poisoned the prototypes first, on the fallback path', (
     expect(existsSync(marker)).toBe(false);
   });
 
+  it.each(['urlCwd', 'bufferCwd'])('%s: a directory Node converts itself is decided as the path Node runs in', (attack) => {
+    const marker = freshMarker();
+    expect(run(attack, marker)).toBe('EGOVDENIED');
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('cannot drop the preload from a node child through a setter for `env` on Object.prototype', () => {
     const [nodeOptions, execArgv] = JSON.parse(run('inheritedEnv', freshMarker()));
     expect(nodeOptions).toBe(`--require "${preload}"`);

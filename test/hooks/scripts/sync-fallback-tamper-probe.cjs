@@ -1,14 +1,15 @@
 // Sync spawns on the fallback path (no spawn_sync binding: Node's permission model, or a Node without
 // process.binding) against a program that poisoned the prototypes before calling them. argv: attack, marker.
-// Kernel: production, only `echo` and this node may run. Prints the attack's outcome as JSON.
+// Kernel: production, only `echo` (/bin/echo, /usr/bin/echo) and this node may run. Prints the attack's outcome as JSON.
 'use strict';
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
+const { chmodSync, writeFileSync } = require('node:fs');
 const dist = join(__dirname, '..', '..', '..', 'dist', 'src');
 Object.defineProperty(process, 'binding', { value: () => { throw new Error('No such module'); }, configurable: true, writable: true });
 const { startKernel } = require(join(dist, 'kernel', 'gate.js'));
 const { RuleSet } = require(join(dist, 'rules', 'match.js'));
 const { installChildProcessHooks } = require(join(dist, 'hooks', 'child-process.js'));
-const rules = new RuleSet([{ id: 'tools', action: 'process_spawn', target: ['echo', process.execPath], effect: 'allow' }], 'deny');
+const rules = new RuleSet([{ id: 'tools', action: 'process_spawn', target: ['/bin/echo', '/usr/bin/echo', process.execPath], effect: 'allow' }], 'deny');
 startKernel({ rules, level: 'production', actor: 'probe', writer: null, onInternalError: (e) => { throw e; } });
 installChildProcessHooks();
 const cp = require('node:child_process');
@@ -38,6 +39,14 @@ const attacks = {
     Object.defineProperty(Object.prototype, 'shell', { configurable: true, get: () => (reads++ === 0 ? undefined : true) });
     return cp.spawnSync('echo', [`; touch ${marker}`], {}).status;
   },
+  // The directory as a file: URL or a Buffer, which Node converts itself: `./echo` there is the marker script, not
+  // the allowed /usr/bin/echo the check found when it resolved PATH's `.` against the current directory.
+  urlCwd() {
+    return spawnInDirectory((dir) => new URL(`file://${dir}/`));
+  },
+  bufferCwd() {
+    return spawnInDirectory((dir) => Buffer.from(dir));
+  },
   // A node child given `{}` as options: the env with governance's preload must reach it.
   inheritedEnv() {
     Object.defineProperty(Object.prototype, 'env', { configurable: true, set() {}, get: () => undefined });
@@ -45,6 +54,14 @@ const attacks = {
     return out.trim();
   },
 };
+
+function spawnInDirectory(asCwd) {
+  const dir = dirname(marker);
+  writeFileSync(join(dir, 'echo'), `#!/bin/sh\ntouch ${marker}\n`);
+  chmodSync(join(dir, 'echo'), 0o755);
+  const result = cp.spawnSync('echo', [], { cwd: asCwd(dir), env: { PATH: '.:/usr/bin:/bin' } });
+  return result.error === undefined ? result.status : result.error.code;
+}
 
 let outcome;
 try {
