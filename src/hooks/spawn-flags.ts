@@ -3,7 +3,8 @@
 // require Node's internal modules. Others make the child's Node read or write files, or load native code, in
 // C++ where its own hooks cannot see: profiles, logs, reports, heap snapshots, trace files, coverage of tests,
 // web storage, snapshot and SEA blobs (written); env and config files (read: their values become the child's
-// environment or flags); OpenSSL configuration and ICU data (native). Others switch on experimental APIs
+// environment or flags); OpenSSL configuration and ICU data (native). `--run` has Node's C++ run a package.json
+// script through the shell, with no JavaScript of the child's in between. Others switch on experimental APIs
 // governance does not govern. All are found in a node child's arguments (fork's execArgv ends up there), in
 // the words of a shell command and in the NODE_OPTIONS a child is given; the debug and ungoverned-API flags
 // also in this process's own flags (a shell can expand them where no spawn sees).
@@ -17,7 +18,7 @@ const FILE_FLAGS = [
   '--prof', '--logfile', '--diagnostic-dir', '--redirect-warnings', '--tls-keylog', '--env-file', '--env-file-if-exists',
   '--openssl-config', '--icu-data-dir', '--snapshot-blob', '--build-snapshot', '--build-snapshot-config',
   '--experimental-sea-config', '--localstorage-file', '--test-reporter-destination', '--experimental-config-file',
-  '--experimental-default-config-file',
+  '--experimental-default-config-file', '--run',
 ];
 // Families: every flag whose name starts with one of these (V8's --log* writes v8.log).
 const FILE_FLAG_PREFIXES = ['--cpu-prof', '--heap-prof', '--log', '--perf-', '--report-', '--heapsnapshot-', '--trace-event'];

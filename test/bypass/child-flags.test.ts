@@ -2,7 +2,7 @@
 // its own hooks cannot see: profiles, V8 logs, reports, heap snapshots, trace files, redirected warnings, env
 // files read into its environment, OpenSSL configuration, coverage directories. Under a production policy that
 // allows none of them, every road (arguments, fork's execArgv, NODE_OPTIONS, a shell command, `_` spellings,
-// NODE_V8_COVERAGE, NODE_COMPILE_CACHE, OPENSSL_CONF) is refused at the spawn, nothing lands in out/, and each refusal is in the audit log.
+// NODE_V8_COVERAGE, NODE_COMPILE_CACHE, OPENSSL_CONF; `--run`, whose package.json script the shell runs) is refused at the spawn, nothing lands in out/, and each refusal is in the audit log.
 // Positive control: a flag the policy allows works, and writes its profile.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +44,7 @@ const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0
   await attempt('NODE_V8_COVERAGE', () => run([], { env: { ...process.env, NODE_V8_COVERAGE: out } }));
   await attempt('NODE_COMPILE_CACHE', () => run([], { env: { ...process.env, NODE_COMPILE_CACHE: out } }));
   await attempt('OPENSSL_CONF', () => run([], { env: { ...process.env, OPENSSL_CONF: 'openssl.cnf' } }));
+  await attempt('--run', () => run(['--run', 'touch-out'], { cwd: path.join(here, 'scripts') }));
   await attempt('--experimental-vfs', () => run(['--experimental-vfs']));
   await attempt('--experimental-web-worker', () => run(['--experimental-web-worker']));
   await attempt('allowed flag', () => run(['--heap-prof', '--heap-prof-dir=' + path.join(here, 'profiles')]));
@@ -67,6 +68,7 @@ const FLAGS: Record<string, string> = {
   'fork execArgv': '--cpu-prof',
   NODE_OPTIONS: '--cpu-prof',
   'shell command': '--cpu-prof',
+  '--run': '--run',
   '--experimental-vfs': '--experimental-vfs',
   '--experimental-web-worker': '--experimental-web-worker',
 };
@@ -78,7 +80,7 @@ interface Outcome {
 }
 
 describe.each(LAUNCH_MODES)('file and native flags of node children under a production policy (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': APP, 'child.cjs': '', 'out/.keep': '', 'profiles/.keep': '', 'secret.env': 'TOKEN=s3cr3t\n', 'openssl.cnf': '' } });
+  const dir = createProject({ files: { 'app.cjs': APP, 'child.cjs': '', 'out/.keep': '', 'profiles/.keep': '', 'secret.env': 'TOKEN=s3cr3t\n', 'openssl.cnf': '', 'scripts/package.json': '{ "scripts": { "touch-out": "touch ../out/ran-script" } }' } });
   const run = governedRun({
     dir,
     mode,
