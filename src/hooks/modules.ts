@@ -21,7 +21,7 @@ import { checkSourceMapReads } from './source-maps';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
 
 // Captured at load: user code can replace these modules' functions.
-const { join } = nodePath;
+const { join, resolve } = nodePath;
 const { fileURLToPath, pathToFileURL } = nodeUrl;
 
 const { apply, getPrototypeOf, hasOwn, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
@@ -182,12 +182,16 @@ function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
   const args = arguments;
   entryStarted(filename);
   if (typeof filename === 'string') adoptIfOwn(this, filename);
-  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(filename));
+  // Normalised: `node_modules/pkg/../../app.js` is app.js, not a file of pkg (Node loads it under that name as given).
+  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(resolve(filename)));
   approvedFile = null;
   loading[loadingDepth++] = this;
+  const savedHandlerFor = handlerFor;
+  handlerFor = this;
   try {
     return apply(originalModuleLoad, this, args);
   } finally {
+    handlerFor = savedHandlerFor;
     loading[--loadingDepth] = undefined as unknown as CjsModule;
   }
 }
@@ -241,14 +245,23 @@ function isCommandLineEntry(module: CjsModule & { id?: unknown }, filename: unkn
  * compiles whatever string it likes, which is code generation: decided as code_eval.
  */
 let nativeCompile: CjsModule | null = null;
+/**
+ * The module Module#load is loading, whose handler call is Node's: set by governedModuleLoad, taken by the first
+ * handler call. A program calling a handler itself (`require.extensions['.js'](module, ...)`) gets no file load.
+ */
+let handlerFor: CjsModule | null = null;
 
 function governedExtension(original: Function): Function {
   const wrapper = function (this: unknown, module: unknown, filename: unknown): unknown {
     const args = arguments;
     const saved = nativeCompile;
-    // A module object of the program's making could carry its own `_compile`, run while this is set.
-    nativeCompile = isPlainModule(module) ? module : null;
-    const savedSource = markLoaderSource(nativeCompile !== null && typeof filename === 'string' && filename === nativeCompile.filename && isLoading(nativeCompile) ? filename : null);
+    const nodeCall = module === handlerFor;
+    handlerFor = null;
+    // A module object of the program's making could carry its own `_compile`, run while this is set; a filename
+    // that is not a string runs the program's toString inside Node's handler (until 2026-11-22, compiling any string
+    // there counted as the file's load).
+    nativeCompile = nodeCall && typeof filename === 'string' && isPlainModule(module) && filename === module.filename ? module : null;
+    const savedSource = markLoaderSource(nativeCompile !== null && isLoading(nativeCompile) ? filename as string : null);
     try {
       return apply(original, this, args);
     } finally {

@@ -40,10 +40,15 @@ export function captureCallerSite(): CallerSite | null {
     captureStackTrace(holder, captureCallerSite);
     const sites = holder.stack;
     if (!primordials.isArray(sites)) return null;
-    for (const site of sites) {
+    // By index: a for-of would run Array.prototype[Symbol.iterator], which the program can replace with one that
+    // yields a forged call site (until 2026-11-22 that made a per-package allow apply to the program's own code).
+    const count = sites.length;
+    for (let i = 0; i < count; i++) {
+      const site = sites[i];
       let file = site.getFileName();
       if (!file || StringPrototypeStartsWith(file, 'node:')) continue;
       if (StringPrototypeStartsWith(file, 'file://')) file = decodeURIComponent(StringPrototypeSlice(file, 7));
+      file = normalised(file);
       if (StringPrototypeStartsWith(file, packageDist)) continue;
       return { file, line: site.getLineNumber() ?? 0, packageName: packageOf(file) };
     }
@@ -54,6 +59,14 @@ export function captureCallerSite(): CallerSite | null {
     OwnError.prepareStackTrace = savedPrepare;
     OwnError.stackTraceLimit = savedLimit;
   }
+}
+
+/**
+ * A module's file name as the program gave it when it loaded the module itself (`new Module(f).load(f)`): V8
+ * reports that name, and `node_modules/pkg/../../app.js` is app.js, not a file of pkg.
+ */
+function normalised(file: string): string {
+  return StringPrototypeIndexOf(file, '/.') >= 0 || StringPrototypeIndexOf(file, '//') >= 0 ? resolve(file) : file;
 }
 
 /** `file:line` of the caller, for audit entries. */

@@ -203,7 +203,7 @@ export function checkExplicitDeny(kind: ActionKind, target: string): GovernanceD
  */
 function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, violationIfDenied: ViolationType | null, recordAllow: boolean): GovernanceDeniedError | null {
   // The stack is read only for kinds with per-package (`from`) rules, so the common path pays nothing.
-  const site: CallerSite | null = k.rules.needsCaller(kind) ? captureCallerSite() : null;
+  const site: CallerSite | null = k.rules.needsCaller(kind) ? trustedSite(k, captureCallerSite()) : null;
   const found = k.rules.match(kind, target, site);
   const match = violationIfDenied !== null && found.effect !== 'allow' && found.violation === null ? { ...found, violation: violationIfDenied } : found;
   const scope = currentScope();
@@ -220,6 +220,15 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, vio
     return refuse(k, kind, target, match, 'needsToken', actor);
   }
   return refuse(k, kind, target, match, match.effect === 'approve' ? 'needsScope' : 'deny', actor);
+}
+
+/**
+ * The caller's package, only for a file the rules do not let the program write: otherwise the file could be the
+ * program's own code, written into a directory named `node_modules/<package>/` to borrow that package's rules.
+ */
+function trustedSite(k: KernelOptions, site: CallerSite | null): CallerSite | null {
+  if (site === null || site.packageName === null || k.rules.match('file_write', site.file, null).effect === 'deny') return site;
+  return { file: site.file, line: site.line, packageName: null };
 }
 
 /** Whether an allowed load of `target` is already on the record, noting it if not. */

@@ -57,6 +57,10 @@ const vm = require('node:vm'), Module = require('node:module'), path = require('
     m._compile = function (content, filename) { return Module.prototype._compile.call(this, token(l), filename); };
     require.extensions['.js'](m, path.join(process.cwd(), 'victim.cjs'));
   });
+  await attempt("string compiled from a filename's toString inside Node's handler", (l) => {
+    let done = false;
+    require.extensions['.js'](module, { toString() { if (!done) { done = true; module._compile(token(l), module.filename); } return module.filename; } });
+  });
   await attempt('Module.wrap injection', (l) => { Module.wrap = (s) => '(function (exports, require, module, __filename, __dirname) { ' + token(l) + ';' + s + '\n});'; return require('./victim.cjs'); });
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
@@ -117,6 +121,7 @@ const DENY_ALL: Record<string, string> = {
   'Module.wrap injection': 'module-compile',
   'require.extensions handler compiling a string': 'module-compile',
   "own _compile on a module handed to Node's handler": 'module-compile',
+  "string compiled from a filename's toString inside Node's handler": 'module-compile',
 };
 
 const VM_ONLY_DENIED: Record<string, string> = {

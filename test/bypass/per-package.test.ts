@@ -34,6 +34,28 @@ attempt('eval in a callback zod runs', () => z.string().transform(() => new Func
 attempt('application child_process', () => typeof require('node:child_process').spawnSync);
 attempt('package allowed child_process', () => require('runner-pkg'));
 attempt('package allowed child_process again', () => require('runner-pkg/again.js'));
+// Ways to pass the application's code off as runner-pkg's (each got child_process until 2026-11-22).
+attempt('application file loaded as node_modules/runner-pkg/../../sneaky.cjs', () => {
+  const Module = require('node:module');
+  const file = __dirname + '/node_modules/runner-pkg/../../sneaky.cjs';
+  const m = new Module(file, module);
+  m.load(file);
+  return m.exports;
+});
+attempt('application code written into a writable node_modules/runner-pkg', () => {
+  const fs = require('node:fs');
+  fs.mkdirSync(__dirname + '/tmp/node_modules/runner-pkg', { recursive: true });
+  fs.writeFileSync(__dirname + '/tmp/node_modules/runner-pkg/x.js', "module.exports = typeof require('node:child_process').spawnSync;");
+  return require('./tmp/node_modules/runner-pkg/x.js');
+});
+attempt('call site forged through Array.prototype[Symbol.iterator]', () => {
+  const fake = { getFileName: () => require.resolve('runner-pkg'), getLineNumber: () => 1 };
+  const iterator = Array.prototype[Symbol.iterator];
+  Array.prototype[Symbol.iterator] = function () {
+    return this.length > 0 && this[0] !== fake && typeof (this[0] && this[0].getFileName) === 'function' ? iterator.call([fake]) : iterator.call(this);
+  };
+  try { return typeof require('node:child_process').spawnSync; } finally { Array.prototype[Symbol.iterator] = iterator; }
+});
 process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 `;
 
@@ -42,6 +64,7 @@ const FILES: Record<string, string> = {
   'node_modules/runner-pkg/package.json': JSON.stringify({ name: 'runner-pkg', version: '1.0.0', main: 'index.js' }),
   'node_modules/runner-pkg/index.js': "module.exports = typeof require('node:child_process').spawnSync;\n",
   'node_modules/runner-pkg/again.js': "module.exports = typeof require('node:child_process').execFileSync;\n",
+  'sneaky.cjs': "module.exports = typeof require('node:child_process').spawnSync;\n",
 };
 
 interface Outcome {
@@ -66,8 +89,8 @@ describe.each(LAUNCH_MODES)('per-package rules with a real package (%s)', (mode)
       default: 'deny',
       rules: [
         { id: 'read', action: 'file_read', target: '**', effect: 'allow' },
-        { id: 'packages', action: 'module_load', target: ['zod', 'runner-pkg', `${dir}/**`], effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+        { id: 'packages', action: 'module_load', target: ['zod', 'runner-pkg', 'node:module', 'node:fs', `${dir}/**`], effect: 'allow' },
+        { id: 'state', action: 'file_write', target: [`${dir}/.governance/**`, `${dir}/tmp`, `${dir}/tmp/**`], effect: 'allow' },
         { id: 'zod-jit', action: 'code_eval', target: 'function', from: ['zod'], effect: 'allow' },
         // A deny rule would win over the per-package allow: the default refuses everyone else.
         { id: 'runner-spawns', action: 'module_load', target: 'node:child_process', from: ['runner-pkg'], effect: 'allow' },
@@ -112,6 +135,14 @@ describe.each(LAUNCH_MODES)('per-package rules with a real package (%s)', (mode)
       ['deny', '<dir>/app.cjs'],
       ['allow', '<dir>/node_modules/runner-pkg/index.js'],
       ['allow', '<dir>/node_modules/runner-pkg/again.js'],
+      ['deny', '<dir>/sneaky.cjs'],
+      ['deny', '<dir>/tmp/node_modules/runner-pkg/x.js'],
+      ['deny', '<dir>/app.cjs'],
     ]);
+  });
+
+  it.each(['application file loaded as node_modules/runner-pkg/../../sneaky.cjs', 'application code written into a writable node_modules/runner-pkg', 'call site forged through Array.prototype[Symbol.iterator]'])('%s: refused; the package\'s rule is not borrowed', (label) => {
+    expect(outcomes[label], JSON.stringify(outcomes[label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain('module_load:node:child_process');
   });
 });
