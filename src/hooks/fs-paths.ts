@@ -19,6 +19,7 @@ const OwnError = Error;
 const decoder = new TextDecoder();
 const decode = TextDecoder.prototype.decode;
 const bufferFrom = Buffer.from;
+const bufferConcat = Buffer.concat;
 const toFileUrlPath = fileURLToPath;
 
 const { S_IFMT, S_IFLNK } = fs.constants;
@@ -56,8 +57,11 @@ export function convertPath(value: unknown, out: PathArgument): void {
   }
   if (isUint8Array(value)) {
     const copy = bufferFrom(value as Uint8Array);
-    out.path = apply(decode, decoder, [copy]) as string;
-    out.value = copy;
+    const path = apply(decode, decoder, [copy]) as string;
+    out.path = path;
+    // Bytes that are not UTF-8 decode to U+FFFD: the string checked names another file than the bytes do (a link
+    // named 0xFF led past the check until 2026-11-22), so Node gets the string, and acts on the file decided.
+    out.value = StringPrototypeIndexOf(path, '\uFFFD') >= 0 ? path : copy;
     return;
   }
   if (!isProxy(value) && isUrlLike(value)) {
@@ -68,6 +72,18 @@ export function convertPath(value: unknown, out: PathArgument): void {
   }
   out.path = null;
   out.value = null;
+}
+
+/**
+ * A converted relative path made absolute, for the check and for Node alike: Node then acts on the directory of
+ * the decision, not on the one current when the open happens (a stream opens on a later tick, the thread pool
+ * later still) or after another thread's chdir.
+ */
+export function makeAbsolute(out: PathArgument): void {
+  const path = out.path;
+  if (path === null || path === '' || StringPrototypeCharCodeAt(path, 0) === SLASH) return; // '' is Node's ENOENT, not the directory
+  out.path = absolutePath(path);
+  out.value = typeof out.value === 'string' ? out.path : bufferConcat([bufferFrom(absolutePath('')), out.value as Uint8Array]);
 }
 
 function isUrlLike(value: object): boolean {

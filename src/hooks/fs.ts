@@ -5,7 +5,7 @@ import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { changeCount, rulesAllow, rulesGuardBelow } from '../kernel/gate';
 import { primordials } from '../primordials';
-import { convertPath, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
+import { convertPath, makeAbsolute, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
 import { checkRead } from './log-files';
@@ -27,13 +27,17 @@ const scratch: PathArgument = { path: null, value: undefined };
 // The path (as handed to Node) and kinds checked by the governed call currently running. Node's own
 // implementation of some APIs calls other public fs functions on the same path (readFileSync calls
 // fs.openSync); those inner calls are the same action and are not checked or recorded twice. A read
-// grant never covers a write: user code that runs inside a call (a cpSync filter) cannot escalate.
+// grant never covers a write: user code that runs inside a call (a cpSync filter) cannot escalate. Nor can it move
+// the path: a grant holds only while changeCount() stands where it stood (a rename or symlink of the program's made
+// inside the call, through a getter or a replaced Stats method Node calls, used to leave the same string granted).
 let grantPath: string | null = null;
 let grantKinds = 0;
+let grantChanges = -1;
 let firstPath: string | null = null;
 let firstKinds = 0;
-// While a recursive rm whose whole subtree was decided runs: the prefix (`<path>/`) of the entries that
-// Node 20/22's JavaScript implementation removes through the public functions, already decided.
+// While a recursive rm whose whole subtree was decided runs: the resolved prefix (`<target>/`) of the entries that
+// Node 20/22's JavaScript implementation removes through the public functions, already decided. It covers what
+// resolves below it, without access to file contents (an entry's metadata, its removal).
 let grantTree: string | null = null;
 // Node's own CommonJS loader at work for a require() whose module_load entry is recorded (set by the module
 // hooks): the realpaths it takes while it resolves, and its one read of the source of `loaderSource`. Those
@@ -80,6 +84,7 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
     const kinds = kindsOf(role, args);
     if (kinds === 0) continue;
     convertPath(args[role.at], scratch);
+    if (role.use !== 'linkTarget') makeAbsolute(scratch); // a symlink's target is stored as given
     const path = scratch.path;
     args[role.at] = scratch.value;
     if (path === null) {
@@ -92,17 +97,21 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
       path0 = path;
       kinds0 = kinds;
     }
-    if (path === grantPath && (kinds & ~grantKinds) === 0) continue;
-    if (grantTree !== null && StringPrototypeStartsWith(path, grantTree)) continue;
+    if (path === grantPath && (kinds & ~grantKinds) === 0 && changeCount() === grantChanges) continue;
     const base = role.use === 'linkTarget' ? linkDirectory(args[role.aux!]) : undefined;
     const covered = kinds === READ && ((loaderResolving && roles === REALPATH_ROLES) || path === loaderSource);
     const target = covered && path === loaderSource && isLoaderReal(path) ? path : resolveTarget(path, role.follow, base);
+    if (grantTree !== null && StringPrototypeStartsWith(target, grantTree) && !readsContents(role)) continue;
     const denied = checkKinds(kinds, target, covered);
     if (denied !== null) return denied;
   }
   firstPath = path0;
   firstKinds = kinds0;
   return null;
+}
+
+function readsContents(role: PathRole): boolean {
+  return role.use === 'open' || role.use === 'fileRead' || role.use === 'fileWrite' || role.use === 'fileAppend';
 }
 
 function isLoaderReal(path: string): boolean {
@@ -235,16 +244,19 @@ function callGranted(original: Function, self: unknown, args: ArrayLike<unknown>
   const savedPath = grantPath;
   const savedKinds = grantKinds;
   const savedTree = grantTree;
+  const savedChanges = grantChanges;
   grantPath = firstPath;
   // A write grant also covers reads of the same path (truncateSync opens 'r+', rmSync lstats first).
   grantKinds = (firstKinds & WRITE) !== 0 ? READ | WRITE : firstKinds;
   grantTree = tree;
+  grantChanges = changeCount();
   try {
     return apply(original, self, args);
   } finally {
     grantPath = savedPath;
     grantKinds = savedKinds;
     grantTree = savedTree;
+    grantChanges = savedChanges;
   }
 }
 
@@ -260,7 +272,7 @@ function checkRemovedTree(args: unknown[], optionsAt: number): GovernanceDeniedE
   // The kernel may have run governed fs calls of its own while deciding.
   firstPath = path;
   firstKinds = kinds;
-  return denied ?? `${trimTrailingSlashes(path)}/`;
+  return denied ?? `${trimTrailingSlashes(resolveTarget(path, false))}/`;
 }
 
 /**
@@ -374,29 +386,39 @@ function wrapPromiseOpen(original: Function, roles: readonly PathRole[]): Functi
 // ---- Streams: decided at creation; a denied stream emits 'error' like a stream on a bad path.
 
 const originalOpen = fs.open;
-const fdFunctions = { close: fs.close, read: fs.read, write: fs.write, writev: fs.writev, fsync: fs.fsync };
+
+/**
+ * The functions a stream keeps (as `stream[kFs]`, which the program can read) and calls with its descriptor: the
+ * governed ones, read when the stream is made, after installation. Captured at load, they were the originals, and
+ * any program could write to the audit database's descriptor through them (until 2026-11-22).
+ */
+function streamFunctions(open: Function): object {
+  return { __proto__: null, open, close: fs.close, read: fs.read, write: fs.write, writev: fs.writev, fsync: fs.fsync };
+}
 
 function wrapStreamApi(original: Function, defaultFlags: string, impliedKind: number): Function {
   const wrapper = function (this: unknown, path: unknown, options?: unknown): unknown {
     const opts = streamOptions(options);
     if (opts.fd !== undefined && opts.fd !== null) return apply(original, this, [path, opts]);
     convertPath(path, scratch);
+    makeAbsolute(scratch);
     const checkedPath = scratch.path;
     const value = scratch.value;
     if (checkedPath === null) return apply(original, this, [value, opts]);
     const flags = opts.flags === undefined ? defaultFlags : opts.flags;
     const denied = checkKinds(kindsOfFlags(flags) | impliedKind, resolveTarget(checkedPath, true));
-    if (denied !== null) opts.fs = { ...fdFunctions, open: failingOpen(denied) };
-    else if (opts.fs === undefined) opts.fs = { ...fdFunctions, open: checkedOpen(value, flags) };
+    if (denied !== null) opts.fs = streamFunctions(failingOpen(denied));
+    else if (opts.fs === undefined) opts.fs = streamFunctions(checkedOpen(value, flags));
     return apply(original, this, [value, opts]);
   };
   return shapeLike(wrapper, original);
 }
 
+/** Without a prototype: `fs` and `fd`, read here and by Node, are the caller's own or absent, never inherited. */
 function streamOptions(options: unknown): Record<string, unknown> {
-  if (typeof options === 'string') return { encoding: options };
-  if (typeof options === 'object' && options !== null) return { ...options };
-  return {};
+  if (typeof options === 'string') return { __proto__: null, encoding: options } as Record<string, unknown>;
+  if (typeof options === 'object' && options !== null) return { __proto__: null, ...options } as Record<string, unknown>;
+  return { __proto__: null } as unknown as Record<string, unknown>;
 }
 
 function failingOpen(denied: GovernanceDeniedError): Function {

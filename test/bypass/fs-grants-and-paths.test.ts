@@ -1,0 +1,154 @@
+// File routes that got past the check until 2026-11-22, under a production policy in the three launch modes (writes
+// only below ok/, reads everywhere but secret/): a Buffer path that is not UTF-8 (checked as U+FFFD, opened as the
+// bytes); program code run inside a governed call (a replaced Stats method Node's rm calls, an inherited option
+// getter) using the call's grant; a relative path opened after a chdir (a stream opens on a later tick, the thread
+// pool later still); and the descriptor functions a stream keeps, which were the originals. Each attempt must leave
+// the protected files as they were, and the refusals must be in the audit log, whose chain still verifies.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, verifyProjectLog } from '../helpers/governed-run';
+import { printedResults } from '../helpers/route-results';
+
+const APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const here = process.cwd();
+const results = {};
+function attempt(label, fn) { try { results[label] = { outcome: 'done', value: String(fn()) }; } catch (e) { results[label] = { outcome: 'thrown', code: e.code }; } }
+const KEY = '.governance/keys/log-signing.key.pem';
+
+// 1. A symlink named by the byte 0xFF: the check decoded the name as U+FFFD, a name that does not exist.
+const link = Buffer.concat([Buffer.from(here + '/ok/'), Buffer.from([0xff])]);
+attempt('non-UTF-8 link created', () => fs.symlinkSync('..', link));
+const through = (rest) => Buffer.concat([link, Buffer.from(rest)]);
+attempt('non-UTF-8 write', () => fs.writeFileSync(through('/prot.txt'), 'PWNED'));
+attempt('non-UTF-8 read of a denied file', () => fs.readFileSync(through('/secret/s.txt'), 'utf8'));
+attempt('non-UTF-8 read of the key', () => fs.readFileSync(through('/' + KEY), 'utf8').length);
+
+// 2. Program code inside rmSync's window: Node's rm validation calls lstatSync(path).isDirectory().
+fs.mkdirSync('ok/victim/inner', { recursive: true });
+const isDirectory = fs.Stats.prototype.isDirectory;
+const inside = {};
+fs.Stats.prototype.isDirectory = function () {
+  fs.Stats.prototype.isDirectory = isDirectory;
+  for (const [label, fn] of [
+    ['write through the tree grant', () => fs.writeFileSync('ok/victim/../../prot.txt', 'PWNED')],
+    ['read of the key through the tree grant', () => fs.readFileSync('ok/victim/../../' + KEY, 'utf8').length],
+    ['read of a denied file through the tree grant', () => fs.readFileSync('ok/victim/../../secret/s.txt', 'utf8')],
+  ]) { try { inside[label] = { outcome: 'done', value: String(fn()) }; } catch (e) { inside[label] = { outcome: 'thrown', code: e.code }; } }
+  return isDirectory.call(this);
+};
+attempt('rmSync recursive', () => fs.rmSync('ok/victim', { recursive: true }));
+Object.assign(results, inside);
+
+// 3. An inherited option getter run inside mkdirSync('ok/sw'): it turns ok/sw into a link to ../prot.txt and writes it.
+attempt('write to the granted path after a symlink swap', () => {
+  fs.symlinkSync('../prot.txt', 'ok/sw-link');
+  let done = false;
+  Object.defineProperty(Object.prototype, 'recursive', { configurable: true, get() {
+    if (done) return false;
+    done = true;
+    try { fs.renameSync('ok/sw-link', 'ok/sw'); fs.writeFileSync(here + '/ok/sw', 'PWNED'); inside.swapped = 'wrote'; } catch (e) { inside.swapped = e.code; }
+    return false;
+  } });
+  try { fs.mkdirSync(here + '/ok/sw', {}); } catch (e) { /* EEXIST: the link is there */ } finally { delete Object.prototype.recursive; }
+  return inside.swapped;
+});
+
+// 4. Relative paths and chdir: decided in ok/, opened after the program went back up.
+attempt('write stream after chdir', () => {
+  process.chdir(here + '/ok');
+  const stream = fs.createWriteStream('prot.txt');
+  process.chdir(here);
+  stream.end('PWNED');
+  return 'started';
+});
+attempt('callback writeFile after chdir', () => {
+  process.chdir(here + '/ok');
+  fs.writeFile('prot2.txt', 'PWNED', () => {});
+  process.chdir(here);
+  return 'started';
+});
+
+// 5. The descriptor functions a stream keeps: write into the audit database through its descriptor.
+attempt('write to the audit database through a stream\'s own fs', () => {
+  const stream = fs.createReadStream(__filename);
+  const kFs = Object.getOwnPropertySymbols(stream).find((s) => String(s) === 'Symbol(kFs)');
+  const raw = stream[kFs];
+  const fd = fs.readdirSync('/proc/self/fd').map(Number).find((n) => { try { return fs.readlinkSync('/proc/self/fd/' + n) === here + '/.governance/audit.db'; } catch { return false; } });
+  if (fd === undefined) return 'no descriptor';
+  results.dbWrite = 'pending';
+  raw.write(fd, Buffer.from('PWNED'), 0, 5, 0, (e) => { results.dbWrite = e ? e.code : 'written'; });
+  return 'called';
+});
+
+setTimeout(() => process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n'), 300);
+`;
+
+interface Outcome {
+  outcome: string;
+  code?: string;
+  value?: string;
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeProject));
+
+describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': APP, 'prot.txt': 'original', 'prot2.txt': 'original', 'secret/s.txt': 'TOPSECRET', 'ok/.keep': '' } });
+  dirs.push(dir);
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'no-secret', action: 'file_read', target: `${dir}/secret/**`, effect: 'deny' },
+        { id: 'ok', action: 'file_write', target: [`${dir}/ok`, `${dir}/ok/**`], effect: 'allow' },
+      ],
+    },
+  });
+  const results = printedResults<Record<string, Outcome | string>>(run);
+  const outcome = (label: string): Outcome => results[label] as Outcome;
+  const entries = run.entries();
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it('the protected files kept their content, and the secret and the key were not read', () => {
+    expect(readFileSync(join(dir, 'prot.txt'), 'utf8')).toBe('original');
+    expect(readFileSync(join(dir, 'prot2.txt'), 'utf8')).toBe('original');
+    expect(JSON.stringify(results)).not.toContain('TOPSECRET');
+    expect(JSON.stringify(results)).not.toContain('BEGIN');
+  });
+
+  it('a Buffer path that is not UTF-8 is decided as the file Node opens', () => {
+    for (const label of ['non-UTF-8 write', 'non-UTF-8 read of a denied file', 'non-UTF-8 read of the key']) {
+      expect(outcome(label).outcome, label).toBe('thrown');
+    }
+  });
+
+  it('program code run inside a governed call gets no grant for other paths', () => {
+    expect(outcome('rmSync recursive')).toEqual({ outcome: 'done', value: 'undefined' });
+    expect(outcome('write through the tree grant')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcome('read of the key through the tree grant')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcome('read of a denied file through the tree grant')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcome('write to the granted path after a symlink swap')).toEqual({ outcome: 'done', value: 'EGOVDENIED' });
+    expect(entries.some((e) => e.action === 'file_write' && e.target === join(dir, 'prot.txt') && e.decision === 'deny')).toBe(true);
+  });
+
+  it('a relative path is opened where it was decided, whatever the directory is by then', () => {
+    expect(readFileSync(join(dir, 'ok', 'prot.txt'), 'utf8')).toBe('PWNED');
+    expect(readFileSync(join(dir, 'ok', 'prot2.txt'), 'utf8')).toBe('PWNED');
+  });
+
+  it('a stream\'s own descriptor functions are governed: the audit database stays intact', () => {
+    expect(outcome("write to the audit database through a stream's own fs")).toEqual({ outcome: 'done', value: 'called' });
+    expect(results.dbWrite).toBe('EGOVDENIED');
+    expect(verifyProjectLog(dir).valid).toBe(true);
+  });
+});
