@@ -16,13 +16,47 @@ const OwnError = Error;
 const { S_IFMT, S_IFDIR } = fs.constants;
 const LSTAT_NO_THROW = { throwIfNoEntry: false } as const;
 
-/** Whether the options of rm/rmdir ask for a recursive removal; the caller hands Node this copy. */
+const RECURSIVE = ['recursive'];
+
+/**
+ * Whether the options (of rm, rmdir, readdir, opendir, mkdir) ask for recursion; the caller hands Node this copy,
+ * without a prototype and with `recursive` its own, so an inherited getter cannot answer the check and Node apart.
+ */
 export function recursiveOptions(args: unknown[], at: number): boolean {
   const options = args[at];
   if (typeof options !== 'object' || options === null) return false;
-  const copy = { ...options } as { recursive?: unknown };
+  const copy = primordials.ownOptions<{ recursive?: unknown }>(options, RECURSIVE);
   args[at] = copy;
   return copy.recursive === true;
+}
+
+/**
+ * For mkdir with `recursive`: decides with `check` each missing directory above `path`, which Node creates too
+ * (only `path` itself was decided). Stops at the first that exists.
+ */
+export function checkMissingAncestors(path: string, check: (target: string) => GovernanceDeniedError | null): GovernanceDeniedError | null {
+  for (let dir = parentOf(trimTrailingSlashes(absolutePath(path))); dir !== '/' && !exists(dir); dir = parentOf(dir)) {
+    const denied = check(resolveTarget(dir, false));
+    if (denied !== null) return denied;
+  }
+  return null;
+}
+
+function parentOf(path: string): string {
+  const slash = primordials.StringPrototypeLastIndexOf(path, '/');
+  return slash <= 0 ? '/' : primordials.StringPrototypeSlice(path, 0, slash);
+}
+
+function exists(path: string): boolean {
+  const savedLimit = OwnError.stackTraceLimit;
+  OwnError.stackTraceLimit = 0;
+  try {
+    return lstat(path, LSTAT_NO_THROW) !== undefined;
+  } catch {
+    return true; // Node's mkdir meets the same error there
+  } finally {
+    OwnError.stackTraceLimit = savedLimit;
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type Path
 import { checkKinds } from './fs-check';
 import { checkRead } from './log-files';
 import { checkWrite } from './rules-files';
-import { checkSubtree, recursiveOptions } from './fs-subtree';
+import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
@@ -315,21 +315,59 @@ function checkMovedTree(args: unknown[]): GovernanceDeniedError | null {
 }
 
 /**
- * `removesTree`: the API is rm or rmdir, whose options (at index 1) may ask for a recursive removal.
- * `movesTree`: the API is rename.
+ * What an API does beyond its path when its options (at index 1) ask for recursion, or, for rename, always:
+ * removes a tree (rm, rmdir), moves one (rename), lists one (readdir, opendir), creates missing parents (mkdir).
  */
-function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiForm, removesTree = false, movesTree = false): Function {
+type TreeKind = 'remove' | 'move' | 'list' | 'create' | null;
+
+function treeKindOf(base: string): TreeKind {
+  if (base === 'rm' || base === 'rmdir') return 'remove';
+  if (base === 'rename') return 'move';
+  if (base === 'readdir' || base === 'opendir') return 'list';
+  return base === 'mkdir' ? 'create' : null;
+}
+
+/**
+ * A recursive listing names every entry below: where some rule could refuse a read there, each entry is decided
+ * as a read (a refusal is recorded, an allow is not: the listing's own entry stands for them).
+ */
+function checkListedTree(args: unknown[]): GovernanceDeniedError | null {
+  if (firstPath === null || !recursiveOptions(args, 1)) return null;
+  const path = firstPath;
+  const kinds = firstKinds;
+  const denied = rulesGuardBelow('file_read', resolveTarget(path, true)) ? checkSubtree(path, checkListedEntry) : null;
+  firstPath = path;
+  firstKinds = kinds;
+  return denied;
+}
+
+function checkListedEntry(target: string): GovernanceDeniedError | null {
+  return checkKinds(READ, target, true);
+}
+
+function checkCreatedParents(args: unknown[]): GovernanceDeniedError | null {
+  if (firstPath === null || !recursiveOptions(args, 1)) return null;
+  const path = firstPath;
+  const kinds = firstKinds;
+  const denied = checkMissingAncestors(path, checkWrite);
+  firstPath = path;
+  firstKinds = kinds;
+  return denied;
+}
+
+function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiForm, treeKind: TreeKind = null): Function {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     let denied: GovernanceDeniedError | null;
     let tree: string | null = null;
     try {
       denied = checkRoles(roles, args);
-      if (denied === null && removesTree) {
+      if (denied === null && treeKind === 'remove') {
         const removed = checkRemovedTree(args, 1);
         if (typeof removed === 'string') tree = removed;
         else denied = removed;
-      }
-      if (denied === null && movesTree) denied = checkMovedTree(args);
+      } else if (denied === null && treeKind === 'move') denied = checkMovedTree(args);
+      else if (denied === null && treeKind === 'list') denied = checkListedTree(args);
+      else if (denied === null && treeKind === 'create') denied = checkCreatedParents(args);
     } catch (error) {
       return surfaceError(form, error, args);
     }
@@ -449,10 +487,6 @@ function formOf(name: string): ApiForm {
   return name.endsWith('Sync') ? 'sync' : 'callback';
 }
 
-function removesTree(base: string): boolean {
-  return base === 'rm' || base === 'rmdir';
-}
-
 function installOn(owner: Record<string, unknown>, name: string, wrapper: Function): void {
   lockProperty(owner, name, wrapper);
 }
@@ -476,7 +510,7 @@ export function installFsHooks(): void {
       for (const name of [base, base + 'Sync']) {
         const original = fsModule[name];
         if (typeof original !== 'function') continue;
-        const governed = wrapPathApi(original, roles, formOf(name), removesTree(base), base === 'rename');
+        const governed = wrapPathApi(original, roles, formOf(name), treeKindOf(base));
         if (base === 'open') installOn(fsModule, name, trackOpened(governed, original, formOf(name)));
         else installOn(fsModule, name, name === 'readFileSync' ? wrapLoaderRead(governed, original) : governed);
       }
@@ -486,7 +520,7 @@ export function installFsHooks(): void {
     let wrapper: Function;
     if (base === 'open') wrapper = wrapPromiseOpen(promiseOriginal, roles);
     else if (base === 'readFile' || base === 'writeFile' || base === 'appendFile') wrapper = wrapHandleAcceptingPromiseApi(base, promiseOriginal, roles);
-    else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise', removesTree(base), base === 'rename');
+    else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise', treeKindOf(base));
     installOn(promises, base, wrapper);
   }
   if (typeof fsModule.openAsBlob === 'function') installOn(fsModule, 'openAsBlob', wrapPathApi(fsModule.openAsBlob as Function, FS_ROUTES.openAsBlob, 'promise'));

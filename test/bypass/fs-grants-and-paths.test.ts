@@ -4,7 +4,7 @@
 // getter) using the call's grant; a relative path opened after a chdir (a stream opens on a later tick, the thread
 // pool later still); and the descriptor functions a stream keeps, which were the originals. Each attempt must leave
 // the protected files as they were, and the refusals must be in the audit log, whose chain still verifies.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject, verifyProjectLog } from '../helpers/governed-run';
@@ -82,6 +82,19 @@ attempt('write to the audit database through a stream\'s own fs', () => {
   return 'called';
 });
 
+// 6. Recursion: listings name what is below, mkdir creates missing parents, and an inherited 'recursive' getter.
+attempt('recursive readdir over a denied directory', () => fs.readdirSync('.', { recursive: true }).filter((name) => name.startsWith('secret')).join(','));
+attempt('recursive readdir with file types', () => fs.readdirSync('.', { recursive: true, withFileTypes: true }).length);
+attempt('recursive opendir', () => { const d = fs.opendirSync('.', { recursive: true }); let n = 0; while (d.readSync()) n++; d.closeSync(); return n; });
+attempt('recursive readdir of an allowed tree', () => fs.readdirSync('ok/listed', { recursive: true }).sort().join(','));
+attempt('recursive mkdir through a denied parent', () => fs.mkdirSync(here + '/forbidden/deep/ok/x', { recursive: true }));
+attempt('recursive mkdir below ok', () => fs.mkdirSync(here + '/ok/made/deep', { recursive: true }));
+attempt('rm with an inherited recursive getter', () => {
+  let reads = 0;
+  Object.defineProperty(Object.prototype, 'recursive', { configurable: true, get: () => reads++ > 0 });
+  try { fs.rmSync(here + '/ok/tree', {}); } finally { delete Object.prototype.recursive; }
+});
+
 setTimeout(() => process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n'), 300);
 `;
 
@@ -95,7 +108,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
 describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': APP, 'prot.txt': 'original', 'prot2.txt': 'original', 'secret/s.txt': 'TOPSECRET', 'ok/.keep': '' } });
+  const dir = createProject({ files: { 'app.cjs': APP, 'prot.txt': 'original', 'prot2.txt': 'original', 'secret/s.txt': 'TOPSECRET', 'ok/.keep': '', 'ok/listed/a/b.txt': '', 'ok/tree/keep/kept.txt': 'kept' } });
   dirs.push(dir);
   const run = governedRun({
     dir,
@@ -107,7 +120,8 @@ describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions 
       rules: [
         { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
         { id: 'no-secret', action: 'file_read', target: `${dir}/secret/**`, effect: 'deny' },
-        { id: 'ok', action: 'file_write', target: [`${dir}/ok`, `${dir}/ok/**`], effect: 'allow' },
+        { id: 'ok', action: 'file_write', target: [`${dir}/ok`, `${dir}/ok/**`, `${dir}/forbidden/deep/ok/**`], effect: 'allow' },
+        { id: 'keep', action: 'file_write', target: `${dir}/ok/tree/keep/**`, effect: 'deny' },
       ],
     },
   });
@@ -144,6 +158,25 @@ describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions 
   it('a relative path is opened where it was decided, whatever the directory is by then', () => {
     expect(readFileSync(join(dir, 'ok', 'prot.txt'), 'utf8')).toBe('PWNED');
     expect(readFileSync(join(dir, 'ok', 'prot2.txt'), 'utf8')).toBe('PWNED');
+  });
+
+  it('a recursive listing is refused where a rule refuses reading below; an allowed tree lists', () => {
+    for (const label of ['recursive readdir over a denied directory', 'recursive readdir with file types', 'recursive opendir']) {
+      expect(outcome(label), label).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
+    }
+    expect(outcome('recursive readdir of an allowed tree')).toEqual({ outcome: 'done', value: 'a,a/b.txt' });
+  });
+
+  it('recursive mkdir decides each parent it creates', () => {
+    expect(outcome('recursive mkdir through a denied parent')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(existsSync(join(dir, 'forbidden'))).toBe(false);
+    expect(outcome('recursive mkdir below ok').outcome).toBe('done');
+    expect(existsSync(join(dir, 'ok', 'made', 'deep'))).toBe(true);
+  });
+
+  it('an inherited recursive getter cannot turn a checked rm into a recursive one', () => {
+    expect(outcome('rm with an inherited recursive getter').outcome).toBe('thrown');
+    expect(readFileSync(join(dir, 'ok', 'tree', 'keep', 'kept.txt'), 'utf8')).toBe('kept');
   });
 
   it('a stream\'s own descriptor functions are governed: the audit database stays intact', () => {
