@@ -13,6 +13,7 @@ import { GovernanceDeniedError } from '../kernel/errors';
 import { blocks } from '../kernel/level';
 import { primordials } from '../primordials';
 import { checkCodeEval } from './code-eval';
+import { refuseBypass } from './internals-bypass';
 import { lockProperty, shapeLike } from './lock';
 import { learnResolverRealpathKey, markLoaderResolving, markLoaderSource } from './fs';
 import { esmHooksOffThread, installEsmHooks } from './modules-esm';
@@ -282,11 +283,33 @@ function governedCompile(this: CjsModule, content: unknown, filename: unknown): 
   if (fileLoad) {
     nativeCompile = null; // one compile per file the handler read
     markLoaderSource(null); // the module's own code runs next
+    if (esmHooksOffThread()) requireEsmOffThread(this, arguments);
   }
   else if (!isCommandLineEntry(this, filename)) checkCodeEval('module-compile');
   const mapDenied = typeof content === 'string' && typeof filename === 'string' ? checkSourceMapReads(content, filename) : null;
   if (mapDenied !== null) throw mapDenied;
   return apply(originalCompile, this, arguments);
+}
+
+/**
+ * Node 20 (and 22 before 22.15) can require() an ES module: its whole import graph then loads synchronously in
+ * Node's internals, past the hooks thread that decides ES imports there, so its imports (a denied builtin, a
+ * `data:` URL) were never decided. Such a require is refused as runtime_bypass (in development, recorded and
+ * let through); a file Node would only detect as ES syntax is compiled as CommonJS where the level blocks, which
+ * fails with Node's own "Cannot use import statement outside a module". The main module is imported, not required.
+ */
+function requireEsmOffThread(module: CjsModule & { id?: unknown }, args: IArguments): void {
+  if (module.id === '.') return;
+  const format = args[2];
+  if (format === 'module') {
+    const denied = refuseBypass('module_load', `${module.filename}`, 'require() of an ES module on this Node line (its imports would load undecided; use import(), or Node >= 22.15)');
+    if (denied !== null) throw denied;
+    return;
+  }
+  const level = kernelLevel();
+  if (format !== undefined || level === null || !blocks(level)) return;
+  setElement(args as unknown as unknown[], 2, 'commonjs');
+  if (args.length < 3) (args as { length: number }).length = 3;
 }
 
 let tamperRecorded = false;
