@@ -1,6 +1,6 @@
 // Governs routes into Node internals and the debugger: process.binding / _linkedBinding (raw bindings
 // under every hook), the inspector (a code-evaluation channel with access to every closure),
-// process._debugProcess and SIGUSR1 to this process (both open the inspector), and v8.setFlagsFromString.
+// process._debugProcess and SIGUSR1 (both open the inspector, of this process or another), and v8.setFlagsFromString.
 // Each is refused as `runtime_bypass`; writers of files (reports, heap snapshots, traces) and WASI are
 // decided as the file actions they amount to in internals-diagnostics.ts; late activation governs the
 // fs binding below the public functions (internals-late-fs.ts).
@@ -45,19 +45,25 @@ const bindingRefusal = (route: string): Refusal => (args) => {
   return { action: 'module_load', target: `${route}:${name}`, route: `${route}('${name}')` };
 };
 
-const debugProcessRefusal: Refusal = (args) => ({ action: 'code_eval', target: `inspector:pid:${args[0] as string}`, route: 'process._debugProcess' });
+/** Opening another process's inspector: a code-evaluation channel into it, governed or not. */
+const inspectorOf = (target: unknown, route: string) => ({ action: 'code_eval' as const, target: `inspector:pid:${target as string}`, route });
+
+const debugProcessRefusal: Refusal = (args) => inspectorOf(args[0], 'process._debugProcess');
 
 /**
- * SIGUSR1 to this process (or its group) starts the inspector on 127.0.0.1:9229. Node's native kill converts the
- * pid and the signal to integers: converted once here and handed on, so that a valueOf cannot answer this check
- * with another process and Node with this one (it opened the inspector until 2026-11-22).
+ * SIGUSR1 makes a Node process start its inspector on 127.0.0.1:9229: to this process (or its group) the target is
+ * `inspector:SIGUSR1`, to another pid that process's inspector, as process._debugProcess (a child signalling its
+ * parent opened the parent's inspector until 2026-11-22). Node's native kill converts the pid and the signal to
+ * integers: converted once here and handed on, so that a valueOf cannot answer this check with one process and Node
+ * with another.
  */
 const killRefusal: Refusal = (args) => {
   const target = (args[0] as number) | 0;
   const signal = (args[1] as number) | 0;
   setElement(args, 0, target);
   setElement(args, 1, signal);
-  if (signal !== SIGUSR1 || (target !== pid && target > 0)) return null;
+  if (signal !== SIGUSR1) return null;
+  if (target !== pid && target > 0) return inspectorOf(target, `SIGUSR1 to pid ${target}`);
   return { action: 'code_eval', target: 'inspector:SIGUSR1', route: `SIGUSR1 to pid ${target}` };
 };
 

@@ -1,8 +1,8 @@
 // Governs module loading. CommonJS: `Module._load` (require, createRequire, module.require) decides
 // `module_load` before Node resolves from its cache or runs anything; `Module#load` re-checks a file
 // loaded by any other road; `Module#_compile` of anything but the file being loaded is `code_eval:
-// module-compile`. Also `process.getBuiltinModule`, `module.register` (the loader itself is the target)
-// and `module.registerHooks`. ESM imports are governed by modules-esm.
+// module-compile`. Also `process.getBuiltinModule`, `module.register` (the loader itself is the target, and
+// code_eval:module-compile) and `module.registerHooks`. ESM imports are governed by modules-esm.
 import Module = require('node:module');
 import nodePath = require('node:path');
 import nodeUrl = require('node:url');
@@ -337,7 +337,16 @@ function governedGetBuiltinModule(this: unknown, id: unknown): unknown {
 }
 
 /**
- * `module.register(specifier, parentURL | options)`: the loader module is the `module_load` target. The parent URL
+ * Module hooks, in-thread (module.registerHooks) or a loader's (module.register), can hand Node any source for any
+ * module: code_eval:module-compile, as a string compiled as a module.
+ */
+function checkHookedSource(): void {
+  checkCodeEval('module-compile');
+}
+
+/**
+ * `module.register(specifier, parentURL | options)`: the loader module is the `module_load` target, and what it
+ * does is code_eval:module-compile (it evaluated a string under an allowed module_load until 2026-11-22). The parent URL
  * (given, or the options' `parentURL`) is read and converted once and Node gets that string: a getter or toString
  * could otherwise name one directory to the check and another to Node (a bypass until 2026-11-22).
  */
@@ -352,6 +361,7 @@ function governedRegister(this: unknown, specifier: unknown, parentURL?: unknown
   const parent = given === undefined || given === null ? undefined : `${given as string}`;
   if (isCodeUrl(href)) checkCodeEval('url');
   else checkModuleLoad(loaderTarget(href, parent));
+  checkHookedSource();
   if (esmHooksOffThread()) throw registerWouldHang();
   return apply(originalRegister!, this, [href, parent, rest]);
 }
@@ -383,9 +393,8 @@ function loaderTarget(specifier: string, parentURL: string | undefined): string 
   return packageOfSpecifier(specifier);
 }
 
-/** `module.registerHooks` lets in-thread hooks hand Node arbitrary source for any module. */
 function governedRegisterHooks(this: unknown, ...args: unknown[]): unknown {
-  checkCodeEval('module-compile');
+  checkHookedSource();
   return apply(originalRegisterHooks!, this, args);
 }
 

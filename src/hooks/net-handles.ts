@@ -79,16 +79,22 @@ function check(kind: ActionKind, target: string): GovernanceDeniedError | null {
   return takeGrant(kind, target) ? checkExplicitDeny(kind, target) : checkAction(kind, target);
 }
 
-/** Wraps `proto[name]`; `decide` returns the denial for the call's arguments, or null. */
-function govern(proto: Record<string, HandleMethod> | null, name: string, decide: (self: object, args: unknown[]) => GovernanceDeniedError | null): void {
-  if (proto === null) return;
-  const original = proto[name];
-  if (typeof original !== 'function') return;
+type Decide = (self: object, args: unknown[]) => GovernanceDeniedError | null;
+
+/** Wraps and locks `proto[name]`; `decide` returns the denial for the call's arguments, or null. */
+function govern(proto: Record<string, HandleMethod> | null, name: string, decide: Decide): void {
+  const wrapper = governed(proto, name, decide);
+  if (proto !== null && wrapper !== null) lockProperty(proto, name, wrapper);
+}
+
+function governed(proto: Record<string, HandleMethod> | null, name: string, decide: Decide): HandleMethod | null {
+  const original = proto === null ? undefined : proto[name];
+  if (typeof original !== 'function') return null;
   const wrapper = function (this: object, ...args: unknown[]): unknown {
     if (decide(this, args) !== null) return UV_EACCES;
     return apply(original, this, args);
   };
-  lockProperty(proto, name, shapeLike(wrapper, original));
+  return shapeLike(wrapper, original);
 }
 
 /**
@@ -171,6 +177,33 @@ const udpBind = (_self: object, args: unknown[]) => {
 const udpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(asString(args, 0), asPort(args, 1)));
 const udpSend = (_self: object, args: unknown[]) => (args.length >= 6 ? check('net_connect', hostPort(asString(args, 4), asPort(args, 3))) : null);
 
+/**
+ * Both forms governed, the IPv6 one locked. Node gives a udp6 handle the IPv6 form under the IPv4 name (`handle.bind =
+ * handle.bind6`, which a locked slot refused with a TypeError: udp6 sockets could not be made). So the IPv4 slot is a
+ * locked accessor that reads as the governed IPv4 form, and whose setter gives a UDP handle an own, locked slot
+ * holding the governed IPv6 form and nothing else: no assignment can put an ungoverned function there.
+ */
+function governUdp(proto: Record<string, HandleMethod> | null, name: string, name6: string, decide: Decide): void {
+  const wrapper = governed(proto, name, decide);
+  const wrapper6 = governed(proto, name6, decide);
+  if (proto === null || wrapper === null) return;
+  if (wrapper6 === null) return lockProperty(proto, name, wrapper);
+  lockProperty(proto, name6, wrapper6);
+  const existing = primordials.getOwnPropertyDescriptor(proto, name);
+  primordials.defineProperty(proto, name, {
+    __proto__: null,
+    enumerable: existing !== undefined && existing.enumerable === true,
+    configurable: false,
+    get: () => wrapper,
+    set: function (this: unknown, value: unknown) {
+      if (value !== wrapper6 || typeof this !== 'object' || this === null || getPrototypeOf(this) !== proto) {
+        throw new primordials.TypeError(`Cannot assign to read only property '${name}' of UDP handle`);
+      }
+      primordials.defineProperty(this, name, { __proto__: null, value, writable: false, enumerable: true, configurable: false } as PropertyDescriptor);
+    },
+  } as PropertyDescriptor);
+}
+
 const governedPrototypes: object[] = [];
 
 /** The TCP, Pipe and UDP handle prototypes once governed (for the integrity watch). */
@@ -186,10 +219,7 @@ export function installNetHandleHooks(): void {
   if (tcp !== null) govern(tcp, 'listen', tcpListen(tcp));
   govern(pipe, 'connect', pipeConnect);
   govern(pipe, 'bind', pipeBind);
-  govern(udp, 'bind', udpBind);
-  govern(udp, 'bind6', udpBind);
-  govern(udp, 'connect', udpConnect);
-  govern(udp, 'connect6', udpConnect);
-  govern(udp, 'send', udpSend);
-  govern(udp, 'send6', udpSend);
+  governUdp(udp, 'bind', 'bind6', udpBind);
+  governUdp(udp, 'connect', 'connect6', udpConnect);
+  governUdp(udp, 'send', 'send6', udpSend);
 }

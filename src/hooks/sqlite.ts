@@ -14,12 +14,25 @@ import { checkWrite } from './rules-files';
 import { filesNamedBySql, type SqlFile } from './sqlite-statements';
 
 const { apply, getPrototypeOf, isArray, setElement, stringList, ArrayPrototypeJoin, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
-const decodeComponent = globalThis.decodeURIComponent;
+const OwnUint8Array = Uint8Array;
+const typedArrayLength = primordials.getOwnPropertyDescriptor(getPrototypeOf(Uint8Array.prototype) as object, 'length')!.get!;
+const encode = TextEncoder.prototype.encode;
+const encoder = new TextEncoder();
+const decode = TextDecoder.prototype.decode;
+// A leading BOM is part of the file name SQLite opens: kept.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lossyDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const weakSetHas = WeakSet.prototype.has;
 const weakSetAdd = WeakSet.prototype.add;
 
 interface SqliteModule {
   DatabaseSync: Function;
+}
+
+/** A file SQLite opens: `lossy` when the name's bytes are not UTF-8, so `path` (with U+FFFD) is not that file's name. */
+export interface SqliteFile {
+  path: string;
+  lossy: boolean;
 }
 
 /**
@@ -28,16 +41,16 @@ interface SqliteModule {
  * for memory (`mode=memory`, `vfs=memdb`) still counts as the file: SQLite's reading of repeated or encoded
  * parameters is not re-implemented here, so the decision errs on the side of the file.
  */
-export function sqliteFile(name: string): string | null {
+export function sqliteFile(name: string): SqliteFile | null {
   if (name === '' || name === ':memory:') return null;
-  if (!StringPrototypeStartsWith(name, 'file:')) return name;
+  if (!StringPrototypeStartsWith(name, 'file:')) return { path: name, lossy: false };
   let path = StringPrototypeSlice(name, 5, endOfPath(name));
   if (StringPrototypeStartsWith(path, '//')) {
     const slash = StringPrototypeIndexOf(path, '/', 2);
     path = slash === -1 ? '' : StringPrototypeSlice(path, slash);
   }
-  path = percentDecoded(path);
-  return path === '' || path === ':memory:' ? null : path;
+  const file = percentDecoded(path);
+  return file.path === '' || file.path === ':memory:' ? null : file;
 }
 
 function endOfPath(uri: string): number {
@@ -47,12 +60,47 @@ function endOfPath(uri: string): number {
   return fragment === -1 || query < fragment ? query : fragment;
 }
 
-function percentDecoded(path: string): string {
-  try {
-    return decodeComponent(path);
-  } catch {
-    return path; // a malformed escape: SQLite keeps what it cannot decode
+/**
+ * The path as sqlite3ParseUri decodes it: on the UTF-8 bytes Node hands SQLite, each `%` followed by two hex digits
+ * is that byte, any other `%` stays; a `%00` ends the path. decodeURIComponent gave up on the whole path at one
+ * escape it could not decode (`%zz`), so `ok/%zz/%2E%2E/%2E%2E/x` was checked as a file under ok/ and opened as x.
+ */
+function percentDecoded(path: string): SqliteFile {
+  const bytes = apply(encode, encoder, [path]) as Uint8Array;
+  const size = apply(typedArrayLength, bytes, []) as number;
+  let length = 0;
+  for (let i = 0; i < size; i++, length++) {
+    const octet = bytes[i] === PERCENT ? escapedOctet(bytes, i, size) : -1;
+    if (octet === 0) break;
+    if (octet !== -1) {
+      bytes[length] = octet;
+      i += 2;
+    } else bytes[length] = bytes[i];
   }
+  const decoded = new OwnUint8Array(length);
+  for (let i = 0; i < length; i++) decoded[i] = bytes[i];
+  try {
+    return { path: apply(decode, strictDecoder, [decoded]) as string, lossy: false };
+  } catch {
+    return { path: apply(decode, lossyDecoder, [decoded]) as string, lossy: true };
+  }
+}
+
+const PERCENT = 0x25;
+
+/** The byte `%HH` at `at` stands for, or -1 when the two bytes after the `%` are not hex digits. */
+function escapedOctet(bytes: Uint8Array, at: number, size: number): number {
+  if (at + 2 >= size) return -1;
+  const high = hexValue(bytes[at + 1]);
+  const low = hexValue(bytes[at + 2]);
+  return high === -1 || low === -1 ? -1 : high * 16 + low;
+}
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  return -1;
 }
 
 /**
@@ -69,10 +117,15 @@ function databaseName(args: unknown[], at: number): string | null {
   return converted.path;
 }
 
+/**
+ * A name whose decoded bytes are not UTF-8 is refused: the check can only see the lossy string, and a rule or a
+ * symlink met on that string says nothing about the file SQLite opens under the raw bytes.
+ */
 function decideFile(name: string | null, write: boolean): GovernanceDeniedError | null {
   const file = name === null ? null : sqliteFile(name);
   if (file === null) return null;
-  const target = resolveTarget(file, true);
+  const target = resolveTarget(file.path, true);
+  if (file.lossy) return checkViolation(write ? 'file_write' : 'file_read', target, 'runtime_bypass', 'the database name decodes to bytes that are not UTF-8: the file SQLite would open is not the one a check can name');
   return write ? checkWrite(target) : checkRead(target);
 }
 

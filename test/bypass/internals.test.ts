@@ -66,6 +66,12 @@ async function attempt(label, fn) {
     return reads;
   });
   await attempt('redefine process.binding', () => Object.defineProperty(process, 'binding', { value: () => ({}) }));
+  // A governed child signalling this process: SIGUSR1 would open this process's inspector to it.
+  await attempt('SIGUSR1 from a governed child to its parent', () => {
+    const child = require('node:child_process').spawnSync(process.execPath, ['child.cjs'], { encoding: 'utf8' });
+    return child.stdout.trim() || child.stderr.trim();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300)); // a signal's inspector start runs on a later turn
   // Afterwards: the inspector never opened.
   results['inspector url'] = { outcome: 'returned', value: String(inspector.url()) };
   // Positive controls.
@@ -75,6 +81,20 @@ async function attempt(label, fn) {
   await attempt('harmless binding', () => typeof process.binding('constants').os);
   process.stdout.write(JSON.stringify(results) + '\n');
 })();
+`;
+
+const CHILD = String.raw`
+const { signals } = require('node:os').constants;
+const out = { ppid: process.ppid };
+const routes = {
+  name: () => process.kill(process.ppid, 'SIGUSR1'),
+  number: () => process.kill(process.ppid, signals.SIGUSR1),
+  'valueOf objects': () => process._kill({ valueOf: () => process.ppid }, { valueOf: () => signals.SIGUSR1 }),
+};
+for (const label of Object.keys(routes)) {
+  try { routes[label](); out[label] = 'sent'; } catch (e) { out[label] = e.code + ' ' + e.violation; }
+}
+process.stdout.write(JSON.stringify(out));
 `;
 
 const BYPASS = [
@@ -88,7 +108,7 @@ const FILE_WRITES = [
 ];
 
 describe.each(LAUNCH_MODES)('internals and debug routes under a production policy (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': APP } });
+  const dir = createProject({ files: { 'app.cjs': APP, 'child.cjs': CHILD } });
   const forbidden = join(dir, 'forbidden');
   const allowed = join(dir, 'allowed');
   mkdirSync(forbidden);
@@ -104,6 +124,7 @@ describe.each(LAUNCH_MODES)('internals and debug routes under a production polic
       rules: [
         { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
         { id: 'write', action: 'file_write', target: [`${dir}/.governance/**`, `${allowed}/**`, allowed], effect: 'allow' },
+        { id: 'node', action: 'process_spawn', target: process.execPath, effect: 'allow' },
       ],
     },
   });
@@ -155,6 +176,19 @@ describe.each(LAUNCH_MODES)('internals and debug routes under a production polic
     expect(existsSync(join(allowed, 'ok-report.json'))).toBe(true);
     expect(results['allowed WASI preopen']).toMatchObject({ outcome: 'returned', value: 'function' });
     expect(results['harmless binding']).toMatchObject({ outcome: 'returned', value: 'object' });
+  });
+
+  it('SIGUSR1 from a governed child to its governed parent is refused, by name, number or valueOf, and logged', () => {
+    const child = JSON.parse(results['SIGUSR1 from a governed child to its parent'].value ?? '{}') as Record<string, string | number>;
+    expect(child, JSON.stringify(results['SIGUSR1 from a governed child to its parent'])).toEqual({
+      ppid: child.ppid,
+      name: 'EGOVDENIED runtime_bypass',
+      number: 'EGOVDENIED runtime_bypass',
+      'valueOf objects': 'EGOVDENIED runtime_bypass',
+    });
+    // The child's own entries (the parent's _debugProcess of itself has the same target).
+    const refusals = run.entries().filter((e) => e.pid !== child.ppid && e.action === 'code_eval' && e.target === `inspector:pid:${child.ppid}`);
+    expect(refusals.map((e) => `${e.decision} ${e.violation}`)).toEqual(['deny runtime_bypass', 'deny runtime_bypass', 'deny runtime_bypass']);
   });
 
   it('every refusal is in the audit log', () => {

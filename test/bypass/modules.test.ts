@@ -144,6 +144,8 @@ describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode)
         { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
         { id: 'swap', action: 'file_write', target: `${dir}/swapdir*`, effect: 'allow' },
         { id: 'no-secret', action: 'file_read', target: `${dir}/secret/*.json`, effect: 'deny' },
+        // A registered loader can hand Node any source: allowed here, for the loaders this suite registers.
+        { id: 'loaders', action: 'code_eval', target: 'module-compile', effect: 'allow' },
         { id: 'no-modules', action: 'module_load', target: ['node:child_process', 'denied-pkg', `${dir}/denied.*`, `${dir}/denied-too.cjs`, `${dir}/evil-loader.mjs`], effect: 'deny' },
       ],
     },
@@ -201,5 +203,62 @@ describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode)
     expect(outcomes['allowed createRequire']).toEqual({ outcome: 'loaded', value: 'ok.cjs' });
     expect(entries.some((e) => e.action === 'module_load' && e.target === 'allowed-pkg' && e.decision === 'allow')).toBe(true);
     expect(entries.some((e) => e.action === 'module_load' && e.target === `${dir}/ok.mjs` && e.decision === 'allow')).toBe(true);
+  });
+});
+
+// A loader's load hook returns whatever source it likes: module.register amounts to compiling a string as a module,
+// as module.registerHooks does. With every module_load allowed and code_eval denied, registering a loader that hands
+// Node a string it got through `data` is refused before the loader starts, on every line (where Node has no in-thread
+// hooks an allowed register is refused as ERR_GOVERNANCE_UNSUPPORTED afterwards; see above).
+const EVAL_APP = String.raw`
+import { register } from 'node:module';
+const results = {};
+const code = "globalThis.EVALUATED = 'yes'; process.stdout.write('EVALUATED\\n'); export default 1;";
+try { register('./eval-loader.mjs', import.meta.url, { data: { code } }); results.register = { outcome: 'returned' }; }
+catch (e) { results.register = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+try { await import('x-eval:payload'); results.import = { outcome: 'loaded' }; }
+catch (e) { results.import = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+results.evaluated = String(globalThis.EVALUATED);
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+const EVAL_LOADER = `
+let code = '';
+export function initialize(data) { code = data.code; }
+export async function resolve(specifier, context, next) { return specifier.startsWith('x-eval:') ? { url: specifier, shortCircuit: true } : next(specifier, context); }
+export async function load(url, context, next) { return url.startsWith('x-eval:') ? { format: 'module', source: code, shortCircuit: true } : next(url, context); }
+`;
+
+describe.each(LAUNCH_MODES)('module.register under a policy that allows every module and denies code_eval (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.mjs': EVAL_APP, 'eval-loader.mjs': EVAL_LOADER } });
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.mjs',
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+      ],
+    },
+  });
+  const results = printedResults<Record<string, Outcome | string>>(run);
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it('registering a loader is refused as code_eval:module-compile, and logged', () => {
+    expect(results.register, JSON.stringify(results)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect((results.register as Outcome).message).toContain('code_eval:module-compile');
+    expect(run.entries().some((e) => e.action === 'code_eval' && e.target === 'module-compile' && e.decision === 'deny')).toBe(true);
+  });
+
+  it('the string never ran', () => {
+    expect(results.evaluated).toBe('undefined');
+    expect(run.stdout).not.toContain('EVALUATED');
   });
 });

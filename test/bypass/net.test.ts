@@ -77,6 +77,26 @@ async function attempt(label, fn) {
   await attempt('assign Socket#connect', () => { net.Socket.prototype.connect = function () { return this; }; return settle(net.connect(denied, '127.0.0.1'), 'connect'); });
   await attempt('udp send', () => new Promise((resolve) => { const s = dgram.createSocket('udp4'); s.send('exfil', +udpPort, '127.0.0.1', (e) => { s.close(); resolve(e ? { outcome: 'error', code: e.code, message: e.message } : { outcome: 'sent' }); }); }));
   await attempt('udp connect', () => new Promise((resolve) => { const s = dgram.createSocket('udp4'); s.on('error', (e) => { s.close(); resolve({ outcome: 'error', code: e.code, message: e.message }); }); s.connect(+udpPort, '127.0.0.1', (e) => { s.close(); resolve(e ? { outcome: 'error', code: e.code, message: e.message } : { outcome: 'connect' }); }); }));
+  // udp6: Node gives the handle bind6/connect6/send6 under the IPv4 names (an assignment a locked slot refused, so no
+  // udp6 socket could be made); each is decided like its IPv4 form, and no other function can take those names.
+  await attempt('udp6 bind denied', () => new Promise((resolve) => {
+    const s = dgram.createSocket('udp6');
+    s.on('error', (e) => { s.close(); resolve({ outcome: 'error', code: e.code, message: e.message }); });
+    s.bind(+udpListenPort, '::1', () => { s.close(); resolve({ outcome: 'listening' }); });
+  }));
+  await attempt('udp6 send', () => new Promise((resolve) => { const s = dgram.createSocket('udp6'); s.send('exfil', +udpPort, '::1', (e) => { s.close(); resolve(e ? { outcome: 'error', code: e.code, message: e.message } : { outcome: 'sent' }); }); }));
+  await attempt('udp6 handle with bind reassigned', () => {
+    const s = dgram.createSocket('udp6');
+    const handle = Object.getOwnPropertySymbols(s).map((key) => s[key]).find((value) => value && value.handle).handle;
+    const proto = Object.getPrototypeOf(handle);
+    const own = function bind() { return 0; };
+    const assigned = [Reflect.set(handle, 'bind', own), Reflect.set(handle, 'bind', proto.bind)];
+    let setter = 'accepted';
+    try { Object.getOwnPropertyDescriptor(proto, 'bind').set.call(handle, own); } catch (e) { setter = e.name; }
+    const code = handle.bind('::1', +udpListenPort, 0);
+    s.close();
+    return { outcome: 'returned', code, assigned, setter };
+  });
   await attempt('unix connect', () => settle(net.connect(path.join(sockDir, 'denied.sock')), 'connect'));
   await attempt('unix listen', () => settle(net.createServer().listen(path.join(sockDir, 'evil.sock')), 'listening'));
   await attempt('listen 0.0.0.0', () => settle(net.createServer().listen(0, '0.0.0.0'), 'listening'));
@@ -91,6 +111,17 @@ async function attempt(label, fn) {
       conn.on('connect', () => { conn.destroy(); server.close(); resolve({ outcome: 'served' }); });
     });
   }));
+  await attempt('allowed udp6 bind', () => new Promise((resolve) => {
+    const probe = dgram.createSocket('udp6');
+    probe.bind(0, '::1', () => {
+      const port = probe.address().port;
+      probe.close(() => {
+        const s = dgram.createSocket('udp6');
+        s.on('error', (e) => { s.close(); resolve({ outcome: 'error', code: e.code, message: e.message }); });
+        s.bind(port, '::1', () => { const { family } = s.address(); s.close(); resolve({ outcome: 'listening', code: family, port }); });
+      });
+    });
+  }));
   process.stdout.write(JSON.stringify(results) + '\n');
 })();
 `;
@@ -99,6 +130,7 @@ interface Outcome {
   outcome: string;
   code?: unknown;
   message?: string;
+  port?: number;
 }
 
 const DENIED = [
@@ -107,7 +139,7 @@ const DENIED = [
 ];
 
 /** dgram has no public layer: the handle refuses with EACCES, which dgram reports as its own error. */
-const DENIED_AT_HANDLE = ['udp send', 'udp connect', 'lying lookup'];
+const DENIED_AT_HANDLE = ['udp send', 'udp connect', 'lying lookup', 'udp6 bind denied', 'udp6 send'];
 
 /** A UDP port nothing listens on now (bound and released). */
 function freeUdpPort(): Promise<number> {
@@ -192,7 +224,8 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
           { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
           { id: 'upstream', action: 'net_connect', target: [`127.0.0.1:${allowedPort}`, `trusted.invalid:${deniedPort}`], effect: 'allow' },
           { id: 'serve-local', action: 'net_listen', target: '127.0.0.1:*', effect: 'allow' },
-          { id: 'no-udp-listen', action: 'net_listen', target: `127.0.0.1:${udpListenPort}`, effect: 'deny' },
+          { id: 'serve-local-v6', action: 'net_listen', target: '[::1]:*', effect: 'allow' },
+          { id: 'no-udp-listen', action: 'net_listen', target: [`127.0.0.1:${udpListenPort}`, `[::1]:${udpListenPort}`], effect: 'deny' },
           { id: 'ok-sockets', action: ['net_listen', 'net_connect', 'file_write'], target: `${sockDir}/ok-*.sock`, effect: 'allow' },
           { id: 'self', action: 'net_connect', target: '127.0.0.1:*', effect: 'allow' },
           { id: 'no-exfil', action: 'net_connect', target: [`127.0.0.1:${deniedPort}`, `localhost:${deniedPort}`, `[::1]:${deniedPort}`, `127.0.0.1:${udpPort}`, `127.0.0.1:${wsPort}`], effect: 'deny' },
@@ -233,6 +266,16 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
     expect(results['raw pipe bind with a path that converts twice']).toEqual({ outcome: 'returned', code: 0, made: ['ok-bind.sock'] });
     expect(results['raw UDP bind with a port object']).toEqual({ outcome: 'returned', code: -13 });
     expect(run.entries().some((e) => e.decision === 'deny' && e.action === 'net_listen' && e.target === `127.0.0.1:${udpListenPort}`)).toBe(true);
+  });
+
+  it('a udp6 socket binds an allowed port, and a udp6 handle keeps the governed bind whatever is assigned to it', () => {
+    const allowed = results['allowed udp6 bind'];
+    expect(allowed, JSON.stringify(allowed)).toMatchObject({ outcome: 'listening', code: 'IPv6' });
+    expect(run.entries().some((e) => e.decision === 'allow' && e.action === 'net_listen' && e.target === `[::1]:${allowed.port}`)).toBe(true);
+    expect(results['udp6 handle with bind reassigned']).toEqual({ outcome: 'returned', code: -13, assigned: [false, false], setter: 'TypeError' });
+    const denials = run.entries().filter((e) => e.decision === 'deny');
+    expect(denials.filter((e) => e.action === 'net_listen' && e.target === `[::1]:${udpListenPort}`).length).toBe(2);
+    expect(denials.some((e) => e.action === 'net_connect' && e.target === `[::1]:${udpPort}`)).toBe(true);
   });
 
   it('the governed connect cannot be redefined', () => {

@@ -49,6 +49,12 @@ const memory = new DatabaseSync(':memory:');
   await attempt('loadExtension', () => { const db = new DatabaseSync(':memory:', { allowExtension: true }); db.loadExtension(path.join(process.cwd(), 'ext', 'evil')); });
   await attempt('read a denied file read-only', () => { new DatabaseSync(path.join(process.cwd(), 'secret', 'data.db'), { readOnly: true }).close(); });
   await attempt('write the audit database', () => { new DatabaseSync(path.join(process.cwd(), '.governance', 'audit.db')).close(); });
+  // SQLite decodes each %HH of a URI path and keeps any other '%': an escape decodeURIComponent rejects (%zz) must not
+  // leave the %2E%2E after it undecoded in the check. No ok/ directory exists: SQLite folds '..' itself.
+  await attempt('open a URI with an escape only SQLite decodes around', () => { new DatabaseSync('file:ok/%zz/%2E%2E/%2E%2E/out/escape.db').close(); });
+  await attempt('write the audit database through a URI escape', () => { new DatabaseSync('file:ok/%zz/%2E%2E/%2E%2E/.governance/audit.db').close(); });
+  await attempt('ATTACH a URI with an escape only SQLite decodes around', () => memory.exec("ATTACH 'file:ok/%zz/%2E%2E/%2E%2E/out/attach-escape.db' AS a7"));
+  await attempt('open a URI whose bytes are not UTF-8', () => { new DatabaseSync('file:ok/%FF/%2E%2E/%2E%2E/out/not-utf8.db').close(); });
   await attempt('an inherited readOnly that answers true only once', () => {
     let reads = 0;
     Object.defineProperty(Object.prototype, 'readOnly', { configurable: true, get: () => ++reads === 1 });
@@ -57,6 +63,7 @@ const memory = new DatabaseSync(':memory:');
   await attempt('allowed in-memory work', () => { const db = new DatabaseSync(':memory:'); db.exec('CREATE TABLE attach(x); INSERT INTO attach VALUES (1)'); return db.prepare('SELECT count(*) AS n FROM attach').get().n; });
   await attempt('allowed database file', () => { const db = new DatabaseSync('ok.db'); db.exec('CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1)'); const n = db.prepare('SELECT count(*) AS n FROM t').get().n; db.close(); return n; });
   await attempt('allowed ATTACH', () => { memory.exec("ATTACH 'ok-attached.db' AS ok"); return 'attached'; });
+  await attempt('allowed URI with escapes', () => { new DatabaseSync('file:ok-%zz-%C3%A9.db').close(); return 'opened'; });
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
 `;
@@ -91,6 +98,10 @@ const DENIED: Record<string, [string, string]> = {
   'read a denied file read-only': ['file_read', 'secret/data.db'],
   'write the audit database': ['file_write', '.governance/audit.db'],
   'an inherited readOnly that answers true only once': ['file_write', 'out/inherited.db'],
+  'open a URI with an escape only SQLite decodes around': ['file_write', 'out/escape.db'],
+  'write the audit database through a URI escape': ['file_write', '.governance/audit.db'],
+  'ATTACH a URI with an escape only SQLite decodes around': ['file_write', 'out/attach-escape.db'],
+  'open a URI whose bytes are not UTF-8': ['file_write', 'out/not-utf8.db'],
 };
 
 describe.skipIf(!isBuiltin('node:sqlite')).each(LAUNCH_MODES)('node:sqlite under a production policy (%s)', (mode) => {
@@ -133,6 +144,10 @@ describe.skipIf(!isBuiltin('node:sqlite')).each(LAUNCH_MODES)('node:sqlite under
     expect(existsSync(join(dir, 'out', 'getter.db'))).toBe(false);
   });
 
+  it('a name whose decoded bytes are not UTF-8 is refused as runtime_bypass', () => {
+    expect(outcomes['open a URI whose bytes are not UTF-8']?.message).toContain('runtime_bypass');
+  });
+
   it('no denied file was created', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual(['.keep']);
   });
@@ -142,6 +157,8 @@ describe.skipIf(!isBuiltin('node:sqlite')).each(LAUNCH_MODES)('node:sqlite under
     expect(outcomes['allowed database file']).toEqual({ outcome: 'done', value: 1 });
     expect(outcomes['allowed ATTACH']).toEqual({ outcome: 'done', value: 'attached' });
     expect(existsSync(join(dir, 'ok-attached.db'))).toBe(true);
+    expect(outcomes['allowed URI with escapes']).toEqual({ outcome: 'done', value: 'opened' });
+    expect(existsSync(join(dir, 'ok-%zz-é.db'))).toBe(true);
     expect(entries.some((e) => e.action === 'file_write' && e.target === join(dir, 'ok.db') && e.decision === 'allow')).toBe(true);
   });
 });

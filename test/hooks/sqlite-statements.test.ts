@@ -58,8 +58,24 @@ describe('sqliteFile', () => {
     // SQLite's reading of query parameters is not re-implemented: a file named with a memory query counts.
     ['file:/d/m.db?mode=memory', '/d/m.db'],
     ['file:/d/m.db?xmode=memory', '/d/m.db'],
+    // As sqlite3ParseUri decodes: every %HH, whatever else the path holds; any other % kept; %00 ends the path.
+    ['file:ok/%zz/%2E%2E/%2e%2E/evil.db', 'ok/%zz/../../evil.db'],
+    ['file:/d/100%/%2', '/d/100%/%2'],
+    ['file:/d/%C3%A9t%C3%A9.db', '/d/été.db'],
+    ['file:/d/été%20x.db', '/d/été x.db'],
+    ['file:/d/a.db%00/../../evil.db?mode=rwc', '/d/a.db'],
+    ['file:/d/%3F.db?x', '/d/?.db'],
+    ['file:%EF%BB%BFbom.db', '\uFEFFbom.db'],
   ])('%j opens %j', (name, file) => {
-    expect(sqliteFile(name)).toBe(file);
+    expect(sqliteFile(name)).toEqual({ path: file, lossy: false });
+  });
+
+  it.each([
+    ['file:ok/%FF/%2E%2E/%2E%2E/evil.db', 'ok/\uFFFD/../../evil.db'],
+    ['file:/d/%C3.db', '/d/\uFFFD.db'],
+    ['file:/d/%C3é.db', '/d/\uFFFDé.db'],
+  ])('%j decodes to bytes that are not UTF-8 (checked as %j, refused)', (name, file) => {
+    expect(sqliteFile(name)).toEqual({ path: file, lossy: true });
   });
 
   it.each(['', ':memory:', 'file::memory:', 'file::memory:?cache=shared', 'file:'])('%j opens no file', (name) => {
