@@ -16,6 +16,7 @@ import { checkChildVariables } from './spawn-environment';
 import { resolveExecutable, shellCommand, firstCommandWord, isShell } from './spawn-target';
 import { cString, convertPath, type PathArgument } from './fs-paths';
 import { refuseBypass } from './internals-bypass';
+import { governChildSignals } from './internals';
 import { lockProperty, shapeLike } from './lock';
 
 // Captured at load: user code can replace these modules' functions.
@@ -405,6 +406,7 @@ export function installChildProcessHooks(): void {
   const { ChildProcess } = childProcess;
   const handleProto = getPrototypeOf((new ChildProcess() as unknown as { _handle: object })._handle) as { spawn: Function };
   lockProperty(handleProto, 'spawn', governedSpawnPoint(handleProto.spawn, asyncRefusal));
+  governChildSignals(handleProto as unknown as Record<string, unknown>);
   const syncBinding = spawnSyncBinding();
   if (syncBinding !== null) lockProperty(syncBinding, 'spawn', governedSpawnPoint(syncBinding.spawn, syncRefusal));
   const precheck = (usesCommand: boolean) => (syncBinding === null ? syncPrecheck(usesCommand) : null);

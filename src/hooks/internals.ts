@@ -67,6 +67,25 @@ const killRefusal: Refusal = (args) => {
   return { action: 'code_eval', target: 'inspector:SIGUSR1', route: `SIGUSR1 to pid ${target}` };
 };
 
+/**
+ * A child's Process handle: its `kill(signal)` is how ChildProcess#kill (and exec's timeout killSignal) signal that
+ * child. SIGUSR1 there opens the child's inspector, decided like process.kill's; the signal is converted once.
+ */
+export function governChildSignals(handleProto: Record<string, unknown>): void {
+  const original = handleProto.kill;
+  if (typeof original !== 'function') return;
+  const wrapper = function (this: { pid?: unknown }, signal: unknown): unknown {
+    const number = (signal as number) | 0;
+    if (number === SIGUSR1) {
+      const child = this.pid;
+      const denied = refuseBypass('code_eval', `inspector:pid:${child as string}`, `SIGUSR1 to child pid ${child as string}`);
+      if (denied !== null) throw denied;
+    }
+    return apply(original, this, [number]);
+  };
+  lockProperty(handleProto, 'kill', shapeLike(wrapper, original as Function));
+}
+
 const flagsRefusal: Refusal = (args) => ({ action: 'code_eval', target: `v8-flags:${args[0] as string}`, route: 'v8.setFlagsFromString' });
 
 function installInspectorHooks(): void {

@@ -71,6 +71,14 @@ async function attempt(label, fn) {
     const child = require('node:child_process').spawnSync(process.execPath, ['child.cjs'], { encoding: 'utf8' });
     return child.stdout.trim() || child.stderr.trim();
   });
+  // This process signalling a governed child through its handle (ChildProcess#kill): SIGUSR1 would open the child's inspector.
+  await attempt('SIGUSR1 to a governed child through ChildProcess#kill', () => new Promise((resolve) => {
+    const child = require('node:child_process').spawn(process.execPath, ['waiter.cjs']);
+    let out = '';
+    child.stdout.on('data', (chunk) => { out += chunk; });
+    child.on('exit', () => resolve(out));
+    setTimeout(() => { try { child.kill('SIGUSR1'); out += 'sent '; } catch (e) { out += e.code + ' '; } }, 200);
+  }));
   await new Promise((resolve) => setTimeout(resolve, 300)); // a signal's inspector start runs on a later turn
   // Afterwards: the inspector never opened.
   results['inspector url'] = { outcome: 'returned', value: String(inspector.url()) };
@@ -97,6 +105,8 @@ for (const label of Object.keys(routes)) {
 process.stdout.write(JSON.stringify(out));
 `;
 
+const WAITER = "setTimeout(() => process.stdout.write('inspector ' + require('node:inspector').url()), 700);\n";
+
 const BYPASS = [
   'process.binding fs', 'process.binding spawn_sync', 'process.binding contextify', 'process._linkedBinding', 'inspector Session#connect',
   'inspector Session#connectToMainThread', 'inspector/promises Session', 'inspector.open', 'process._debugProcess', 'SIGUSR1 by name',
@@ -108,7 +118,7 @@ const FILE_WRITES = [
 ];
 
 describe.each(LAUNCH_MODES)('internals and debug routes under a production policy (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': APP, 'child.cjs': CHILD } });
+  const dir = createProject({ files: { 'app.cjs': APP, 'child.cjs': CHILD, 'waiter.cjs': WAITER } });
   const forbidden = join(dir, 'forbidden');
   const allowed = join(dir, 'allowed');
   mkdirSync(forbidden);
@@ -189,6 +199,11 @@ describe.each(LAUNCH_MODES)('internals and debug routes under a production polic
     // The child's own entries (the parent's _debugProcess of itself has the same target).
     const refusals = run.entries().filter((e) => e.pid !== child.ppid && e.action === 'code_eval' && e.target === `inspector:pid:${child.ppid}`);
     expect(refusals.map((e) => `${e.decision} ${e.violation}`)).toEqual(['deny runtime_bypass', 'deny runtime_bypass', 'deny runtime_bypass']);
+  });
+
+  it('SIGUSR1 to a governed child through its handle is refused and the child\'s inspector stays closed', () => {
+    expect(results['SIGUSR1 to a governed child through ChildProcess#kill']).toMatchObject({ outcome: 'returned', value: 'EGOVDENIED inspector undefined' });
+    expect(run.entries().some((e) => e.action === 'code_eval' && e.target.startsWith('inspector:pid:') && e.violation === 'runtime_bypass' && e.reason.includes('child pid'))).toBe(true);
   });
 
   it('every refusal is in the audit log', () => {
