@@ -25,6 +25,8 @@ export interface LoadCheckSettings {
 
 type Decide = (violation: CheckName, reason: string) => GovernanceDeniedError | null;
 
+/** The cache's directory in the state dir (protected from the program's writes, hooks/log-files.ts). */
+export const ANALYSIS_CACHE = 'analysis-cache';
 const SOURCE_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts', '.jsx', '.tsx'];
 /** Bumped when the checker's findings could change for the same bytes. */
 const CACHE_VERSION = '1';
