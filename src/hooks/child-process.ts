@@ -262,8 +262,8 @@ function replaceNextError(child: object, denied: GovernanceDeniedError): void {
   defineProperty(child, 'emit', {
     configurable: true,
     writable: true,
-    value: function (this: object, event: unknown, ...args: unknown[]): unknown {
-      if (event !== 'error') return apply(emit, this, [event, ...args]);
+    value: function (this: object, event: unknown): unknown {
+      if (event !== 'error') return apply(emit, this, arguments); // forwarded whole: a spread runs Array's iterator
       delete (child as { emit?: unknown }).emit;
       return apply(emit, this, ['error', denied]);
     },
