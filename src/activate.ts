@@ -10,6 +10,7 @@ import { defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
 import { blocks, effectiveLevel, isLevel, stricter } from './kernel/level';
 import { flushOnExit } from './kernel/lifecycle';
+import { ANALYSIS_CACHE, startLoadCheckThread } from './kernel/load-check';
 import { warnOnce } from './kernel/warn';
 import { ConfigError } from './rules/errors';
 import { levelOfRawConfig, loadConfig, loadDefaults } from './rules/load';
@@ -51,12 +52,13 @@ export function activateGovernance(): GovernanceStatus {
   const onInternalError = (error: unknown) => warnOnce(`internal error: ${(error as Error)?.stack ?? String(error)}`);
   const analysis = loaded.config.analysis;
   const loadCheck = analysis.atLoad
-    ? { baseDir: loaded.baseDir, cacheDir: join(loaded.stateDir, 'analysis-cache'), exempt: analysis.exempt ?? [], requireGovernanceImport: analysis.requireGovernanceImport ?? [] }
+    ? { baseDir: loaded.baseDir, cacheDir: join(loaded.stateDir, ANALYSIS_CACHE), exempt: analysis.exempt ?? [], requireGovernanceImport: analysis.requireGovernanceImport ?? [] }
     : null;
+  if (loadCheck) startLoadCheckThread();
   startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, recordEveryModuleLoad: loaded.config.audit.moduleLoads === 'every', onDecision: integrityStep, onInternalError });
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
-  protectLogFiles(location);
+  protectLogFiles(location, loaded.stateDir, join(loaded.stateDir, ANALYSIS_CACHE));
   installHooks();
   sealOwnModules();
   Object.defineProperty(process, ACTIVE, { value: __filename, enumerable: false, writable: false, configurable: false });

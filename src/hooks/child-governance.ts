@@ -12,6 +12,11 @@ export const CONFIG_ENV = 'MLTRAINER_GOVERNANCE_CONFIG';
 /** Set (to the parent's pid) in every child a governed process starts: such a child decides its file flags too (own-flags.ts). */
 export const PARENT_ENV = 'MLTRAINER_GOVERNED_PARENT';
 export const NODE_OPTIONS = 'NODE_OPTIONS';
+/**
+ * A variable whose name starts with one of these is governance's to give a child (the preload in NODE_OPTIONS,
+ * CONFIG_ENV, LEVEL_ENV, PARENT_ENV, the actor): a program may not set or unset it on the way to one.
+ */
+export const CHILD_VARIABLE_PREFIXES: readonly string[] = Object.freeze([NODE_OPTIONS, 'MLTRAINER_']);
 const QUOTED_CHARS = /["\\]/g;
 
 /** `--require "<preload>"`, quoted the way Node parses NODE_OPTIONS. */

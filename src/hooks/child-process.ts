@@ -10,10 +10,10 @@ import nodeUtil = require('node:util');
 import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
-import { governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
+import { CHILD_VARIABLE_PREFIXES, governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
 import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-flags';
 import { checkChildVariables } from './spawn-environment';
-import { resolveExecutable, shellCommand, firstCommandWord, isShell } from './spawn-target';
+import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from './spawn-target';
 import { cString, convertPath, type PathArgument } from './fs-paths';
 import { refuseBypass } from './internals-bypass';
 import { governChildSignals } from './internals';
@@ -141,7 +141,10 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   const denied = checkAction('process_spawn', executable);
   if (denied !== null) return denied;
   const args = isArray(options.args) ? (options.args as string[]) : [];
-  const command = isShell(executable) ? shellCommand(args) : null;
+  const found = isShell(executable) ? shellCommand(executable, args) : null;
+  const shellDenied = checkShellCommand(executable, found);
+  if (shellDenied !== null) return shellDenied;
+  const command = found === NOT_UNDERSTOOD ? null : found;
   const word = command === null ? null : firstCommandWord(command);
   const wordDenied = word === null ? null : checkAction('process_spawn', resolveExecutable(word, searchPath, cwd));
   if (wordDenied !== null) return wordDenied;
@@ -152,6 +155,18 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   options.envPairs = governedEnvPairs(envPairs);
   if (node && args.length > 0) options.args = withPreload(args);
   return null;
+}
+
+/**
+ * A shell's -c command is read for its first program and its node flags. Refused as runtime_bypass: arguments this
+ * cannot read (an option could take the -c command as its argument and hide it), and a command that sets or unsets
+ * NODE_OPTIONS or a governance variable for what it starts (its node would run without the preload, or with
+ * another policy). Null when there is nothing to refuse, and at development level.
+ */
+function checkShellCommand(executable: string, command: string | null | typeof NOT_UNDERSTOOD): GovernanceDeniedError | null {
+  if (command === NOT_UNDERSTOOD) return refuseBypass('process_spawn', executable, 'a shell whose options governance cannot read');
+  const override = command === null ? null : environmentOverride(command, CHILD_VARIABLE_PREFIXES);
+  return override === null ? null : refuseBypass('process_spawn', executable, `a shell command that changes the environment governance gives a child (${override})`);
 }
 
 /**
@@ -248,8 +263,8 @@ function replaceNextError(child: object, denied: GovernanceDeniedError): void {
   defineProperty(child, 'emit', {
     configurable: true,
     writable: true,
-    value: function (this: object, event: unknown, ...args: unknown[]): unknown {
-      if (event !== 'error') return apply(emit, this, [event, ...args]);
+    value: function (this: object, event: unknown): unknown {
+      if (event !== 'error') return apply(emit, this, arguments); // forwarded whole: a spread runs Array's iterator
       delete (child as { emit?: unknown }).emit;
       return apply(emit, this, ['error', denied]);
     },

@@ -8,7 +8,7 @@ import { primordials } from '../primordials';
 import { convertPath, makeAbsolute, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
-import { checkRead } from './log-files';
+import { checkLogTreeMove, checkRead } from './log-files';
 import { checkWrite } from './rules-files';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
@@ -261,14 +261,14 @@ function callGranted(original: Function, self: unknown, args: ArrayLike<unknown>
 }
 
 /**
- * For rm/rmdir with `recursive: true` (options at `optionsAt`), after the top path was allowed: every
- * entry below it. Returns the denial, or the prefix of the decided entries.
+ * For rm/rmdir with `recursive: true` (options at `optionsAt`), after the top path was allowed: the top must not
+ * hold the audit log's files (checkLogTreeMove), and every entry below it is decided. Returns the denial, or the prefix of the decided entries.
  */
 function checkRemovedTree(args: unknown[], optionsAt: number): GovernanceDeniedError | string | null {
   if (firstPath === null || !recursiveOptions(args, optionsAt)) return null;
   const path = firstPath;
   const kinds = firstKinds;
-  const denied = checkSubtree(path, checkWrite);
+  const denied = checkLogTreeMove(resolveTarget(path, false)) ?? checkSubtree(path, checkWrite);
   // The kernel may have run governed fs calls of its own while deciding.
   firstPath = path;
   firstKinds = kinds;
@@ -276,7 +276,8 @@ function checkRemovedTree(args: unknown[], optionsAt: number): GovernanceDeniedE
 }
 
 /**
- * For rename, after both paths were allowed. A move must not take a file out from under a rule that protects
+ * For rename, after both paths were allowed. Neither path may be the audit log's state dir or an ancestor of its
+ * files (checkLogTreeMove). A move must not take a file out from under a rule that protects
  * it (a deny on `dir/protected/**`, for writes or reads, or a default deny) to a path where the rules allow
  * what that rule refused: such a file is decided at its old path, and its denial refuses the rename. That is
  * the renamed file or directory itself for reads (its name is decided as a write already), and, when a rule
@@ -305,7 +306,7 @@ function checkMovedTree(args: unknown[]): GovernanceDeniedError | null {
       }
       return exposed(target);
     };
-    denied = exposed(from);
+    denied = checkLogTreeMove(from) ?? checkLogTreeMove(to) ?? exposed(from);
     if (denied === null && (rulesGuardBelow('file_write', from) || rulesGuardBelow('file_read', from))) denied = checkSubtree(path, exposedBelow);
   }
   // The kernel may have run governed fs calls of its own while deciding.

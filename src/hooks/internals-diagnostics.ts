@@ -1,7 +1,10 @@
 // C++ writers and WASI, decided as the file actions they amount to: diagnostic reports, heap
 // snapshots and trace files are file_write of where they land; a WASI instance is file_read and
 // file_write of each directory it preopens. Default file names are generated here and passed to Node,
-// so the file written is the one that was checked.
+// so the file written is the one that was checked. Writers armed now and writing later must land where
+// they were decided whatever the current directory is by then: armed reports get an absolute directory,
+// and process.chdir decides the new directory for the writers that use it (tracing, heap snapshots near
+// the heap limit).
 import v8 = require('node:v8');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
@@ -15,7 +18,13 @@ const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, setElement,
 const StringCtor = String;
 const cwd = process.cwd;
 const pid = process.pid;
+const HEAP_LIMIT_SNAPSHOT = 'Heap.near-heap-limit.heapsnapshot';
+const TRACE_FILE = 'node_trace.1.log';
 let sequence = 0;
+/** setHeapSnapshotNearHeapLimit was allowed: V8 will write into whatever the current directory is then. */
+let heapLimitArmed = false;
+/** trace_events.getEnabledCategories, once node:trace_events is loaded: tracing writes into the current directory too. */
+let enabledTraceCategories: (() => string | undefined) | null = null;
 
 function checkWritePath(path: string, base?: string): GovernanceDeniedError | null {
   return checkWrite(resolveTarget(absolutePath(path, base), true));
@@ -42,7 +51,11 @@ function installHeapSnapshotHooks(): void {
     return checkWritePath(args[0] as string);
   });
   // Near the heap limit V8 writes Heap.<stamp>.<pid>.<thread>.<seq>.heapsnapshot into the current directory.
-  guardMethod(v8Module, 'setHeapSnapshotNearHeapLimit', () => checkWritePath('Heap.near-heap-limit.heapsnapshot'));
+  guardMethod(v8Module, 'setHeapSnapshotNearHeapLimit', () => {
+    const denied = checkWritePath(HEAP_LIMIT_SNAPSHOT);
+    if (denied === null) heapLimitArmed = true;
+    return denied;
+  });
 }
 
 // ---- process.report
@@ -56,23 +69,33 @@ interface Report {
   writeReport: Function;
 }
 
-const REPORT_TRIGGERS = ['reportOnFatalError', 'reportOnSignal', 'reportOnUncaughtException'] as const;
+const REPORT_SETTINGS = ['directory', 'filename', 'reportOnFatalError', 'reportOnSignal', 'reportOnUncaughtException'];
+/** The original setter of process.report.directory (the governed one re-decides). */
+let setReportDirectory: ((value: string) => void) | undefined;
 
-function reportDirectory(report: Report): string {
-  return report.directory === '' ? cwd() : report.directory;
-}
-
-function checkReportFile(report: Report, name: string): GovernanceDeniedError | null {
+/** Where Node's C++ opens a report: `directory/name` joined as strings (even for an absolute name), else `name`. */
+function checkReportFile(directory: string, name: string): GovernanceDeniedError | null {
   if (name === 'stdout' || name === 'stderr') return null;
-  return checkWritePath(name, reportDirectory(report));
+  return checkWritePath(directory === '' ? name : `${directory}/${name}`);
 }
 
-/** Reports written later (on a signal, a fatal error, an uncaught exception) land at directory/filename. */
+function isArmed(report: Report): boolean {
+  for (let i = 2; i < REPORT_SETTINGS.length; i++) if ((report as unknown as Record<string, unknown>)[REPORT_SETTINGS[i]] === true) return true;
+  return false;
+}
+
+/**
+ * Reports written later (on a signal, a fatal error, an uncaught exception) land at directory/filename, relative
+ * to the current directory then: an allowed arming pins the directory it was decided in (absolute), so that a
+ * later process.chdir moves nothing.
+ */
 function checkTriggeredReports(report: Report): GovernanceDeniedError | null {
-  let armed = false;
-  for (const trigger of REPORT_TRIGGERS) armed = armed || report[trigger] === true;
-  if (!armed) return null;
-  return checkReportFile(report, report.filename === '' ? `report.${pid}.json` : report.filename);
+  if (!isArmed(report)) return null;
+  const directory = report.directory;
+  const pinned = directory === '' ? cwd() : absolutePath(directory);
+  const denied = checkReportFile(pinned, report.filename === '' ? `report.${pid}.json` : report.filename);
+  if (denied === null && pinned !== directory && setReportDirectory !== undefined) apply(setReportDirectory, report, [pinned]);
+  return denied;
 }
 
 function installReportHooks(): void {
@@ -85,9 +108,10 @@ function installReportHooks(): void {
       setElement(args, 0, report.filename === '' ? `report.${stamp()}.${pid}.0.${nextSequence()}.json` : report.filename);
       setElement(args, 1, error);
     }
-    return checkReportFile(report, args[0] as string);
+    return checkReportFile(report.directory, args[0] as string);
   });
-  for (const key of ['directory', 'filename', ...REPORT_TRIGGERS]) governReportSetting(report, key);
+  setReportDirectory = getOwnPropertyDescriptor(report, 'directory')?.set;
+  for (let i = 0; i < REPORT_SETTINGS.length; i++) governReportSetting(report, REPORT_SETTINGS[i]);
 }
 
 /** Re-checks where triggered reports would land whenever a setting that moves or arms them changes. */
@@ -101,10 +125,12 @@ function governReportSetting(report: Report, key: string): void {
     get,
     set(value: unknown) {
       const previous = apply(get!, report, []);
+      const previousDirectory = report.directory;
       apply(set, report, [value]);
       const denied = checkTriggeredReports(report);
       if (denied === null) return;
       apply(set, report, [previous]);
+      if (setReportDirectory !== undefined) apply(setReportDirectory, report, [previousDirectory]);
       throw denied;
     },
   });
@@ -120,7 +146,23 @@ function installTraceHooks(): void {
     return; // not available here (e.g. in a worker)
   }
   const proto = primordials.getPrototypeOf(traceEvents.createTracing({ categories: ['node'] })) as Record<string, unknown>;
-  guardMethod(proto, 'enable', () => checkWritePath('node_trace.1.log'));
+  guardMethod(proto, 'enable', () => checkWritePath(TRACE_FILE));
+  enabledTraceCategories = (traceEvents as unknown as { getEnabledCategories(): string | undefined }).getEnabledCategories;
+}
+
+// ---- process.chdir
+
+/**
+ * process.chdir while a writer that writes into the current directory later is armed (Node reads the directory when
+ * it writes; nothing pins it from JavaScript): decided as the file_write that writer would make in the new one.
+ */
+function checkChdir(args: unknown[]): GovernanceDeniedError | null {
+  if (typeof args[0] !== 'string') return null; // Node rejects it
+  const next = absolutePath(args[0]);
+  const heap = heapLimitArmed ? checkWritePath(HEAP_LIMIT_SNAPSHOT, next) : null;
+  if (heap !== null) return heap;
+  const categories = enabledTraceCategories === null ? undefined : enabledTraceCategories();
+  return categories === undefined || categories === '' ? null : checkWritePath(TRACE_FILE, next);
 }
 
 /**
@@ -170,4 +212,5 @@ export function installDiagnosticsHooks(): void {
   installReportHooks();
   installTraceHooks();
   installWasiHooks();
+  guardMethod(process as unknown as Record<string, unknown>, 'chdir', checkChdir);
 }

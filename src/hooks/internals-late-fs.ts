@@ -10,6 +10,7 @@ import { captureCaller } from '../kernel/caller';
 import { primordials } from '../primordials';
 import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
 import { checkSubtree } from './fs-subtree';
+import { checkLogTreeMove } from './log-files';
 import { checkWrite } from './rules-files';
 import { lockProperty, shapeLike } from './lock';
 
@@ -26,6 +27,8 @@ interface Writer {
   onLink?: true;
   /** Where a `recursive` flag is: a recursive removal decides every entry below the path too. */
   recursiveAt?: number;
+  /** Moves its paths (rename): neither may hold the audit log's files. */
+  moves?: true;
 }
 
 const WRITERS: Readonly<Record<string, Writer>> = {
@@ -34,7 +37,7 @@ const WRITERS: Readonly<Record<string, Writer>> = {
   writeFileUtf8: { paths: [0] },
   mkdir: { paths: [0], onLink: true },
   mkdtemp: { paths: [0], onLink: true },
-  rename: { paths: [0, 1], onLink: true },
+  rename: { paths: [0, 1], onLink: true, moves: true },
   unlink: { paths: [0], onLink: true },
   rmdir: { paths: [0], onLink: true },
   rmSync: { paths: [0], onLink: true, recursiveAt: 2 }, // (path, maxRetries, recursive, retryDelay), Node 24+
@@ -53,7 +56,7 @@ export function isLateActivation(): boolean {
   return captureCaller() !== null;
 }
 
-function governWriter(binding: Record<string, unknown>, name: string, { paths, flagsAt, onLink, recursiveAt }: Writer): void {
+function governWriter(binding: Record<string, unknown>, name: string, { paths, flagsAt, onLink, recursiveAt, moves }: Writer): void {
   const original = binding[name];
   if (typeof original !== 'function') return;
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
@@ -63,7 +66,9 @@ function governWriter(binding: Record<string, unknown>, name: string, { paths, f
         convertPath(args[paths[i]], converted);
         if (converted.path === null) continue; // a descriptor, authorised by its open
         args[paths[i]] = converted.value;
-        const denied = checkWrite(resolveTarget(converted.path, onLink !== true)) ?? (recursiveAt !== undefined && args[recursiveAt] === true ? checkSubtree(converted.path, checkWrite) : null);
+        const target = resolveTarget(converted.path, onLink !== true);
+        const recursive = recursiveAt !== undefined && args[recursiveAt] === true;
+        const denied = checkWrite(target) ?? (moves === true || recursive ? checkLogTreeMove(target) : null) ?? (recursive ? checkSubtree(converted.path, checkWrite) : null);
         if (denied !== null) throw denied;
       }
     }

@@ -148,8 +148,8 @@ function replaceNextError(emitter: object, denied: GovernanceDeniedError): void 
   primordials.defineProperty(emitter, 'emit', {
     configurable: true,
     writable: true,
-    value: function (this: object, event: unknown, ...args: unknown[]): unknown {
-      if (event !== 'error') return apply(emit, this, [event, ...args]);
+    value: function (this: object, event: unknown): unknown {
+      if (event !== 'error') return apply(emit, this, arguments); // forwarded whole: a spread runs Array's iterator
       delete (emitter as { emit?: unknown }).emit;
       return apply(emit, this, ['error', denied]);
     },

@@ -54,7 +54,8 @@ function grantingLookup(port: unknown): Function {
   return function lookup(hostname: string, options: unknown, callback: Function): void {
     apply(dnsLookup, dns, [hostname, options, (error: unknown, address: unknown, family: unknown) => {
       if (!error) {
-        if (isArray(address)) for (const entry of address as { address: string }[]) grant('net_connect', hostPort(entry.address, port));
+        // By index: a replaced Array iterator could otherwise name any address to grant.
+        if (isArray(address)) for (let i = 0; i < (address as unknown[]).length; i++) grant('net_connect', hostPort((address as { address: string }[])[i].address, port));
         else if (typeof address === 'string') grant('net_connect', hostPort(address, port));
       }
       callback(error, address, family);

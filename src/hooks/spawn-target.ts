@@ -15,13 +15,21 @@ const { X_OK, S_IFMT, S_IFREG } = fs.constants;
 const OwnError = Error;
 /** libc's default search path when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/bin:/bin';
-const SHELLS = ['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh', 'cmd.exe', 'cmd', 'powershell', 'powershell.exe', 'pwsh'];
+const WINDOWS_SHELLS = ['cmd.exe', 'cmd', 'powershell', 'powershell.exe', 'pwsh'];
+const POSIX_SHELLS = ['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh'];
 const WORD = /^[^\s;&|<>()`]+/;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const QUOTES = '"\'\\';
 const LEADING = /^[\s({!]+/;
 /** Words that run the following word as the command. */
 const PREFIXES = ['exec', 'command', 'builtin', 'nohup', 'time'];
+const SEPARATORS = /^[\s;&|<>()`]+/;
+/** `env` options that take no argument and leave the environment as it is, and those that take one. */
+const ENV_FLAGS = ['-0', '--null', '-v', '--debug', '--'];
+const ENV_WITH_ARGUMENT = ['-u', '--unset', '-C', '--chdir'];
+/** Where environmentOverride is in a command line: at a program word, in `env`'s or `exec`'s options, or done. */
+const WORD_STATE = { program: 0, envOptions: 1, envArgument: 2, execOptions: 3, execArgument: 4, refused: 5 } as const;
+type WordState = (typeof WORD_STATE)[keyof typeof WORD_STATE];
 
 /** Absolute path of what `file` runs as; the bare name when PATH has no match (the spawn then fails ENOENT). */
 export function resolveExecutable(file: string, searchPath: string | undefined, cwd: string | undefined): string {
@@ -51,18 +59,63 @@ function isExecutableFile(path: string): boolean {
 }
 
 export function isShell(executable: string): boolean {
-  const name = StringPrototypeToLowerCase(StringPrototypeSlice(executable, StringPrototypeLastIndexOf(executable, '/') + 1));
-  return primordials.ArrayPrototypeIncludes(SHELLS, name);
+  return primordials.ArrayPrototypeIncludes(POSIX_SHELLS, baseName(executable)) || isWindowsShell(executable);
 }
 
-/** The command string of `sh -c CMD` (also `-lc`, `-ec`, cmd.exe `/c`), or null when the shell runs no -c command. */
-export function shellCommand(args: readonly string[]): string | null {
-  for (let i = 1; i < args.length - 1; i++) {
+/** shellCommand's answer when a shell's arguments are not understood: an option could hide the -c command. */
+export const NOT_UNDERSTOOD: unique symbol = Symbol('shell arguments not understood');
+/** POSIX shell option letters that take no argument (sh, bash, dash, ksh, zsh); `o` and `O` take one. */
+const FLAG_LETTERS = 'abcefhiklmnprstuvxBCEHP';
+const LONG_FLAGS = ['--norc', '--noprofile', '--login', '--posix', '--verbose', '--restricted', '--noediting', '--debugger', '--version', '--help'];
+const LONG_WITH_ARGUMENT = ['--rcfile', '--init-file'];
+
+/**
+ * The command string of `sh -c CMD`: the first operand after the options, wherever `c` is among them (`-ec CMD`,
+ * `-c -e CMD`, `-o errexit -c CMD`, `+O extglob -c CMD`); cmd.exe `/c`, PowerShell `-command`. Null when the shell
+ * runs no -c command (a script file, standard input); NOT_UNDERSTOOD when an option is not one this knows.
+ */
+export function shellCommand(executable: string, args: readonly string[]): string | null | typeof NOT_UNDERSTOOD {
+  if (isWindowsShell(executable)) return windowsCommand(args);
+  let command = false;
+  let i = 1;
+  for (; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '--') return null;
-    const lower = StringPrototypeToLowerCase(arg);
-    if (lower === '/c' || lower === '-command' || (arg[0] === '-' && arg[1] !== '-' && StringPrototypeIndexOf(arg, 'c') > 0)) return args[i + 1];
-    if (arg[0] !== '-' && arg[0] !== '/') return null;
+    if (arg === '--' || arg === '-') {
+      i++;
+      break;
+    }
+    if (arg[0] !== '-' && arg[0] !== '+') break;
+    const taken = optionArguments(arg);
+    if (taken < 0) return NOT_UNDERSTOOD;
+    if (arg[0] === '-' && arg[1] !== '-' && StringPrototypeIndexOf(arg, 'c') > 0) command = true;
+    i += taken;
+  }
+  return command && i < args.length ? args[i] : null;
+}
+
+/** How many arguments follow `option` (one per `o`/`O` letter, one for --rcfile); -1 for an option not known here. */
+function optionArguments(option: string): number {
+  if (option[1] === '-') return primordials.ArrayPrototypeIncludes(LONG_WITH_ARGUMENT, option) ? 1 : primordials.ArrayPrototypeIncludes(LONG_FLAGS, option) ? 0 : -1;
+  let taken = 0;
+  for (let i = 1; i < option.length; i++) {
+    if (option[i] === 'o' || option[i] === 'O') taken++;
+    else if (StringPrototypeIndexOf(FLAG_LETTERS, option[i]) < 0) return -1;
+  }
+  return taken;
+}
+
+function isWindowsShell(executable: string): boolean {
+  return primordials.ArrayPrototypeIncludes(WINDOWS_SHELLS, baseName(executable));
+}
+
+function baseName(executable: string): string {
+  return StringPrototypeToLowerCase(StringPrototypeSlice(executable, StringPrototypeLastIndexOf(executable, '/') + 1));
+}
+
+function windowsCommand(args: readonly string[]): string | null {
+  for (let i = 1; i < args.length - 1; i++) {
+    const lower = StringPrototypeToLowerCase(args[i]);
+    if (lower === '/c' || lower === '-command' || lower === '-c') return args[i + 1];
   }
   return null;
 }
@@ -83,4 +136,91 @@ export function firstCommandWord(command: string): string | null {
 function withoutLeading(text: string): string {
   const leading = RegExpPrototypeExec(LEADING, text);
   return leading === null ? text : StringPrototypeSlice(text, leading[0].length);
+}
+
+/**
+ * What in a shell command line would start a program without the variables governance gives it (names starting with
+ * one of `prefixes`): an assignment to one (`NAME=value`, `NAME+=value`), or one named after a word that changes the
+ * environment (`unset NAME`, `export -n NAME`, `env -u NAME`); `env -i`, or an `env` option not known here (`-S`
+ * splits a string into more words); `exec -c`. Anywhere in the line, quoted or not: a later command, and a shell it
+ * starts, inherit them too. Null when there is none. What the shell computes as it runs (`$VAR`, `eval`, sourced
+ * files) is not seen.
+ */
+export function environmentOverride(command: string, prefixes: readonly string[]): string | null {
+  // Without quotes: `NODE_OPT""IONS=` and `unset NODE_OPT\IONS` are the name as the shell reads it.
+  return changedVariable(StringMapChars(command, QUOTES, ''), prefixes) ?? clearingOption(command);
+}
+
+/** Words after which a name is a variable the command changes. */
+const CHANGING_WORDS = ['unset', 'export', 'declare', 'typeset', 'readonly', 'local', '-u', '--unset'];
+/** Characters that end a simple command (or open a nested one). */
+const COMMAND_ENDS = ';&|\n(`';
+const NAME_CHAR = /^[A-Za-z0-9_]$/;
+
+function changedVariable(command: string, prefixes: readonly string[]): string | null {
+  for (let p = 0; p < prefixes.length; p++) {
+    for (let at = StringPrototypeIndexOf(command, prefixes[p]); at >= 0; at = StringPrototypeIndexOf(command, prefixes[p], at + 1)) {
+      const before = at === 0 ? '' : command[at - 1];
+      const attachedUnset = at >= 2 && StringPrototypeSlice(command, at - 2, at) === '-u';
+      if (before === '$' || before === '{' || (isNameChar(before) && !attachedUnset)) continue; // a read, or part of another name
+      let end = at;
+      while (end < command.length && isNameChar(command[end])) end++;
+      const name = StringPrototypeSlice(command, at, end);
+      if (command[end] === '=' || (command[end] === '+' && command[end + 1] === '=')) return `${name}=`;
+      if (attachedUnset || followsChangingWord(command, at)) return name;
+    }
+  }
+  return null;
+}
+
+function isNameChar(c: string): boolean {
+  return c !== '' && RegExpPrototypeTest(NAME_CHAR, c);
+}
+
+/** Whether a word of CHANGING_WORDS comes before `at` in its simple command. */
+function followsChangingWord(command: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && StringPrototypeIndexOf(COMMAND_ENDS, command[start - 1]) < 0) start--;
+  const words = StringSplit(StringMapChars(StringPrototypeSlice(command, start, at), '\t=', ' '), ' ');
+  for (let i = 0; i < words.length; i++) if (primordials.ArrayPrototypeIncludes(CHANGING_WORDS, words[i])) return true;
+  return false;
+}
+
+/** `env -i` (or an `env` option not known here) or `exec -c`: the word, or null. */
+function clearingOption(command: string): string | null {
+  let rest = command;
+  let state: WordState = WORD_STATE.program;
+  for (;;) {
+    const separators = RegExpPrototypeExec(SEPARATORS, rest);
+    if (separators !== null) rest = StringPrototypeSlice(rest, separators[0].length);
+    const match = RegExpPrototypeExec(WORD, rest);
+    if (match === null) return null;
+    rest = StringPrototypeSlice(rest, match[0].length);
+    const word = StringMapChars(match[0], QUOTES, '');
+    state = nextState(state, word);
+    if (state === WORD_STATE.refused) return word;
+  }
+}
+
+/** Follows `env` and `exec` through their options, to what clears the environment. */
+function nextState(state: WordState, word: string): WordState {
+  if (state === WORD_STATE.envArgument) return WORD_STATE.envOptions;
+  if (state === WORD_STATE.execArgument) return WORD_STATE.execOptions;
+  if (state === WORD_STATE.envOptions && (word[0] === '-' || RegExpPrototypeTest(ASSIGNMENT, word))) return envOption(word);
+  if (state === WORD_STATE.execOptions && word[0] === '-') {
+    if (StringPrototypeIndexOf(word, 'c') > 0) return WORD_STATE.refused; // exec -c: an empty environment
+    return word === '-a' ? WORD_STATE.execArgument : WORD_STATE.execOptions;
+  }
+  const name = StringPrototypeSlice(word, StringPrototypeLastIndexOf(word, '/') + 1);
+  if (name === 'env') return WORD_STATE.envOptions;
+  return word === 'exec' ? WORD_STATE.execOptions : WORD_STATE.program;
+}
+
+function envOption(word: string): WordState {
+  if (word[0] !== '-' || primordials.ArrayPrototypeIncludes(ENV_FLAGS, word)) return WORD_STATE.envOptions;
+  if (primordials.ArrayPrototypeIncludes(ENV_WITH_ARGUMENT, word)) return WORD_STATE.envArgument;
+  const isLong = word[1] === '-';
+  const attached = isLong ? StringPrototypeIndexOf(word, '--unset=') === 0 || StringPrototypeIndexOf(word, '--chdir=') === 0 : word[1] === 'u' || word[1] === 'C';
+  // -i, --ignore-environment and a lone `-` clear the environment; anything else is not known here.
+  return attached ? WORD_STATE.envOptions : WORD_STATE.refused;
 }

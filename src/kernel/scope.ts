@@ -33,7 +33,9 @@ export function currentScope(): ApprovalScope | undefined {
 /** Whether some enclosing scope approves `kind:target`. */
 export function scopeApproves(scope: ApprovalScope | undefined, kind: ActionKind, target: string): boolean {
   for (let s = scope; s !== undefined; s = s.parent) {
-    for (const action of s.actions) {
+    const actions = s.actions;
+    for (let i = 0; i < actions.length; i++) {
+      const action = actions[i];
       if (action.kind === kind && (action.pattern === null || RegExpPrototypeTest(action.pattern, target))) return true;
     }
   }

@@ -247,3 +247,81 @@ describe.each(LAUNCH_MODES)('node children run governed (%s)', (mode) => {
     expect(existsSync(join(dir, '.governance-permissive'))).toBe(false);
   });
 });
+
+// A shell's -c command is read past options that take an argument, and may not change the variables governance
+// gives what it starts. Before: `sh -o errexit -c CMD` skipped the first-word check (the scan stopped at `errexit`),
+// and `NODE_OPTIONS= node`, `env -u NODE_OPTIONS node` or `MLTRAINER_GOVERNANCE_CONFIG=<permissive> node` in the
+// command started a node grandchild without the preload or under another policy. Now the first is decided on its
+// first word, the others are refused as runtime_bypass; none ran.
+const SHELL_APP = String.raw`
+const cp = require('node:child_process'), path = require('node:path');
+const here = process.cwd(), node = process.execPath, child = path.join(here, 'child.cjs');
+const env = { PATH: path.dirname(node) + ':/usr/bin:/bin' };
+const results = {};
+function shell(label, args) {
+  const out = cp.spawnSync('/bin/sh', args(label), { env, encoding: 'utf8' });
+  results[label] = out.error ? { error: out.error.code, violation: out.error.violation, message: out.error.message } : { out: String(out.stdout).trim() };
+}
+const run = (prefix) => (l) => ['-c', prefix + ' "' + node + '" "' + child + '" "' + l + '"'];
+shell('sh -o errexit -c touch', (l) => ['-o', 'errexit', '-c', 'touch "' + path.join(here, 'allowed', l) + '"']);
+shell('sh +o errexit -c touch', (l) => ['+o', 'errexit', '-c', 'touch "' + path.join(here, 'allowed', l) + '"']);
+shell('NODE_OPTIONS= node', run('NODE_OPTIONS='));
+shell('a later command with NODE_OPTIONS= node', (l) => ['-c', 'true; NODE_OPTIONS="" "' + node + '" "' + child + '" "' + l + '"']);
+shell('MLTRAINER_GOVERNANCE_CONFIG=<permissive> node', run('MLTRAINER_GOVERNANCE_CONFIG=' + path.join(here, 'permissive.json')));
+shell('env NODE_OPTIONS= node', run('env NODE_OPTIONS='));
+shell('env -u NODE_OPTIONS node', run('env -u NODE_OPTIONS'));
+shell('env -i node', run('env -i'));
+shell('positive: sh -o errexit -c node', (l) => ['-o', 'errexit', ...run('')(l)]);
+shell('positive: a command that reads NODE_OPTIONS', (l) => ['-c', '"' + node + '" "' + child + '" "' + l + '" "$NODE_OPTIONS" "$\{MLTRAINER_GOVERNANCE_CONFIG}"']);
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+const SHELL_REFUSED = ['NODE_OPTIONS= node', 'a later command with NODE_OPTIONS= node', 'MLTRAINER_GOVERNANCE_CONFIG=<permissive> node', 'env NODE_OPTIONS= node', 'env -u NODE_OPTIONS node', 'env -i node'];
+const SHELL_FIRST_WORD = ['sh -o errexit -c touch', 'sh +o errexit -c touch'];
+
+describe.each(LAUNCH_MODES)('shell commands that hide their program or change the child environment (%s)', (mode) => {
+  const dir = prepare();
+  dirs.push(dir);
+  writeProjectFiles(dir, {
+    files: { 'shell.cjs': SHELL_APP },
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read-code', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'allowed-dir', action: 'file_write', target: `${dir}/allowed/**`, effect: 'allow' },
+        { id: 'node-shell-env', action: 'process_spawn', target: [process.execPath, 'sh', 'env'], effect: 'allow' },
+      ],
+    },
+  });
+  const run = governedRun({ dir, mode, entry: 'shell.cjs', timeoutMs: 60_000 });
+  const results = printedResults<Record<string, Outcome & { violation?: string }>>(run);
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(SHELL_FIRST_WORD)('%s: the -c command past an option argument is decided on its first word, refused', (label) => {
+    expect(results[label], JSON.stringify(results[label])).toMatchObject({ error: 'EGOVDENIED' });
+    expect(results[label].message).toContain('process_spawn:/usr/bin/touch');
+    expect(existsSync(join(dir, 'allowed', label))).toBe(false);
+  });
+
+  it.each(SHELL_REFUSED)('%s: refused as runtime_bypass, the grandchild never ran', (label) => {
+    expect(results[label], JSON.stringify(results[label])).toMatchObject({ error: 'EGOVDENIED', violation: 'runtime_bypass' });
+    expect(existsSync(join(dir, 'forbidden', label))).toBe(false);
+    expect(existsSync(join(dir, 'allowed', label))).toBe(false);
+  });
+
+  it('the refusals are in the log; the permissive policy was never used', () => {
+    const entries = run.entries();
+    expect(entries.filter((e) => e.action === 'process_spawn' && e.decision === 'deny' && e.violation === 'runtime_bypass').length).toBeGreaterThanOrEqual(SHELL_REFUSED.length);
+    expect(entries.filter((e) => e.action === 'process_spawn' && e.decision === 'deny' && e.target === '/usr/bin/touch')).toHaveLength(SHELL_FIRST_WORD.length);
+    expect(existsSync(join(dir, '.governance-permissive'))).toBe(false);
+  });
+
+  it.each(['positive: sh -o errexit -c node', 'positive: a command that reads NODE_OPTIONS'])('%s: runs, governed', (label) => {
+    expect(results[label]).toEqual({ out: 'CHILD EGOVDENIED' });
+    expect(existsSync(join(dir, 'allowed', label))).toBe(true);
+  });
+});

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstCommandWord, isShell, resolveExecutable, shellCommand } from '../../src/hooks/spawn-target';
+import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from '../../src/hooks/spawn-target';
 import { kindsOfFlags, READ, WRITE } from '../../src/hooks/fs-routes';
 import { globBase } from '../../src/hooks/fs-glob';
 
@@ -36,11 +36,47 @@ describe('shell commands', () => {
   });
 
   it('finds the -c command', () => {
-    expect(shellCommand(['/bin/sh', '-c', 'ls -l'])).toBe('ls -l');
-    expect(shellCommand(['bash', '-lc', 'git status'])).toBe('git status');
-    expect(shellCommand(['bash', '-e', '-c', 'x'])).toBe('x');
-    expect(shellCommand(['sh', 'script.sh'])).toBeNull();
-    expect(shellCommand(['cmd.exe', '/d', '/s', '/c', 'dir'])).toBe('dir');
+    expect(shellCommand('/bin/sh', ['/bin/sh', '-c', 'ls -l'])).toBe('ls -l');
+    expect(shellCommand('/bin/bash', ['bash', '-lc', 'git status'])).toBe('git status');
+    expect(shellCommand('/bin/bash', ['bash', '-e', '-c', 'x'])).toBe('x');
+    expect(shellCommand('/bin/sh', ['sh', 'script.sh'])).toBeNull();
+    expect(shellCommand('/bin/sh', ['sh', '--', '-c', 'x'])).toBeNull();
+    expect(shellCommand('cmd.exe', ['cmd.exe', '/d', '/s', '/c', 'dir'])).toBe('dir');
+  });
+
+  it('finds the -c command past options that take an argument, and as the first operand after the options', () => {
+    expect(shellCommand('/bin/sh', ['sh', '-o', 'errexit', '-c', 'touch x'])).toBe('touch x');
+    expect(shellCommand('/bin/bash', ['bash', '+O', 'extglob', '-c', 'touch x'])).toBe('touch x');
+    expect(shellCommand('/bin/bash', ['bash', '-eo', 'pipefail', '-c', 'touch x'])).toBe('touch x');
+    expect(shellCommand('/bin/bash', ['bash', '--rcfile', 'rc', '--norc', '-c', 'touch x'])).toBe('touch x');
+    expect(shellCommand('/bin/sh', ['sh', '-c', '-e', 'touch x'])).toBe('touch x');
+    expect(shellCommand('/bin/sh', ['sh', '-co', 'errexit', 'touch x'])).toBe('touch x');
+  });
+
+  it('does not understand options it does not know, whatever argv[0] says', () => {
+    expect(shellCommand('/bin/sh', ['sh', '-T', 'x', '-c', 'touch x'])).toBe(NOT_UNDERSTOOD);
+    expect(shellCommand('/bin/bash', ['bash', '--init=x', '-c', 'touch x'])).toBe(NOT_UNDERSTOOD);
+    expect(shellCommand('/bin/sh', ['cmd.exe', '-o', 'errexit', '-c', 'touch x'])).toBe('touch x');
+  });
+
+  it('finds a command that sets or unsets a governance variable for what it starts', () => {
+    const prefixes = ['NODE_OPTIONS', 'MLTRAINER_'];
+    expect(environmentOverride('NODE_OPTIONS= node -e 1', prefixes)).toBe('NODE_OPTIONS=');
+    expect(environmentOverride('MLTRAINER_GOVERNANCE_CONFIG=/tmp/p.json node app.js', prefixes)).toBe('MLTRAINER_GOVERNANCE_CONFIG=');
+    expect(environmentOverride('true; unset NODE_OPTIONS; node app.js', prefixes)).toBe('NODE_OPTIONS');
+    expect(environmentOverride('env -u NODE_OPTIONS node', prefixes)).toBe('NODE_OPTIONS');
+    expect(environmentOverride('/usr/bin/env -i PATH=/bin node', prefixes)).toBe('-i');
+    expect(environmentOverride('env -C /tmp - node', prefixes)).toBe('-');
+    expect(environmentOverride("env -S 'X=1 node'", prefixes)).toBe('-S');
+    expect(environmentOverride('exec -c node', prefixes)).toBe('-c');
+    expect(environmentOverride("sh -c 'NODE_OPTIONS= node'", prefixes)).toBe('NODE_OPTIONS=');
+    expect(environmentOverride('unset "NODE_OPTIONS"', prefixes)).toBe('NODE_OPTIONS');
+    expect(environmentOverride('env -uNODE_OPTIONS node', prefixes)).toBe('NODE_OPTIONS');
+    expect(environmentOverride('env --unset=NODE_OPTIONS node', prefixes)).toBe('NODE_OPTIONS');
+    expect(environmentOverride("NODE_OPT''IONS= node", prefixes)).toBe('NODE_OPTIONS=');
+    expect(environmentOverride('export NODE_OPTIONS+=" --x"; node', prefixes)).toBe('NODE_OPTIONS=');
+    expect(environmentOverride('echo "$NODE_OPTIONS" ${MLTRAINER_ACTOR}; env -0 FOO=1 node app.js; exec -a x node', prefixes)).toBeNull();
+    expect(environmentOverride('node child.js "a label that mentions NODE_OPTIONS"; MY_NODE_OPTIONS=1 node', prefixes)).toBeNull();
   });
 
   it('takes the first program word, skipping assignments and exec-like prefixes', () => {
