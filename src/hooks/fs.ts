@@ -3,7 +3,7 @@
 // converted values, so what Node acts on is exactly what was checked.
 import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
-import { changeCount, rulesAllow, rulesGuardBelow } from '../kernel/gate';
+import { changeCount, noteChange, rulesAllow, rulesGuardBelow } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { convertPath, makeAbsolute, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
@@ -97,7 +97,11 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
       path0 = path;
       kinds0 = kinds;
     }
-    if (path === grantPath && (kinds & ~grantKinds) === 0 && changeCount() === grantChanges) continue;
+    if (path === grantPath && (kinds & ~grantKinds) === 0 && changeCount() === grantChanges) {
+      // A write let through may re-point the path (unlink, then symlink it elsewhere): no later call trusts the grant.
+      if ((kinds & WRITE) !== 0) noteChange();
+      continue;
+    }
     const base = role.use === 'linkTarget' ? linkDirectory(args[role.aux!]) : undefined;
     const covered = kinds === READ && ((loaderResolving && roles === REALPATH_ROLES) || path === loaderSource);
     const target = covered && path === loaderSource && isLoaderReal(path) ? path : resolveTarget(path, role.follow, base);

@@ -140,19 +140,33 @@ function withoutLeading(text: string): string {
 
 /**
  * What in a shell command line would start a program without the variables governance gives it (names starting with
- * one of `prefixes`): an assignment to one (`NAME=value`, `NAME+=value`), or one named after a word that changes the
- * environment (`unset NAME`, `export -n NAME`, `env -u NAME`); `env -i`, or an `env` option not known here (`-S`
- * splits a string into more words); `exec -c`. Anywhere in the line, quoted or not: a later command, and a shell it
- * starts, inherit them too. Null when there is none. What the shell computes as it runs (`$VAR`, `eval`, sourced
- * files) is not seen.
+ * one of `prefixes`): an assignment to one (`NAME=value`, `NAME+=value`, `${NAME:=value}`), or one named after a word
+ * that changes a variable (`unset NAME`, `export -n NAME`, `env -u NAME`, `read NAME`, `for NAME in`,
+ * `printf -v NAME`...); `env -i`, or an `env` option not known here (`-S` splits a string into more words); `exec -c`.
+ * Anywhere in the line: a later command, and a shell it starts, inherit them too. Null when there is none. What the
+ * shell computes as it runs (a name built from `$VAR`, `eval`, sourced files) is not seen.
  */
 export function environmentOverride(command: string, prefixes: readonly string[]): string | null {
-  // Without quotes: `NODE_OPT""IONS=` and `unset NODE_OPT\IONS` are the name as the shell reads it.
-  return changedVariable(StringMapChars(command, QUOTES, ''), prefixes) ?? clearingOption(command);
+  // As the shell reads the name: a backslash-newline is removed (`NODE_OPT\<newline>IONS=`), and so are quotes
+  // (`NODE_OPT""IONS=`, `unset NODE_OPT\IONS`).
+  const words = StringMapChars(withoutLineContinuations(command), QUOTES, '');
+  return changedVariable(words, prefixes) ?? clearingOption(command);
 }
 
-/** Words after which a name is a variable the command changes. */
-const CHANGING_WORDS = ['unset', 'export', 'declare', 'typeset', 'readonly', 'local', '-u', '--unset'];
+function withoutLineContinuations(command: string): string {
+  let out = '';
+  for (let i = 0; i < command.length; i++) {
+    if (command[i] === '\\' && command[i + 1] === '\n') i++;
+    else out += command[i];
+  }
+  return out;
+}
+
+/** Words after which a name is a variable the command changes (shell builtins, and env's and export's options). */
+const CHANGING_WORDS = [
+  'unset', 'export', 'declare', 'typeset', 'readonly', 'local', 'read', 'for', 'select', 'printf', 'getopts',
+  'mapfile', 'readarray', 'let', 'coproc', 'eval', '-u', '--unset',
+];
 /** Characters that end a simple command (or open a nested one). */
 const COMMAND_ENDS = ';&|\n(`';
 const NAME_CHAR = /^[A-Za-z0-9_]$/;
@@ -162,11 +176,16 @@ function changedVariable(command: string, prefixes: readonly string[]): string |
     for (let at = StringPrototypeIndexOf(command, prefixes[p]); at >= 0; at = StringPrototypeIndexOf(command, prefixes[p], at + 1)) {
       const before = at === 0 ? '' : command[at - 1];
       const attachedUnset = at >= 2 && StringPrototypeSlice(command, at - 2, at) === '-u';
-      if (before === '$' || before === '{' || (isNameChar(before) && !attachedUnset)) continue; // a read, or part of another name
+      if (before === '$' || (isNameChar(before) && !attachedUnset)) continue; // a read, or part of another name
       let end = at;
       while (end < command.length && isNameChar(command[end])) end++;
       const name = StringPrototypeSlice(command, at, end);
-      if (command[end] === '=' || (command[end] === '+' && command[end + 1] === '=')) return `${name}=`;
+      const assigns = command[end] === '=' || ((command[end] === '+' || command[end] === ':') && command[end + 1] === '=');
+      if (before === '{') {
+        if (assigns) return `${name}=`; // ${NAME:=value}, ${NAME=value}
+        continue; // ${NAME}, ${NAME:-value}
+      }
+      if (assigns) return `${name}=`;
       if (attachedUnset || followsChangingWord(command, at)) return name;
     }
   }

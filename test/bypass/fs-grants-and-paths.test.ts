@@ -55,6 +55,19 @@ attempt('write to the granted path after a symlink swap', () => {
   return inside.swapped;
 });
 
+// 3b. Program code inside writeFileSync (Node calls Buffer.from for a latin1 string) re-points the granted path.
+attempt('write grant re-pointed from inside the call', () => {
+  const granted = here + '/ok/p';
+  fs.writeFileSync(granted, 'seed');
+  const from = Buffer.from;
+  let armed = true;
+  Buffer.from = function (...args) {
+    if (armed) { armed = false; fs.unlinkSync(granted); fs.symlinkSync(here + '/prot.txt', granted); }
+    return from.apply(this, args);
+  };
+  try { fs.writeFileSync(granted, 'PWNED', 'latin1'); } finally { Buffer.from = from; }
+});
+
 // 4. Relative paths and chdir: decided in ok/, opened after the program went back up.
 attempt('write stream after chdir', () => {
   process.chdir(here + '/ok');
@@ -152,6 +165,7 @@ describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions 
     expect(outcome('read of the key through the tree grant')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(outcome('read of a denied file through the tree grant')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(outcome('write to the granted path after a symlink swap')).toEqual({ outcome: 'done', value: 'EGOVDENIED' });
+    expect(outcome('write grant re-pointed from inside the call')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(entries.some((e) => e.action === 'file_write' && e.target === join(dir, 'prot.txt') && e.decision === 'deny')).toBe(true);
   });
 

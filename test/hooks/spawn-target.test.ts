@@ -76,7 +76,14 @@ describe('shell commands', () => {
     expect(environmentOverride("NODE_OPT''IONS= node", prefixes)).toBe('NODE_OPTIONS=');
     expect(environmentOverride('export NODE_OPTIONS+=" --x"; node', prefixes)).toBe('NODE_OPTIONS=');
     expect(environmentOverride('echo "$NODE_OPTIONS" ${MLTRAINER_ACTOR}; env -0 FOO=1 node app.js; exec -a x node', prefixes)).toBeNull();
-    expect(environmentOverride('node child.js "a label that mentions NODE_OPTIONS"; MY_NODE_OPTIONS=1 node', prefixes)).toBeNull();
+    expect(environmentOverride('MY_NODE_OPTIONS=1 node; echo ${NODE_OPTIONS:-none}', prefixes)).toBeNull();
+    // Builtins that assign without NAME=, a line continuation inside the name, an assigning expansion.
+    expect(environmentOverride('read NODE_OPTIONS </dev/null; node', prefixes)).toBe('NODE_OPTIONS');
+    expect(environmentOverride('for NODE_OPTIONS in ""; do node; done', prefixes)).toBe('NODE_OPTIONS');
+    expect(environmentOverride('printf -v NODE_OPTIONS ""; node', prefixes)).toBe('NODE_OPTIONS');
+    expect(environmentOverride(': ${NODE_OPTIONS:=}; node', prefixes)).toBe('NODE_OPTIONS=');
+    expect(environmentOverride('NODE_OPT\\\nIONS= node', prefixes)).toBe('NODE_OPTIONS=');
+    expect(environmentOverride('node child.js "a label that mentions NODE_OPTIONS"', prefixes)).toBeNull();
   });
 
   it('takes the first program word, skipping assignments and exec-like prefixes', () => {
