@@ -3,7 +3,7 @@
 // converted values, so what Node acts on is exactly what was checked.
 import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
-import { changeCount, noteChange, rulesAllow, rulesGuardBelow } from '../kernel/gate';
+import { changeCount, rulesAllow, rulesGuardBelow } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { convertPath, makeAbsolute, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
@@ -28,8 +28,8 @@ const scratch: PathArgument = { path: null, value: undefined };
 // implementation of some APIs calls other public fs functions on the same path (readFileSync calls
 // fs.openSync); those inner calls are the same action and are not checked or recorded twice. A read
 // grant never covers a write: user code that runs inside a call (a cpSync filter) cannot escalate. Nor can it move
-// the path: a grant holds only while changeCount() stands where it stood (a rename or symlink of the program's made
-// inside the call, through a getter or a replaced Stats method Node calls, used to leave the same string granted).
+// the path: a grant holds only while changeCount() stands where it stood, and never for a symlink, link or rename made
+// at the path (made inside the call, through a getter or a replaced method Node calls, these used to re-point it).
 let grantPath: string | null = null;
 let grantKinds = 0;
 let grantChanges = -1;
@@ -97,11 +97,9 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
       path0 = path;
       kinds0 = kinds;
     }
-    if (path === grantPath && (kinds & ~grantKinds) === 0 && changeCount() === grantChanges) {
-      // A write let through may re-point the path (unlink, then symlink it elsewhere): no later call trusts the grant.
-      if ((kinds & WRITE) !== 0) noteChange();
-      continue;
-    }
+    // Only for single-path calls: a symlink, link or rename made at the granted path would re-point it (program code
+    // inside writeFileSync unlinked it and linked it to the audit database; Node's inner open then followed the link).
+    if (path === grantPath && roles.length === 1 && (kinds & ~grantKinds) === 0 && changeCount() === grantChanges) continue;
     const base = role.use === 'linkTarget' ? linkDirectory(args[role.aux!]) : undefined;
     const covered = kinds === READ && ((loaderResolving && roles === REALPATH_ROLES) || path === loaderSource);
     const target = covered && path === loaderSource && isLoaderReal(path) ? path : resolveTarget(path, role.follow, base);

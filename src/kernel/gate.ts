@@ -72,11 +72,6 @@ export function changeCount(): number {
   return changes;
 }
 
-/** For a change made without a decision (a call a grant let through): it moves changeCount() like a decided one. */
-export function noteChange(): void {
-  changes++;
-}
-
 export function isKernelStarted(): boolean {
   return kernel !== null;
 }
