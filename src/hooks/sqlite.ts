@@ -6,7 +6,7 @@
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction, checkViolation } from '../kernel/gate';
 import { primordials } from '../primordials';
-import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
+import { absolutePath, convertPath, resolveTarget, type PathArgument } from './fs-paths';
 import { guardConstructor, guardMethod, lockProperty, shapeLike } from './lock';
 import { checkRead } from './log-files';
 import { loadBuiltinQuietly } from './quiet-builtin';
@@ -111,10 +111,34 @@ function databaseName(args: unknown[], at: number): string | null {
   const converted: PathArgument = { path: null, value: undefined };
   convertPath(args[at], converted);
   if (converted.path === null) return null;
+  const name = absoluteName(converted.path);
   // A URL object becomes its path: SQLite opens the same file without the URL's query. An own element: a slot the
   // caller left out would reach a setter on Array.prototype, which could leave another path for SQLite.
-  setElement(args, at, converted.value);
-  return converted.path;
+  setElement(args, at, name === converted.path ? converted.value : name);
+  return name;
+}
+
+/**
+ * A relative name (a path or a `file:` URI) made absolute as of now: SQLite resolves it when the database opens,
+ * which with `open: false` is whenever the program calls open(), after a chdir if it likes (until 2026-11-22 a name
+ * decided under ok/ opened the audit database that way).
+ */
+function absoluteName(name: string): string {
+  if (name === '' || name === ':memory:' || name[0] === '/') return name;
+  if (!StringPrototypeStartsWith(name, 'file:')) return absolutePath(name);
+  const rest = StringPrototypeSlice(name, 5);
+  if (rest === '' || rest[0] === '/' || rest[0] === '?' || rest[0] === '#' || StringPrototypeStartsWith(rest, ':memory:')) return name;
+  return `file:${uriEscaped(absolutePath(''))}${rest}`;
+}
+
+/** The characters that end or escape a URI path, percent-encoded. */
+function uriEscaped(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i];
+    out += c === '%' ? '%25' : c === '?' ? '%3F' : c === '#' ? '%23' : c;
+  }
+  return out;
 }
 
 /**

@@ -60,6 +60,17 @@ const memory = new DatabaseSync(':memory:');
     Object.defineProperty(Object.prototype, 'readOnly', { configurable: true, get: () => ++reads === 1 });
     try { new DatabaseSync(out('inherited.db'), {}).close(); } finally { delete Object.prototype.readOnly; }
   });
+  // Decided in sub/, opened (open: false, then open()) after a chdir into out/: SQLite resolves a relative name then.
+  for (const [label, name] of [['a relative name opened after a chdir', 'late.db'], ['a relative file: URI opened after a chdir', 'file:late-uri.db']]) {
+    await attempt(label, () => {
+      const here = process.cwd();
+      process.chdir(path.join(here, 'sub'));
+      const db = new DatabaseSync(name, { open: false });
+      process.chdir(path.join(here, 'out'));
+      try { db.open(); db.exec('CREATE TABLE t(x)'); db.close(); } finally { process.chdir(here); }
+      return 'opened';
+    });
+  }
   await attempt('allowed in-memory work', () => { const db = new DatabaseSync(':memory:'); db.exec('CREATE TABLE attach(x); INSERT INTO attach VALUES (1)'); return db.prepare('SELECT count(*) AS n FROM attach').get().n; });
   await attempt('allowed database file', () => { const db = new DatabaseSync('ok.db'); db.exec('CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1)'); const n = db.prepare('SELECT count(*) AS n FROM t').get().n; db.close(); return n; });
   await attempt('allowed ATTACH', () => { memory.exec("ATTACH 'ok-attached.db' AS ok"); return 'attached'; });
@@ -105,7 +116,7 @@ const DENIED: Record<string, [string, string]> = {
 };
 
 describe.skipIf(!isBuiltin('node:sqlite')).each(LAUNCH_MODES)('node:sqlite under a production policy (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': APP, 'out/.keep': '', 'secret/data.db': '', 'ext/.keep': '' } });
+  const dir = createProject({ files: { 'app.cjs': APP, 'out/.keep': '', 'sub/.keep': '', 'secret/data.db': '', 'ext/.keep': '' } });
   const run = governedRun({
     dir,
     mode,
@@ -146,6 +157,13 @@ describe.skipIf(!isBuiltin('node:sqlite')).each(LAUNCH_MODES)('node:sqlite under
 
   it('a name whose decoded bytes are not UTF-8 is refused as runtime_bypass', () => {
     expect(outcomes['open a URI whose bytes are not UTF-8']?.message).toContain('runtime_bypass');
+  });
+
+  it('a relative name is opened where it was decided, whatever the directory is when open() runs', () => {
+    expect(outcomes['a relative name opened after a chdir']).toEqual({ outcome: 'done', value: 'opened' });
+    expect(outcomes['a relative file: URI opened after a chdir']).toEqual({ outcome: 'done', value: 'opened' });
+    expect(existsSync(join(dir, 'sub', 'late.db'))).toBe(true);
+    expect(existsSync(join(dir, 'sub', 'late-uri.db'))).toBe(true);
   });
 
   it('no denied file was created', () => {
