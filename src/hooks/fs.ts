@@ -8,7 +8,7 @@ import { primordials } from '../primordials';
 import { convertPath, makeAbsolute, resolveTarget, absolutePath, trimTrailingSlashes, type PathArgument } from './fs-paths';
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
-import { checkLogTreeMove, checkRead } from './log-files';
+import { checkLogTreeMove, checkRead, checkTreeRead } from './log-files';
 import { checkWrite } from './rules-files';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
@@ -321,9 +321,10 @@ function checkMovedTree(args: unknown[]): GovernanceDeniedError | null {
  * What an API does beyond its path when its options (at index 1) ask for recursion, or, for rename, always:
  * removes a tree (rm, rmdir), moves one (rename), lists one (readdir, opendir), creates missing parents (mkdir).
  */
-type TreeKind = 'remove' | 'move' | 'list' | 'create' | null;
+type TreeKind = 'remove' | 'move' | 'list' | 'create' | 'copy' | null;
 
 function treeKindOf(base: string): TreeKind {
+  if (base === 'cp') return 'copy';
   if (base === 'rm' || base === 'rmdir') return 'remove';
   if (base === 'rename') return 'move';
   if (base === 'readdir' || base === 'opendir') return 'list';
@@ -346,6 +347,39 @@ function checkListedTree(args: unknown[]): GovernanceDeniedError | null {
 
 function checkListedEntry(target: string): GovernanceDeniedError | null {
   return checkKinds(READ, target, true);
+}
+
+const COPY_FIELDS = ['recursive', 'dereference'];
+
+/**
+ * A recursive cp (options at index 2): Node 22+ copies a directory in C++, writing through any symlink already at
+ * a destination entry and, with `dereference`, reading whatever a source link points to. So each entry below the
+ * source is decided: its destination resolved (following links there) as a write, and with `dereference` a source
+ * link's resolved target as a tree read (the key directory behind a link was copied out until 2026-11-22).
+ */
+function checkCopiedTree(args: unknown[]): GovernanceDeniedError | null {
+  const options = args[2];
+  if (firstPath === null || typeof options !== 'object' || options === null) return null;
+  const copy = ownOptions<{ recursive?: unknown; dereference?: unknown }>(options, COPY_FIELDS);
+  // Absent stays absent: Node merges the options over its defaults, and rejects a field set to undefined.
+  if (copy.recursive === undefined) delete copy.recursive;
+  if (copy.dereference === undefined) delete copy.dereference;
+  args[2] = copy;
+  const converted: PathArgument = { path: null, value: undefined };
+  convertPath(args[1], converted);
+  const destination = converted.path; // made absolute by checkRoles
+  if (copy.recursive !== true || destination === null) return null;
+  const path = firstPath;
+  const kinds = firstKinds;
+  const root = resolveTarget(path, true);
+  const dereference = copy.dereference === true;
+  const denied = checkSubtree(path, (entry) => {
+    const refused = dereference ? checkTreeRead(resolveTarget(entry, true)) : null;
+    return refused ?? checkWrite(resolveTarget(destination + StringPrototypeSlice(entry, root.length), true));
+  });
+  firstPath = path;
+  firstKinds = kinds;
+  return denied;
 }
 
 function checkCreatedParents(args: unknown[]): GovernanceDeniedError | null {
@@ -371,6 +405,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       } else if (denied === null && treeKind === 'move') denied = checkMovedTree(args);
       else if (denied === null && treeKind === 'list') denied = checkListedTree(args);
       else if (denied === null && treeKind === 'create') denied = checkCreatedParents(args);
+      else if (denied === null && treeKind === 'copy') denied = checkCopiedTree(args);
     } catch (error) {
       return surfaceError(form, error, args);
     }

@@ -108,6 +108,24 @@ attempt('rm with an inherited recursive getter', () => {
   try { fs.rmSync(here + '/ok/tree', {}); } finally { delete Object.prototype.recursive; }
 });
 
+// 7. A recursive cp: Node 22+ copies in C++, through links at the destination and, with dereference, behind links
+// in the source.
+attempt('cp through a link already at the destination', () => {
+  fs.mkdirSync('ok/cp-src'); fs.writeFileSync('ok/cp-src/a.txt', 'PWNED');
+  fs.mkdirSync('ok/cp-dst'); fs.symlinkSync(here + '/prot.txt', 'ok/cp-dst/a.txt');
+  fs.cpSync('ok/cp-src', 'ok/cp-dst', { recursive: true, force: true });
+});
+attempt('cp with dereference of a link to the key directory', () => {
+  fs.mkdirSync('ok/cp-keys'); fs.symlinkSync(here + '/.governance/keys', 'ok/cp-keys/kd');
+  fs.cpSync('ok/cp-keys', 'ok/cp-keys-out', { recursive: true, dereference: true });
+  return fs.readdirSync('ok/cp-keys-out/kd').join(',');
+});
+attempt('allowed recursive cp', () => {
+  fs.mkdirSync('ok/cp-plain/sub', { recursive: true }); fs.writeFileSync('ok/cp-plain/sub/b.txt', 'b');
+  fs.cpSync('ok/cp-plain', 'ok/cp-plain-out', { recursive: true });
+  return fs.readFileSync('ok/cp-plain-out/sub/b.txt', 'utf8');
+});
+
 setTimeout(() => process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n'), 300);
 `;
 
@@ -191,6 +209,13 @@ describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions 
   it('an inherited recursive getter cannot turn a checked rm into a recursive one', () => {
     expect(outcome('rm with an inherited recursive getter').outcome).toBe('thrown');
     expect(readFileSync(join(dir, 'ok', 'tree', 'keep', 'kept.txt'), 'utf8')).toBe('kept');
+  });
+
+  it('a recursive cp decides each destination entry through its links, and what a dereferenced source link holds', () => {
+    expect(outcome('cp through a link already at the destination')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcome('cp with dereference of a link to the key directory')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(existsSync(join(dir, 'ok', 'cp-keys-out', 'kd'))).toBe(false);
+    expect(outcome('allowed recursive cp')).toEqual({ outcome: 'done', value: 'b' });
   });
 
   it('a stream\'s own descriptor functions are governed: the audit database stays intact', () => {
