@@ -483,9 +483,13 @@ function wrapStreamApi(original: Function, defaultFlags: string, impliedKind: nu
     if (checkedPath === null) return apply(original, this, [value, opts]);
     const flags = opts.flags === undefined ? defaultFlags : opts.flags;
     const denied = checkKinds(kindsOfFlags(flags) | impliedKind, resolveTarget(checkedPath, true));
+    const ours = denied !== null || opts.fs === undefined;
     if (denied !== null) opts.fs = streamFunctions(failingOpen(denied));
-    else if (opts.fs === undefined) opts.fs = streamFunctions(checkedOpen(value, flags));
-    return apply(original, this, [value, opts]);
+    else if (ours) opts.fs = streamFunctions(checkedOpen(value, flags));
+    const stream = apply(original, this, [value, opts]) as { path?: unknown };
+    // Our open opens what was decided, whatever the stream passes: its public `path` stays what the caller gave.
+    if (ours && typeof path === 'string' && value !== path && stream.path === value) stream.path = path;
+    return stream;
   };
   return shapeLike(wrapper, original);
 }
@@ -514,6 +518,30 @@ function checkedOpen(path: unknown, flags: unknown): Function {
     used = true;
     return apply(originalOpen, fs, [path, flags, mode, callback]);
   };
+}
+
+// ---- Paths given back: Node returns mkdtemp's new directory and recursive mkdir's first one as it was handed the
+// path, absolute under governance (checkRoles): a path the caller gave relative is returned relative again.
+
+function givesPathBack(base: string, governed: Function, form: ApiForm): Function {
+  if (base !== 'mkdtemp' && base !== 'mkdir') return governed;
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const given = args[0];
+    if (typeof given !== 'string' || given === '' || given[0] === '/') return apply(governed, this, args);
+    const added = absolutePath(''); // what checkRoles puts before it
+    const relative = (value: unknown): unknown => (typeof value === 'string' && StringPrototypeStartsWith(value, added) ? StringPrototypeSlice(value, added.length) : value);
+    const last = args.length - 1;
+    if (form === 'callback' && typeof args[last] === 'function') {
+      const callback = args[last] as Function;
+      args[last] = function (this: unknown, error: unknown, value: unknown): unknown {
+        return apply(callback, this, [error, relative(value)]);
+      };
+    }
+    const result = apply(governed, this, args);
+    if (form === 'sync') return relative(result);
+    return form === 'promise' ? apply(promiseThen, result, [relative]) : result;
+  };
+  return shapeLike(wrapper, governed);
 }
 
 // ---- Installation.
@@ -548,7 +576,7 @@ export function installFsHooks(): void {
       for (const name of [base, base + 'Sync']) {
         const original = fsModule[name];
         if (typeof original !== 'function') continue;
-        const governed = wrapPathApi(original, roles, formOf(name), treeKindOf(base));
+        const governed = givesPathBack(base, wrapPathApi(original, roles, formOf(name), treeKindOf(base)), formOf(name));
         if (base === 'open') installOn(fsModule, name, trackOpened(governed, original, formOf(name)));
         else installOn(fsModule, name, name === 'readFileSync' ? wrapLoaderRead(governed, original) : governed);
       }
@@ -558,7 +586,7 @@ export function installFsHooks(): void {
     let wrapper: Function;
     if (base === 'open') wrapper = wrapPromiseOpen(promiseOriginal, roles);
     else if (base === 'readFile' || base === 'writeFile' || base === 'appendFile') wrapper = wrapHandleAcceptingPromiseApi(base, promiseOriginal, roles);
-    else wrapper = wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise', treeKindOf(base));
+    else wrapper = givesPathBack(base, wrapPathApi(promiseOriginal, roles, base === 'watch' ? 'iterator' : 'promise', treeKindOf(base)), 'promise');
     installOn(promises, base, wrapper);
   }
   if (typeof fsModule.openAsBlob === 'function') installOn(fsModule, 'openAsBlob', wrapPathApi(fsModule.openAsBlob as Function, FS_ROUTES.openAsBlob, 'promise'));

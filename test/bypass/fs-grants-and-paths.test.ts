@@ -126,6 +126,23 @@ attempt('allowed recursive cp', () => {
   return fs.readFileSync('ok/cp-plain-out/sub/b.txt', 'utf8');
 });
 
+// 8. What Node gives back stays as relative as what the caller gave.
+attempt('relative paths given back', () => {
+  process.chdir(here + '/ok');
+  try {
+    const made = fs.mkdtempSync('tmp-');
+    const first = fs.mkdirSync('made-rel/a', { recursive: true });
+    const stream = fs.createReadStream('made-rel/../../prot.txt');
+    stream.on('error', () => {});
+    stream.destroy();
+    return [made.startsWith('tmp-'), first, stream.path].join(',');
+  } finally { process.chdir(here); }
+});
+process.chdir(here + '/ok');
+fs.mkdtemp('cb-', (error, made) => { results['relative mkdtemp, callback'] = String(error) + ',' + made.startsWith('cb-'); });
+fs.promises.mkdtemp('pr-').then((made) => { results['relative mkdtemp, promise'] = made.startsWith('pr-'); });
+process.chdir(here);
+
 setTimeout(() => process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n'), 300);
 `;
 
@@ -216,6 +233,12 @@ describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions 
     expect(outcome('cp with dereference of a link to the key directory')).toEqual({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(existsSync(join(dir, 'ok', 'cp-keys-out', 'kd'))).toBe(false);
     expect(outcome('allowed recursive cp')).toEqual({ outcome: 'done', value: 'b' });
+  });
+
+  it('what Node gives back for a relative path stays relative: mkdtemp, recursive mkdir, a stream\'s path', () => {
+    expect(outcome('relative paths given back')).toEqual({ outcome: 'done', value: 'true,made-rel,made-rel/../../prot.txt' });
+    expect(results['relative mkdtemp, callback']).toBe('null,true');
+    expect(results['relative mkdtemp, promise']).toBe(true);
   });
 
   it('a stream\'s own descriptor functions are governed: the audit database stays intact', () => {
