@@ -5,6 +5,7 @@
 // process.execve, which replaces this process, is decided in its own wrapper.
 import childProcess = require('node:child_process');
 import fs = require('node:fs');
+import os = require('node:os');
 import { EventEmitter } from 'node:events';
 import nodeUtil = require('node:util');
 import { checkAction } from '../kernel/gate';
@@ -45,7 +46,10 @@ interface SpawnOptions {
   args?: unknown;
   envPairs?: unknown;
   cwd?: unknown;
+  killSignal?: unknown;
 }
+
+const SIGUSR1 = os.constants.signals.SIGUSR1;
 
 // Every field the native spawn reads (process_wrap and spawn_sync).
 const NATIVE_FIELDS = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'uid', 'gid', 'detached', 'windowsHide', 'windowsVerbatimArguments', 'timeout', 'maxBuffer', 'killSignal'];
@@ -131,6 +135,10 @@ function realPathOrNull(path: string): string | null {
  * so must any debug flag given to a node child. An allowed spawn is rewritten in place to start governed.
  */
 function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
+  if (killsWithSigusr1(options)) {
+    const refused = refuseBypass('code_eval', 'inspector:child', 'a sync spawn whose timeout signal is SIGUSR1 (libuv would open the child\'s inspector)');
+    if (refused !== null) return refused;
+  }
   if (carriesNul(options)) {
     const refused = refuseBypass('process_spawn', cString(options.file as string), 'a NUL character in a spawn\'s program, directory, arguments or environment (native code reads only what comes before it)');
     if (refused !== null) return refused;
@@ -167,6 +175,13 @@ function checkShellCommand(executable: string, command: string | null | typeof N
   if (command === NOT_UNDERSTOOD) return refuseBypass('process_spawn', executable, 'a shell whose options governance cannot read');
   const override = command === null ? null : environmentOverride(command, CHILD_VARIABLE_PREFIXES);
   return override === null ? null : refuseBypass('process_spawn', executable, `a shell command that changes the environment governance gives a child (${override})`);
+}
+
+/** The sync spawn's timeout signal, converted once as the native spawn converts it (an integer). */
+function killsWithSigusr1(options: SpawnOptions): boolean {
+  if (options.killSignal === undefined) return false;
+  options.killSignal = (options.killSignal as number) | 0;
+  return options.killSignal === SIGUSR1;
 }
 
 /**

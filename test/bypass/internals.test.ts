@@ -79,6 +79,11 @@ async function attempt(label, fn) {
     child.on('exit', () => resolve(out));
     setTimeout(() => { try { child.kill('SIGUSR1'); out += 'sent '; } catch (e) { out += e.code + ' '; } }, 200);
   }));
+  // A sync spawn whose timeout signal is SIGUSR1: libuv signals the child natively, which would open its inspector.
+  await attempt('SIGUSR1 as a sync spawn\'s timeout signal', () => {
+    const child = require('node:child_process').spawnSync(process.execPath, ['waiter.cjs'], { timeout: 100, killSignal: 'SIGUSR1', encoding: 'utf8' });
+    return child.error ? child.error.code : child.stdout;
+  });
   await new Promise((resolve) => setTimeout(resolve, 300)); // a signal's inspector start runs on a later turn
   // Afterwards: the inspector never opened.
   results['inspector url'] = { outcome: 'returned', value: String(inspector.url()) };
@@ -204,6 +209,11 @@ describe.each(LAUNCH_MODES)('internals and debug routes under a production polic
   it('SIGUSR1 to a governed child through its handle is refused and the child\'s inspector stays closed', () => {
     expect(results['SIGUSR1 to a governed child through ChildProcess#kill']).toMatchObject({ outcome: 'returned', value: 'EGOVDENIED inspector undefined' });
     expect(run.entries().some((e) => e.action === 'code_eval' && e.target.startsWith('inspector:pid:') && e.violation === 'runtime_bypass' && e.reason.includes('child pid'))).toBe(true);
+  });
+
+  it('a sync spawn with SIGUSR1 as its timeout signal is refused', () => {
+    expect(results["SIGUSR1 as a sync spawn's timeout signal"]).toMatchObject({ outcome: 'returned', value: 'EGOVDENIED' });
+    expect(run.entries().some((e) => e.target === 'inspector:child' && e.violation === 'runtime_bypass' && e.decision === 'deny')).toBe(true);
   });
 
   it('every refusal is in the audit log', () => {
