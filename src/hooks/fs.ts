@@ -270,11 +270,12 @@ function checkRemovedTree(args: unknown[], optionsAt: number): GovernanceDeniedE
   if (firstPath === null || !recursiveOptions(args, optionsAt)) return null;
   const path = firstPath;
   const kinds = firstKinds;
-  const denied = checkLogTreeMove(resolveTarget(path, false)) ?? checkSubtree(path, checkWrite);
+  const top = resolveTarget(path, false);
+  const denied = checkLogTreeMove(top) ?? checkSubtree(path, checkWrite);
   // The kernel may have run governed fs calls of its own while deciding.
   firstPath = path;
   firstKinds = kinds;
-  return denied ?? `${trimTrailingSlashes(resolveTarget(path, false))}/`;
+  return denied ?? `${trimTrailingSlashes(top)}/`;
 }
 
 /**
