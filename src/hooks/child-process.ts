@@ -23,7 +23,7 @@ import { lockProperty, shapeLike } from './lock';
 // Captured at load: user code can replace these modules' functions.
 const { getSystemErrorMap } = nodeUtil;
 
-const { apply, defineProperty, getPrototypeOf, hasOwn, isArray, newList, objectKeys, ownOptions, setElement, stringList, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice } = primordials;
+const { apply, defineProperty, getPrototypeOf, hasOwn, isArray, newList, objectKeys, ownOptions, setElement, stringList, ArrayPrototypePush, ArrayPrototypeSlice, StringPrototypeIndexOf, StringPrototypeStartsWith, StringPrototypeSlice, StringPrototypeToUpperCase } = primordials;
 const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
@@ -49,7 +49,8 @@ interface SpawnOptions {
   killSignal?: unknown;
 }
 
-const SIGUSR1 = os.constants.signals.SIGUSR1;
+const SIGNALS = os.constants.signals as Record<string, number>;
+const SIGUSR1 = SIGNALS.SIGUSR1;
 
 // Every field the native spawn reads (process_wrap and spawn_sync).
 const NATIVE_FIELDS = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'uid', 'gid', 'detached', 'windowsHide', 'windowsVerbatimArguments', 'timeout', 'maxBuffer', 'killSignal'];
@@ -361,7 +362,7 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     const argv = newList<string>();
     ArrayPrototypePush(argv, file);
     for (let i = 0; i < list.length; i++) ArrayPrototypePush(argv, list[i]);
-    const spawn: SpawnOptions = { file, args: argv, envPairs: envPairsOf(childEnv), cwd: options.cwd };
+    const spawn: SpawnOptions = { file, args: argv, envPairs: envPairsOf(childEnv), cwd: options.cwd, killSignal: signalNumber(options.killSignal) };
     const denied = checkSpawn(spawn);
     if (denied !== null) return denied;
     options.env = envObjectOf(spawn.envPairs as string[]);
@@ -379,6 +380,11 @@ function syncCwd(cwd: unknown): unknown {
   const converted: PathArgument = { path: null, value: undefined };
   convertPath(cwd, converted);
   return converted.path ?? converted.value;
+}
+
+/** A timeout signal as Node converts it for a sync spawn: a number stays, a name is looked up in any case. */
+function signalNumber(signal: unknown): unknown {
+  return typeof signal === 'string' ? SIGNALS[StringPrototypeToUpperCase(signal)] : signal;
 }
 
 /** The environment object Node builds a child's from (own keys only): without a prototype, so no setter swallows NODE_OPTIONS. */

@@ -152,7 +152,9 @@ plantIndex('1', ['; touch ' + marker]);
 plantIndex('2', { shell: true });
 const swapped = cp.spawnSync('echo');
 const direct = cp.spawnSync('touch', [marker]);
-process.stdout.write(JSON.stringify({ swapped: swapped.status, direct: direct.error && direct.error.code }) + '\n');
+// On timeout libuv would send SIGUSR1 natively, which opens a node child's inspector; Node accepts the name in any case.
+const usr1 = cp.spawnSync('echo', ['hi'], { timeout: 5000, killSignal: 'sigusr1' });
+process.stdout.write(JSON.stringify({ swapped: swapped.status, direct: direct.error && direct.error.code, usr1: usr1.error && usr1.error.code }) + '\n');
 `;
 
 describe('run -- node spawn-app.cjs: sync spawns under the permission model', () => {
@@ -168,7 +170,7 @@ describe('run -- node spawn-app.cjs: sync spawns under the permission model', ()
     ],
   });
   const result = cli(dir, ['run', '--', process.execPath, 'spawn-app.cjs', marker]);
-  const out = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as { swapped: number; direct: string };
+  const out = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as { swapped: number; direct: string; usr1: string };
   const entries = readAuditEntries(join(dir, '.governance'));
   afterAll(() => removeProject(dir));
 
@@ -180,5 +182,10 @@ describe('run -- node spawn-app.cjs: sync spawns under the permission model', ()
   it('still refuses and records a spawn the policy denies', () => {
     expect(out.direct).toBe('EGOVDENIED');
     expect(entries.some((e) => e.action === 'process_spawn' && e.decision === 'deny' && String(e.target).endsWith('touch'))).toBe(true);
+  });
+
+  it('refuses a sync spawn whose timeout signal is SIGUSR1, as the binding check does', () => {
+    expect(out.usr1).toBe('EGOVDENIED');
+    expect(entries.some((e) => e.target === 'inspector:child' && e.violation === 'runtime_bypass' && e.decision === 'deny')).toBe(true);
   });
 });
