@@ -10,6 +10,7 @@ import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type Path
 import { checkKinds } from './fs-check';
 import { checkLogTreeMove, checkRead, checkTreeRead } from './log-files';
 import { checkWrite } from './rules-files';
+import { checkArmedRedirect } from './internals-diagnostics';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
@@ -322,10 +323,11 @@ function checkMovedTree(args: unknown[]): GovernanceDeniedError | null {
  * What an API does beyond its path when its options (at index 1) ask for recursion, or, for rename, always:
  * removes a tree (rm, rmdir), moves one (rename), lists one (readdir, opendir), creates missing parents (mkdir).
  */
-type TreeKind = 'remove' | 'move' | 'list' | 'create' | 'copy' | null;
+type TreeKind = 'remove' | 'move' | 'list' | 'create' | 'copy' | 'link' | 'symlink' | null;
 
 function treeKindOf(base: string): TreeKind {
   if (base === 'cp') return 'copy';
+  if (base === 'link' || base === 'symlink') return base;
   if (base === 'rm' || base === 'rmdir') return 'remove';
   if (base === 'rename') return 'move';
   if (base === 'readdir' || base === 'opendir') return 'list';
@@ -383,6 +385,24 @@ function checkCopiedTree(args: unknown[]): GovernanceDeniedError | null {
   return denied;
 }
 
+/**
+ * The new name a rename, link, symlink or copy makes (args[1]), for the C++ writers armed to write through it later:
+ * it will lead to the source (args[0]), or for a symlink to its target text read from the new name's directory.
+ */
+function checkNewName(args: unknown[], symlink: boolean): GovernanceDeniedError | null {
+  const path = firstPath;
+  const kinds = firstKinds;
+  const converted: PathArgument = { path: null, value: undefined };
+  convertPath(args[0], converted);
+  const source = converted.path;
+  convertPath(args[1], converted);
+  const entry = converted.path;
+  const denied = source === null || entry === null ? null : checkArmedRedirect(absolutePath(entry), absolutePath(source, symlink ? linkDirectory(entry) : undefined), symlink);
+  firstPath = path;
+  firstKinds = kinds;
+  return denied;
+}
+
 function checkCreatedParents(args: unknown[]): GovernanceDeniedError | null {
   if (firstPath === null || !recursiveOptions(args, 1)) return null;
   const path = firstPath;
@@ -407,6 +427,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       else if (denied === null && treeKind === 'list') denied = checkListedTree(args);
       else if (denied === null && treeKind === 'create') denied = checkCreatedParents(args);
       else if (denied === null && treeKind === 'copy') denied = checkCopiedTree(args);
+      if (denied === null && (treeKind === 'move' || treeKind === 'copy' || treeKind === 'link' || treeKind === 'symlink')) denied = checkNewName(args, treeKind === 'symlink');
     } catch (error) {
       return surfaceError(form, error, args);
     }

@@ -14,7 +14,7 @@ import { checkTreeRead } from './log-files';
 import { loadBuiltinQuietly } from './quiet-builtin';
 import { checkWrite } from './rules-files';
 
-const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, setElement, DateNow } = primordials;
+const { apply, defineProperty, getOwnPropertyDescriptor, objectKeys, setElement, DateNow, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const StringCtor = String;
 const cwd = process.cwd;
 const pid = process.pid;
@@ -72,6 +72,8 @@ interface Report {
 const REPORT_SETTINGS = ['directory', 'filename', 'reportOnFatalError', 'reportOnSignal', 'reportOnUncaughtException'];
 /** The original setter of process.report.directory (the governed one re-decides). */
 let setReportDirectory: ((value: string) => void) | undefined;
+/** process.report, once its settings are governed. */
+let governedReport: Report | null = null;
 
 /** Where Node's C++ opens a report: `directory/name` joined as strings (even for an absolute name), else `name`. */
 function checkReportFile(directory: string, name: string): GovernanceDeniedError | null {
@@ -111,6 +113,7 @@ function installReportHooks(): void {
     return checkReportFile(report.directory, args[0] as string);
   });
   setReportDirectory = getOwnPropertyDescriptor(report, 'directory')?.set;
+  governedReport = report;
   for (let i = 0; i < REPORT_SETTINGS.length; i++) governReportSetting(report, REPORT_SETTINGS[i]);
 }
 
@@ -161,8 +164,75 @@ function checkChdir(args: unknown[]): GovernanceDeniedError | null {
   const next = absolutePath(args[0]);
   const heap = heapLimitArmed ? checkWritePath(HEAP_LIMIT_SNAPSHOT, next) : null;
   if (heap !== null) return heap;
+  return isTracing() ? checkWritePath(TRACE_FILE, next) : null;
+}
+
+// ---- links and moves that re-point an armed writer's file
+
+/**
+ * A symlink, hard link, rename or copy made at `entry` while a C++ writer is armed. The writer opens its file by name
+ * when it writes, so a link at that file or at a directory on its way sends the write elsewhere: decided as that
+ * file_write. `to` (absolute) is what `entry` will lead to: a symlink's target, or the source moved, linked or copied
+ * there, which redirects only through the links it holds (a plain file or directory is written where it then is).
+ * Until 2026-11-23 a report armed in an allowed directory could be re-pointed at the audit database by a symlink
+ * made there afterwards.
+ */
+export function checkArmedRedirect(entry: string, to: string, symlink: boolean): GovernanceDeniedError | null {
+  const report = governedReport !== null && isArmed(governedReport) ? governedReport : null;
+  const tracing = isTracing();
+  if (report === null && !heapLimitArmed && !tracing) return null;
+  const at = resolveTarget(entry, false);
+  const here = cwd();
+  const tail = (report === null ? null : reportTail(report, at))
+    ?? (heapLimitArmed ? tailThrough(here, isHeapSnapshotName, HEAP_LIMIT_SNAPSHOT, at) : null)
+    ?? (tracing ? tailThrough(here, isTraceName, TRACE_FILE, at) : null);
+  if (tail === null) return null;
+  const target = resolveTarget(`${to}${tail}`, true);
+  if (!symlink && target === `${resolveTarget(to, false)}${tail}`) return null;
+  return checkWrite(target);
+}
+
+function isTracing(): boolean {
   const categories = enabledTraceCategories === null ? undefined : enabledTraceCategories();
-  return categories === undefined || categories === '' ? null : checkWritePath(TRACE_FILE, next);
+  return categories !== undefined && categories !== '';
+}
+
+function reportTail(report: Report, at: string): string | null {
+  const name = report.filename;
+  if (name === 'stdout' || name === 'stderr') return null;
+  const directory = report.directory;
+  const file = name === '' ? `report.${pid}.json` : name;
+  const path = absolutePath(directory === '' ? file : `${directory}/${file}`); // joined as Node's C++ joins them
+  const slash = StringPrototypeLastIndexOf(path, '/');
+  const base = StringPrototypeSlice(path, slash + 1);
+  const matches = name === '' ? isReportName : (candidate: string) => candidate === base;
+  return tailThrough(slash <= 0 ? '/' : StringPrototypeSlice(path, 0, slash), matches, base, at);
+}
+
+/**
+ * For a writer that will write a file in `dir` (a name that `matches`; `representative` stands for it): the rest of
+ * its path after `at` (resolved, last component not followed), '' when `at` is the file; null when `at` is not on its way.
+ */
+function tailThrough(dir: string, matches: (name: string) => boolean, representative: string, at: string): string | null {
+  const slash = StringPrototypeLastIndexOf(at, '/');
+  if ((slash <= 0 ? '/' : StringPrototypeSlice(at, 0, slash)) === resolveTarget(dir, true) && matches(StringPrototypeSlice(at, slash + 1))) return '';
+  for (let end = StringPrototypeIndexOf(dir, '/', 1); ; end = StringPrototypeIndexOf(dir, '/', end + 1)) {
+    const prefix = end < 0 ? dir : StringPrototypeSlice(dir, 0, end);
+    if (prefix !== '/' && resolveTarget(prefix, false) === at) return `${end < 0 ? '' : StringPrototypeSlice(dir, end)}/${representative}`;
+    if (end < 0) return null;
+  }
+}
+
+function isReportName(name: string): boolean {
+  return StringPrototypeStartsWith(name, 'report.') && StringPrototypeEndsWith(name, '.json');
+}
+
+function isHeapSnapshotName(name: string): boolean {
+  return StringPrototypeStartsWith(name, 'Heap.') && StringPrototypeEndsWith(name, '.heapsnapshot');
+}
+
+function isTraceName(name: string): boolean {
+  return StringPrototypeStartsWith(name, 'node_trace.') && StringPrototypeEndsWith(name, '.log');
 }
 
 /**

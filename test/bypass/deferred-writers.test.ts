@@ -50,6 +50,38 @@ if (scenario === 'report-absolute-name') {
   const written = attempt(() => process.report.writeReport(require('node:path').resolve('ok', 'joined.json')));
   process.stdout.write('RESULTS ' + JSON.stringify({ written }) + '\n');
 }
+if (scenario === 'report-relinked') {
+  const fs = require('node:fs'), path = require('node:path');
+  process.report.directory = path.resolve('ok/rep');
+  process.report.filename = 'r.json';
+  process.report.reportOnUncaughtException = true;
+  const results = {
+    // The report's own file, re-pointed at a protected file, then its directory swapped for a link to the project.
+    'symlink at the armed file': attempt(() => fs.symlinkSync(path.resolve('prot.txt'), 'ok/rep/r.json')),
+    'rename of a link onto the armed file': attempt(() => { fs.symlinkSync(path.resolve('prot.txt'), 'ok/link'); fs.renameSync('ok/link', 'ok/rep/r.json'); }),
+    'symlink at its directory': attempt(() => { fs.renameSync('ok/rep', 'ok/rep-old'); fs.symlinkSync(process.cwd(), 'ok/rep'); }),
+  };
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+  throw new Error('uncaught, to trigger the report');
+}
+if (scenario === 'trace-relinked') {
+  const fs = require('node:fs');
+  process.chdir('ok');
+  require('node:trace_events').createTracing({ categories: ['node.perf'] }).enable();
+  const results = { 'symlink at the trace file': attempt(() => fs.symlinkSync('../prot.txt', 'node_trace.1.log')) };
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+}
+if (scenario === 'armed-plain-moves') {
+  const fs = require('node:fs'), path = require('node:path');
+  process.report.directory = path.resolve('ok/moves');
+  process.report.reportOnUncaughtException = true;
+  const results = {
+    'copy of a plain tree into the report directory': attempt(() => fs.cpSync(path.resolve('data'), path.resolve('ok/moves'), { recursive: true })),
+    'rename of a plain file onto a report name': attempt(() => fs.renameSync('ok/sub/plain.txt', 'ok/moves/report.1.json')),
+    'symlink in the report directory to an allowed file': attempt(() => fs.symlinkSync(path.resolve('ok/sub/target.json'), 'ok/moves/report.2.json')),
+  };
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+}
 if (scenario === 'nothing-armed') {
   const results = { into: attempt(() => process.chdir('ok')), back: attempt(() => process.chdir('..')) };
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
@@ -66,7 +98,7 @@ afterAll(() => dirs.forEach(removeProject));
 
 describe.each(LAUNCH_MODES)('deferred C++ writers and process.chdir under a production policy (%s)', (mode) => {
   const project = () => {
-    const dir = createProject({ files: { 'app.cjs': APP, 'prot.txt': 'protected', 'ok/sub/.keep': '', 'ok/.governance/.keep': '' } });
+    const dir = createProject({ files: { 'app.cjs': APP, 'prot.txt': 'protected', 'ok/sub/.keep': '', 'ok/.governance/.keep': '', 'ok/sub/plain.txt': 'plain', 'ok/rep/.keep': '', 'data/input.csv': 'a,b' } });
     dirs.push(dir);
     const policy = {
       level: 'production',
@@ -90,6 +122,9 @@ describe.each(LAUNCH_MODES)('deferred C++ writers and process.chdir under a prod
   const trace = run('trace');
   const heap = run('heap');
   const nothingArmed = run('nothing-armed');
+  const plainMoves = run('armed-plain-moves');
+  const traceRelinked = run('trace-relinked');
+  const reportRelinked = run('report-relinked');
 
   it('a report armed in ok/ with a relative file name lands in ok/, not over the protected file', () => {
     expect(reportFilename.stderr).toContain('Writing Node.js report to file');
@@ -133,6 +168,31 @@ describe.each(LAUNCH_MODES)('deferred C++ writers and process.chdir under a prod
   it('the refused directory changes are in the log', () => {
     const denied = nothingArmed.entries().filter((e) => e.decision === 'deny' && e.action === 'file_write').map((e) => e.target);
     expect(denied).toEqual(expect.arrayContaining([join(dir, 'node_trace.1.log'), join(dir, 'Heap.near-heap-limit.heapsnapshot')]));
+  });
+
+  it('a link made at an armed report\'s file or directory, or moved onto it, is refused as the write it would redirect', () => {
+    const outcome = results(reportRelinked);
+    expect(outcome['symlink at the armed file']).toMatch(new RegExp(`^EGOVDENIED .*file_write:${dir}/prot\\.txt`));
+    expect(outcome['rename of a link onto the armed file']).toMatch(new RegExp(`^EGOVDENIED .*file_write:${dir}/prot\\.txt`));
+    expect(outcome['symlink at its directory']).toMatch(new RegExp(`^EGOVDENIED .*file_write:${dir}/r\\.json`));
+    expect(readFileSync(join(dir, 'prot.txt'), 'utf8')).toBe('protected');
+    expect(existsSync(join(dir, 'r.json'))).toBe(false);
+    const denied = reportRelinked.entries().filter((e) => e.decision === 'deny' && e.action === 'file_write').map((e) => e.target);
+    expect(denied).toEqual(expect.arrayContaining([join(dir, 'prot.txt'), join(dir, 'r.json')]));
+  });
+
+  it('a link made at the trace file while tracing is refused', () => {
+    expect(traceRelinked.status, traceRelinked.stderr).toBe(0);
+    expect(results(traceRelinked)['symlink at the trace file']).toMatch(new RegExp(`^EGOVDENIED .*file_write:${dir}/prot\\.txt`));
+    expect(readFileSync(join(dir, 'prot.txt'), 'utf8')).toBe('protected');
+  });
+
+  it('positive control: plain copies and moves into an armed report\'s directory, and links within what the policy allows, still work', () => {
+    expect(results(plainMoves)).toEqual({
+      'copy of a plain tree into the report directory': 'done',
+      'rename of a plain file onto a report name': 'done',
+      'symlink in the report directory to an allowed file': 'done',
+    });
   });
 
   it('positive control: with nothing armed, chdir goes anywhere and decides nothing', () => {
