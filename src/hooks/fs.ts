@@ -16,8 +16,9 @@ import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHook
 import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
+import { reportingGivenPaths } from './fs-given-paths';
 
-const { apply, getPrototypeOf, ownKeys, ownOptions, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, getPrototypeOf, newList, ownKeys, ownOptions, ArrayPrototypePush, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const promiseThen = Promise.prototype.then;
 const isPrototypeOf = Object.prototype.isPrototypeOf;
 const isProxy = require('node:util').types.isProxy as (value: unknown) => boolean;
@@ -36,6 +37,8 @@ let grantKinds = 0;
 let grantChanges = -1;
 let firstPath: string | null = null;
 let firstKinds = 0;
+/** The call's relative paths, made absolute by checkRoles: [absolute, given, ...]; null when it had none. */
+let firstRelatives: string[] | null = null;
 // While a recursive rm whose whole subtree was decided runs: the resolved prefix (`<target>/`) of the entries that
 // Node 20/22's JavaScript implementation removes through the public functions, already decided. It covers what
 // resolves below it, without access to file contents (an entry's metadata, its removal).
@@ -80,13 +83,19 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
   // Kept in locals until the end: the kernel may run governed fs calls of its own while deciding.
   let path0: string | null = null;
   let kinds0 = 0;
+  let relatives: string[] | null = null;
   for (let i = 0; i < roles.length; i++) {
     const role = roles[i];
     const kinds = kindsOf(role, args);
     if (kinds === 0) continue;
     convertPath(args[role.at], scratch);
+    const given = args[role.at];
     if (role.use !== 'linkTarget') makeAbsolute(scratch); // a symlink's target is stored as given
     const path = scratch.path;
+    if (typeof given === 'string' && path !== given && path !== null) {
+      if (relatives === null) relatives = newList<string>();
+      ArrayPrototypePush(relatives, path, given);
+    }
     args[role.at] = scratch.value;
     if (path === null) {
       // writeFile, appendFile and truncate also take a descriptor; otherwise Node rejects the argument.
@@ -110,6 +119,7 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
   }
   firstPath = path0;
   firstKinds = kinds0;
+  firstRelatives = relatives;
   return null;
 }
 
@@ -417,8 +427,10 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     let denied: GovernanceDeniedError | null;
     let tree: string | null = null;
+    let relatives: string[] | null = null;
     try {
       denied = checkRoles(roles, args);
+      if (denied === null) relatives = firstRelatives;
       if (denied === null && treeKind === 'remove') {
         const removed = checkRemovedTree(args, 1);
         if (typeof removed === 'string') tree = removed;
@@ -432,7 +444,9 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       return surfaceError(form, error, args);
     }
     if (denied !== null) return surfaceError(form, denied, args);
-    return callGranted(original, this, args, tree);
+    if (relatives === null) return callGranted(original, this, args, tree);
+    const self = this;
+    return reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
   };
   return shapeLike(wrapper, original);
 }

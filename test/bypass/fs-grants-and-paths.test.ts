@@ -143,6 +143,13 @@ fs.mkdtemp('cb-', (error, made) => { results['relative mkdtemp, callback'] = Str
 fs.promises.mkdtemp('pr-').then((made) => { results['relative mkdtemp, promise'] = made.startsWith('pr-'); });
 process.chdir(here);
 
+// 9. Node's errors name the paths as the caller gave them, as under plain node.
+const named = (e) => [e.path, e.dest, e.message].join('|');
+attempt('error of a relative path, sync', () => { try { fs.readFileSync('missing.txt'); } catch (e) { return named(e); } });
+attempt('error of two relative paths, sync', () => { try { fs.renameSync('ok/missing-a', 'ok/missing-b'); } catch (e) { return named(e); } });
+fs.stat('missing-cb.txt', (e) => { results['error of a relative path, callback'] = named(e); });
+fs.promises.open('missing-pr.txt').catch((e) => { results['error of a relative path, promise'] = named(e); });
+
 setTimeout(() => process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n'), 300);
 `;
 
@@ -239,6 +246,13 @@ describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions 
     expect(outcome('relative paths given back')).toEqual({ outcome: 'done', value: 'true,made-rel,made-rel/../../prot.txt' });
     expect(results['relative mkdtemp, callback']).toBe('null,true');
     expect(results['relative mkdtemp, promise']).toBe(true);
+  });
+
+  it('Node\'s errors name a relative path as the caller gave it, in every form', () => {
+    expect(outcome('error of a relative path, sync').value).toBe("missing.txt||ENOENT: no such file or directory, open 'missing.txt'");
+    expect(outcome('error of two relative paths, sync').value).toBe("ok/missing-a|ok/missing-b|ENOENT: no such file or directory, rename 'ok/missing-a' -> 'ok/missing-b'");
+    expect(results['error of a relative path, callback']).toBe("missing-cb.txt||ENOENT: no such file or directory, stat 'missing-cb.txt'");
+    expect(results['error of a relative path, promise']).toBe("missing-pr.txt||ENOENT: no such file or directory, open 'missing-pr.txt'");
   });
 
   it('a stream\'s own descriptor functions are governed: the audit database stays intact', () => {
