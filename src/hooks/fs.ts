@@ -18,7 +18,7 @@ import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 import { reportingGivenPaths } from './fs-given-paths';
 
-const { apply, getPrototypeOf, newList, ownKeys, ownOptions, ArrayPrototypePush, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, defineProperty, getPrototypeOf, newList, ownKeys, ownOptions, ArrayPrototypePush, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const promiseThen = Promise.prototype.then;
 const isPrototypeOf = Object.prototype.isPrototypeOf;
 const isProxy = require('node:util').types.isProxy as (value: unknown) => boolean;
@@ -556,16 +556,19 @@ function checkedOpen(path: unknown, flags: unknown): Function {
   };
 }
 
-// ---- Paths given back: Node returns mkdtemp's new directory and recursive mkdir's first one as it was handed the
-// path, absolute under governance (checkRoles): a path the caller gave relative is returned relative again.
+// ---- Paths given back: Node returns mkdtemp's new directory, recursive mkdir's first one and a Dir's path as it was
+// handed the path, absolute under governance (checkRoles): a path the caller gave relative is returned relative again.
 
 function givesPathBack(base: string, governed: Function, form: ApiForm): Function {
-  if (base !== 'mkdtemp' && base !== 'mkdir') return governed;
+  if (base !== 'mkdtemp' && base !== 'mkdir' && base !== 'opendir') return governed;
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     const given = args[0];
     if (typeof given !== 'string' || given === '' || given[0] === '/') return apply(governed, this, args);
     const added = absolutePath(''); // what checkRoles puts before it
-    const relative = (value: unknown): unknown => (typeof value === 'string' && StringPrototypeStartsWith(value, added) ? StringPrototypeSlice(value, added.length) : value);
+    const relative = (value: unknown): unknown => {
+      if (base === 'opendir') return givenDirPath(value, given);
+      return typeof value === 'string' && StringPrototypeStartsWith(value, added) ? StringPrototypeSlice(value, added.length) : value;
+    };
     const last = args.length - 1;
     if (form === 'callback' && typeof args[last] === 'function') {
       const callback = args[last] as Function;
@@ -578,6 +581,12 @@ function givesPathBack(base: string, governed: Function, form: ApiForm): Functio
     return form === 'promise' ? apply(promiseThen, result, [relative]) : result;
   };
   return shapeLike(wrapper, governed);
+}
+
+/** A Dir reads its path from an internal slot: an own `path` shows the caller's. */
+function givenDirPath(dir: unknown, given: string): unknown {
+  if (typeof dir === 'object' && dir !== null) defineProperty(dir, 'path', { __proto__: null, value: given, enumerable: false, configurable: true, writable: false } as PropertyDescriptor);
+  return dir;
 }
 
 // ---- Installation.

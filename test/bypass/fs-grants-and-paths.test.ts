@@ -135,7 +135,9 @@ attempt('relative paths given back', () => {
     const stream = fs.createReadStream('made-rel/../../prot.txt');
     stream.on('error', () => {});
     stream.destroy();
-    return [made.startsWith('tmp-'), first, stream.path].join(',');
+    const dir = fs.opendirSync('made-rel');
+    dir.closeSync();
+    return [made.startsWith('tmp-'), first, stream.path, dir.path].join(',');
   } finally { process.chdir(here); }
 });
 process.chdir(here + '/ok');
@@ -242,8 +244,8 @@ describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions 
     expect(outcome('allowed recursive cp')).toEqual({ outcome: 'done', value: 'b' });
   });
 
-  it('what Node gives back for a relative path stays relative: mkdtemp, recursive mkdir, a stream\'s path', () => {
-    expect(outcome('relative paths given back')).toEqual({ outcome: 'done', value: 'true,made-rel,made-rel/../../prot.txt' });
+  it('what Node gives back for a relative path stays relative: mkdtemp, recursive mkdir, a stream\'s and a Dir\'s path', () => {
+    expect(outcome('relative paths given back')).toEqual({ outcome: 'done', value: 'true,made-rel,made-rel/../../prot.txt,made-rel' });
     expect(results['relative mkdtemp, callback']).toBe('null,true');
     expect(results['relative mkdtemp, promise']).toBe(true);
   });
