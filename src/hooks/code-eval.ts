@@ -31,11 +31,38 @@ function checkGeneratedCode(code: string): void {
 const originalCreateContext = vm.createContext;
 const originalRunInContext = vm.runInContext;
 const realmPatch = `(${governRealm.toString()})`;
+const hostHasShadowRealm = typeof (globalThis as { ShadowRealm?: unknown }).ShadowRealm === 'function';
+
+/**
+ * A new context has a ShadowRealm of its own when the process has one (the flag is process-wide): its
+ * constructor there is decided like the host's (see governShadowRealm), before any user code runs there.
+ */
+const contextShadowRealmPatch = `(function (check) {
+  'use strict';
+  const Original = globalThis.ShadowRealm;
+  if (typeof Original !== 'function') return;
+  const construct = Reflect.construct;
+  const defineProperty = Reflect.defineProperty;
+  const governed = function ShadowRealm() {
+    if (new.target === undefined) throw new TypeError("Class constructor ShadowRealm cannot be invoked without 'new'");
+    check();
+    return construct(Original, arguments, new.target);
+  };
+  defineProperty(governed, 'prototype', { value: Original.prototype, writable: false });
+  defineProperty(Original.prototype, 'constructor', { value: governed, writable: false, enumerable: false, configurable: false });
+  defineProperty(globalThis, 'ShadowRealm', { value: governed, writable: false, enumerable: false, configurable: false });
+})`;
+
+function checkShadowRealm(): void {
+  const denied = refuseBypass('code_eval', 'shadow-realm', 'a ShadowRealm (its imports load past the module hooks)');
+  if (denied !== null) throw denied;
+}
 
 /** Governs eval and the Function family of a new context; runs before any user code there. */
 function governContext(context: vm.Context): vm.Context {
   const install = apply(originalRunInContext, vm, [realmPatch, context]) as typeof governRealm;
   install(checkCodeEval, checkGeneratedCode);
+  if (hostHasShadowRealm) (apply(originalRunInContext, vm, [contextShadowRealmPatch, context]) as (check: () => void) => void)(checkShadowRealm);
   return context;
 }
 
@@ -125,8 +152,7 @@ function governShadowRealm(): void {
   const originalEvaluate = proto.evaluate;
   const governed = function (this: unknown, ...args: unknown[]): unknown {
     if (new.target === undefined) throw new primordials.TypeError('Class constructor ShadowRealm cannot be invoked without \'new\'');
-    const denied = refuseBypass('code_eval', 'shadow-realm', 'a ShadowRealm (its imports load past the module hooks)');
-    if (denied !== null) throw denied;
+    checkShadowRealm();
     const realm = construct(Original, args, new.target) as object;
     const install = apply(originalEvaluate, realm, [realmPatch]) as typeof governRealm;
     install(checkCodeEval, checkGeneratedCode);

@@ -4,6 +4,7 @@
 // JSON import and a `data:` URL were never decided there (a bypass until 2026-11-23). Creating a realm is refused
 // as runtime_bypass at staging and production: each attempt must be refused, the denied module's text, the
 // secret and the evaluation token must be absent from the output, and the refusal must be in the audit log.
+// A new vm context has a ShadowRealm of its own (the policy allows code_eval:vm): refused the same way.
 // Positive controls: eval the policy allows still works beside the refusals, and at development level a realm
 // works (the host program is not broken) while its evaluate and importValue are recorded.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,8 @@ const reader = path.join(process.cwd(), 'reader.mjs');
     const url = 'data:text/javascript,export const v = ' + encodeURIComponent(token(l));
     new ShadowRealm().evaluate('(ok, ko, u) => { import(u).then((m) => ok(m.v), (e) => ko(String(e))); }')(resolve, (e) => reject(new Error(e)), url);
   }));
+  await attempt('ShadowRealm in a new vm context', () => require('node:vm').runInNewContext('new ShadowRealm()'));
+  await attempt('importValue from a vm context', async () => await require('node:vm').runInNewContext('new ShadowRealm().importValue(d, "v")', { d: denied }));
   await attempt('Function in a realm', (l) => new ShadowRealm().evaluate('Function(' + JSON.stringify('return ' + token(l)) + ')()'));
   console.log('RESULTS ' + JSON.stringify(results));
 })();
@@ -55,14 +58,15 @@ const POLICY = {
     { id: 'no-denied-module', action: 'module_load', target: '**/denied/**', effect: 'deny' },
     { id: 'no-secret', action: ['file_read', 'module_load'], target: '**/secret/**', effect: 'deny' },
     { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-    { id: 'eval', action: 'code_eval', target: 'eval', effect: 'allow' },
+    { id: 'eval', action: 'code_eval', target: ['eval', 'vm'], effect: 'allow' },
   ],
 };
 
 const REFUSED = [
   'new ShadowRealm', 'Reflect.construct(ShadowRealm)', 'subclass of ShadowRealm', 'ShadowRealm.prototype.constructor',
   'importValue of a denied module', 'importValue of a JSON file read denies', 'import() of a denied module in realm code',
-  'import() of a data: URL in realm code', 'Function in a realm',
+  'import() of a data: URL in realm code', 'Function in a realm', 'ShadowRealm in a new vm context',
+  'importValue from a vm context',
 ];
 
 interface Outcome { outcome: string; code?: string; value?: string; message?: string }
