@@ -11,6 +11,7 @@ import { applyGovernanceVariables, PRELOAD } from './child-governance';
 import { governClass } from './code-eval-class';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
+import { loaderFlag } from './spawn-flags';
 
 // Captured at load: user code can replace these modules' functions.
 const { resolve } = nodePath;
@@ -53,12 +54,33 @@ function governedOptions(options: WorkerOptions): WorkerOptions {
   return governed;
 }
 
-/** `--require <preload>` then the caller's flags, copied by index: a spread would run Array.prototype's iterator, which the program can replace. */
+/**
+ * `--require <preload>` then the caller's flags, copied by index (a spread would run Array.prototype's iterator,
+ * which the program can replace) and converted to strings once, as Node converts them: the flags decided are the
+ * flags Node gets (an object's toString could otherwise answer one flag to the check and another to Node).
+ */
 function preloadFirst(execArgv: readonly unknown[]): unknown[] {
   const list: unknown[] = ['--require', PRELOAD];
   const length = execArgv.length;
-  for (let i = 0; i < length; i++) setElement(list, i + 2, execArgv[i]);
+  for (let i = 0; i < length; i++) {
+    const flag = execArgv[i];
+    setElement(list, i + 2, typeof flag === 'string' ? flag : `${flag as string}`);
+  }
   return list;
+}
+
+/**
+ * A worker's own `--experimental-loader`/`--loader` installs loader hooks in it, which can hand Node any source for
+ * any module the worker loads: decided as code_eval:module-compile, like `module.register` (Node 22+ ran a worker's
+ * loader with no decision until 2026-11-23). Only flags the caller gave: a worker that inherits this process's
+ * flags inherits what the operator started it with.
+ */
+function checkLoaderFlags(execArgv: readonly unknown[]): void {
+  for (let i = 2; i < execArgv.length; i++) {
+    if (loaderFlag(execArgv[i] as string) === null) continue;
+    const denied = checkAction('code_eval', 'module-compile');
+    if (denied !== null) throw denied;
+  }
 }
 
 /**
@@ -77,7 +99,9 @@ function checkWorker(args: unknown[]): unknown[] {
   const target = workerTarget(filename, options);
   const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;
-  return [filename, governedOptions(options)];
+  const governed = governedOptions(options);
+  if (isArray(options.execArgv)) checkLoaderFlags(governed.execArgv as unknown[]);
+  return [filename, governed];
 }
 
 /** terminate(), once the worker has committed its queued audit entries (or after FLUSH_WAIT_MS). */
