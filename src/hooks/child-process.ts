@@ -16,6 +16,7 @@ import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-
 import { checkChildVariables } from './spawn-environment';
 import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from './spawn-target';
 import { cString, convertPath, type PathArgument } from './fs-paths';
+import { checkForeignDescriptor } from './fs-descriptors';
 import { refuseBypass } from './internals-bypass';
 import { governChildSignals } from './internals';
 import { lockProperty, shapeLike } from './lock';
@@ -46,6 +47,7 @@ interface SpawnOptions {
   args?: unknown;
   envPairs?: unknown;
   cwd?: unknown;
+  stdio?: unknown;
   killSignal?: unknown;
 }
 
@@ -62,6 +64,7 @@ const NATIVE_FIELDS = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'uid', 'gid',
 function snapshot(options: unknown): SpawnOptions | null {
   if (typeof options !== 'object' || options === null) return null;
   const copy = ownOptions<SpawnOptions>(options, NATIVE_FIELDS);
+  if (isArray(copy.stdio)) copy.stdio = stdioCopy(copy.stdio as unknown[]);
   if (isArray(copy.args)) copy.args = stringList(copy.args as unknown[]);
   if (isArray(copy.envPairs)) copy.envPairs = stringList(copy.envPairs as unknown[]);
   if (copy.cwd !== undefined && copy.cwd !== null) copy.cwd = `${copy.cwd as string}`;
@@ -134,6 +137,42 @@ function realPathOrNull(path: string): string | null {
  * Decides a spawn: the executable, and for a shell's `-c` command also its first word, must be allowed;
  * so must any debug flag given to a node child. An allowed spawn is rewritten in place to start governed.
  */
+// What the native spawns read of a stdio entry.
+const STDIO_FIELDS = ['type', 'fd', 'handle', 'readable', 'writable', 'input', 'wrapType'];
+
+/** Each stdio entry copied once (own fields, no prototype), its descriptor converted once as the native spawn does (ToInt32). */
+function stdioCopy(stdio: readonly unknown[]): unknown[] {
+  const out = newList<unknown>();
+  for (let i = 0; i < stdio.length; i++) {
+    const entry = stdio[i];
+    if (typeof entry !== 'object' || entry === null) {
+      setElement(out, i, entry);
+      continue;
+    }
+    const copy = ownOptions<Record<string, unknown>>(entry, STDIO_FIELDS);
+    if (copy.fd !== undefined) copy.fd = +(copy.fd as number) | 0;
+    setElement(out, i, copy);
+  }
+  return out;
+}
+
+/**
+ * A descriptor handed to the child as its stdio (`stdio: [0, fd, 2]`): the child writes its output there, so one of
+ * the audit database's own descriptors let any allowed program overwrite the database's pages (the log was left
+ * malformed until 2026-11-23). Refused as runtime_bypass when the descriptor names a file of the audit log.
+ */
+function checkStdioDescriptors(stdio: unknown): GovernanceDeniedError | null {
+  if (!isArray(stdio)) return null;
+  const list = stdio as unknown[];
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i] as { fd?: unknown } | null;
+    if (typeof entry !== 'object' || entry === null || typeof entry.fd !== 'number') continue;
+    const denied = checkForeignDescriptor(entry.fd);
+    if (denied !== null) return denied;
+  }
+  return null;
+}
+
 function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   if (killsWithSigusr1(options)) {
     const refused = refuseBypass('code_eval', 'inspector:child', 'a sync spawn whose timeout signal is SIGUSR1 (libuv would open the child\'s inspector)');
@@ -146,7 +185,7 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   const searchPath = pathOf(options.envPairs);
   const cwd = typeof options.cwd === 'string' && options.cwd !== '' ? options.cwd : undefined;
   const executable = resolveExecutable(options.file as string, searchPath, cwd);
-  const denied = checkAction('process_spawn', executable);
+  const denied = checkAction('process_spawn', executable) ?? checkStdioDescriptors(options.stdio);
   if (denied !== null) return denied;
   const args = isArray(options.args) ? (options.args as string[]) : [];
   const found = isShell(executable) ? shellCommand(executable, args) : null;
