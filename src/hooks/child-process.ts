@@ -165,9 +165,10 @@ function checkStdioDescriptors(stdio: unknown): GovernanceDeniedError | null {
   if (!isArray(stdio)) return null;
   const list = stdio as unknown[];
   for (let i = 0; i < list.length; i++) {
-    const entry = list[i] as { fd?: unknown } | null;
-    if (typeof entry !== 'object' || entry === null || typeof entry.fd !== 'number') continue;
-    const denied = checkForeignDescriptor(entry.fd);
+    const entry = list[i] as { fd?: unknown } | number | null;
+    const fd = typeof entry === 'number' ? entry : typeof entry === 'object' && entry !== null ? entry.fd : undefined;
+    if (typeof fd !== 'number') continue;
+    const denied = checkForeignDescriptor(fd);
     if (denied !== null) return denied;
   }
   return null;
@@ -373,6 +374,21 @@ function wrapSyncApi(original: Function, throws: boolean, precheck: SyncPrecheck
  * once into an object without a prototype whose `shell`, `cwd` and `env` are its own, so an inherited getter
  * cannot answer Node differently from the check.
  */
+/**
+ * A sync spawn's stdio as the public API takes it, on the path that cannot reach the spawn_sync binding: a descriptor
+ * (a number, or an object's numeric `fd`, which Node reads the same way) becomes a `{ type: 'fd', fd }` entry for
+ * checkStdioDescriptors and stays the number read once for Node. Other entries pass unchanged.
+ */
+function syncStdio(stdio: readonly unknown[]): unknown[] {
+  const out = newList<unknown>();
+  for (let i = 0; i < stdio.length; i++) {
+    const entry = stdio[i];
+    const fd = typeof entry === 'number' ? entry : typeof entry === 'object' && entry !== null ? (entry as { fd?: unknown }).fd : undefined;
+    setElement(out, i, typeof fd === 'number' ? fd : entry);
+  }
+  return out;
+}
+
 function syncPrecheck(usesCommand: boolean): SyncPrecheck {
   return (args) => {
     let file = `${args[0] as string}`;
@@ -388,6 +404,7 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     // Own even when absent: execSync copies the options into an ordinary object before Node reads them.
     if (!('shell' in options)) options.shell = undefined;
     options.cwd = syncCwd(options.cwd);
+    if (isArray(options.stdio)) options.stdio = syncStdio(options.stdio as unknown[]);
     setElement(args, at, options);
     // exec* always run a shell: a string names it, anything else means /bin/sh.
     const shell = usesCommand ? (typeof options.shell === 'string' ? options.shell : true) : options.shell;
@@ -400,7 +417,7 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     const argv = newList<string>();
     ArrayPrototypePush(argv, file);
     for (let i = 0; i < list.length; i++) ArrayPrototypePush(argv, list[i]);
-    const spawn: SpawnOptions = { file, args: argv, envPairs: envPairsOf(childEnv), cwd: options.cwd };
+    const spawn: SpawnOptions = { file, args: argv, envPairs: envPairsOf(childEnv), cwd: options.cwd, stdio: options.stdio };
     const denied = checkSpawn(spawn);
     if (denied !== null) return denied;
     options.env = envObjectOf(spawn.envPairs as string[]);

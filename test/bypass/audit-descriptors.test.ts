@@ -142,3 +142,41 @@ describe.each(LAUNCH_MODES)('writes through the audit database\'s own descriptor
     expect(verdict.valid).toBe(true);
   });
 });
+
+// Under Node's permission model the spawn_sync binding cannot be reached: sync spawns are checked from their public
+// options, and a descriptor of the database among their stdio is refused there too.
+const PERMISSION_APP = String.raw`
+const fs = require('node:fs'), cp = require('node:child_process'), path = require('node:path');
+const results = {};
+let db;
+for (let fd = 3; fd < 256; fd++) { try { if (fs.readlinkSync('/proc/self/fd/' + fd).endsWith('/.governance/audit.db')) { db = fd; break; } } catch {} }
+const outcome = (fn) => { try { fn(); return { outcome: 'done' }; } catch (e) { return { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; } };
+results.found = db !== undefined;
+results.spawnSync = outcome(() => { const r = cp.spawnSync('/usr/bin/printf', ['JUNK%8000s', 'x'], { stdio: ['ignore', db, 'inherit'] }); if (r.error) throw r.error; });
+results.execFileSync = outcome(() => cp.execFileSync('/usr/bin/printf', ['JUNK%8000s', 'x'], { stdio: ['ignore', { fd: db }, 'inherit'] }));
+const own = fs.openSync(path.join(process.cwd(), 'work', 'child.txt'), 'w');
+results.control = outcome(() => { const r = cp.spawnSync('/usr/bin/printf', ['child'], { stdio: ['ignore', own, 'inherit'] }); if (r.error) throw r.error; });
+fs.closeSync(own);
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+const PERMISSION_FLAGS = [major > 22 || (major === 22 && minor >= 13) ? '--permission' : '--experimental-permission',
+  '--allow-fs-read=*', '--allow-fs-write=*', '--allow-child-process', '--allow-addons', '--allow-worker'];
+
+describe.each(LAUNCH_MODES)('the database\'s descriptor as a sync spawn\'s stdio under the permission model (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': PERMISSION_APP, 'work/.keep': '' } });
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: { level: 'production', default: 'allow' }, nodeFlags: PERMISSION_FLAGS });
+  afterAll(() => removeProject(dir));
+
+  it('refuses it in spawnSync and execFileSync, runs the control, and the log verifies', () => {
+    const results = routeResults<Record<string, { outcome: string; code?: string; message?: string }> & { found: boolean }>(run);
+    expect(results.found).toBe(true);
+    expect(results.spawnSync).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(results.execFileSync).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(results.control).toEqual({ outcome: 'done' });
+    expect(readFileSync(join(dir, 'work', 'child.txt'), 'utf8')).toBe('child');
+    expect(run.entries().filter((e) => e.decision === 'deny' && e.violation === 'runtime_bypass' && /\/\.governance\/audit\.db$/.test(e.target)).length).toBe(2);
+    expect(verifyProjectLog(dir).valid).toBe(true);
+  });
+});
