@@ -19,10 +19,13 @@ const StringCtor = String;
 const cwd = process.cwd;
 const pid = process.pid;
 const HEAP_LIMIT_SNAPSHOT = 'Heap.near-heap-limit.heapsnapshot';
+const HEAP_LIMIT_PROFILE = 'Heap.near-heap-limit.heapprofile';
 const TRACE_FILE = 'node_trace.1.log';
 let sequence = 0;
 /** setHeapSnapshotNearHeapLimit was allowed: V8 will write into whatever the current directory is then. */
 let heapLimitArmed = false;
+/** setHeapProfileNearHeapLimit (Node 26) was allowed: the same, for the sampling heap profile. */
+let heapProfileArmed = false;
 /** trace_events.getEnabledCategories, once node:trace_events is loaded: tracing writes into the current directory too. */
 let enabledTraceCategories: (() => string | undefined) | null = null;
 
@@ -54,6 +57,14 @@ function installHeapSnapshotHooks(): void {
   guardMethod(v8Module, 'setHeapSnapshotNearHeapLimit', () => {
     const denied = checkWritePath(HEAP_LIMIT_SNAPSHOT);
     if (denied === null) heapLimitArmed = true;
+    return denied;
+  });
+  // Node 26: near the heap limit Node writes the running sampling heap profile (v8.startHeapProfile) as
+  // Heap.<stamp>.<pid>.<thread>.<seq>.heapprofile into the current directory, from C++. Ungoverned until 2026-11-23
+  // (a profile was written into a directory the rules did not let the program write).
+  guardMethod(v8Module, 'setHeapProfileNearHeapLimit', () => {
+    const denied = checkWritePath(HEAP_LIMIT_PROFILE);
+    if (denied === null) heapProfileArmed = true;
     return denied;
   });
 }
@@ -161,6 +172,8 @@ function checkChdir(args: unknown[]): GovernanceDeniedError | null {
   const next = absolutePath(args[0]);
   const heap = heapLimitArmed ? checkWritePath(HEAP_LIMIT_SNAPSHOT, next) : null;
   if (heap !== null) return heap;
+  const profile = heapProfileArmed ? checkWritePath(HEAP_LIMIT_PROFILE, next) : null;
+  if (profile !== null) return profile;
   const categories = enabledTraceCategories === null ? undefined : enabledTraceCategories();
   return categories === undefined || categories === '' ? null : checkWritePath(TRACE_FILE, next);
 }
