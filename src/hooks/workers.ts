@@ -17,7 +17,7 @@ import { loaderFlag } from './spawn-flags';
 const { resolve } = nodePath;
 const { fileURLToPath } = nodeUrl;
 
-const { apply, isArray, setElement, StringPrototypeStartsWith } = primordials;
+const { apply, isArray, setElement, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const { BroadcastChannel } = workerThreads;
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 /** How long terminate() waits for a worker to commit its audit entries (a busy worker cannot answer). */
@@ -92,6 +92,40 @@ function stableFilename(filename: unknown): unknown {
   return new URL(`${(filename as { href: unknown }).href as string}`);
 }
 
+/** The options of the worker being built when its flags are this process's own (the caller gave none). */
+let inheritingOptions: WorkerOptions | null = null;
+const INVALID_FLAGS = 'Initiated Worker with invalid execArgv flags: ';
+const construct = Reflect.construct;
+
+/**
+ * Builds the worker. A worker given no execArgv gets this process's own flags after the preload, as Node would let it
+ * inherit them; but Node refuses, in an execArgv, the flags that act on the whole process (V8's, such as
+ * `--max-old-space-size`, and per-process ones such as `--title`), which a worker shares anyway. Until 2026-11-23 a
+ * process started with one could start no worker at all under governance (ERR_WORKER_INVALID_EXEC_ARGV). Those
+ * flags, as Node names them in its error, are dropped and the worker is built once more; never the preload.
+ */
+function buildWorker(Original: Function, args: unknown[], newTarget: Function): unknown {
+  const inheriting = inheritingOptions !== null && args[1] === inheritingOptions ? inheritingOptions : null;
+  inheritingOptions = null;
+  try {
+    return construct(Original, args, newTarget);
+  } catch (error) {
+    const message = typeof error === 'object' && error !== null ? (error as { code?: unknown; message?: unknown }) : null;
+    if (inheriting === null || message === null || message.code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || typeof message.message !== 'string' || !StringPrototypeStartsWith(message.message, INVALID_FLAGS)) throw error;
+    const invalid = primordials.StringSplit(StringPrototypeSlice(message.message, INVALID_FLAGS.length), ', ');
+    // Node reports some flags by the V8 name it turned them into.
+    if (primordials.ArrayPrototypeIncludes(invalid, '--harmony-shadow-realm')) invalid[invalid.length] = '--experimental-shadow-realm';
+    const flags = inheriting.execArgv as unknown[];
+    const kept = primordials.newList<unknown>();
+    for (let i = 0; i < flags.length; i++) {
+      if (i >= 2 && primordials.ArrayPrototypeIncludes(invalid, flags[i])) continue;
+      kept[kept.length] = flags[i];
+    }
+    inheriting.execArgv = kept;
+    return construct(Original, args, newTarget);
+  }
+}
+
 function checkWorker(args: unknown[]): unknown[] {
   const filename = stableFilename(args[0]);
   const given = args[1];
@@ -101,6 +135,7 @@ function checkWorker(args: unknown[]): unknown[] {
   if (denied !== null) throw denied;
   const governed = governedOptions(options);
   if (isArray(options.execArgv)) checkLoaderFlags(governed.execArgv as unknown[]);
+  else inheritingOptions = governed;
   return [filename, governed];
 }
 
@@ -129,5 +164,5 @@ function terminateAfterFlush(original: Function): Function {
 export function installWorkerHooks(): void {
   const proto = workerThreads.Worker.prototype as unknown as Record<string, Function>;
   lockProperty(proto, 'terminate', shapeLike(terminateAfterFlush(proto.terminate), proto.terminate));
-  lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker));
+  lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker, undefined, buildWorker));
 }
