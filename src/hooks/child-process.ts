@@ -16,6 +16,7 @@ import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-
 import { checkChildVariables } from './spawn-environment';
 import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from './spawn-target';
 import { cString, convertPath, type PathArgument } from './fs-paths';
+import { checkForeignDescriptor } from './fs-descriptors';
 import { refuseBypass } from './internals-bypass';
 import { governChildSignals } from './internals';
 import { lockProperty, shapeLike } from './lock';
@@ -46,6 +47,7 @@ interface SpawnOptions {
   args?: unknown;
   envPairs?: unknown;
   cwd?: unknown;
+  stdio?: unknown;
   killSignal?: unknown;
 }
 
@@ -63,6 +65,7 @@ const NATIVE_FIELDS = ['file', 'args', 'cwd', 'envPairs', 'stdio', 'uid', 'gid',
 function snapshot(options: unknown): SpawnOptions | null {
   if (typeof options !== 'object' || options === null) return null;
   const copy = ownOptions<SpawnOptions>(options, NATIVE_FIELDS);
+  if (isArray(copy.stdio)) copy.stdio = stdioCopy(copy.stdio as unknown[]);
   if (isArray(copy.args)) copy.args = stringList(copy.args as unknown[]);
   if (isArray(copy.envPairs)) copy.envPairs = stringList(copy.envPairs as unknown[]);
   if (copy.cwd !== undefined && copy.cwd !== null) copy.cwd = `${copy.cwd as string}`;
@@ -135,6 +138,43 @@ function realPathOrNull(path: string): string | null {
  * Decides a spawn: the executable, and for a shell's `-c` command also its first word, must be allowed;
  * so must any debug flag given to a node child. An allowed spawn is rewritten in place to start governed.
  */
+// What the native spawns read of a stdio entry.
+const STDIO_FIELDS = ['type', 'fd', 'handle', 'readable', 'writable', 'input', 'wrapType'];
+
+/** Each stdio entry copied once (own fields, no prototype), its descriptor converted once as the native spawn does (ToInt32). */
+function stdioCopy(stdio: readonly unknown[]): unknown[] {
+  const out = newList<unknown>();
+  for (let i = 0; i < stdio.length; i++) {
+    const entry = stdio[i];
+    if (typeof entry !== 'object' || entry === null) {
+      setElement(out, i, entry);
+      continue;
+    }
+    const copy = ownOptions<Record<string, unknown>>(entry, STDIO_FIELDS);
+    if (copy.fd !== undefined) copy.fd = +(copy.fd as number) | 0;
+    setElement(out, i, copy);
+  }
+  return out;
+}
+
+/**
+ * A descriptor handed to the child as its stdio (`stdio: [0, fd, 2]`): the child writes its output there, so one of
+ * the audit database's own descriptors let any allowed program overwrite the database's pages (the log was left
+ * malformed until 2026-11-23). Refused as runtime_bypass when the descriptor names a file of the audit log.
+ */
+function checkStdioDescriptors(stdio: unknown): GovernanceDeniedError | null {
+  if (!isArray(stdio)) return null;
+  const list = stdio as unknown[];
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i] as { fd?: unknown } | number | null;
+    const fd = typeof entry === 'number' ? entry : typeof entry === 'object' && entry !== null ? entry.fd : undefined;
+    if (typeof fd !== 'number') continue;
+    const denied = checkForeignDescriptor(fd);
+    if (denied !== null) return denied;
+  }
+  return null;
+}
+
 function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   if (killsWithSigusr1(options)) {
     const refused = refuseBypass('code_eval', 'inspector:child', 'a sync spawn whose timeout signal is SIGUSR1 (libuv would open the child\'s inspector)');
@@ -147,7 +187,7 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   const searchPath = pathOf(options.envPairs);
   const cwd = typeof options.cwd === 'string' && options.cwd !== '' ? options.cwd : undefined;
   const executable = resolveExecutable(options.file as string, searchPath, cwd);
-  const denied = checkAction('process_spawn', executable);
+  const denied = checkAction('process_spawn', executable) ?? checkStdioDescriptors(options.stdio);
   if (denied !== null) return denied;
   const args = isArray(options.args) ? (options.args as string[]) : [];
   const found = isShell(executable) ? shellCommand(executable, args) : null;
@@ -335,6 +375,21 @@ function wrapSyncApi(original: Function, throws: boolean, precheck: SyncPrecheck
  * once into an object without a prototype whose `shell`, `cwd` and `env` are its own, so an inherited getter
  * cannot answer Node differently from the check.
  */
+/**
+ * A sync spawn's stdio as the public API takes it, on the path that cannot reach the spawn_sync binding: a descriptor
+ * (a number, or an object's numeric `fd`, which Node reads the same way) becomes a `{ type: 'fd', fd }` entry for
+ * checkStdioDescriptors and stays the number read once for Node. Other entries pass unchanged.
+ */
+function syncStdio(stdio: readonly unknown[]): unknown[] {
+  const out = newList<unknown>();
+  for (let i = 0; i < stdio.length; i++) {
+    const entry = stdio[i];
+    const fd = typeof entry === 'number' ? entry : typeof entry === 'object' && entry !== null ? (entry as { fd?: unknown }).fd : undefined;
+    setElement(out, i, typeof fd === 'number' ? fd : entry);
+  }
+  return out;
+}
+
 function syncPrecheck(usesCommand: boolean): SyncPrecheck {
   return (args) => {
     let file = `${args[0] as string}`;
@@ -350,6 +405,7 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     // Own even when absent: execSync copies the options into an ordinary object before Node reads them.
     if (!('shell' in options)) options.shell = undefined;
     options.cwd = syncCwd(options.cwd);
+    if (isArray(options.stdio)) options.stdio = syncStdio(options.stdio as unknown[]);
     setElement(args, at, options);
     // exec* always run a shell: a string names it, anything else means /bin/sh.
     const shell = usesCommand ? (typeof options.shell === 'string' ? options.shell : true) : options.shell;
@@ -362,7 +418,7 @@ function syncPrecheck(usesCommand: boolean): SyncPrecheck {
     const argv = newList<string>();
     ArrayPrototypePush(argv, file);
     for (let i = 0; i < list.length; i++) ArrayPrototypePush(argv, list[i]);
-    const spawn: SpawnOptions = { file, args: argv, envPairs: envPairsOf(childEnv), cwd: options.cwd, killSignal: signalNumber(options.killSignal) };
+    const spawn: SpawnOptions = { file, args: argv, envPairs: envPairsOf(childEnv), cwd: options.cwd, stdio: options.stdio, killSignal: signalNumber(options.killSignal) };
     const denied = checkSpawn(spawn);
     if (denied !== null) return denied;
     options.env = envObjectOf(spawn.envPairs as string[]);

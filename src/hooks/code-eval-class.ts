@@ -10,13 +10,14 @@ const setPrototypeOf = Reflect.setPrototypeOf;
 
 /**
  * A constructor that calls `check(args)` (which throws to refuse) and then constructs `Original` with
- * the caller's `new.target`. `parent` becomes its [[Prototype]] (default: the original's parent).
+ * the caller's `new.target`. `parent` becomes its [[Prototype]] (default: the original's parent); `build`
+ * constructs (default: Reflect.construct).
  */
-export function governClass(Original: Function, check: (args: unknown[]) => unknown[] | void, parent?: object): Function {
+export function governClass(Original: Function, check: (args: unknown[]) => unknown[] | void, parent?: object, build: (Original: Function, args: unknown[], newTarget: Function) => unknown = construct): Function {
   const governed = function (this: unknown, ...args: unknown[]): unknown {
     if (new.target === undefined) throw new primordials.TypeError(`Class constructor ${Original.name} cannot be invoked without 'new'`);
     const checkedArgs = check(args) ?? args;
-    return construct(Original, checkedArgs, new.target);
+    return build(Original, checkedArgs, new.target);
   };
   shapeLike(governed, Original);
   defineProperty(governed, 'prototype', { value: Original.prototype, writable: false });

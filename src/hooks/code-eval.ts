@@ -6,10 +6,13 @@ import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { governClass } from './code-eval-class';
 import { governRealm } from './code-eval-realm';
+import { refuseBypass } from './internals-bypass';
 import { lockProperty, shapeLike } from './lock';
 import { checkGeneratedSourceMapReads } from './source-maps';
 
 const { apply } = primordials;
+const construct = Reflect.construct;
+const setPrototypeOf = Reflect.setPrototypeOf;
 
 export type CodeEvalTarget = 'eval' | 'function' | 'vm' | 'module-compile' | 'url';
 
@@ -28,11 +31,38 @@ function checkGeneratedCode(code: string): void {
 const originalCreateContext = vm.createContext;
 const originalRunInContext = vm.runInContext;
 const realmPatch = `(${governRealm.toString()})`;
+const hostHasShadowRealm = typeof (globalThis as { ShadowRealm?: unknown }).ShadowRealm === 'function';
+
+/**
+ * A new context has a ShadowRealm of its own when the process has one (the flag is process-wide): its
+ * constructor there is decided like the host's (see governShadowRealm), before any user code runs there.
+ */
+const contextShadowRealmPatch = `(function (check) {
+  'use strict';
+  const Original = globalThis.ShadowRealm;
+  if (typeof Original !== 'function') return;
+  const construct = Reflect.construct;
+  const defineProperty = Reflect.defineProperty;
+  const governed = function ShadowRealm() {
+    if (new.target === undefined) throw new TypeError("Class constructor ShadowRealm cannot be invoked without 'new'");
+    check();
+    return construct(Original, arguments, new.target);
+  };
+  defineProperty(governed, 'prototype', { value: Original.prototype, writable: false });
+  defineProperty(Original.prototype, 'constructor', { value: governed, writable: false, enumerable: false, configurable: false });
+  defineProperty(globalThis, 'ShadowRealm', { value: governed, writable: false, enumerable: false, configurable: false });
+})`;
+
+function checkShadowRealm(): void {
+  const denied = refuseBypass('code_eval', 'shadow-realm', 'a ShadowRealm (its imports load past the module hooks)');
+  if (denied !== null) throw denied;
+}
 
 /** Governs eval and the Function family of a new context; runs before any user code there. */
 function governContext(context: vm.Context): vm.Context {
   const install = apply(originalRunInContext, vm, [realmPatch, context]) as typeof governRealm;
   install(checkCodeEval, checkGeneratedCode);
+  if (hostHasShadowRealm) (apply(originalRunInContext, vm, [contextShadowRealmPatch, context]) as (check: () => void) => void)(checkShadowRealm);
   return context;
 }
 
@@ -104,7 +134,55 @@ function governedContextifyScript(): Function {
   return governClass(primordials.getPrototypeOf(vm.Script) as Function, () => checkCodeEval('vm'));
 }
 
+/**
+ * ShadowRealm (behind `--experimental-shadow-realm`, or V8's `--harmony-shadow-realm`, on every line): `evaluate`
+ * compiles a string in a realm with intrinsics of its own (eval and the Function family included), and modules
+ * the realm imports (`importValue`, or an `import()` in its code) load in Node's internals past the module hooks:
+ * a module_load deny rule, a file_read deny rule on a JSON import and a `data:` URL are never decided there. No
+ * JavaScript hook reaches that loader, so creating a realm is refused as runtime_bypass (`code_eval:shadow-realm`)
+ * at staging and production. In development (recorded, let through) `evaluate` is decided as `code_eval:eval`,
+ * each new realm gets the realm patch run inside it before the program can reach it, and `importValue` is
+ * recorded as a would-be refusal. Until 2026-11-23 a process started with the flag evaluated strings in a realm,
+ * and imported denied modules and `data:` URLs into one, with no decision.
+ */
+function governShadowRealm(): void {
+  const Original = (globalThis as { ShadowRealm?: Function }).ShadowRealm;
+  if (typeof Original !== 'function') return;
+  const proto = Original.prototype as { evaluate: Function };
+  const originalEvaluate = proto.evaluate;
+  const governed = function (this: unknown, ...args: unknown[]): unknown {
+    if (new.target === undefined) throw new primordials.TypeError('Class constructor ShadowRealm cannot be invoked without \'new\'');
+    checkShadowRealm();
+    const realm = construct(Original, args, new.target) as object;
+    const install = apply(originalEvaluate, realm, [realmPatch]) as typeof governRealm;
+    install(checkCodeEval, checkGeneratedCode);
+    return realm;
+  };
+  shapeLike(governed, Original);
+  primordials.defineProperty(governed, 'prototype', { value: proto, writable: false });
+  setPrototypeOf(governed, primordials.getPrototypeOf(Original));
+  lockProperty(proto, 'constructor', governed);
+  lockProperty(proto, 'evaluate', shapeLike(function (this: unknown, source: unknown): unknown {
+    if (typeof source === 'string') {
+      checkCodeEval('eval');
+      checkGeneratedCode(source);
+    }
+    return apply(originalEvaluate, this, [source]);
+  }, originalEvaluate));
+  const originalImportValue = (proto as { importValue?: Function }).importValue;
+  if (typeof originalImportValue === 'function') {
+    lockProperty(proto, 'importValue', shapeLike(function (this: unknown, specifier: unknown, name: unknown): unknown {
+      const text = typeof specifier === 'string' ? specifier : '<not a string>';
+      const denied = refuseBypass('module_load', `shadow-realm:${text}`, 'ShadowRealm#importValue (its module graph loads past the module hooks)');
+      if (denied !== null) return primordials.PromiseReject(denied);
+      return apply(originalImportValue, this, [specifier, name]);
+    }, originalImportValue));
+  }
+  lockProperty(globalThis, 'ShadowRealm', governed);
+}
+
 export function installCodeEvalHooks(): void {
   governVm();
+  governShadowRealm();
   governRealm(checkCodeEval, checkGeneratedCode);
 }

@@ -19,10 +19,13 @@ const StringCtor = String;
 const cwd = process.cwd;
 const pid = process.pid;
 const HEAP_LIMIT_SNAPSHOT = 'Heap.near-heap-limit.heapsnapshot';
+const HEAP_LIMIT_PROFILE = 'Heap.near-heap-limit.heapprofile';
 const TRACE_FILE = 'node_trace.1.log';
 let sequence = 0;
 /** setHeapSnapshotNearHeapLimit was allowed: V8 will write into whatever the current directory is then. */
 let heapLimitArmed = false;
+/** setHeapProfileNearHeapLimit (Node 26) was allowed: the same, for the sampling heap profile. */
+let heapProfileArmed = false;
 /** trace_events.getEnabledCategories, once node:trace_events is loaded: tracing writes into the current directory too. */
 let enabledTraceCategories: (() => string | undefined) | null = null;
 
@@ -54,6 +57,14 @@ function installHeapSnapshotHooks(): void {
   guardMethod(v8Module, 'setHeapSnapshotNearHeapLimit', () => {
     const denied = checkWritePath(HEAP_LIMIT_SNAPSHOT);
     if (denied === null) heapLimitArmed = true;
+    return denied;
+  });
+  // Node 26: near the heap limit Node writes the running sampling heap profile (v8.startHeapProfile) as
+  // Heap.<stamp>.<pid>.<thread>.<seq>.heapprofile into the current directory, from C++. Ungoverned until 2026-11-23
+  // (a profile was written into a directory the rules did not let the program write).
+  guardMethod(v8Module, 'setHeapProfileNearHeapLimit', () => {
+    const denied = checkWritePath(HEAP_LIMIT_PROFILE);
+    if (denied === null) heapProfileArmed = true;
     return denied;
   });
 }
@@ -164,13 +175,16 @@ function checkChdir(args: unknown[]): GovernanceDeniedError | null {
   const next = absolutePath(args[0]);
   const heap = heapLimitArmed ? checkWritePath(HEAP_LIMIT_SNAPSHOT, next) : null;
   if (heap !== null) return heap;
+  const profile = heapProfileArmed ? checkWritePath(HEAP_LIMIT_PROFILE, next) : null;
+  if (profile !== null) return profile;
   return isTracing() ? checkWritePath(TRACE_FILE, next) : null;
 }
 
 // ---- links and moves that re-point an armed writer's file
 
 /**
- * A symlink, hard link, rename or copy made at `entry` while a C++ writer is armed. The writer opens its file by name
+ * A symlink, hard link, rename or copy made at `entry` while a C++ writer is armed (a report, tracing, a near-limit heap
+ * snapshot or heap profile). The writer opens its file by name
  * when it writes, so a link at that file or at a directory on its way sends the write elsewhere: decided as that
  * file_write. `to` (absolute) is what `entry` will lead to: a symlink's target, or the source moved, linked or copied
  * there, which redirects only through the links it holds (a plain file or directory is written where it then is).
@@ -180,11 +194,12 @@ function checkChdir(args: unknown[]): GovernanceDeniedError | null {
 export function checkArmedRedirect(entry: string, to: string, symlink: boolean): GovernanceDeniedError | null {
   const report = governedReport !== null && isArmed(governedReport) ? governedReport : null;
   const tracing = isTracing();
-  if (report === null && !heapLimitArmed && !tracing) return null;
+  if (report === null && !heapLimitArmed && !heapProfileArmed && !tracing) return null;
   const at = resolveTarget(entry, false);
   const here = cwd();
   const tail = (report === null ? null : reportTail(report, at))
     ?? (heapLimitArmed ? tailThrough(here, isHeapSnapshotName, HEAP_LIMIT_SNAPSHOT, at) : null)
+    ?? (heapProfileArmed ? tailThrough(here, isHeapProfileName, HEAP_LIMIT_PROFILE, at) : null)
     ?? (tracing ? tailThrough(here, isTraceName, TRACE_FILE, at) : null);
   if (tail === null) return null;
   const target = resolveTarget(`${to}${tail}`, true);
@@ -229,6 +244,10 @@ function isReportName(name: string): boolean {
 
 function isHeapSnapshotName(name: string): boolean {
   return StringPrototypeStartsWith(name, 'Heap.') && StringPrototypeEndsWith(name, '.heapsnapshot');
+}
+
+function isHeapProfileName(name: string): boolean {
+  return StringPrototypeStartsWith(name, 'Heap.') && StringPrototypeEndsWith(name, '.heapprofile');
 }
 
 function isTraceName(name: string): boolean {

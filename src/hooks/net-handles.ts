@@ -9,6 +9,7 @@ import { checkAction, checkExplicitDeny } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
+import { checkForeignDescriptor } from './fs-descriptors';
 import { lockProperty, shapeLike } from './lock';
 import { hostPort, isAbstractSocket, socketPath, takeGrant } from './net-targets';
 
@@ -204,6 +205,16 @@ function governUdp(proto: Record<string, HandleMethod> | null, name: string, nam
   } as PropertyDescriptor);
 }
 
+// ---- A descriptor handed to a raw handle (`handle.open(fd)`, what `net.Socket({ fd })` and stdio use): a stream
+// over one of the audit database's own descriptors wrote into the database (`new net.Socket({ handle })` on a Pipe
+// the program opened with SQLite's descriptor) until 2026-11-23. The descriptor is converted once, as the native
+// method converts it (ToInt32), and refused as runtime_bypass when it names a file of the audit log.
+const openDescriptor = (_self: object, args: unknown[]) => {
+  const fd = +(args[0] as number) | 0;
+  setElement(args, 0, fd);
+  return checkForeignDescriptor(fd);
+};
+
 const governedPrototypes: object[] = [];
 
 /** The TCP, Pipe and UDP handle prototypes once governed (for the integrity watch). */
@@ -217,6 +228,9 @@ export function installNetHandleHooks(): void {
   govern(tcp, 'connect', tcpConnect);
   govern(tcp, 'connect6', tcpConnect);
   if (tcp !== null) govern(tcp, 'listen', tcpListen(tcp));
+  govern(tcp, 'open', openDescriptor);
+  govern(pipe, 'open', openDescriptor);
+  govern(udp, 'open', openDescriptor);
   govern(pipe, 'connect', pipeConnect);
   govern(pipe, 'bind', pipeBind);
   governUdp(udp, 'bind', 'bind6', udpBind);

@@ -45,6 +45,16 @@ export function startFlag(arg: string): string | null {
   return ArrayPrototypeIncludes(UNGOVERNED_API_FLAGS, name) ? name : null;
 }
 
+// Flags that install module loader hooks of the program's choosing: the hooks can hand Node any source for any
+// module, which is what `module.register` does (decided as code_eval:module-compile).
+const LOADER_FLAGS = ['--experimental-loader', '--loader'];
+
+/** The normalised flag name when `arg` installs loader hooks (`--experimental-loader`, `--loader`, `=` forms too). */
+export function loaderFlag(arg: string): string | null {
+  const name = flagName(arg);
+  return name !== null && ArrayPrototypeIncludes(LOADER_FLAGS, name) ? name : null;
+}
+
 /** The normalised flag name when `arg` is any flag a child must be allowed: a start flag or a file flag. */
 export function childFlag(arg: string): string | null {
   const start = startFlag(arg);

@@ -207,11 +207,27 @@ function decideExtension(args: unknown[]): GovernanceDeniedError | null {
   return checkAction('native_addon', resolveTarget(`${converted.path}.so`, true));
 }
 
+/**
+ * SQLite reads SQLITE_TMPDIR and TMPDIR once, when it initialises (the first connection), and creates its temporary
+ * files there (`etilqs_*`, unlinked at once: temp tables with `temp_store = FILE`, large sorts, VACUUM). Until
+ * 2026-11-23 the first connection was the program's, so a program that set `process.env.SQLITE_TMPDIR` first had
+ * SQLite create files in a directory the rules did not let it write. One in-memory connection, opened and closed
+ * here, has SQLite read the variables this process started with. (`PRAGMA temp_store_directory` is decided as a write.)
+ */
+function pinTempDirectory(Original: Function): void {
+  try {
+    (new (Original as new (path: string) => { close(): void })(':memory:')).close();
+  } catch {
+    // node:sqlite without a usable DatabaseSync: nothing reads the variables either
+  }
+}
+
 export function installSqliteHooks(): void {
   const sqlite = loadBuiltinQuietly<SqliteModule>('node:sqlite');
   if (sqlite === null) return;
   const Original = sqlite.DatabaseSync;
   const proto = Original.prototype as unknown as Record<string, unknown>;
+  pinTempDirectory(Original);
   guardConstructor(sqlite, 'DatabaseSync', decideDatabase);
   guardMethod(proto, 'exec', (args) => decideSql(args[0]));
   guardMethod(proto, 'prepare', (args) => decideSql(args[0]));

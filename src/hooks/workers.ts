@@ -11,12 +11,13 @@ import { applyGovernanceVariables, PRELOAD } from './child-governance';
 import { governClass } from './code-eval-class';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
+import { loaderFlag } from './spawn-flags';
 
 // Captured at load: user code can replace these modules' functions.
 const { resolve } = nodePath;
 const { fileURLToPath } = nodeUrl;
 
-const { apply, isArray, setElement, StringPrototypeStartsWith } = primordials;
+const { apply, isArray, setElement, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const { BroadcastChannel } = workerThreads;
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 /** How long terminate() waits for a worker to commit its audit entries (a busy worker cannot answer). */
@@ -53,12 +54,33 @@ function governedOptions(options: WorkerOptions): WorkerOptions {
   return governed;
 }
 
-/** `--require <preload>` then the caller's flags, copied by index: a spread would run Array.prototype's iterator, which the program can replace. */
+/**
+ * `--require <preload>` then the caller's flags, copied by index (a spread would run Array.prototype's iterator,
+ * which the program can replace) and converted to strings once, as Node converts them: the flags decided are the
+ * flags Node gets (an object's toString could otherwise answer one flag to the check and another to Node).
+ */
 function preloadFirst(execArgv: readonly unknown[]): unknown[] {
   const list: unknown[] = ['--require', PRELOAD];
   const length = execArgv.length;
-  for (let i = 0; i < length; i++) setElement(list, i + 2, execArgv[i]);
+  for (let i = 0; i < length; i++) {
+    const flag = execArgv[i];
+    setElement(list, i + 2, typeof flag === 'string' ? flag : `${flag as string}`);
+  }
   return list;
+}
+
+/**
+ * A worker's own `--experimental-loader`/`--loader` installs loader hooks in it, which can hand Node any source for
+ * any module the worker loads: decided as code_eval:module-compile, like `module.register` (Node 22+ ran a worker's
+ * loader with no decision until 2026-11-23). Only flags the caller gave: a worker that inherits this process's
+ * flags inherits what the operator started it with.
+ */
+function checkLoaderFlags(execArgv: readonly unknown[]): void {
+  for (let i = 2; i < execArgv.length; i++) {
+    if (loaderFlag(execArgv[i] as string) === null) continue;
+    const denied = checkAction('code_eval', 'module-compile');
+    if (denied !== null) throw denied;
+  }
 }
 
 /**
@@ -70,6 +92,40 @@ function stableFilename(filename: unknown): unknown {
   return new URL(`${(filename as { href: unknown }).href as string}`);
 }
 
+/** The options of the worker being built when its flags are this process's own (the caller gave none). */
+let inheritingOptions: WorkerOptions | null = null;
+const INVALID_FLAGS = 'Initiated Worker with invalid execArgv flags: ';
+const construct = Reflect.construct;
+
+/**
+ * Builds the worker. A worker given no execArgv gets this process's own flags after the preload, as Node would let it
+ * inherit them; but Node refuses, in an execArgv, the flags that act on the whole process (V8's, such as
+ * `--max-old-space-size`, and per-process ones such as `--title`), which a worker shares anyway. Until 2026-11-23 a
+ * process started with one could start no worker at all under governance (ERR_WORKER_INVALID_EXEC_ARGV). Those
+ * flags, as Node names them in its error, are dropped and the worker is built once more; never the preload.
+ */
+function buildWorker(Original: Function, args: unknown[], newTarget: Function): unknown {
+  const inheriting = inheritingOptions !== null && args[1] === inheritingOptions ? inheritingOptions : null;
+  inheritingOptions = null;
+  try {
+    return construct(Original, args, newTarget);
+  } catch (error) {
+    const message = typeof error === 'object' && error !== null ? (error as { code?: unknown; message?: unknown }) : null;
+    if (inheriting === null || message === null || message.code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || typeof message.message !== 'string' || !StringPrototypeStartsWith(message.message, INVALID_FLAGS)) throw error;
+    const invalid = primordials.StringSplit(StringPrototypeSlice(message.message, INVALID_FLAGS.length), ', ');
+    // Node reports some flags by the V8 name it turned them into.
+    if (primordials.ArrayPrototypeIncludes(invalid, '--harmony-shadow-realm')) invalid[invalid.length] = '--experimental-shadow-realm';
+    const flags = inheriting.execArgv as unknown[];
+    const kept = primordials.newList<unknown>();
+    for (let i = 0; i < flags.length; i++) {
+      if (i >= 2 && primordials.ArrayPrototypeIncludes(invalid, flags[i])) continue;
+      kept[kept.length] = flags[i];
+    }
+    inheriting.execArgv = kept;
+    return construct(Original, args, newTarget);
+  }
+}
+
 function checkWorker(args: unknown[]): unknown[] {
   const filename = stableFilename(args[0]);
   const given = args[1];
@@ -77,7 +133,10 @@ function checkWorker(args: unknown[]): unknown[] {
   const target = workerTarget(filename, options);
   const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;
-  return [filename, governedOptions(options)];
+  const governed = governedOptions(options);
+  if (isArray(options.execArgv)) checkLoaderFlags(governed.execArgv as unknown[]);
+  else inheritingOptions = governed;
+  return [filename, governed];
 }
 
 /** terminate(), once the worker has committed its queued audit entries (or after FLUSH_WAIT_MS). */
@@ -105,5 +164,5 @@ function terminateAfterFlush(original: Function): Function {
 export function installWorkerHooks(): void {
   const proto = workerThreads.Worker.prototype as unknown as Record<string, Function>;
   lockProperty(proto, 'terminate', shapeLike(terminateAfterFlush(proto.terminate), proto.terminate));
-  lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker));
+  lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker, undefined, buildWorker));
 }

@@ -1,7 +1,9 @@
 // The audit database's own descriptors (SQLite's, opened in C++) are small numbers a program can find or
 // guess. Writing, truncating or closing one through fs would corrupt the log or let a later file take its
 // number. Each such call is refused as runtime_bypass whatever the rules allow; the program's own
-// descriptors work as before.
+// descriptors work as before. Handing one to a child as its stdio, or to a raw stream handle (`Pipe#open`, then
+// `net.Socket({ handle })`), wrote the child's output or the stream into the database and left the log malformed
+// until 2026-11-23: both are refused too.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +53,23 @@ function logDescriptors() {
   await attempt('close', () => callback((done) => fs.close(db, done)));
   await attempt('writeSync of the WAL', () => fs.writeSync(fds['-wal'], garbage, 0, garbage.length, 0));
   await attempt('writeSync of the shared-memory index', () => fs.writeSync(fds['-shm'], garbage, 0, garbage.length, 0));
+  const cp = require('node:child_process'), net = require('node:net');
+  const printf = ['JUNK%8000s', 'x'];
+  await attempt('child stdio: spawnSync', () => { const r = cp.spawnSync('/usr/bin/printf', printf, { stdio: ['ignore', db, 'inherit'] }); if (r.error) throw r.error; });
+  await attempt('child stdio: execFileSync', () => cp.execFileSync('/usr/bin/printf', printf, { stdio: ['ignore', fds['-wal'], 'inherit'] }));
+  await attempt('child stdio: spawn', () => new Promise((resolve, reject) => {
+    const child = cp.spawn('/usr/bin/printf', printf, { stdio: ['ignore', 'inherit', db] });
+    child.on('error', reject);
+    child.on('exit', resolve);
+  }));
+  await attempt('child stdio: stream object with the fd', () => { const r = cp.spawnSync('/usr/bin/printf', printf, { stdio: ['ignore', { fd: db }, 'inherit'] }); if (r.error) throw r.error; });
+  await attempt('raw Pipe handle open', () => new Promise((resolve, reject) => {
+    const Pipe = process.stdout._handle.constructor;
+    const pipe = new Pipe(0);
+    const rc = pipe.open(db);
+    if (rc !== 0) return reject(Object.assign(new Error('Pipe#open returned ' + rc), { code: rc === -require('node:os').constants.errno.EACCES ? 'EACCES' : String(rc) }));
+    new net.Socket({ handle: pipe, readable: false }).end('JUNK'.repeat(4000), resolve);
+  }));
   // Positive controls: the program's own descriptors, a FileHandle's number and stdout.
   const own = fs.openSync(path.join(process.cwd(), 'work', 'own.txt'), 'w');
   await attempt('own: writeSync', () => fs.writeSync(own, 'written'));
@@ -63,6 +82,10 @@ function logDescriptors() {
   await attempt('FileHandle number: writeSync', () => fs.writeSync(handle.fd, 'handle'));
   await handle.close();
   await attempt('stdout: writeSync', () => fs.writeSync(1, 'to stdout\n'));
+  const childOut = fs.openSync(path.join(process.cwd(), 'work', 'child.txt'), 'w');
+  await attempt('own: child stdio', () => { const r = cp.spawnSync('/usr/bin/printf', ['child'], { stdio: ['ignore', childOut, 'inherit'] }); if (r.error) throw r.error; });
+  fs.closeSync(childOut);
+  await attempt('stdout: child stdio inherit', () => { const r = cp.spawnSync('/usr/bin/printf', ['child to stdout\n'], { stdio: 'inherit' }); if (r.error) throw r.error; });
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 })();
 `;
@@ -70,7 +93,8 @@ function logDescriptors() {
 const REFUSED = ['writeSync', 'write', 'writevSync', 'writev', 'ftruncateSync', 'ftruncate', 'writeFileSync', 'appendFileSync',
   'writeFileSync of a string', 'appendFileSync of a string', 'createWriteStream',
   'closeSync', 'close', 'writeSync of the WAL', 'writeSync of the shared-memory index'];
-const ALLOWED = ['own: writeSync', 'own: ftruncateSync', 'own: closeSync', 'own (fs.open): write', 'own (fs.open): close', 'FileHandle number: writeSync', 'stdout: writeSync'];
+const REFUSED_SPAWNS = ['child stdio: spawnSync', 'child stdio: execFileSync', 'child stdio: spawn', 'child stdio: stream object with the fd'];
+const ALLOWED = ['own: child stdio', 'stdout: child stdio inherit', 'own: writeSync', 'own: ftruncateSync', 'own: closeSync', 'own (fs.open): write', 'own (fs.open): close', 'FileHandle number: writeSync', 'stdout: writeSync'];
 
 
 describe.each(LAUNCH_MODES)('writes through the audit database\'s own descriptors (%s)', (mode) => {
@@ -90,6 +114,15 @@ describe.each(LAUNCH_MODES)('writes through the audit database\'s own descriptor
     expect((outcomes![label] as { message: string }).message).toMatch(/file_write:.*\/\.governance\/audit\.db(-wal|-shm)?/);
   });
 
+  it.each(REFUSED_SPAWNS)('%s (the database\'s descriptor as a child\'s stdio) is refused as runtime_bypass', (label) => {
+    expect(outcomes![label], JSON.stringify(outcomes![label])).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect((outcomes![label] as { message: string }).message).toMatch(/file_write:.*\/\.governance\/audit\.db(-wal|-shm)?/);
+  });
+
+  it('a raw Pipe handle opened on the database\'s descriptor is refused (EACCES to Node\'s code)', () => {
+    expect(outcomes!['raw Pipe handle open']).toMatchObject({ outcome: 'thrown', code: 'EACCES' });
+  });
+
   it.each(ALLOWED)('positive control: %s works', (label) => {
     expect(outcomes![label], JSON.stringify(outcomes![label])).toEqual({ outcome: 'done' });
   });
@@ -98,11 +131,52 @@ describe.each(LAUNCH_MODES)('writes through the audit database\'s own descriptor
     expect(readFileSync(join(dir, 'work', 'own.txt'), 'utf8')).toBe('writ');
     expect(readFileSync(join(dir, 'work', 'callback.txt'), 'utf8')).toBe('callback');
     expect(readFileSync(join(dir, 'work', 'handle.txt'), 'utf8')).toBe('handle');
+    expect(readFileSync(join(dir, 'work', 'child.txt'), 'utf8')).toBe('child');
     expect(run.stdout).toContain('to stdout\n');
+    expect(run.stdout).toContain('child to stdout\n');
+    expect(run.stdout).not.toContain('JUNK');
     const refusals = run.entries().filter((e) => e.decision === 'deny' && e.violation === 'runtime_bypass' && /\/\.governance\/audit\.db/.test(e.target));
-    expect(refusals.length).toBe(REFUSED.length);
+    expect(refusals.length).toBe(REFUSED.length + REFUSED_SPAWNS.length + 1);
     const verdict = verifyProjectLog(dir);
     expect(verdict.issues).toEqual([]);
     expect(verdict.valid).toBe(true);
+  });
+});
+
+// Under Node's permission model the spawn_sync binding cannot be reached: sync spawns are checked from their public
+// options, and a descriptor of the database among their stdio is refused there too.
+const PERMISSION_APP = String.raw`
+const fs = require('node:fs'), cp = require('node:child_process'), path = require('node:path');
+const results = {};
+let db;
+for (let fd = 3; fd < 256; fd++) { try { if (fs.readlinkSync('/proc/self/fd/' + fd).endsWith('/.governance/audit.db')) { db = fd; break; } } catch {} }
+const outcome = (fn) => { try { fn(); return { outcome: 'done' }; } catch (e) { return { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; } };
+results.found = db !== undefined;
+results.spawnSync = outcome(() => { const r = cp.spawnSync('/usr/bin/printf', ['JUNK%8000s', 'x'], { stdio: ['ignore', db, 'inherit'] }); if (r.error) throw r.error; });
+results.execFileSync = outcome(() => cp.execFileSync('/usr/bin/printf', ['JUNK%8000s', 'x'], { stdio: ['ignore', { fd: db }, 'inherit'] }));
+const own = fs.openSync(path.join(process.cwd(), 'work', 'child.txt'), 'w');
+results.control = outcome(() => { const r = cp.spawnSync('/usr/bin/printf', ['child'], { stdio: ['ignore', own, 'inherit'] }); if (r.error) throw r.error; });
+fs.closeSync(own);
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+const PERMISSION_FLAGS = [major > 22 || (major === 22 && minor >= 13) ? '--permission' : '--experimental-permission',
+  '--allow-fs-read=*', '--allow-fs-write=*', '--allow-child-process', '--allow-addons', '--allow-worker'];
+
+describe.each(LAUNCH_MODES)('the database\'s descriptor as a sync spawn\'s stdio under the permission model (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': PERMISSION_APP, 'work/.keep': '' } });
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: { level: 'production', default: 'allow' }, nodeFlags: PERMISSION_FLAGS });
+  afterAll(() => removeProject(dir));
+
+  it('refuses it in spawnSync and execFileSync, runs the control, and the log verifies', () => {
+    const results = routeResults<Record<string, { outcome: string; code?: string; message?: string }> & { found: boolean }>(run);
+    expect(results.found).toBe(true);
+    expect(results.spawnSync).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(results.execFileSync).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(results.control).toEqual({ outcome: 'done' });
+    expect(readFileSync(join(dir, 'work', 'child.txt'), 'utf8')).toBe('child');
+    expect(run.entries().filter((e) => e.decision === 'deny' && e.violation === 'runtime_bypass' && /\/\.governance\/audit\.db$/.test(e.target)).length).toBe(2);
+    expect(verifyProjectLog(dir).valid).toBe(true);
   });
 });

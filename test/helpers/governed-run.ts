@@ -31,6 +31,8 @@ export interface RunOptions extends ProjectOptions {
   /** Reuse an existing project directory (from createProject or an earlier run). */
   dir?: string;
   timeoutMs?: number;
+  /** Node flags put on the command line before the preload (e.g. `--experimental-shadow-realm`). */
+  nodeFlags?: string[];
 }
 
 export interface GovernedRunResult {
@@ -76,7 +78,7 @@ export function governedRun(options: RunOptions): GovernedRunResult {
   const dir = options.dir ?? createProject(options);
   if (options.dir !== undefined) writeProjectFiles(dir, options);
   const env = cleanEnv(options.env);
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...(options.nodeFlags ?? [])];
   if (options.mode === 'import') nodeArgs.push('--import', PACKAGE_NAME);
   else if (options.mode === 'require') nodeArgs.push('--require', PACKAGE_NAME);
   else env.NODE_OPTIONS = `--import ${PACKAGE_NAME}`;
