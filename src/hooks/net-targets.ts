@@ -42,9 +42,27 @@ export function takeGrant(kind: ActionKind, target: string): boolean {
   return true;
 }
 
+/** The size of `sockaddr_un.sun_path` on Linux. */
+const SUN_PATH_SIZE = 108;
+const byteLength = Buffer.byteLength;
+const bufferFrom = Buffer.from;
+const bufferToString = Buffer.prototype.toString;
+
+/**
+ * The name as the kernel gets it: libuv before 1.52 (Node 20 and 22) copies at most the first 108 bytes of a
+ * longer name into `sun_path` and binds or connects there, so `<108 bytes naming a forbidden socket>/../ok/x.sock`
+ * was decided as `ok/x.sock` and reached the forbidden one (a bypass until 2026-11-23). Later versions refuse such
+ * a name (EINVAL), so deciding its first 108 bytes is only stricter there.
+ */
+function asSunPath(path: string): string {
+  if (path.length * 3 <= SUN_PATH_SIZE || byteLength(path, 'utf8') <= SUN_PATH_SIZE) return path;
+  return primordials.apply(bufferToString, bufferFrom(path, 'utf8'), ['utf8', 0, SUN_PATH_SIZE]) as string;
+}
+
 /** The kernel's target for a unix socket path; Linux abstract names (leading NUL) are kept as they are. */
 export function socketPath(path: string): string {
-  return path.length > 0 && primordials.StringPrototypeCharCodeAt(path, 0) === 0 ? path : resolveTarget(path, true);
+  const name = asSunPath(path);
+  return name.length > 0 && primordials.StringPrototypeCharCodeAt(name, 0) === 0 ? name : resolveTarget(name, true);
 }
 
 export function isAbstractSocket(target: string): boolean {
