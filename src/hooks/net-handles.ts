@@ -108,8 +108,12 @@ function asString(args: unknown[], at: number): string {
   return value;
 }
 
+/**
+ * The port as the socket gets it: the native method reads a uint32 and libuv's `htons` keeps its low 16 bits, so
+ * `8080 + 65536` reached port 8080 past a rule on `*:8080` (a bypass until 2026-11-23).
+ */
 function asPort(args: unknown[], at: number): number {
-  const value = (args[at] as number) >>> 0;
+  const value = ((args[at] as number) >>> 0) & 0xffff;
   setElement(args, at, value);
   return value;
 }
