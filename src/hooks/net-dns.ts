@@ -11,6 +11,7 @@ import dns = require('node:dns');
 import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
+import { cString } from './fs-paths';
 import { guardMethod, lockProperty, shapeLike } from './lock';
 import { hostPort, isIpAddress } from './net-targets';
 import { surfaceError, type ApiForm } from './surface';
@@ -18,9 +19,12 @@ import { surfaceError, type ApiForm } from './surface';
 const { apply, getPrototypeOf, isArray, StringPrototypeEndsWith, StringPrototypeSlice, StringPrototypeStartsWith, StringPrototypeToLowerCase } = primordials;
 const DNS_PORT = 53;
 
-/** `dns:<name>`, lower-cased, without a trailing dot. */
+/**
+ * `dns:<name>`, lower-cased, without a trailing dot, and up to a NUL: c-ares and getaddrinfo read the name as a C
+ * string, so `secret.internal\0x` queried `secret.internal` past a rule on it (until 2026-11-23).
+ */
 function dnsTarget(name: string): string {
-  let normal = StringPrototypeToLowerCase(name);
+  let normal = StringPrototypeToLowerCase(cString(name));
   if (normal.length > 1 && StringPrototypeEndsWith(normal, '.')) normal = StringPrototypeSlice(normal, 0, -1);
   return `dns:${normal}`;
 }

@@ -1,7 +1,7 @@
 // Network targets as the kernel sees them (`host:port`, `[v6]:port`, or a socket path), and the grants
 // that let the handle layer skip a check the public layer already made for the same connection.
 import { isIP } from 'node:net';
-import { resolveTarget } from './fs-paths';
+import { cString, resolveTarget } from './fs-paths';
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
 
@@ -9,9 +9,13 @@ const { MapPrototypeGet, MapPrototypeSet, MapPrototypeClear, MapPrototypeGetSize
 const GRANT_LIMIT = 1024;
 const mapDelete = Map.prototype.delete;
 
-/** `host:port`; IPv6 addresses in brackets, names lower-cased, a trailing dot dropped. */
+/**
+ * `host:port`; IPv6 addresses in brackets, names lower-cased, a trailing dot dropped. The host as C reads it (up
+ * to a NUL): libuv's inet_pton and getaddrinfo stop there, so `127.0.0.1\0x` handed to a raw handle reached
+ * 127.0.0.1 past a deny rule on it, and `localhost\0x` resolved as localhost (until 2026-11-23).
+ */
 export function hostPort(host: string, port: unknown): string {
-  let name = StringPrototypeToLowerCase(host);
+  let name = StringPrototypeToLowerCase(cString(host));
   if (name.length > 1 && StringPrototypeStartsWith(name, '[') && StringPrototypeEndsWith(name, ']')) name = StringPrototypeSlice(name, 1, -1);
   if (name.length > 1 && StringPrototypeEndsWith(name, '.')) name = StringPrototypeSlice(name, 0, -1);
   if (isIP(name) !== 6) return `${name}:${port as string}`;
