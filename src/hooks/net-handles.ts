@@ -126,9 +126,13 @@ const tcpConnect = (_self: object, args: unknown[]) => check('net_connect', host
 function tcpListen(proto: Record<string, HandleMethod>): (self: object) => GovernanceDeniedError | null {
   const getsockname = proto.getsockname;
   return (self) => {
-    const out: { address?: string; port?: number } = {};
+    const out: { address?: unknown; port?: unknown } = {};
     apply(getsockname, self, [out]);
-    const denied = check('net_listen', hostPort(`${out.address as string}`, out.port));
+    // A handle never bound has no socket yet: libuv makes an IPv4 one and listen() binds it to 0.0.0.0 and an
+    // ephemeral port. Decided as 'undefined:undefined' until 2026-11-23, which passed a rule on 0.0.0.0:*.
+    const address = typeof out.address === 'string' ? out.address : '0.0.0.0';
+    const port = typeof out.port === 'number' ? out.port : 0;
+    const denied = check('net_listen', hostPort(address, port));
     if (denied !== null) reportOnOwner(self, denied);
     return denied;
   };
