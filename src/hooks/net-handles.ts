@@ -11,6 +11,7 @@ import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
 import { lockProperty, shapeLike } from './lock';
 import { hostPort, isAbstractSocket, socketPath, takeGrant } from './net-targets';
+import { checkWrite } from './rules-files';
 
 const { apply, getPrototypeOf, ownKeys, setElement } = primordials;
 const emit = require('node:events').EventEmitter.prototype.emit as Function;
@@ -168,10 +169,16 @@ function replaceNextError(emitter: object, denied: GovernanceDeniedError): void 
 
 const pipeConnect = (_self: object, args: unknown[]) => check('net_connect', socketPath(asString(args, 1)));
 
+/**
+ * The socket file a bind creates meets every write's protections (rules files, the audit log's database, key and
+ * cache directories), as a listen through net.Server does. Until 2026-11-23 a raw bind met the rules only: with
+ * the project writable it planted a socket at `audit.db-journal`, after which no governed process could start.
+ */
 const pipeBind = (_self: object, args: unknown[]) => {
   const path = socketPath(asString(args, 0));
   const denied = check('net_listen', path);
-  return denied !== null || isAbstractSocket(path) ? denied : check('file_write', path);
+  if (denied !== null || isAbstractSocket(path)) return denied;
+  return takeGrant('file_write', path) ? checkExplicitDeny('file_write', path) : checkWrite(path);
 };
 
 // ---- UDP: a bind to a fixed port receives datagrams (a listen); every send names its peer unless the

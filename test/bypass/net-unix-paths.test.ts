@@ -85,3 +85,49 @@ describe.each(LAUNCH_MODES)('unix socket names longer than sun_path (%s)', (mode
     }
   });
 });
+
+// A raw Pipe handle's bind creates its socket file with the protections every write has: with the project writable,
+// a bind at `.governance/audit.db-journal` (until 2026-11-23) left a socket where SQLite opens its journal, and no
+// governed process could start after it; one in the key directory planted a file there.
+const RAW_BIND_APP = String.raw`
+const net = require('node:net'), path = require('node:path');
+const results = {};
+const probe = net.createServer().listen(path.resolve('ok.sock'));
+const Pipe = probe._handle.constructor; probe.close();
+for (const name of ['.governance/audit.db-journal', '.governance/keys/planted.sock', 'fine.sock']) {
+  const handle = new Pipe(1);
+  results[name] = handle.bind(path.resolve(name));
+  handle.close();
+}
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+describe.each(LAUNCH_MODES)('a raw unix socket bind in the state directory (%s)', (mode) => {
+  it('is refused like any write there, and the next governed process still starts', () => {
+    const dir = createProject({ files: { 'app.cjs': RAW_BIND_APP, 'next.cjs': "process.stdout.write('RESULTS {\"started\":true}\\n');" } });
+    const policy = {
+      level: 'production', default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'project', action: 'file_write', target: `${dir}/**`, effect: 'allow' },
+        { id: 'sockets', action: 'net_listen', target: `${dir}/**`, effect: 'allow' },
+      ],
+    };
+    try {
+      const run = governedRun({ dir, mode, entry: 'app.cjs', policy });
+      const results = printedResults<Record<string, number>>(run);
+      expect(results['.governance/audit.db-journal'], run.stderr).toBeLessThan(0);
+      expect(results['.governance/keys/planted.sock']).toBeLessThan(0);
+      expect(results['fine.sock']).toBe(0);
+      expect(existsSync(join(dir, '.governance', 'audit.db-journal'))).toBe(false);
+      expect(existsSync(join(dir, '.governance', 'keys', 'planted.sock'))).toBe(false);
+      const denied = run.entries().filter((e) => e.action === 'file_write' && e.decision === 'deny').map((e) => e.target);
+      expect(denied).toContain(join(dir, '.governance', 'audit.db-journal'));
+      expect(denied).toContain(join(dir, '.governance', 'keys', 'planted.sock'));
+      const next = governedRun({ dir, mode, entry: 'next.cjs', policy });
+      expect(printedResults<{ started?: boolean }>(next).started, next.stderr).toBe(true);
+    } finally {
+      removeProject(dir);
+    }
+  });
+});
