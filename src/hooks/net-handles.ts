@@ -5,7 +5,7 @@
 import dgram = require('node:dgram');
 import net = require('node:net');
 import os = require('node:os');
-import { checkAction, checkExplicitDeny } from '../kernel/gate';
+import { checkAction, checkExplicitDeny, checkViolation } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
@@ -174,11 +174,32 @@ const pipeConnect = (_self: object, args: unknown[]) => check('net_connect', soc
  * cache directories), as a listen through net.Server does. Until 2026-11-23 a raw bind met the rules only: with
  * the project writable it planted a socket at `audit.db-journal`, after which no governed process could start.
  */
-const pipeBind = (_self: object, args: unknown[]) => {
-  const path = socketPath(asString(args, 0));
+const pipeBind = (self: object, args: unknown[]) => {
+  const name = asString(args, 0);
+  const path = socketPath(name);
   const denied = check('net_listen', path);
   if (denied !== null || isAbstractSocket(path)) return denied;
-  return takeGrant('file_write', path) ? checkExplicitDeny('file_write', path) : checkWrite(path);
+  const deniedWrite = takeGrant('file_write', path) ? checkExplicitDeny('file_write', path) : checkWrite(path);
+  if (deniedWrite === null) apply(weakMapSet, boundNames, [self, name]);
+  return deniedWrite;
+};
+
+// The name each Pipe handle was bound to, as given (libuv's chmod uses that name, relative or not).
+const boundNames = new WeakMap<object, string>();
+const weakMapGet = WeakMap.prototype.get;
+const weakMapSet = WeakMap.prototype.set;
+
+/**
+ * `fchmod` (what `listen({ readableAll, writableAll })` calls) is libuv's chmod of the socket's *name*, which
+ * follows whatever is there when it runs: a symlink put in place of the socket after the bind made it add read
+ * and write bits for everyone to any file (until 2026-11-23). It is decided as a write of what the name resolves
+ * to now; a handle this process did not bind (opened on a descriptor) has no name to decide and is refused.
+ */
+const pipeChmod = (self: object) => {
+  const name = apply(weakMapGet, boundNames, [self]) as string | undefined;
+  if (name === undefined) return checkViolation('file_write', 'unix-socket:unbound-handle', 'runtime_bypass', 'changing the mode of a unix socket this process did not bind: its path is unknown');
+  const path = socketPath(name);
+  return isAbstractSocket(path) ? null : checkWrite(path);
 };
 
 // ---- UDP: a bind to a fixed port receives datagrams (a listen); every send names its peer unless the
@@ -234,6 +255,7 @@ export function installNetHandleHooks(): void {
   if (tcp !== null) govern(tcp, 'listen', tcpListen(tcp));
   govern(pipe, 'connect', pipeConnect);
   govern(pipe, 'bind', pipeBind);
+  govern(pipe, 'fchmod', pipeChmod);
   governUdp(udp, 'bind', 'bind6', udpBind);
   governUdp(udp, 'connect', 'connect6', udpConnect);
   governUdp(udp, 'send', 'send6', udpSend);

@@ -3,7 +3,7 @@
 // decided as ok/x.sock and reached the forbidden socket, and a listen on `<dir>/planted____…/../ok/y.sock` created
 // `<dir>/planted____…`, outside the writable area (bypasses until 2026-11-23). The name is now decided as the
 // kernel reads it. Node 24+ refuse such names (EINVAL) either way.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,56 @@ describe.each(LAUNCH_MODES)('a raw unix socket bind in the state directory (%s)'
       expect(denied).toContain(join(dir, '.governance', 'keys', 'planted.sock'));
       const next = governedRun({ dir, mode, entry: 'next.cjs', policy });
       expect(printedResults<{ started?: boolean }>(next).started, next.stderr).toBe(true);
+    } finally {
+      removeProject(dir);
+    }
+  });
+});
+
+// A Pipe handle's fchmod is libuv's chmod of the socket's name, which follows a symlink put there after the bind:
+// until 2026-11-23 it added read and write bits for everyone to a file the rules do not let the program write.
+const FCHMOD_APP = String.raw`
+const net = require('node:net'), fs = require('node:fs'), path = require('node:path');
+const results = {};
+const socketPath = path.resolve('ok/s.sock');
+const server = net.createServer().listen(socketPath, () => {
+  fs.unlinkSync(socketPath);
+  fs.symlinkSync(path.resolve('victim.txt'), socketPath);
+  results.swapped = fs.lstatSync(socketPath).isSymbolicLink();
+  results.fchmod = server._handle.fchmod(3);
+  server.close();
+  // Positive control: Node's own fchmod right after the bind.
+  const open = net.createServer().listen({ path: path.resolve('ok/r.sock'), readableAll: true, writableAll: true }, () => {
+    results.readableAll = (fs.statSync(path.resolve('ok/r.sock')).mode & 0o777).toString(8);
+    open.close();
+    process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+  }).on('error', (e) => { results.readableAll = e.code; process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n'); });
+});
+`;
+
+describe.each(LAUNCH_MODES)('fchmod of a unix socket replaced by a symlink (%s)', (mode) => {
+  it('is decided as a write of the symlink target and refused', () => {
+    const dir = createProject({ files: { 'app.cjs': FCHMOD_APP, 'victim.txt': 'data', 'ok/.keep': '' } });
+    chmodSync(join(dir, 'victim.txt'), 0o600);
+    try {
+      const run = governedRun({
+        dir, mode, entry: 'app.cjs',
+        policy: {
+          level: 'production', default: 'deny',
+          rules: [
+            { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+            { id: 'ok-write', action: 'file_write', target: `${dir}/ok/**`, effect: 'allow' },
+            { id: 'ok-sockets', action: 'net_listen', target: `${dir}/ok/**`, effect: 'allow' },
+          ],
+        },
+      });
+      const results = printedResults<Record<string, unknown>>(run);
+      expect(results.swapped, run.stderr).toBe(true);
+      expect(results.fchmod).not.toBe(0);
+      expect(statSync(join(dir, 'victim.txt')).mode & 0o777).toBe(0o600);
+      expect(results.readableAll).toBe('777');
+      const denied = run.entries().filter((e) => e.action === 'file_write' && e.decision === 'deny').map((e) => e.target);
+      expect(denied).toContain(join(dir, 'victim.txt'));
     } finally {
       removeProject(dir);
     }
