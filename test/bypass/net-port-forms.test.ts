@@ -98,3 +98,65 @@ describe.each(LAUNCH_MODES)('raw handles given a port above 65535 (%s)', (mode) 
     }
   });
 });
+
+// A resolver's servers given to the c-ares channel directly: the port reaches c-ares as ToInt32 and the socket as
+// its low 16 bits, so `port + 65536` (and on Node 20/22 an object or a string) queried a server whose address and
+// port a rule denies (until 2026-11-23).
+const DNS_APP = String.raw`
+const dns = require('node:dns');
+const [deniedPort, allowedPort] = process.argv.slice(2).map(Number);
+const results = {};
+function query(label, port) {
+  const resolver = new dns.Resolver({ timeout: 300, tries: 1 });
+  try { resolver._handle.setServers([[4, '127.0.0.1', port]]); } catch (e) { results[label] = 'threw ' + e.code; return Promise.resolve(); }
+  return new Promise((resolve) => resolver.resolve4(label + '.example', (e) => { results[label] = e ? e.code : 'answered'; resolve(); }));
+}
+(async () => {
+  await query('big', deniedPort + 65536);
+  await query('allowed', allowedPort);
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+})();
+`;
+
+const questions: string[] = [];
+let deniedDns: UdpSocket;
+let allowedDns: UdpSocket;
+function dnsServer(): Promise<UdpSocket> {
+  const server = createSocket('udp4').on('message', (message: Buffer) => {
+    const labels: string[] = [];
+    for (let at = 12; at < message.length && message[at] !== 0; at += 1 + message[at]) labels.push(message.subarray(at + 1, at + 1 + message[at]).toString());
+    questions.push(labels.join('.'));
+  });
+  return new Promise((resolve) => server.bind(0, '127.0.0.1', () => resolve(server)));
+}
+beforeAll(async () => {
+  deniedDns = await dnsServer();
+  allowedDns = await dnsServer();
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => deniedDns.close(() => resolve()));
+  await new Promise<void>((resolve) => allowedDns.close(() => resolve()));
+});
+
+describe.each(LAUNCH_MODES)('resolver servers with a port above 65535 (%s)', (mode) => {
+  it('meet the rule on the port the socket gets', async () => {
+    const dir = createProject({ files: { 'app.cjs': DNS_APP } });
+    questions.length = 0;
+    const deniedPort = deniedDns.address().port;
+    try {
+      const run = governedRun({
+        dir, mode, entry: 'app.cjs', args: [String(deniedPort), String(allowedDns.address().port)],
+        policy: { level: 'production', default: 'allow', rules: [{ id: 'no-dns', action: 'net_connect', target: `127.0.0.1:${deniedPort}`, effect: 'deny' }] },
+      });
+      const results = printedResults<Record<string, string>>(run);
+      expect(results.big, run.stderr).toBe('threw EGOVDENIED');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the servers see the queries once the run is over
+      expect(questions).toContain('allowed.example');
+      expect(questions).not.toContain('big.example');
+      const denied = run.entries().filter((e) => e.action === 'net_connect' && e.decision === 'deny').map((e) => e.target);
+      expect(denied).toContain(`127.0.0.1:${deniedPort}`);
+    } finally {
+      removeProject(dir);
+    }
+  });
+});
