@@ -173,7 +173,7 @@ describe.each(LAUNCH_MODES)('fchmod of a unix socket replaced by a symlink (%s)'
       expect(results.swapped, run.stderr).toBe(true);
       expect(results.fchmod).not.toBe(0);
       expect(statSync(join(dir, 'victim.txt')).mode & 0o777).toBe(0o600);
-      expect(results.readableAll).toBe('777');
+      expect(['666', '777']).toContain(results.readableAll); // libuv's mode for readable+writable differs by version
       const denied = run.entries().filter((e) => e.action === 'file_write' && e.decision === 'deny').map((e) => e.target);
       expect(denied).toContain(join(dir, 'victim.txt'));
     } finally {
