@@ -11,6 +11,7 @@ import dns = require('node:dns');
 import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
+import { cString } from './fs-paths';
 import { guardMethod, lockProperty, shapeLike } from './lock';
 import { hostPort, isIpAddress } from './net-targets';
 import { surfaceError, type ApiForm } from './surface';
@@ -18,9 +19,12 @@ import { surfaceError, type ApiForm } from './surface';
 const { apply, getPrototypeOf, isArray, StringPrototypeEndsWith, StringPrototypeSlice, StringPrototypeStartsWith, StringPrototypeToLowerCase } = primordials;
 const DNS_PORT = 53;
 
-/** `dns:<name>`, lower-cased, without a trailing dot. */
+/**
+ * `dns:<name>`, lower-cased, without a trailing dot, and up to a NUL: c-ares and getaddrinfo read the name as a C
+ * string, so `secret.internal\0x` queried `secret.internal` past a rule on it (until 2026-11-23).
+ */
 function dnsTarget(name: string): string {
-  let normal = StringPrototypeToLowerCase(name);
+  let normal = StringPrototypeToLowerCase(cString(name));
   if (normal.length > 1 && StringPrototypeEndsWith(normal, '.')) normal = StringPrototypeSlice(normal, 0, -1);
   return `dns:${normal}`;
 }
@@ -46,19 +50,36 @@ function wrapLookup(original: Function, form: ApiForm, literalIsLocal: boolean):
 
 type ChannelMethod = (this: object, ...args: unknown[]) => unknown;
 
-/** setServers gets `[[family, address, port], ...]` (port 0 means 53). */
+/**
+ * setServers gets `[[family, address, port], ...]` (port 0 means 53). Node hands c-ares the port converted with
+ * ToInt32 (and only its low 16 bits reach the socket), so the list is rebuilt from values read once, with the port
+ * converted as the socket gets it: an object, a string or `port + 65536` was decided as port 53 (or a port no rule
+ * names) and the resolver queried a denied server (until 2026-11-23).
+ */
 function checkServers(args: unknown[]): GovernanceDeniedError | null {
   const servers = args[0];
   if (!isArray(servers)) return null;
   const list = servers as unknown[];
+  const decided = primordials.newList<unknown>();
   for (let i = 0; i < list.length; i++) {
     const server = list[i];
-    if (!isArray(server)) continue;
+    if (!isArray(server)) {
+      decided[decided.length] = server; // Node refuses it
+      continue;
+    }
+    const family = (server as unknown[])[0];
     const address = (server as unknown[])[1];
-    const port = (server as unknown[])[2];
-    const denied = checkAction('net_connect', hostPort(`${address as string}`, typeof port === 'number' && port !== 0 ? port : DNS_PORT));
+    const port = (+((server as unknown[])[2] as number) | 0) & 0xffff;
+    const tuple = primordials.newList<unknown>();
+    tuple[0] = family;
+    tuple[1] = address;
+    tuple[2] = port;
+    decided[decided.length] = tuple;
+    if (typeof address !== 'string') continue; // Node refuses it
+    const denied = checkAction('net_connect', hostPort(address, port !== 0 ? port : DNS_PORT));
     if (denied !== null) return denied;
   }
+  primordials.setElement(args, 0, decided);
   return null;
 }
 

@@ -5,13 +5,14 @@
 import dgram = require('node:dgram');
 import net = require('node:net');
 import os = require('node:os');
-import { checkAction, checkExplicitDeny } from '../kernel/gate';
+import { checkAction, checkExplicitDeny, checkViolation } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
 import { checkForeignDescriptor } from './fs-descriptors';
 import { lockProperty, shapeLike } from './lock';
 import { hostPort, isAbstractSocket, socketPath, takeGrant } from './net-targets';
+import { checkWrite } from './rules-files';
 
 const { apply, getPrototypeOf, ownKeys, setElement } = primordials;
 const emit = require('node:events').EventEmitter.prototype.emit as Function;
@@ -109,8 +110,12 @@ function asString(args: unknown[], at: number): string {
   return value;
 }
 
+/**
+ * The port as the socket gets it: the native method reads a uint32 and libuv's `htons` keeps its low 16 bits, so
+ * `8080 + 65536` reached port 8080 past a rule on `*:8080` (a bypass until 2026-11-23).
+ */
 function asPort(args: unknown[], at: number): number {
-  const value = (args[at] as number) >>> 0;
+  const value = ((args[at] as number) >>> 0) & 0xffff;
   setElement(args, at, value);
   return value;
 }
@@ -123,9 +128,13 @@ const tcpConnect = (_self: object, args: unknown[]) => check('net_connect', host
 function tcpListen(proto: Record<string, HandleMethod>): (self: object) => GovernanceDeniedError | null {
   const getsockname = proto.getsockname;
   return (self) => {
-    const out: { address?: string; port?: number } = {};
+    const out: { address?: unknown; port?: unknown } = {};
     apply(getsockname, self, [out]);
-    const denied = check('net_listen', hostPort(`${out.address as string}`, out.port));
+    // A handle never bound has no socket yet: libuv makes an IPv4 one and listen() binds it to 0.0.0.0 and an
+    // ephemeral port. Decided as 'undefined:undefined' until 2026-11-23, which passed a rule on 0.0.0.0:*.
+    const address = typeof out.address === 'string' ? out.address : '0.0.0.0';
+    const port = typeof out.port === 'number' ? out.port : 0;
+    const denied = check('net_listen', hostPort(address, port));
     if (denied !== null) reportOnOwner(self, denied);
     return denied;
   };
@@ -161,10 +170,37 @@ function replaceNextError(emitter: object, denied: GovernanceDeniedError): void 
 
 const pipeConnect = (_self: object, args: unknown[]) => check('net_connect', socketPath(asString(args, 1)));
 
-const pipeBind = (_self: object, args: unknown[]) => {
-  const path = socketPath(asString(args, 0));
+/**
+ * The socket file a bind creates meets every write's protections (rules files, the audit log's database, key and
+ * cache directories), as a listen through net.Server does. Until 2026-11-23 a raw bind met the rules only: with
+ * the project writable it planted a socket at `audit.db-journal`, after which no governed process could start.
+ */
+const pipeBind = (self: object, args: unknown[]) => {
+  const name = asString(args, 0);
+  const path = socketPath(name);
   const denied = check('net_listen', path);
-  return denied !== null || isAbstractSocket(path) ? denied : check('file_write', path);
+  if (denied !== null || isAbstractSocket(path)) return denied;
+  const deniedWrite = takeGrant('file_write', path) ? checkExplicitDeny('file_write', path) : checkWrite(path);
+  if (deniedWrite === null) apply(weakMapSet, boundNames, [self, name]);
+  return deniedWrite;
+};
+
+// The name each Pipe handle was bound to, as given (libuv's chmod uses that name, relative or not).
+const boundNames = new WeakMap<object, string>();
+const weakMapGet = WeakMap.prototype.get;
+const weakMapSet = WeakMap.prototype.set;
+
+/**
+ * `fchmod` (what `listen({ readableAll, writableAll })` calls) is libuv's chmod of the socket's *name*, which
+ * follows whatever is there when it runs: a symlink put in place of the socket after the bind made it add read
+ * and write bits for everyone to any file (until 2026-11-23). It is decided as a write of what the name resolves
+ * to now; a handle this process did not bind (opened on a descriptor) has no name to decide and is refused.
+ */
+const pipeChmod = (self: object) => {
+  const name = apply(weakMapGet, boundNames, [self]) as string | undefined;
+  if (name === undefined) return checkViolation('file_write', 'unix-socket:unbound-handle', 'runtime_bypass', 'changing the mode of a unix socket this process did not bind: its path is unknown');
+  const path = socketPath(name);
+  return isAbstractSocket(path) ? null : checkWrite(path);
 };
 
 // ---- UDP: a bind to a fixed port receives datagrams (a listen); every send names its peer unless the
@@ -233,6 +269,7 @@ export function installNetHandleHooks(): void {
   govern(udp, 'open', openDescriptor);
   govern(pipe, 'connect', pipeConnect);
   govern(pipe, 'bind', pipeBind);
+  govern(pipe, 'fchmod', pipeChmod);
   governUdp(udp, 'bind', 'bind6', udpBind);
   governUdp(udp, 'connect', 'connect6', udpConnect);
   governUdp(udp, 'send', 'send6', udpSend);

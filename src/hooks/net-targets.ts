@@ -1,22 +1,100 @@
 // Network targets as the kernel sees them (`host:port`, `[v6]:port`, or a socket path), and the grants
 // that let the handle layer skip a check the public layer already made for the same connection.
 import { isIP } from 'node:net';
-import { resolveTarget } from './fs-paths';
+import { cString, resolveTarget } from './fs-paths';
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
 
-const { MapPrototypeGet, MapPrototypeSet, MapPrototypeClear, MapPrototypeGetSize, StringPrototypeToLowerCase, StringPrototypeStartsWith, StringPrototypeEndsWith, StringPrototypeSlice } = primordials;
+const { MapPrototypeGet, MapPrototypeSet, MapPrototypeClear, MapPrototypeGetSize, StringPrototypeToLowerCase, StringPrototypeStartsWith, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringSplit } = primordials;
 const GRANT_LIMIT = 1024;
 const mapDelete = Map.prototype.delete;
 
-/** `host:port`; IPv6 addresses in brackets, names lower-cased, a trailing dot dropped. */
+/**
+ * `host:port`; IPv6 addresses in brackets, names lower-cased, a trailing dot dropped. The host as C reads it (up
+ * to a NUL): libuv's inet_pton and getaddrinfo stop there, so `127.0.0.1\0x` handed to a raw handle reached
+ * 127.0.0.1 past a deny rule on it, and `localhost\0x` resolved as localhost (until 2026-11-23).
+ */
 export function hostPort(host: string, port: unknown): string {
-  let name = StringPrototypeToLowerCase(host);
+  let name = StringPrototypeToLowerCase(cString(host));
   if (name.length > 1 && StringPrototypeStartsWith(name, '[') && StringPrototypeEndsWith(name, ']')) name = StringPrototypeSlice(name, 1, -1);
   if (name.length > 1 && StringPrototypeEndsWith(name, '.')) name = StringPrototypeSlice(name, 0, -1);
-  // An IPv4-mapped IPv6 address reaches the IPv4 host: match it as that host.
-  if (StringPrototypeStartsWith(name, '::ffff:') && isIP(StringPrototypeSlice(name, 7)) === 4) name = StringPrototypeSlice(name, 7);
+  if (isIP(name) !== 6) return `${name}:${port as string}`;
+  name = canonicalIPv6(name);
   return isIP(name) === 6 ? `[${name}]:${port as string}` : `${name}:${port as string}`;
+}
+
+const HEX = '0123456789abcdef';
+
+function hexValue(group: string): number {
+  let value = 0;
+  for (let i = 0; i < group.length; i++) value = value * 16 + StringPrototypeIndexOf(HEX, group[i]);
+  return value;
+}
+
+function hexText(value: number): string {
+  let text = '';
+  do {
+    text = HEX[value % 16] + text;
+    value = (value - (value % 16)) / 16;
+  } while (value > 0);
+  return text;
+}
+
+function groupsOf(part: string): string[] {
+  return part === '' ? [] : StringSplit(part, ':');
+}
+
+/**
+ * One spelling per IPv6 address (RFC 5952: lower case, no leading zeros, the longest run of zero groups as `::`),
+ * without a zone id, and an IPv4-mapped address (`::ffff:7f00:1`, `0:0:0:0:0:ffff:127.0.0.1`) as its IPv4
+ * address: the socket reaches the same host whatever the spelling, so a rule on `[::1]` or `127.0.0.1` must
+ * meet them all (`::1%lo`, `0::1`, `::ffff:7f00:1` passed such deny rules until 2026-11-23). `name` is lower case
+ * and `isIP` said 6.
+ */
+function canonicalIPv6(name: string): string {
+  const zone = StringPrototypeIndexOf(name, '%');
+  let address = zone < 0 ? name : StringPrototypeSlice(name, 0, zone);
+  const lastColon = StringPrototypeLastIndexOf(address, ':');
+  const tail = StringPrototypeSlice(address, lastColon + 1);
+  if (StringPrototypeIndexOf(tail, '.') >= 0) {
+    const octets = StringSplit(tail, '.');
+    const high = +octets[0] * 256 + +octets[1];
+    const low = +octets[2] * 256 + +octets[3];
+    address = `${StringPrototypeSlice(address, 0, lastColon + 1)}${hexText(high)}:${hexText(low)}`;
+  }
+  const halves = StringSplit(address, '::');
+  const head = groupsOf(halves[0]);
+  const rest = halves.length > 1 ? groupsOf(halves[1]) : [];
+  const groups: number[] = [];
+  for (let i = 0; i < head.length; i++) groups[groups.length] = hexValue(head[i]);
+  for (let i = head.length + rest.length; i < 8; i++) groups[groups.length] = 0;
+  for (let i = 0; i < rest.length; i++) groups[groups.length] = hexValue(rest[i]);
+  if (groups.length !== 8) return name; // not what isIP accepts: leave it as given
+  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
+    return `${(groups[6] - (groups[6] % 256)) / 256}.${groups[6] % 256}.${(groups[7] - (groups[7] % 256)) / 256}.${groups[7] % 256}`;
+  }
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j === i ? i + 1 : j;
+  }
+  let text = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      text += '::';
+      i += bestLength - 1;
+      continue;
+    }
+    if (text !== '' && !StringPrototypeEndsWith(text, ':')) text += ':';
+    text += hexText(groups[i]);
+  }
+  return text;
 }
 
 export function isIpAddress(host: string): boolean {
@@ -42,9 +120,27 @@ export function takeGrant(kind: ActionKind, target: string): boolean {
   return true;
 }
 
+/** The size of `sockaddr_un.sun_path` on Linux. */
+const SUN_PATH_SIZE = 108;
+const byteLength = Buffer.byteLength;
+const bufferFrom = Buffer.from;
+const bufferToString = Buffer.prototype.toString;
+
+/**
+ * The name as the kernel gets it: libuv before 1.52 (Node 20 and 22) copies at most the first 108 bytes of a
+ * longer name into `sun_path` and binds or connects there, so `<108 bytes naming a forbidden socket>/../ok/x.sock`
+ * was decided as `ok/x.sock` and reached the forbidden one (a bypass until 2026-11-23). Later versions refuse such
+ * a name (EINVAL), so deciding its first 108 bytes is only stricter there.
+ */
+function asSunPath(path: string): string {
+  if (path.length * 3 <= SUN_PATH_SIZE || byteLength(path, 'utf8') <= SUN_PATH_SIZE) return path;
+  return primordials.apply(bufferToString, bufferFrom(path, 'utf8'), ['utf8', 0, SUN_PATH_SIZE]) as string;
+}
+
 /** The kernel's target for a unix socket path; Linux abstract names (leading NUL) are kept as they are. */
 export function socketPath(path: string): string {
-  return path.length > 0 && primordials.StringPrototypeCharCodeAt(path, 0) === 0 ? path : resolveTarget(path, true);
+  const name = asSunPath(path);
+  return name.length > 0 && primordials.StringPrototypeCharCodeAt(name, 0) === 0 ? name : resolveTarget(name, true);
 }
 
 export function isAbstractSocket(target: string): boolean {

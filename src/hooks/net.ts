@@ -35,7 +35,7 @@ function connectRequest(args: unknown[]): { options: ConnectOptions; callback: u
     callback = (first as unknown[])[1];
     first = (first as unknown[])[0];
   }
-  if (typeof first === 'object' && first !== null) return { options: { ...(first as ConnectOptions) }, callback };
+  if (typeof first === 'object' && first !== null) return { options: pinned(first), callback };
   if (typeof first === 'string' && !isPortNumber(first)) return { options: { path: first }, callback };
   if (typeof first === 'number' || typeof first === 'string') {
     const host = typeof args[1] === 'string' ? args[1] : undefined;
@@ -44,14 +44,35 @@ function connectRequest(args: unknown[]): { options: ConnectOptions; callback: u
   return null;
 }
 
+/** The keys that name the endpoint (and who resolves it). */
+const ENDPOINT_KEYS: readonly (keyof ConnectOptions)[] = ['host', 'port', 'path', 'lookup'];
+
+/**
+ * A copy of the options in which the endpoint keys are own, plain values read once: an inherited getter
+ * (`Object.prototype.host`) could otherwise answer the check one name and Node another, which the granting
+ * lookup then resolved ungoverned and granted (a bypass until 2026-11-23).
+ */
+function pinned(source: object): ConnectOptions {
+  const options = { ...(source as ConnectOptions) };
+  for (let i = 0; i < ENDPOINT_KEYS.length; i++) {
+    const key = ENDPOINT_KEYS[i];
+    primordials.defineProperty(options, key, { __proto__: null, value: options[key], writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+  }
+  return options;
+}
+
 function isPortNumber(value: unknown): boolean {
   const n = +(value as number);
   return n >= 0 && n <= 65535 && `${n}` === `${value as string}`;
 }
 
-/** A lookup that grants the handle layer the addresses a policy-allowed host name resolved to. */
-function grantingLookup(port: unknown): Function {
+/**
+ * A lookup that grants the handle layer the addresses a policy-allowed host name resolved to. Any other
+ * name goes to the public (governed) dns.lookup and grants nothing.
+ */
+function grantingLookup(host: string, port: unknown): Function {
   return function lookup(hostname: string, options: unknown, callback: Function): void {
+    if (hostname !== host) return void apply(dns.lookup, dns, [hostname, options, callback]);
     apply(dnsLookup, dns, [hostname, options, (error: unknown, address: unknown, family: unknown) => {
       if (!error) {
         // By index: a replaced Array iterator could otherwise name any address to grant.
@@ -90,7 +111,7 @@ function governedConnect(original: Function): Function {
     if (denied !== null) return refuseConnect(this, denied);
     if (isIpAddress(host)) grant('net_connect', target);
     // A caller's own lookup may answer anything: then the handle layer decides by address.
-    else if (options.lookup === undefined) options.lookup = grantingLookup(+(options.port as number));
+    else if (options.lookup === undefined) options.lookup = grantingLookup(host, +(options.port as number));
     return apply(original, this, callArgs);
   };
   return shapeLike(wrapper, original);
