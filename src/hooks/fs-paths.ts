@@ -15,7 +15,6 @@ const readlink = fs.readlinkSync;
 const cwd = process.cwd;
 const isUint8Array = types.isUint8Array;
 const isProxy = types.isProxy;
-const OwnError = Error;
 const decoder = new TextDecoder();
 const decode = TextDecoder.prototype.decode;
 const bufferFrom = Buffer.from;
@@ -124,12 +123,11 @@ export function libraryTarget(given: string, base?: string): string {
  */
 export function resolveTarget(path: string, followLast: boolean, base?: string): string {
   const absolute = absolutePath(cString(path), base === undefined ? undefined : cString(base));
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     return followLast ? resolveFollowing(absolute, 0) : resolveParentOf(absolute, 0);
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }
 
