@@ -160,12 +160,33 @@ function stackTraceSlots(prepare: Function, limit: number): SavedSlot[] {
   return saved;
 }
 
+/**
+ * An error's own string `code`, what Node's system errors carry (`ENOENT`, `ELOOP`), read without running a
+ * program's accessor; null for any other error, such as the RangeError of an exhausted stack. Governance's checks
+ * treat a system error as the file system's answer; anything else must not be taken for one (until 2026-11-23 a
+ * realpath that ran out of stack decided a symlink by its own name, and Node then wrote where it pointed).
+ */
+function ownErrorCode(error: unknown): string | null {
+  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) return null;
+  const found = getOwnPropertyDescriptor(error, 'code');
+  if (found === undefined || !hasOwn(found, 'value')) return null;
+  const value = found.value as unknown;
+  return typeof value === 'string' ? value : null;
+}
+
+/** Rethrows `error` unless it is a system error (ownErrorCode): for catch blocks that stand for "the file system said no". */
+function rethrowUnlessSystemError(error: unknown): void {
+  if (ownErrorCode(error) === null) throw error;
+}
+
 export const primordials = freeze({
   apply,
   newList,
   setElement,
   ownOptions,
   quietErrors,
+  ownErrorCode,
+  rethrowUnlessSystemError,
   stackTraceSlots,
   restoreSlots,
   stringList,

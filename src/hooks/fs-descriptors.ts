@@ -24,7 +24,8 @@ function fileOf(fd: unknown): string | null {
   try {
     const target = apply(readlink, fs, [`/proc/self/fd/${fd}`]) as string;
     return StringPrototypeStartsWith(target, '/') ? target : null;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return null; // not open: Node reports EBADF
   } finally {
     primordials.restoreSlots(savedLimit);

@@ -135,6 +135,8 @@ function resolveFollowing(absolute: string, links: number): string {
   try {
     return realpathNative(absolute);
   } catch (error) {
+    // Only the file system's own answer may decide the path some other way; anything else (an exhausted stack) stops the call.
+    primordials.rethrowUnlessSystemError(error);
     if (!isMissing(error)) return lexicalFallback(absolute);
   }
   // Something on the way does not exist. Resolve the parent, then look at the last component itself:
@@ -149,7 +151,8 @@ function readLinkIfAny(path: string): string | null {
   try {
     const stats = lstat(path, LSTAT_NO_THROW);
     return stats !== undefined && (stats.mode & S_IFMT) === S_IFLNK ? readlink(path) : null;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return null;
   }
 }
@@ -178,7 +181,7 @@ function parentOf(path: string): string {
 }
 
 function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = primordials.ownErrorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 

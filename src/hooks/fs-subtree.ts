@@ -50,7 +50,8 @@ function exists(path: string): boolean {
   const savedLimit = primordials.quietErrors();
   try {
     return lstat(path, LSTAT_NO_THROW) !== undefined;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return true; // Node's mkdir meets the same error there
   } finally {
     primordials.restoreSlots(savedLimit);
@@ -89,7 +90,8 @@ function isDirectory(path: string): boolean {
   try {
     const stats = lstat(path, LSTAT_NO_THROW);
     return stats !== undefined && (stats.mode & S_IFMT) === S_IFDIR;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return false;
   } finally {
     primordials.restoreSlots(savedLimit);
@@ -101,7 +103,8 @@ function namesIn(dir: string): string[] {
   const savedLimit = primordials.quietErrors();
   try {
     return readdir(dir) as string[];
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return [];
   } finally {
     primordials.restoreSlots(savedLimit);

@@ -49,7 +49,8 @@ function isExecutableFile(path: string): boolean {
     if (stats === undefined || (stats.mode & S_IFMT) !== S_IFREG) return false;
     accessSync(path, X_OK);
     return true;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return false;
   } finally {
     primordials.restoreSlots(savedLimit);
