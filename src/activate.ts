@@ -6,9 +6,11 @@ import { openThreadedAuditWriter } from './audit/threaded-writer';
 import { auditLocation, type AuditLocation } from './audit/location';
 import type { AuditWriter, AuditWriterOptions } from './audit/types';
 import { installHooks, integrityStep, protectLogFiles, sealOwnModules } from './hooks/index';
+import { inheritedGovernance } from './hooks/workers';
 import { defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
-import { blocks, effectiveLevel, isLevel, stricter } from './kernel/level';
+import { blocks, effectiveLevel, isLevel, LEVEL_ENV, stricter } from './kernel/level';
+import { CONFIG_ENV } from './hooks/child-governance';
 import { flushOnExit } from './kernel/lifecycle';
 import { ANALYSIS_CACHE, startLoadCheckThread } from './kernel/load-check';
 import { warnOnce } from './kernel/warn';
@@ -45,8 +47,9 @@ export function activateGovernance(): GovernanceStatus {
   if (status) return status;
   const owner = (process as unknown as Record<symbol, unknown>)[ACTIVE];
   if (owner) throw new Error(`@mltrainer/governance is already active from ${String(owner)}; load only one copy`);
-  const loaded = loadOrRefuse();
-  const level = levelOrRefuse(loaded.config.level);
+  const env = governedEnvironment();
+  const loaded = loadOrRefuse(env);
+  const level = levelOrRefuse(loaded.config.level, env);
   const location = auditLocation(loaded);
   const writer = openWriterOrRefuse(loaded, location, level);
   const onInternalError = (error: unknown) => warnOnce(`internal error: ${(error as Error)?.stack ?? String(error)}`);
@@ -78,13 +81,28 @@ function refuse(message: string): never {
   process.exit(EXIT_REFUSED);
 }
 
-function loadOrRefuse(): LoadedConfig {
+/**
+ * Where this thread's config and level come from: process.env, except in a worker a governed thread started, which
+ * takes the ones that thread handed it (workers.ts: its process.env may be the program's, shared with SHARE_ENV).
+ */
+function governedEnvironment(): NodeJS.ProcessEnv {
+  const inherited = inheritedGovernance();
+  if (inherited === null) return process.env;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (inherited.config === null) delete env[CONFIG_ENV];
+  else env[CONFIG_ENV] = inherited.config;
+  if (inherited.level === null) delete env[LEVEL_ENV];
+  else env[LEVEL_ENV] = inherited.level;
+  return env;
+}
+
+function loadOrRefuse(env: NodeJS.ProcessEnv): LoadedConfig {
   try {
-    return loadConfig();
+    return loadConfig({ env });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const raw = levelOfRawConfig();
-    const asked = stricter(isLevel(raw) ? raw : 'development', effectiveLevel('development').level);
+    const raw = levelOfRawConfig({ env });
+    const asked = stricter(isLevel(raw) ? raw : 'development', effectiveLevel('development', env).level);
     if (blocks(asked)) refuse(error.message);
     // Every governed thread loads the config; one warning (from the main thread) is enough.
     if (isMainThread) warnOnce(`${error.message}; using built-in defaults (development level)`);
@@ -92,8 +110,8 @@ function loadOrRefuse(): LoadedConfig {
   }
 }
 
-function levelOrRefuse(configLevel: Level): Level {
-  const { level, envError } = effectiveLevel(configLevel);
+function levelOrRefuse(configLevel: Level, env: NodeJS.ProcessEnv): Level {
+  const { level, envError } = effectiveLevel(configLevel, env);
   if (envError) refuse(envError);
   return level;
 }

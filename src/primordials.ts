@@ -7,6 +7,9 @@ const { freeze, isFrozen, create, keys: objectKeys, hasOwn } = Object;
 const { isArray } = Array;
 
 const { bind, call } = Function.prototype;
+const { deleteProperty } = Reflect;
+const OwnError = Error;
+const globalObject = globalThis;
 
 /**
  * `call` bound to `fn`, as Node's own `uncurryThis`: no argument array per call, which matters in the
@@ -86,11 +89,106 @@ function stringMapChars(s: string, from: string, to: string): string {
   return out;
 }
 
+/** A slot of `Error` or the global object governance set for a moment, and what to put back (see overrideSlot). */
+interface SavedSlot {
+  owner: object;
+  key: string;
+  descriptor: PropertyDescriptor | undefined;
+}
+
+/** `descriptor` copied into an object without a prototype, own fields only (defineProperty reads inherited ones). */
+function ownDescriptor(descriptor: PropertyDescriptor): PropertyDescriptor {
+  const copy = { __proto__: null } as unknown as Record<string, unknown>;
+  const fields = ['value', 'writable', 'get', 'set', 'enumerable', 'configurable'];
+  for (let i = 0; i < 6; i++) if (hasOwn(descriptor, fields[i])) copy[fields[i]] = (descriptor as Record<string, unknown>)[fields[i]];
+  return copy as PropertyDescriptor;
+}
+
+/**
+ * Sets `owner[key]` to `value` by defining it, never by assignment or a read: an accessor the program put there
+ * (or on a prototype, for a slot `Error` does not have) would run program code in the middle of governance's work,
+ * where the kernel lets calls through as its own (`Error.stackTraceLimit` set while a decision is made let a
+ * program write a denied file until 2026-11-23). Notes what to restore in `saved`; false when the program made
+ * the slot impossible to set (non-configurable and not a writable data property).
+ */
+function overrideSlot(owner: object, key: string, value: unknown, saved: SavedSlot[]): boolean {
+  const found = getOwnPropertyDescriptor(owner, key);
+  const descriptor = found === undefined ? undefined : ownDescriptor(found);
+  if (descriptor !== undefined && hasOwn(descriptor, 'value') && descriptor.value === value) return true;
+  if (descriptor === undefined || descriptor.configurable === true) {
+    defineProperty(owner, key, { __proto__: null, value, writable: true, configurable: true, enumerable: descriptor !== undefined && descriptor.enumerable === true } as PropertyDescriptor);
+  } else if (descriptor.writable === true) {
+    defineProperty(owner, key, { __proto__: null, value } as PropertyDescriptor);
+  } else {
+    return false;
+  }
+  saved[saved.length] = { owner, key, descriptor };
+  return true;
+}
+
+/** Puts back what overrideSlot changed, last first, as it was (an accessor as the accessor, a missing slot deleted). */
+function restoreSlots(saved: SavedSlot[]): void {
+  for (let i = saved.length - 1; i >= 0; i--) {
+    const slot = saved[i];
+    if (slot.descriptor === undefined) deleteProperty(slot.owner, slot.key);
+    else defineProperty(slot.owner, slot.key, slot.descriptor);
+  }
+}
+
+/**
+ * `Error.stackTraceLimit = 0` for governance's own calls whose errors it catches (no stack to collect), without
+ * running a program's accessor; give the result to restoreSlots. Left as it is when the program locked it.
+ */
+function quietErrors(): SavedSlot[] {
+  const saved = newList<SavedSlot>();
+  overrideSlot(OwnError, 'stackTraceLimit', 0, saved);
+  return saved;
+}
+
+/**
+ * Governance's own `Error.prepareStackTrace` and `stackTraceLimit` for reading call sites, set without running
+ * program code. Node calls `globalThis.Error.prepareStackTrace`, so the global's `Error` is made ours for the
+ * moment too (a program's own Error there would be called instead, and could forge the frames). Throws when the
+ * program locked one of them another way: the caller cannot be known then.
+ */
+function stackTraceSlots(prepare: Function, limit: number): SavedSlot[] {
+  const saved = newList<SavedSlot>();
+  if (!overrideSlot(globalObject, 'Error', OwnError, saved) || !overrideSlot(OwnError, 'prepareStackTrace', prepare, saved) || !overrideSlot(OwnError, 'stackTraceLimit', limit, saved)) {
+    restoreSlots(saved);
+    throw new TypeError('Error.prepareStackTrace, Error.stackTraceLimit or the global Error is locked by the program');
+  }
+  return saved;
+}
+
+/**
+ * An error's own string `code`, what Node's system errors carry (`ENOENT`, `ELOOP`), read without running a
+ * program's accessor; null for any other error, such as the RangeError of an exhausted stack. Governance's checks
+ * treat a system error as the file system's answer; anything else must not be taken for one (until 2026-11-23 a
+ * realpath that ran out of stack decided a symlink by its own name, and Node then wrote where it pointed).
+ */
+function ownErrorCode(error: unknown): string | null {
+  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) return null;
+  const found = getOwnPropertyDescriptor(error, 'code');
+  if (found === undefined || !hasOwn(found, 'value')) return null;
+  const value = found.value as unknown;
+  return typeof value === 'string' ? value : null;
+}
+
+/** Rethrows `error` unless it is a system error (ownErrorCode): for catch blocks that stand for "the file system said no". */
+function rethrowUnlessSystemError(error: unknown): void {
+  if (ownErrorCode(error) === null) throw error;
+}
+
 export const primordials = freeze({
   apply,
   newList,
   setElement,
   ownOptions,
+  quietErrors,
+  ownErrorCode,
+  rethrowUnlessSystemError,
+  stackTraceSlots,
+  restoreSlots,
   stringList,
   hasOwn,
   defineProperty,

@@ -40,10 +40,14 @@ function arrayAppender(array: unknown[], ...values: unknown[]): void {
 }
 
 /** Builds row objects with a loop: no code generation, so it also works under --disallow-code-generation-from-strings. */
+const defineField = Reflect.defineProperty;
+
 function rowFactory(...keys: string[]): (...values: unknown[]) => object {
   return (...values: unknown[]) => {
     const row: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; ++i) row[keys[i]] = values[i];
+    // Defined, not assigned: a setter on Object.prototype for a column name would run program code (the writer
+    // reads rows inside decisions).
+    for (let i = 0; i < keys.length; ++i) defineField(row, keys[i], { __proto__: null, value: values[i], writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
     return row;
   };
 }

@@ -20,6 +20,9 @@ const { load, wait } = Atomics;
 const postMessage = Worker.prototype.postMessage;
 // And it is stopped with this one: the hooks' terminate() first asks a governed worker to commit its entries.
 const terminate = Worker.prototype.terminate;
+// Read while a denial waits for its commit, inside the decision: a getter the program put on Worker.prototype would
+// run there, where the kernel lets calls through as governance's own (a denied write went through until 2026-11-23).
+const threadIdOf = primordials.getOwnPropertyDescriptor(Worker.prototype, 'threadId')?.get;
 const { apply } = Reflect;
 const { newList } = primordials;
 const dateNow = Date.now;
@@ -48,13 +51,16 @@ function startThread(options: AuditWriterOptions): WriterThread | null {
   const state = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
   try {
+    // Without a prototype: the thread starts inside a decision, and Node reads options this object does not have
+    // (name, resourceLimits, stdin...), which a getter on Object.prototype would answer by running program code there.
     const worker = new Worker(THREAD_SCRIPT, {
+      __proto__: null,
       // No preload runs in the thread: none in its execArgv, and no NODE_OPTIONS, which a worker reads from its env.
       execArgv: [],
       env: environmentWithoutNodeOptions(),
       workerData: { options: { ...options, onError: undefined }, state: state.buffer, errors: port2 },
       transferList: [port2],
-    });
+    } as workerThreads.WorkerOptions);
     worker.unref();
     port1.unref();
     return { worker, state, errors: port1 };
@@ -114,7 +120,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
       if (load(t.state, SLOT.failed) !== 0) throw new Error(`the audit writer thread could not commit: ${threadErrors(t)}`);
       if (load(t.state, SLOT.phase) === PHASE.closed) throw new Error('the audit writer thread is closed');
       // Node sets threadId to -1 once a worker has stopped, before its 'exit' event can reach this busy thread.
-      if (t.worker.threadId === -1) throw new Error(`the audit writer thread stopped: ${threadErrors(t)}`);
+      if (threadIdOf !== undefined && apply(threadIdOf, t.worker, []) === -1) throw new Error(`the audit writer thread stopped: ${threadErrors(t)}`);
       const left = deadline - dateNow();
       if (left <= 0) throw new Error(`the audit writer thread has not committed for ${WAIT_LIMIT_MS / 1000} s`);
       wait(t.state, SLOT.committed, committed, left < WAIT_SLICE_MS ? left : WAIT_SLICE_MS);

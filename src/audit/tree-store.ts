@@ -1,8 +1,11 @@
 // Reading the stored Merkle tree: leaf hashes and interior nodes, both kept in the entry rows.
 // The node at (level L, index i) is completed by the leaf of seq (i + 1) * 2^L, at offset (L - 1) * 32 of its `nodes`.
+import { primordials } from '../primordials';
 import type { AuditDatabase } from './schema';
 import { HASH_BYTES } from './hash';
 import { MerkleFrontier, frontierSlots, type PerfectSubtree } from './merkle';
+
+const reflectApply = Reflect.apply;
 
 export interface TreeStore {
   perfect: PerfectSubtree;
@@ -30,18 +33,21 @@ export function openTreeStore(db: AuditDatabase, options: { cache?: boolean } = 
   // One 32-byte blob per lookup: a Buffer per column read is most of a lookup's cost.
   const leafAt = db.prepare('SELECT leaf FROM entries WHERE seq = ?').pluck();
   const nodeAt = db.prepare(`SELECT substr(nodes, ?, ${HASH_BYTES}) FROM entries WHERE seq = ?`).pluck();
-  const cache = options.cache ? new Map<string, Buffer>() : null;
+  // Taken now (the writer opens this before any program code): the program can reach the driver's Statement
+  // prototype and Map.prototype, and the writer reads the tree inside decisions.
+  const statementGet = (Reflect.getPrototypeOf(leafAt) as { get: Function }).get;
+  const cache = options.cache ? new primordials.SafeMap<string, Buffer>() : null;
   const lookup: PerfectSubtree = (level, index) => {
     const seq = (index + 1) * 2 ** level;
-    const hash = (level === 0 ? leafAt.get(seq) : nodeAt.get((level - 1) * HASH_BYTES + 1, seq)) as unknown;
+    const hash = (level === 0 ? reflectApply(statementGet, leafAt, [seq]) : reflectApply(statementGet, nodeAt, [(level - 1) * HASH_BYTES + 1, seq])) as unknown;
     if (!isBuffer(hash) || hash.length !== HASH_BYTES) throw new Error(`audit log is missing the Merkle ${level === 0 ? 'leaf' : `node of level ${level}`} stored with seq ${seq}`);
     return hash;
   };
   const perfect: PerfectSubtree = !cache ? lookup : (level, index) => {
     if (level < CACHED_FROM_LEVEL) return lookup(level, index);
     const key = `${level}/${index}`;
-    let hash = cache.get(key);
-    if (!hash) cache.set(key, hash = lookup(level, index));
+    let hash = primordials.MapPrototypeGet(cache, key);
+    if (!hash) primordials.MapPrototypeSet(cache, key, hash = lookup(level, index));
     return hash;
   };
   return {

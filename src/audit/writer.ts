@@ -19,6 +19,7 @@ const { mkdirSync, statSync, writeSync } = fs;
 const { dirname, resolve: resolvePath } = path;
 const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeating, clearInterval: clearRepeating } = globalThis;
 const dateNow = Date.now;
+const reflectApply = Reflect.apply;
 const numberIsNaN = Number.isNaN;
 const isInteger = Number.isInteger;
 const bufferAlloc = Buffer.alloc;
@@ -114,11 +115,26 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   const logId = ensureSchema(db);
   const tree = openTreeStore(db);
 
-  const lastEntry = db.prepare('SELECT seq, leaf FROM entries ORDER BY seq DESC LIMIT 1');
+  // Single columns (pluck): the driver fills a row object by assignment, where an Object.prototype setter for a
+  // column name would run program code inside a decision.
+  const lastEntry = db.prepare('SELECT seq FROM entries ORDER BY seq DESC LIMIT 1').pluck();
+  const leafOf = db.prepare('SELECT leaf FROM entries WHERE seq = ?').pluck();
   const insertOne = db.prepare(`INSERT INTO entries (seq, body, leaf, nodes) VALUES ${ROW_VALUES}`);
   const insertMany = db.prepare(`INSERT INTO entries (seq, body, leaf, nodes) VALUES ${Array(ROWS_PER_INSERT).fill(ROW_VALUES).join(', ')}`);
-  const lastCheckpointRow = db.prepare('SELECT n, body FROM checkpoints ORDER BY n DESC LIMIT 1');
+  const lastCheckpointNumber = db.prepare('SELECT n FROM checkpoints ORDER BY n DESC LIMIT 1').pluck();
+  const checkpointBody = db.prepare('SELECT body FROM checkpoints WHERE n = ?').pluck();
   const insertCheckpoint = db.prepare('INSERT INTO checkpoints (n, body, sig) VALUES (?, ?, ?)');
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commitTransaction = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  // The statement methods, taken from the prototype now, while the log opens before any program code: the driver's
+  // module is in require.cache, so a program can reach the same Statement prototype and replace `run`, which ran
+  // inside every durable denial (where the kernel lets calls through) and could drop entries (until 2026-11-23).
+  const statementPrototype = Reflect.getPrototypeOf(lastEntry) as { run: Function; get: Function };
+  const statementRun = statementPrototype.run;
+  const statementGet = statementPrototype.get;
+  const runStatement = (statement: object, args: unknown[]): unknown => reflectApply(statementRun, statement, args);
+  const getValue = (statement: object, args: unknown[]): unknown => reflectApply(statementGet, statement, args);
 
   // Cached tree state; reused when no other process has appended since our last commit.
   let frontier = new HexFrontier();
@@ -135,9 +151,9 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   let closed = false;
 
   function syncTreeState(): void {
-    const last = lastEntry.get() as { seq: number; leaf: Buffer } | undefined;
-    const size = last ? last.seq : 0;
-    const head = last ? hex(last.leaf) : ZERO_HEX;
+    const lastSeq = getValue(lastEntry, []) as number | undefined;
+    const size = lastSeq !== undefined ? lastSeq : 0;
+    const head = lastSeq !== undefined ? hex(getValue(leafOf, [lastSeq]) as Buffer) : ZERO_HEX;
     if (cacheValid && frontier.size === size && chainHead === head) return;
     const stored = tree.frontier(size).hashes;
     const hashes = newList<string>();
@@ -148,8 +164,9 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   }
 
   function readLastCheckpoint(): LastCheckpoint {
-    const row = lastCheckpointRow.get() as { n: number; body: string } | undefined;
-    if (!row) return { n: 0, size: 0, tsMs: 0 };
+    const n = getValue(lastCheckpointNumber, []) as number | undefined;
+    if (n === undefined) return { n: 0, size: 0, tsMs: 0 };
+    const row = { n, body: getValue(checkpointBody, [n]) as string };
     let fields: { size?: unknown; ts?: unknown } | null = null;
     try {
       fields = jsonParse(row.body);
@@ -241,12 +258,12 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     for (let at = 0; at < batch.length; at += ENTRY_FIELDS) {
       appendEntry(batch, at, rows);
       if (rows.length === ROW_WIDTH) {
-        insertMany.run(rows);
+        runStatement(insertMany, [rows]);
         rows.length = 0;
         rowAt = 0;
       }
     }
-    for (let i = 0; i < rows.length; i += 4) insertOne.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3]);
+    for (let i = 0; i < rows.length; i += 4) runStatement(insertOne, [rows[i], rows[i + 1], rows[i + 2], rows[i + 3]]);
     rows.length = 0;
   }
 
@@ -272,20 +289,36 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
       logId, n: last.n + 1, size: frontier.size, root: frontier.root(),
       chainHead, ts: isoFromMillis(now), keyId: signing.keyId,
     }, signing.privateKey);
-    insertCheckpoint.run(last.n + 1, cp.body, bufferFrom(cp.sig, 'base64'));
+    runStatement(insertCheckpoint, [last.n + 1, cp.body, bufferFrom(cp.sig, 'base64')]);
     return cp;
   }
 
-  const commit = db.transaction((batch: unknown[], force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null => {
-    syncTreeState();
-    insertEntries(batch);
-    return checkpointIfDue(force);
-  });
+  /**
+   * One batch in one immediate transaction, with the writer's own statements (the driver's `transaction()` wrapper
+   * calls `run` and `Function.prototype.call` by lookup, both the program's to replace).
+   */
+  function commitImmediate(batch: unknown[], force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null {
+    runStatement(begin, []);
+    try {
+      syncTreeState();
+      insertEntries(batch);
+      const cp = checkpointIfDue(force);
+      runStatement(commitTransaction, []);
+      return cp;
+    } catch (error) {
+      try {
+        runStatement(rollback, []);
+      } catch {
+        // SQLite may have rolled back already (a failed COMMIT, a full disk)
+      }
+      throw error;
+    }
+  }
 
   function run(batch: unknown[], force: 'none' | 'new-entries' | 'heartbeat'): void {
     let cp: SignedCheckpoint | null;
     try {
-      cp = commit.immediate(batch, force);
+      cp = commitImmediate(batch, force);
     } catch (error) {
       cacheValid = false;
       throw error;

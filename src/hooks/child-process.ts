@@ -28,7 +28,6 @@ const { apply, defineProperty, getPrototypeOf, hasOwn, isArray, newList, objectK
 const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
-const OwnError = Error;
 const realNode = realpathNative(process.execPath);
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */
@@ -123,14 +122,13 @@ function isGovernanceVariable(variables: readonly [string, string | null][], nam
 }
 
 function realPathOrNull(path: string): string | null {
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     return realpathNative(path);
   } catch {
     return null;
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }
 

@@ -17,19 +17,18 @@ import { surfaceError, type ApiForm } from './surface';
 
 const { apply, SetPrototypeAdd, SetPrototypeDelete, SetPrototypeHas, StringPrototypeStartsWith } = primordials;
 const readlink = fs.readlinkSync;
-const OwnError = Error;
 
 function fileOf(fd: unknown): string | null {
   if (typeof fd !== 'number') return null; // Node rejects it
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     const target = apply(readlink, fs, [`/proc/self/fd/${fd}`]) as string;
     return StringPrototypeStartsWith(target, '/') ? target : null;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return null; // not open: Node reports EBADF
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }
 

@@ -15,7 +15,6 @@ const readlink = fs.readlinkSync;
 const cwd = process.cwd;
 const isUint8Array = types.isUint8Array;
 const isProxy = types.isProxy;
-const OwnError = Error;
 const decoder = new TextDecoder();
 const decode = TextDecoder.prototype.decode;
 const bufferFrom = Buffer.from;
@@ -124,12 +123,11 @@ export function libraryTarget(given: string, base?: string): string {
  */
 export function resolveTarget(path: string, followLast: boolean, base?: string): string {
   const absolute = absolutePath(cString(path), base === undefined ? undefined : cString(base));
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     return followLast ? resolveFollowing(absolute, 0) : resolveParentOf(absolute, 0);
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }
 
@@ -137,6 +135,8 @@ function resolveFollowing(absolute: string, links: number): string {
   try {
     return realpathNative(absolute);
   } catch (error) {
+    // Only the file system's own answer may decide the path some other way; anything else (an exhausted stack) stops the call.
+    primordials.rethrowUnlessSystemError(error);
     if (!isMissing(error)) return lexicalFallback(absolute);
   }
   // Something on the way does not exist. Resolve the parent, then look at the last component itself:
@@ -151,7 +151,8 @@ function readLinkIfAny(path: string): string | null {
   try {
     const stats = lstat(path, LSTAT_NO_THROW);
     return stats !== undefined && (stats.mode & S_IFMT) === S_IFLNK ? readlink(path) : null;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return null;
   }
 }
@@ -180,7 +181,7 @@ function parentOf(path: string): string {
 }
 
 function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = primordials.ownErrorCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 

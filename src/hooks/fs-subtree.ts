@@ -12,7 +12,6 @@ const { ArrayPrototypePush } = primordials;
 const lstat = fs.lstatSync;
 const readdir = fs.readdirSync;
 const arrayPop = Array.prototype.pop;
-const OwnError = Error;
 const { S_IFMT, S_IFDIR } = fs.constants;
 const LSTAT_NO_THROW = { throwIfNoEntry: false } as const;
 
@@ -48,14 +47,14 @@ function parentOf(path: string): string {
 }
 
 function exists(path: string): boolean {
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     return lstat(path, LSTAT_NO_THROW) !== undefined;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return true; // Node's mkdir meets the same error there
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }
 
@@ -87,27 +86,27 @@ export function checkSubtree(path: string, check: (target: string) => Governance
 }
 
 function isDirectory(path: string): boolean {
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     const stats = lstat(path, LSTAT_NO_THROW);
     return stats !== undefined && (stats.mode & S_IFMT) === S_IFDIR;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return false;
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }
 
 /** The entry names of a directory; none when it cannot be read (Node's rm then fails on it too). */
 function namesIn(dir: string): string[] {
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     return readdir(dir) as string[];
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return [];
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }

@@ -14,7 +14,6 @@ const { ArrayPrototypePush } = primordials;
 const statSync = fs.statSync;
 const readFileSync = fs.readFileSync;
 const bufferCompare = Buffer.compare;
-const OwnError = Error;
 const env = process.env;
 const STAT_NO_THROW = { throwIfNoEntry: false } as const;
 const VARIABLES = [CONFIG_ENV, LEVEL_ENV];
@@ -85,26 +84,24 @@ export class RulesWatch {
 
 /** Inode, size and modification time, or `missing`. */
 function stampOf(path: string): string {
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     const stats = statSync(path, STAT_NO_THROW);
     return stats === undefined ? 'missing' : `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
   } catch {
     return 'missing';
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }
 
 function contentsOf(path: string): Buffer | null {
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     return readFileSync(path);
   } catch {
     return null;
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }

@@ -15,8 +15,12 @@ import { netHandlePrototypes } from './net-handles';
 // Captured at load: user code can replace these modules' functions.
 const { resolve } = nodePath;
 
-const { defineProperty, freeze, getOwnPropertyDescriptor, isFrozen, objectKeys, ArrayPrototypePush, StringPrototypeStartsWith } = primordials;
+const { defineProperty, freeze, getOwnPropertyDescriptor, hasOwn, isFrozen, objectKeys, ArrayPrototypePush, StringPrototypeStartsWith } = primordials;
 const moduleCache = require.cache;
+/** The `loaded` getters freezeWhenLoaded installed, by module: only those are read through. */
+const loadedGetters = new WeakMap<object, () => boolean>();
+const weakMapGet = WeakMap.prototype.get;
+const weakMapSet = WeakMap.prototype.set;
 const packageRoot = resolve(__dirname, '..', '..');
 const ownPrefixes = [`${packageRoot}/src/`, `${packageRoot}/register.`];
 
@@ -60,15 +64,29 @@ export function freezePackageExports(): void {
   for (let i = 0; i < filenames.length; i++) {
     const filename = filenames[i];
     if (!isOwnModule(filename)) continue;
-    const entry = moduleCache[filename];
-    if (entry === undefined) continue;
-    if (entry.loaded) freezeExports(entry);
-    else freezeWhenLoaded(entry);
+    // Read as data only: the program can plant entries (or accessors) here, and nothing of theirs may run or throw
+    // in the watch. Governance's own live modules are not in require.cache once it is active (own-modules.ts).
+    const entry = dataOf(moduleCache, filename);
+    if (typeof entry !== 'object' || entry === null) continue;
+    const loaded = getOwnPropertyDescriptor(entry, 'loaded');
+    if (loaded === undefined) continue;
+    if (hasOwn(loaded, 'value')) {
+      if (loaded.value === true) freezeExports(entry as NodeJS.Module);
+      else freezeWhenLoaded(entry as NodeJS.Module);
+    } else if (loaded.get === primordials.apply(weakMapGet, loadedGetters, [entry])) {
+      if ((entry as NodeJS.Module).loaded) freezeExports(entry as NodeJS.Module);
+    }
   }
 }
 
+/** `owner[key]` when it is a data property; undefined for an accessor (whose getter is not run). */
+function dataOf(owner: object, key: string): unknown {
+  const descriptor = getOwnPropertyDescriptor(owner, key);
+  return descriptor !== undefined && hasOwn(descriptor, 'value') ? descriptor.value : undefined;
+}
+
 function freezeExports(entry: NodeJS.Module): void {
-  const exported = entry.exports as unknown;
+  const exported = dataOf(entry, 'exports');
   if ((typeof exported === 'object' || typeof exported === 'function') && exported !== null && !isFrozen(exported)) freeze(exported);
 }
 
@@ -76,10 +94,12 @@ function freezeWhenLoaded(entry: NodeJS.Module): void {
   const descriptor = getOwnPropertyDescriptor(entry, 'loaded');
   if (descriptor === undefined || descriptor.configurable !== true || descriptor.set !== undefined) return;
   let loaded = descriptor.value as boolean;
+  const get = (): boolean => loaded;
+  primordials.apply(weakMapSet, loadedGetters, [entry, get]);
   defineProperty(entry, 'loaded', {
     enumerable: descriptor.enumerable,
     configurable: true,
-    get: () => loaded,
+    get,
     set(value: boolean) {
       loaded = value;
       if (value) freezePackageExports();

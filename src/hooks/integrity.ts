@@ -26,14 +26,14 @@ let decisions = 0;
 
 function report(tamper: Tamper): void {
   const reason = `${tamper.label} changed after activation (${tamper.detail}); governance there may be switched off`;
+  recordEvent('integrity', tamper.label, 'deny', reason, 'runtime_bypass', true); // the record first, then the warning
   warnOnce(`integrity watch: ${reason}`);
-  recordEvent('integrity', tamper.label, 'deny', reason, 'runtime_bypass', true);
 }
 
 function reportRules(change: Tamper): void {
   const reason = `${change.label}: ${change.detail} after activation, an attempt to change the rules or the code that enforces them`;
-  warnOnce(`integrity watch: ${reason}`);
   recordEvent('integrity', change.label, 'deny', reason, 'rule_modification', true);
+  warnOnce(`integrity watch: ${reason}`);
 }
 
 /**
@@ -46,16 +46,26 @@ export function integrityStep(): void {
   if ((++decisions & (STEP_EVERY - 1)) === 0) watch?.step();
 }
 
+function guarded(step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    warnOnce(`integrity watch: a check failed: ${primordials.ownErrorCode(error) ?? 'error'}`);
+  }
+}
+
 export function installIntegrityWatch(): void {
   freezePackageExports();
   watch = new IntegrityWatch(report);
   const owners = watchedOwners();
   for (let i = 0; i < owners.length; i++) watch.watchLockedSlots(owners[i].owner, owners[i].label);
   rules = new RulesWatch(reportRules);
+  // Each part on its own: one that fails (until 2026-11-23 a require.cache entry the program planted, whose
+  // `loaded` getter threw, stopped the whole watch) must not keep the others from looking.
   const checkAll = () => {
-    freezePackageExports();
-    watch!.checkAll();
-    rules!.check();
+    guarded(freezePackageExports);
+    guarded(() => watch!.checkAll());
+    guarded(() => rules!.check());
   };
   const timer = setInterval(checkAll, INTERVAL_MS);
   timer.unref();

@@ -12,7 +12,6 @@ const accessSync = fs.accessSync;
 const statSync = fs.statSync;
 const cwdNow = process.cwd;
 const { X_OK, S_IFMT, S_IFREG } = fs.constants;
-const OwnError = Error;
 /** libc's default search path when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/bin:/bin';
 const WINDOWS_SHELLS = ['cmd.exe', 'cmd', 'powershell', 'powershell.exe', 'pwsh'];
@@ -44,17 +43,17 @@ export function resolveExecutable(file: string, searchPath: string | undefined, 
 }
 
 function isExecutableFile(path: string): boolean {
-  const savedLimit = OwnError.stackTraceLimit;
-  OwnError.stackTraceLimit = 0;
+  const savedLimit = primordials.quietErrors();
   try {
     const stats = statSync(path, { throwIfNoEntry: false });
     if (stats === undefined || (stats.mode & S_IFMT) !== S_IFREG) return false;
     accessSync(path, X_OK);
     return true;
-  } catch {
+  } catch (error) {
+    primordials.rethrowUnlessSystemError(error);
     return false;
   } finally {
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(savedLimit);
   }
 }
 

@@ -7,7 +7,8 @@ import nodePath = require('node:path');
 import nodeUrl = require('node:url');
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
-import { applyGovernanceVariables, PRELOAD } from './child-governance';
+import { applyGovernanceVariables, CONFIG_ENV, governanceVariables, PRELOAD } from './child-governance';
+import { LEVEL_ENV } from '../kernel/level';
 import { governClass } from './code-eval-class';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
@@ -17,8 +18,43 @@ import { loaderFlag } from './spawn-flags';
 const { resolve } = nodePath;
 const { fileURLToPath } = nodeUrl;
 
-const { apply, isArray, setElement, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
-const { BroadcastChannel } = workerThreads;
+const { apply, isArray, setElement, JSONParse, JSONStringify, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { BroadcastChannel, isMainThread } = workerThreads;
+const setEnvironmentData = workerThreads.setEnvironmentData;
+const getEnvironmentData = workerThreads.getEnvironmentData;
+/**
+ * The environment-data key under which a governed thread hands each worker it starts its config and level. A worker
+ * started with `env: SHARE_ENV` reads the very process.env the program can change, and finds its config from the
+ * current directory, which the program can move: until 2026-11-23 either made a worker load a permissive config the
+ * program wrote where it may write, and run ungoverned. Environment data is copied into the worker when it is
+ * created, the program cannot set this key (the slot is locked), and the worker's preload reads it first.
+ */
+const GOVERNANCE_DATA = '@mltrainer/governance.parent';
+
+/** The config path and level the governed thread that started this worker handed it; null on the main thread or without one. */
+export function inheritedGovernance(): { config: string | null; level: string | null } | null {
+  if (isMainThread || typeof getEnvironmentData !== 'function') return null;
+  const data = apply(getEnvironmentData, workerThreads, [GOVERNANCE_DATA]);
+  if (typeof data !== 'string') return null;
+  const parsed = JSONParse(data) as unknown;
+  if (!isArray(parsed) || parsed.length !== 2) return null;
+  const config = parsed[0];
+  const level = parsed[1];
+  return { config: typeof config === 'string' ? config : null, level: typeof level === 'string' ? level : null };
+}
+
+/** Hands the next worker this thread's config and level (see GOVERNANCE_DATA). */
+function handOnGovernance(): void {
+  if (typeof setEnvironmentData !== 'function') return;
+  const variables = governanceVariables();
+  let config: string | null = null;
+  let level: string | null = null;
+  for (let i = 0; i < variables.length; i++) {
+    if (variables[i][0] === CONFIG_ENV) config = variables[i][1];
+    if (variables[i][0] === LEVEL_ENV) level = variables[i][1];
+  }
+  apply(setEnvironmentData, workerThreads, [GOVERNANCE_DATA, JSONStringify([config, level])]);
+}
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 /** How long terminate() waits for a worker to commit its audit entries (a busy worker cannot answer). */
 const FLUSH_WAIT_MS = 250;
@@ -133,6 +169,7 @@ function checkWorker(args: unknown[]): unknown[] {
   const target = workerTarget(filename, options);
   const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;
+  handOnGovernance();
   const governed = governedOptions(options);
   if (isArray(options.execArgv)) checkLoaderFlags(governed.execArgv as unknown[]);
   else inheritingOptions = governed;
@@ -165,4 +202,11 @@ export function installWorkerHooks(): void {
   const proto = workerThreads.Worker.prototype as unknown as Record<string, Function>;
   lockProperty(proto, 'terminate', shapeLike(terminateAfterFlush(proto.terminate), proto.terminate));
   lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker, undefined, buildWorker));
+  if (typeof setEnvironmentData === 'function') {
+    const guarded = function (this: unknown, ...args: unknown[]): unknown {
+      if (args[0] === GOVERNANCE_DATA) throw new primordials.TypeError(`${GOVERNANCE_DATA} is governance's own environment data`);
+      return apply(setEnvironmentData, this, args);
+    };
+    lockProperty(workerThreads, 'setEnvironmentData', shapeLike(guarded, setEnvironmentData));
+  }
 }

@@ -7,7 +7,6 @@ import { primordials } from '../primordials';
 const { resolve } = nodePath;
 
 const { StringPrototypeStartsWith, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
-const OwnError = Error;
 const captureStackTrace = Error.captureStackTrace;
 const packageDist = resolve(__dirname, '..', '..') + '/';
 const NODE_MODULES = '/node_modules/';
@@ -29,14 +28,14 @@ function collectCallSites(_error: Error, sites: CallSite[]): CallSite[] {
   return sites;
 }
 
-/** The nearest frame outside Node's internals and this package, or null when there is none. */
+/**
+ * The nearest frame outside Node's internals and this package, or null when there is none. Throws when the program
+ * locked the slots call sites are read through (see primordials.stackTraceSlots): the caller cannot be known.
+ */
 export function captureCallerSite(): CallerSite | null {
   const holder: { stack?: CallSite[] } = {};
-  const savedPrepare = OwnError.prepareStackTrace;
-  const savedLimit = OwnError.stackTraceLimit;
+  const saved = primordials.stackTraceSlots(collectCallSites, 30);
   try {
-    OwnError.prepareStackTrace = collectCallSites as never;
-    OwnError.stackTraceLimit = 30;
     captureStackTrace(holder, captureCallerSite);
     const sites = holder.stack;
     if (!primordials.isArray(sites)) return null;
@@ -56,8 +55,7 @@ export function captureCallerSite(): CallerSite | null {
   } catch {
     return null;
   } finally {
-    OwnError.prepareStackTrace = savedPrepare;
-    OwnError.stackTraceLimit = savedLimit;
+    primordials.restoreSlots(saved);
   }
 }
 
@@ -71,7 +69,12 @@ function normalised(file: string): string {
 
 /** `file:line` of the caller, for audit entries. */
 export function captureCaller(): string | null {
-  const site = captureCallerSite();
+  let site: CallerSite | null;
+  try {
+    site = captureCallerSite();
+  } catch {
+    return null; // only for the record: the decision does not depend on it
+  }
   return site === null ? null : `${site.file}:${site.line}`;
 }
 
