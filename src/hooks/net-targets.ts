@@ -23,6 +23,26 @@ export function hostPort(host: string, port: unknown): string {
   return isIP(name) === 6 ? `[${name}]:${port as string}` : `${name}:${port as string}`;
 }
 
+/**
+ * `hostPort` for the far end of a connect or a send. Linux routes a connect to the unspecified address to this
+ * host: to the address the socket is bound to, or, unbound, to loopback (`0.0.0.0` reaches `127.0.0.1`, `::`
+ * reaches `::1`; so do `0`, `0x0`, `::ffff:0.0.0.0` and `0:0::0`). Such a peer is decided as the address it
+ * reaches (until 2026-11-23 they passed deny rules on `127.0.0.1:*` and `[::1]:*`, and with a bound local address
+ * on that address). `bound` (asked only for such a peer) gives the socket's bound address, if it knows it. A
+ * listen's wildcard keeps its own spelling (`hostPort`).
+ */
+export function peerHostPort(host: string, port: unknown, bound?: () => unknown): string {
+  const target = hostPort(host, port);
+  const v4 = StringPrototypeStartsWith(target, '0.0.0.0:');
+  if (!v4 && !StringPrototypeStartsWith(target, '[::]:')) return target;
+  const local = bound === undefined ? undefined : bound();
+  if (typeof local === 'string' && local !== '') {
+    const reached = hostPort(local, port);
+    if (!StringPrototypeStartsWith(reached, '0.0.0.0:') && !StringPrototypeStartsWith(reached, '[::]:')) return reached;
+  }
+  return v4 ? `127.0.0.1:${StringPrototypeSlice(target, 8)}` : `[::1]:${StringPrototypeSlice(target, 5)}`;
+}
+
 const HEX = '0123456789abcdef';
 
 function hexValue(group: string): number {
