@@ -18,6 +18,7 @@ export function hostPort(host: string, port: unknown): string {
   let name = StringPrototypeToLowerCase(cString(host));
   if (name.length > 1 && StringPrototypeStartsWith(name, '[') && StringPrototypeEndsWith(name, ']')) name = StringPrototypeSlice(name, 1, -1);
   if (name.length > 1 && StringPrototypeEndsWith(name, '.')) name = StringPrototypeSlice(name, 0, -1);
+  name = zonedAddress(name);
   if (isIP(name) !== 6) return `${name}:${port as string}`;
   name = canonicalIPv6(name);
   return isIP(name) === 6 ? `[${name}]:${port as string}` : `${name}:${port as string}`;
@@ -41,6 +42,23 @@ export function peerHostPort(host: string, port: unknown, bound?: () => unknown)
     if (!StringPrototypeStartsWith(reached, '0.0.0.0:') && !StringPrototypeStartsWith(reached, '[::]:')) return reached;
   }
   return v4 ? `127.0.0.1:${StringPrototypeSlice(target, 8)}` : `[::1]:${StringPrototypeSlice(target, 5)}`;
+}
+
+/** What libuv's uv_ip6_addr keeps of an address before its zone id: at most 39 characters (its buffer's size). */
+const ZONED_ADDRESS_LIMIT = 39;
+
+/**
+ * An address with a zone id (`<address>%<zone>`) as libuv's uv_ip6_addr reads it: the zone is cut off whatever it
+ * holds and the address part is cut to 39 characters before inet_pton. Node's isIP is stricter about both, so
+ * `::1%lo/x` (a zone isIP refuses) and `0000:0000:0000:0000:0000:ffff:127.0.0.10%lo` (which libuv reads as
+ * `...127.0.0.1`) were decided as other targets and reached ::1 and 127.0.0.1 past deny rules on them (raw
+ * handles, and the second through `net.connect` too; every line, until 2026-11-23). Anything else stays as given.
+ */
+function zonedAddress(name: string): string {
+  const zone = StringPrototypeIndexOf(name, '%');
+  if (zone < 0) return name;
+  const address = StringPrototypeSlice(name, 0, zone < ZONED_ADDRESS_LIMIT ? zone : ZONED_ADDRESS_LIMIT);
+  return isIP(address) === 6 ? address : name;
 }
 
 const HEX = '0123456789abcdef';

@@ -18,7 +18,7 @@ const results = {};
 (async () => {
   const hosts = process.argv[3] === 'v6' ? ['::1', '::1%lo', '0:0:0:0:0:0:0:1', '0::1', '::0:1', '::', '0:0::0']
     : process.argv[3] === 'any' ? ['0.0.0.0']
-    : ['127.0.0.1', '2130706433', '0x7f.1', '127.1', '::ffff:127.0.0.1', 'localhost', '::ffff:7f00:1', '0:0:0:0:0:ffff:127.0.0.1', '::ffff:127.0.0.1%lo', '0.0.0.0', '0', '::ffff:0.0.0.0'];
+    : ['127.0.0.1', '2130706433', '0x7f.1', '127.1', '::ffff:127.0.0.1', 'localhost', '::ffff:7f00:1', '0:0:0:0:0:ffff:127.0.0.1', '::ffff:127.0.0.1%lo', '0.0.0.0', '0', '::ffff:0.0.0.0', '0000:0000:0000:0000:0000:ffff:127.0.0.10%lo'];
   for (const host of hosts) {
     results[host] = await new Promise((resolve) => {
       const socket = net.connect({ host, port });
@@ -48,10 +48,10 @@ describe.each(LAUNCH_MODES)('a deny rule on an address, other spellings of it (%
         policy: { level: 'production', default: 'allow', rules: [{ id: 'no-loopback', action: 'net_connect', target: ['127.0.0.1:*', 'localhost:*'], effect: 'deny' }] },
       });
       const results = printedResults<Record<string, string>>(run);
-      expect(Object.keys(results), run.stderr).toHaveLength(12);
+      expect(Object.keys(results), run.stderr).toHaveLength(13);
       for (const [host, outcome] of Object.entries(results)) expect(['EGOVDENIED', 'EACCES'], `${host}: ${outcome}`).toContain(outcome);
       const denied = run.entries().filter((e) => e.action === 'net_connect' && e.decision === 'deny' && e.target === `127.0.0.1:${port}`);
-      expect(denied.length).toBeGreaterThanOrEqual(11);
+      expect(denied.length).toBeGreaterThanOrEqual(12);
     } finally {
       removeProject(dir);
     }
@@ -160,6 +160,53 @@ describe.each(LAUNCH_MODES)('a bound socket sending or connecting to 0.0.0.0 (%s
       expect(['EACCES', 'EGOVDENIED']).toContain(results.udp);
       const denied = run.entries().filter((e) => e.action === 'net_connect' && e.decision === 'deny');
       expect(denied.map((e) => e.target)).toEqual(expect.arrayContaining([`127.0.0.5:${port5}`, `127.0.0.5:${udpPort5}`]));
+    } finally {
+      removeProject(dir);
+    }
+  });
+});
+
+// libuv's uv_ip6_addr cuts the zone id off whatever it holds and reads at most 39 characters before it; Node's isIP
+// is stricter. A raw TCP handle's connect6 to `::1%lo/x` (a zone isIP refuses: the target was left as written) and
+// to `<39 characters naming ::1>xyz%lo` reached ::1 past a deny rule on it until 2026-11-23; through net.connect,
+// `0000:0000:0000:0000:0000:ffff:127.0.0.10%lo` (above) reached 127.0.0.1.
+const RAW_APP = String.raw`
+const net = require('node:net');
+const port = Number(process.argv[2]);
+const wraps = {};
+Object.defineProperty(Object.prototype, 'oncomplete', { configurable: true, set(v) {
+  wraps[this.constructor.name] = this.constructor;
+  Object.defineProperty(this, 'oncomplete', { value: v, writable: true, configurable: true });
+} });
+const probe = new net.Socket(); probe.on('error', () => {}); probe.connect(9, '192.0.2.1');
+const TCP = probe._handle.constructor, tcpProto = Object.getPrototypeOf(probe._handle);
+function raw6(host) {
+  return new Promise((resolve) => {
+    const handle = new TCP(0), req = new wraps.TCPConnectWrap();
+    req.oncomplete = (status) => { handle.close(); resolve(status === 0 ? 'connected' : 'failed ' + status); };
+    const code = tcpProto.connect6.call(handle, req, host, port);
+    if (code !== 0) { handle.close(); resolve('returned ' + code); }
+  });
+}
+setTimeout(async () => {
+  delete Object.prototype.oncomplete; probe.destroy();
+  const results = {};
+  for (const host of ['::1%lo/x', '0000:0000:0000:0000:0000:0000:0000:0001xyz%lo']) results[host] = await raw6(host);
+  process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+}, 100);
+`;
+
+describe.each(LAUNCH_MODES)('a raw connect6 to [::1] with a zone id libuv cuts off (%s)', (mode) => {
+  it('is refused as [::1], on the record', () => {
+    const dir = createProject({ files: { 'app.cjs': RAW_APP } });
+    try {
+      const run = governedRun({
+        dir, mode, entry: 'app.cjs', args: [String(port6)],
+        policy: { level: 'production', default: 'allow', rules: [{ id: 'no-loopback6', action: 'net_connect', target: '[::1]:*', effect: 'deny' }] },
+      });
+      expect(printedResults<Record<string, string>>(run), run.stderr).toEqual({ '::1%lo/x': 'returned -13', '0000:0000:0000:0000:0000:0000:0000:0001xyz%lo': 'returned -13' });
+      const denied = run.entries().filter((e) => e.action === 'net_connect' && e.decision === 'deny' && e.target === `[::1]:${port6}`);
+      expect(denied.length).toBe(2);
     } finally {
       removeProject(dir);
     }
