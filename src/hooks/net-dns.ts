@@ -76,7 +76,7 @@ function checkServers(args: unknown[]): GovernanceDeniedError | null {
     tuple[2] = port;
     decided[decided.length] = tuple;
     if (typeof address !== 'string') continue; // Node refuses it
-    const denied = checkAction('net_connect', peerHostPort(address, port !== 0 ? port : DNS_PORT));
+    const denied = checkAction('net_connect', peerHostPort(address, port !== 0 ? port : DNS_PORT, undefined, 'pton'));
     if (denied !== null) return denied;
   }
   primordials.setElement(args, 0, decided);

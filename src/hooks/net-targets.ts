@@ -14,11 +14,11 @@ const mapDelete = Map.prototype.delete;
  * to a NUL): libuv's inet_pton and getaddrinfo stop there, so `127.0.0.1\0x` handed to a raw handle reached
  * 127.0.0.1 past a deny rule on it, and `localhost\0x` resolved as localhost (until 2026-11-23).
  */
-export function hostPort(host: string, port: unknown): string {
+export function hostPort(host: string, port: unknown, reader: AddressReader = 'socket'): string {
   let name = StringPrototypeToLowerCase(cString(host));
   if (name.length > 1 && StringPrototypeStartsWith(name, '[') && StringPrototypeEndsWith(name, ']')) name = StringPrototypeSlice(name, 1, -1);
   if (name.length > 1 && StringPrototypeEndsWith(name, '.')) name = StringPrototypeSlice(name, 0, -1);
-  name = zonedAddress(name);
+  name = zonedAddress(name, reader);
   if (isIP(name) !== 6) return `${name}:${port as string}`;
   name = canonicalIPv6(name);
   return isIP(name) === 6 ? `[${name}]:${port as string}` : `${name}:${port as string}`;
@@ -32,8 +32,8 @@ export function hostPort(host: string, port: unknown): string {
  * on that address). `bound` (asked only for such a peer) gives the socket's bound address, if it knows it. A
  * listen's wildcard keeps its own spelling (`hostPort`).
  */
-export function peerHostPort(host: string, port: unknown, bound?: () => unknown): string {
-  const target = hostPort(host, port);
+export function peerHostPort(host: string, port: unknown, bound?: () => unknown, reader: AddressReader = 'socket'): string {
+  const target = hostPort(host, port, reader);
   const v4 = StringPrototypeStartsWith(target, '0.0.0.0:');
   if (!v4 && !StringPrototypeStartsWith(target, '[::]:')) return target;
   const local = bound === undefined ? undefined : bound();
@@ -46,18 +46,26 @@ export function peerHostPort(host: string, port: unknown, bound?: () => unknown)
 
 /** What libuv's uv_ip6_addr keeps of an address before its zone id: at most 39 characters (its buffer's size). */
 const ZONED_ADDRESS_LIMIT = 39;
+/** uv_inet_pton (what Node hands a resolver's servers to) refuses an address part longer than this before a zone. */
+const PTON_ZONED_LIMIT = 45;
+
+/** How a native call reads an IPv6 address: uv_ip6_addr (sockets: connect, bind, send) or uv_inet_pton (resolver servers). */
+export type AddressReader = 'socket' | 'pton';
 
 /**
- * An address with a zone id (`<address>%<zone>`) as libuv's uv_ip6_addr reads it: the zone is cut off whatever it
- * holds and the address part is cut to 39 characters before inet_pton. Node's isIP is stricter about both, so
- * `::1%lo/x` (a zone isIP refuses) and `0000:0000:0000:0000:0000:ffff:127.0.0.10%lo` (which libuv reads as
- * `...127.0.0.1`) were decided as other targets and reached ::1 and 127.0.0.1 past deny rules on them (raw
- * handles, and the second through `net.connect` too; every line, until 2026-11-23). Anything else stays as given.
+ * An address with a zone id (`<address>%<zone>`) as libuv reads it: the zone is cut off whatever it holds, and
+ * uv_ip6_addr cuts the address part to 39 characters before inet_pton (uv_inet_pton refuses more than 45). Node's
+ * isIP is stricter about both, so `::1%lo/x` (a zone isIP refuses) and `0000:0000:0000:0000:0000:ffff:127.0.0.10%lo`
+ * (which a socket reads as `...127.0.0.1`) were decided as other targets and reached ::1 and 127.0.0.1 past deny
+ * rules on them (raw handles, and the second through `net.connect` too; every line, until 2026-11-23). Anything
+ * else stays as given.
  */
-function zonedAddress(name: string): string {
+function zonedAddress(name: string, reader: AddressReader): string {
   const zone = StringPrototypeIndexOf(name, '%');
   if (zone < 0) return name;
-  const address = StringPrototypeSlice(name, 0, zone < ZONED_ADDRESS_LIMIT ? zone : ZONED_ADDRESS_LIMIT);
+  if (reader === 'pton' && zone > PTON_ZONED_LIMIT) return name; // refused there
+  const end = reader === 'socket' && zone > ZONED_ADDRESS_LIMIT ? ZONED_ADDRESS_LIMIT : zone;
+  const address = StringPrototypeSlice(name, 0, end);
   return isIP(address) === 6 ? address : name;
 }
 
