@@ -12,6 +12,7 @@ const { apply, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototyp
 const realpathNative = fs.realpathSync.native;
 const lstat = fs.lstatSync;
 const readlink = fs.readlinkSync;
+const readdir = fs.readdirSync;
 const cwd = process.cwd;
 const isUint8Array = types.isUint8Array;
 const isProxy = types.isProxy;
@@ -197,4 +198,13 @@ function lexicalFallback(absolute: string): string {
     else primordials.ArrayPrototypePush(kept, part);
   }
   return '/' + primordials.ArrayPrototypeJoin(kept, '/');
+}
+
+/** The names in directory `dir` (no decision: governance's own look), or an empty list when it cannot be read. */
+export function directoryNames(dir: string): readonly string[] {
+  try {
+    return apply(readdir, fs, [dir]) as string[];
+  } catch {
+    return [];
+  }
 }

@@ -8,7 +8,7 @@
 import v8 = require('node:v8');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
-import { absolutePath, resolveTarget } from './fs-paths';
+import { absolutePath, directoryNames, resolveTarget } from './fs-paths';
 import { guardConstructor, guardMethod } from './lock';
 import { checkTreeRead } from './log-files';
 import { loadBuiltinQuietly } from './quiet-builtin';
@@ -33,6 +33,24 @@ function checkWritePath(path: string, base?: string): GovernanceDeniedError | nu
   return checkWrite(resolveTarget(absolutePath(path, base), true));
 }
 
+/**
+ * A writer that picks its file's name when it writes (`Heap.<stamp>.<pid>.<thread>.<seq>.heapsnapshot`, a default
+ * report name, `node_trace.<n>.log`) opens whatever is already at that name: the names are predictable, so a
+ * symlink planted there before arming (one per second for the next minute) sent the write to the file it names (a
+ * near-limit heap snapshot overwrote a file the rules protect, until 2026-11-23). Arming, and a move of the
+ * directory it writes into, decide each entry of `dir` such a name matches as a write of what it resolves to.
+ */
+function checkPlanted(dir: string, matches: (name: string) => boolean): GovernanceDeniedError | null {
+  const names = directoryNames(dir);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (typeof name !== 'string' || !matches(name)) continue;
+    const denied = checkWritePath(name, dir);
+    if (denied !== null) return denied;
+  }
+  return null;
+}
+
 /** `YYYYMMDD.HHMMSS` as Node stamps report and snapshot names. */
 function stamp(): string {
   const now = new Date(DateNow());
@@ -55,7 +73,7 @@ function installHeapSnapshotHooks(): void {
   });
   // Near the heap limit V8 writes Heap.<stamp>.<pid>.<thread>.<seq>.heapsnapshot into the current directory.
   guardMethod(v8Module, 'setHeapSnapshotNearHeapLimit', () => {
-    const denied = checkWritePath(HEAP_LIMIT_SNAPSHOT);
+    const denied = checkWritePath(HEAP_LIMIT_SNAPSHOT) ?? checkPlanted(cwd(), isHeapSnapshotName);
     if (denied === null) heapLimitArmed = true;
     return denied;
   });
@@ -63,7 +81,7 @@ function installHeapSnapshotHooks(): void {
   // Heap.<stamp>.<pid>.<thread>.<seq>.heapprofile into the current directory, from C++. Ungoverned until 2026-11-23
   // (a profile was written into a directory the rules did not let the program write).
   guardMethod(v8Module, 'setHeapProfileNearHeapLimit', () => {
-    const denied = checkWritePath(HEAP_LIMIT_PROFILE);
+    const denied = checkWritePath(HEAP_LIMIT_PROFILE) ?? checkPlanted(cwd(), isHeapProfileName);
     if (denied === null) heapProfileArmed = true;
     return denied;
   });
@@ -106,7 +124,8 @@ function checkTriggeredReports(report: Report): GovernanceDeniedError | null {
   if (!isArmed(report)) return null;
   const directory = report.directory;
   const pinned = directory === '' ? cwd() : absolutePath(directory);
-  const denied = checkReportFile(pinned, report.filename === '' ? `report.${pid}.json` : report.filename);
+  const denied = checkReportFile(pinned, report.filename === '' ? `report.${pid}.json` : report.filename)
+    ?? (report.filename === '' ? checkPlanted(pinned, isReportName) : null);
   if (denied === null && pinned !== directory && setReportDirectory !== undefined) apply(setReportDirectory, report, [pinned]);
   return denied;
 }
@@ -160,7 +179,7 @@ function installTraceHooks(): void {
     return; // not available here (e.g. in a worker)
   }
   const proto = primordials.getPrototypeOf(traceEvents.createTracing({ categories: ['node'] })) as Record<string, unknown>;
-  guardMethod(proto, 'enable', () => checkWritePath(TRACE_FILE));
+  guardMethod(proto, 'enable', () => checkWritePath(TRACE_FILE) ?? checkPlanted(cwd(), isTraceName));
   enabledTraceCategories = (traceEvents as unknown as { getEnabledCategories(): string | undefined }).getEnabledCategories;
 }
 
@@ -173,11 +192,11 @@ function installTraceHooks(): void {
 function checkChdir(args: unknown[]): GovernanceDeniedError | null {
   if (typeof args[0] !== 'string') return null; // Node rejects it
   const next = absolutePath(args[0]);
-  const heap = heapLimitArmed ? checkWritePath(HEAP_LIMIT_SNAPSHOT, next) : null;
+  const heap = heapLimitArmed ? checkWritePath(HEAP_LIMIT_SNAPSHOT, next) ?? checkPlanted(next, isHeapSnapshotName) : null;
   if (heap !== null) return heap;
-  const profile = heapProfileArmed ? checkWritePath(HEAP_LIMIT_PROFILE, next) : null;
+  const profile = heapProfileArmed ? checkWritePath(HEAP_LIMIT_PROFILE, next) ?? checkPlanted(next, isHeapProfileName) : null;
   if (profile !== null) return profile;
-  return isTracing() ? checkWritePath(TRACE_FILE, next) : null;
+  return isTracing() ? checkWritePath(TRACE_FILE, next) ?? checkPlanted(next, isTraceName) : null;
 }
 
 // ---- links and moves that re-point an armed writer's file

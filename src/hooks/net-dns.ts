@@ -13,7 +13,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { cString } from './fs-paths';
 import { guardMethod, lockProperty, shapeLike } from './lock';
-import { hostPort, isIpAddress } from './net-targets';
+import { isIpAddress, peerHostPort } from './net-targets';
 import { surfaceError, type ApiForm } from './surface';
 
 const { apply, getPrototypeOf, isArray, StringPrototypeEndsWith, StringPrototypeSlice, StringPrototypeStartsWith, StringPrototypeToLowerCase } = primordials;
@@ -76,7 +76,7 @@ function checkServers(args: unknown[]): GovernanceDeniedError | null {
     tuple[2] = port;
     decided[decided.length] = tuple;
     if (typeof address !== 'string') continue; // Node refuses it
-    const denied = checkAction('net_connect', hostPort(address, port !== 0 ? port : DNS_PORT));
+    const denied = checkAction('net_connect', peerHostPort(address, port !== 0 ? port : DNS_PORT, undefined, 'pton'));
     if (denied !== null) return denied;
   }
   primordials.setElement(args, 0, decided);

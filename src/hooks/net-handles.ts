@@ -11,7 +11,7 @@ import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
 import { checkForeignDescriptor } from './fs-descriptors';
 import { lockProperty, shapeLike } from './lock';
-import { hostPort, isAbstractSocket, socketPath, takeGrant } from './net-targets';
+import { hostPort, isAbstractSocket, peerHostPort, socketPath, takeGrant } from './net-targets';
 import { checkWrite } from './rules-files';
 
 const { apply, getPrototypeOf, ownKeys, setElement } = primordials;
@@ -122,7 +122,18 @@ function asPort(args: unknown[], at: number): number {
 
 // ---- TCP
 
-const tcpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(asString(args, 1), asPort(args, 2)));
+/** The address a handle is bound to, asked with the prototype's own getsockname (undefined when it has none). */
+function boundAddress(getsockname: HandleMethod | undefined, self: object): () => unknown {
+  return () => {
+    if (typeof getsockname !== 'function') return undefined;
+    const out: { address?: unknown } = {};
+    apply(getsockname, self, [out]);
+    return out.address;
+  };
+}
+
+const tcpConnect = (getsockname: HandleMethod | undefined): Decide => (self, args) =>
+  check('net_connect', peerHostPort(asString(args, 1), asPort(args, 2), boundAddress(getsockname, self)));
 
 /** Decided at listen, when the bound address (and an ephemeral port's number) is known. */
 function tcpListen(proto: Record<string, HandleMethod>): (self: object) => GovernanceDeniedError | null {
@@ -211,8 +222,10 @@ const udpBind = (_self: object, args: unknown[]) => {
   const port = asPort(args, 1);
   return port === 0 ? null : check('net_listen', hostPort(address, port));
 };
-const udpConnect = (_self: object, args: unknown[]) => check('net_connect', hostPort(asString(args, 0), asPort(args, 1)));
-const udpSend = (_self: object, args: unknown[]) => (args.length >= 6 ? check('net_connect', hostPort(asString(args, 4), asPort(args, 3))) : null);
+const udpConnect = (getsockname: HandleMethod | undefined): Decide => (self, args) =>
+  check('net_connect', peerHostPort(asString(args, 0), asPort(args, 1), boundAddress(getsockname, self)));
+const udpSend = (getsockname: HandleMethod | undefined): Decide => (self, args) =>
+  (args.length >= 6 ? check('net_connect', peerHostPort(asString(args, 4), asPort(args, 3), boundAddress(getsockname, self))) : null);
 
 /**
  * Both forms governed, the IPv6 one locked. Node gives a udp6 handle the IPv6 form under the IPv4 name (`handle.bind =
@@ -261,8 +274,10 @@ export function netHandlePrototypes(): readonly object[] {
 export function installNetHandleHooks(): void {
   const { tcp, pipe, udp } = handlePrototypes();
   for (const proto of [tcp, pipe, udp]) if (proto !== null) primordials.ArrayPrototypePush(governedPrototypes, proto);
-  govern(tcp, 'connect', tcpConnect);
-  govern(tcp, 'connect6', tcpConnect);
+  const tcpName = tcp === null ? undefined : tcp.getsockname;
+  const udpName = udp === null ? undefined : udp.getsockname;
+  govern(tcp, 'connect', tcpConnect(tcpName));
+  govern(tcp, 'connect6', tcpConnect(tcpName));
   if (tcp !== null) govern(tcp, 'listen', tcpListen(tcp));
   govern(tcp, 'open', openDescriptor);
   govern(pipe, 'open', openDescriptor);
@@ -271,6 +286,6 @@ export function installNetHandleHooks(): void {
   govern(pipe, 'bind', pipeBind);
   govern(pipe, 'fchmod', pipeChmod);
   governUdp(udp, 'bind', 'bind6', udpBind);
-  governUdp(udp, 'connect', 'connect6', udpConnect);
-  governUdp(udp, 'send', 'send6', udpSend);
+  governUdp(udp, 'connect', 'connect6', udpConnect(udpName));
+  governUdp(udp, 'send', 'send6', udpSend(udpName));
 }

@@ -14,13 +14,59 @@ const mapDelete = Map.prototype.delete;
  * to a NUL): libuv's inet_pton and getaddrinfo stop there, so `127.0.0.1\0x` handed to a raw handle reached
  * 127.0.0.1 past a deny rule on it, and `localhost\0x` resolved as localhost (until 2026-11-23).
  */
-export function hostPort(host: string, port: unknown): string {
+export function hostPort(host: string, port: unknown, reader: AddressReader = 'socket'): string {
   let name = StringPrototypeToLowerCase(cString(host));
   if (name.length > 1 && StringPrototypeStartsWith(name, '[') && StringPrototypeEndsWith(name, ']')) name = StringPrototypeSlice(name, 1, -1);
   if (name.length > 1 && StringPrototypeEndsWith(name, '.')) name = StringPrototypeSlice(name, 0, -1);
+  name = zonedAddress(name, reader);
   if (isIP(name) !== 6) return `${name}:${port as string}`;
   name = canonicalIPv6(name);
   return isIP(name) === 6 ? `[${name}]:${port as string}` : `${name}:${port as string}`;
+}
+
+/**
+ * `hostPort` for the far end of a connect or a send. Linux routes a connect to the unspecified address to this
+ * host: to the address the socket is bound to, or, unbound, to loopback (`0.0.0.0` reaches `127.0.0.1`, `::`
+ * reaches `::1`; so do `0`, `0x0`, `::ffff:0.0.0.0` and `0:0::0`). Such a peer is decided as the address it
+ * reaches (until 2026-11-23 they passed deny rules on `127.0.0.1:*` and `[::1]:*`, and with a bound local address
+ * on that address). `bound` (asked only for such a peer) gives the socket's bound address, if it knows it. A
+ * listen's wildcard keeps its own spelling (`hostPort`).
+ */
+export function peerHostPort(host: string, port: unknown, bound?: () => unknown, reader: AddressReader = 'socket'): string {
+  const target = hostPort(host, port, reader);
+  const v4 = StringPrototypeStartsWith(target, '0.0.0.0:');
+  if (!v4 && !StringPrototypeStartsWith(target, '[::]:')) return target;
+  const local = bound === undefined ? undefined : bound();
+  if (typeof local === 'string' && local !== '') {
+    const reached = hostPort(local, port);
+    if (!StringPrototypeStartsWith(reached, '0.0.0.0:') && !StringPrototypeStartsWith(reached, '[::]:')) return reached;
+  }
+  return v4 ? `127.0.0.1:${StringPrototypeSlice(target, 8)}` : `[::1]:${StringPrototypeSlice(target, 5)}`;
+}
+
+/** What libuv's uv_ip6_addr keeps of an address before its zone id: at most 39 characters (its buffer's size). */
+const ZONED_ADDRESS_LIMIT = 39;
+/** uv_inet_pton (what Node hands a resolver's servers to) refuses an address part longer than this before a zone. */
+const PTON_ZONED_LIMIT = 45;
+
+/** How a native call reads an IPv6 address: uv_ip6_addr (sockets: connect, bind, send) or uv_inet_pton (resolver servers). */
+export type AddressReader = 'socket' | 'pton';
+
+/**
+ * An address with a zone id (`<address>%<zone>`) as libuv reads it: the zone is cut off whatever it holds, and
+ * uv_ip6_addr cuts the address part to 39 characters before inet_pton (uv_inet_pton refuses more than 45). Node's
+ * isIP is stricter about both, so `::1%lo/x` (a zone isIP refuses) and `0000:0000:0000:0000:0000:ffff:127.0.0.10%lo`
+ * (which a socket reads as `...127.0.0.1`) were decided as other targets and reached ::1 and 127.0.0.1 past deny
+ * rules on them (raw handles, and the second through `net.connect` too; every line, until 2026-11-23). Anything
+ * else stays as given.
+ */
+function zonedAddress(name: string, reader: AddressReader): string {
+  const zone = StringPrototypeIndexOf(name, '%');
+  if (zone < 0) return name;
+  if (reader === 'pton' && zone > PTON_ZONED_LIMIT) return name; // refused there
+  const end = reader === 'socket' && zone > ZONED_ADDRESS_LIMIT ? ZONED_ADDRESS_LIMIT : zone;
+  const address = StringPrototypeSlice(name, 0, end);
+  return isIP(address) === 6 ? address : name;
 }
 
 const HEX = '0123456789abcdef';

@@ -11,7 +11,7 @@ import { primordials } from '../primordials';
 import { lockProperty, shapeLike } from './lock';
 import { installDnsHooks } from './net-dns';
 import { installNetHandleHooks } from './net-handles';
-import { grant, hostPort, isAbstractSocket, isIpAddress, socketPath } from './net-targets';
+import { grant, isAbstractSocket, isIpAddress, peerHostPort, socketPath } from './net-targets';
 import { checkWrite } from './rules-files';
 
 const { apply, isArray } = primordials;
@@ -76,8 +76,8 @@ function grantingLookup(host: string, port: unknown): Function {
     apply(dnsLookup, dns, [hostname, options, (error: unknown, address: unknown, family: unknown) => {
       if (!error) {
         // By index: a replaced Array iterator could otherwise name any address to grant.
-        if (isArray(address)) for (let i = 0; i < (address as unknown[]).length; i++) grant('net_connect', hostPort((address as { address: string }[])[i].address, port));
-        else if (typeof address === 'string') grant('net_connect', hostPort(address, port));
+        if (isArray(address)) for (let i = 0; i < (address as unknown[]).length; i++) grant('net_connect', peerHostPort((address as { address: string }[])[i].address, port));
+        else if (typeof address === 'string') grant('net_connect', peerHostPort(address, port));
       }
       callback(error, address, family);
     }]);
@@ -106,7 +106,7 @@ function governedConnect(original: Function): Function {
     }
     if (!isPortNumber(options.port)) return apply(original, this, args); // Node rejects it
     const host = typeof options.host === 'string' && options.host !== '' ? options.host : 'localhost';
-    const target = hostPort(host, +(options.port as number));
+    const target = peerHostPort(host, +(options.port as number));
     const denied = checkAction('net_connect', target);
     if (denied !== null) return refuseConnect(this, denied);
     if (isIpAddress(host)) grant('net_connect', target);

@@ -76,11 +76,19 @@ function workerTarget(filename: unknown, options: WorkerOptions): string {
 }
 
 /**
+ * The flags this process was started with, copied when governance installs, before the program runs. A worker given
+ * no execArgv inherits these: `process.execArgv` is the program's to change, and a flag pushed onto it (say
+ * `--experimental-loader ./hooks.mjs`) reached the worker as an "inherited" flag that is not decided, so loader hooks
+ * handed Node generated source for the worker's script (Node 22-26, until 2026-11-23).
+ */
+let startExecArgv: readonly string[] = [];
+
+/**
  * The caller's options with our preload first in execArgv and our config and level in the env. Without a prototype
  * and with `eval` its own: an inherited `eval` getter could otherwise tell Node that the checked script path is code.
  */
 function governedOptions(options: WorkerOptions): WorkerOptions {
-  const governed = { __proto__: null, ...options, eval: options.eval, execArgv: preloadFirst(isArray(options.execArgv) ? (options.execArgv as unknown[]) : process.execArgv) } as WorkerOptions;
+  const governed = { __proto__: null, ...options, eval: options.eval, execArgv: preloadFirst(isArray(options.execArgv) ? (options.execArgv as unknown[]) : startExecArgv) } as WorkerOptions;
   if (options.env === workerThreads.SHARE_ENV) return governed;
   // Without a prototype: a setter the program put on Object.prototype for a governance variable would otherwise
   // swallow the assignment, and the worker would start without this process's config (until 2026-11-22).
@@ -199,6 +207,10 @@ function terminateAfterFlush(original: Function): Function {
 }
 
 export function installWorkerHooks(): void {
+  const own = process.execArgv;
+  const copy = primordials.newList<string>();
+  for (let i = 0; i < own.length; i++) copy[copy.length] = `${own[i]}`;
+  startExecArgv = primordials.freeze(copy);
   const proto = workerThreads.Worker.prototype as unknown as Record<string, Function>;
   lockProperty(proto, 'terminate', shapeLike(terminateAfterFlush(proto.terminate), proto.terminate));
   lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker, undefined, buildWorker));

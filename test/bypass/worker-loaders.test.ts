@@ -43,6 +43,9 @@ async function attempt(label, execArgv) {
   await attempt('--loader', ['--loader', './hooks.mjs']);
   await attempt('--experimental_loader', ['--experimental_loader', './hooks.mjs']);
   await attempt('object flag', [{ toString() { return '--experimental-loader=./hooks.mjs'; } }]);
+  process.execArgv.push('--experimental-loader', './hooks.mjs');
+  await attempt('process.execArgv', undefined);
+  process.execArgv.splice(-2);
   await attempt('control', ['--require', './pre.cjs']);
   console.log('RESULTS ' + JSON.stringify(results));
 })();
@@ -79,6 +82,15 @@ describe.each(LAUNCH_MODES)('worker loader flags, production policy (%s)', (mode
   it('records each refusal as a denied code_eval:module-compile', () => {
     const denials = run.entries().filter((e) => e.action === 'code_eval' && e.target === 'module-compile' && e.decision === 'deny');
     expect(denials.length).toBeGreaterThanOrEqual(REFUSED.length);
+  });
+
+  // A worker given no execArgv inherits the flags this process started with, as in plain Node (which never reads
+  // process.execArgv for it): a loader flag the program pushed onto process.execArgv was handed to the worker as an
+  // inherited flag, not decided, and the generated source ran (Node 22-26) until 2026-11-23. Now it never reaches the
+  // worker, so there is nothing to refuse: the worker runs its own code.
+  it('a loader flag pushed onto process.execArgv does not reach a worker that inherits', () => {
+    expect(results()['process.execArgv']).toEqual({ outcome: 'ran', value: 'original target' });
+    expect(existsSync(join(dir, 'ok', 'gen-process.execArgv'))).toBe(false);
   });
 
   it('positive control: an allowed worker given other flags still runs its own code', () => {
