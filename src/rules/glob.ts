@@ -1,7 +1,9 @@
 // Glob matching for rule targets. Globs are compiled once, when the rules are loaded. picomatch is loaded
 // only for globs whose regular expression is not known yet: the validated-config cache keeps the compiled
 // expressions of a policy, so a cached policy starts without it.
+import { isIP } from 'node:net';
 import type * as Picomatch from 'picomatch';
+import { canonicalIPv6 } from './ipv6';
 
 const options = { dot: true, nonegate: true, strictBrackets: true } as const;
 
@@ -14,11 +16,29 @@ function picomatch(): typeof Picomatch {
   return require('picomatch') as typeof Picomatch;
 }
 
+/**
+ * Network targets write IPv6 addresses in brackets (`[::1]:443`); as a glob, `[::1]` would be a character class
+ * that also matches `1:443` or `f:443` (a host named `f`). Brackets around an address (hex digits, dots, a zone
+ * id, at least one colon) are taken literally, and the address is written as targets write it (one spelling, no
+ * zone id, an IPv4-mapped address as its IPv4 address), so that `[0:0::1]` names the same host as `[::1]`.
+ */
+const BRACKETED_ADDRESS = /\[([0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(?:%[A-Za-z0-9_.-]+)?)\]/g;
+
+function globSource(glob: string): string {
+  return glob.replace(BRACKETED_ADDRESS, (_, address: string) => {
+    const lower = address.toLowerCase();
+    const zone = lower.indexOf('%');
+    if (isIP(zone < 0 ? lower : lower.slice(0, zone)) !== 6) return `\\[${address}\\]`;
+    const canonical = canonicalIPv6(lower);
+    return isIP(canonical) === 6 ? `\\[${canonical}\\]` : canonical;
+  });
+}
+
 /** Why a glob cannot be used, or null when it is fine. */
 export function invalidGlobReason(glob: string): string | null {
   if (glob.startsWith('!')) return 'negated globs are not supported; use a deny rule';
   try {
-    picomatch().makeRe(glob, options);
+    picomatch().makeRe(globSource(glob), options);
     return null;
   } catch (error) {
     return (error as Error).message;
@@ -30,7 +50,7 @@ export function compileGlob(glob: string): RegExp | null {
   if (glob === '**') return null;
   let re = known.get(glob);
   if (re === undefined) {
-    re = picomatch().makeRe(glob, options);
+    re = picomatch().makeRe(globSource(glob), options);
     known.set(glob, re);
   }
   return re;

@@ -10,8 +10,8 @@ import type { FullConfig, LoadedConfig } from './types';
 
 export const CONFIG_FILE_NAME = 'governance.config.json';
 const CONFIG_ENV = 'MLTRAINER_GOVERNANCE_CONFIG';
-/** Bumped whenever the schema changes, so cached verdicts of an older schema are not reused. */
-const SCHEMA_VERSION = 1;
+/** Bumped whenever the schema or the glob compiler changes, so cached verdicts and compiled globs are not reused. */
+const SCHEMA_VERSION = 2;
 /** The validated config (and its compiled globs), cached in the state dir under the config's content hash. */
 export const VALIDATED_CACHE = 'config.validated.json';
 

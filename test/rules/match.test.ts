@@ -30,6 +30,22 @@ describe('RuleSet.match', () => {
     expect(set.match('file_write', '/app/exports/public/a')).toMatchObject({ effect: 'approve', ruleId: 'exports' });
   });
 
+  it('takes the brackets of an IPv6 address literally, in the spelling targets use; a character class elsewhere stays one', () => {
+    const network = new RuleSet([
+      { id: 'v6', action: 'net_connect', target: ['[fe80::1]:*', '[fe80::2%eth0]:443', '[0:0::0:1]:80', '[::FFFF:10.0.0.1]:*'], effect: 'allow' },
+      { id: 'files', action: 'file_read', target: '/data/[ab].csv', effect: 'allow' },
+    ], 'deny');
+    expect(network.match('net_connect', '[fe80::1]:443')).toMatchObject({ effect: 'allow', ruleId: 'v6' });
+    // Written as targets are: one spelling, no zone id, an IPv4-mapped address as IPv4.
+    expect(network.match('net_connect', '[fe80::2]:443')).toMatchObject({ effect: 'allow', ruleId: 'v6' });
+    expect(network.match('net_connect', '[::1]:80')).toMatchObject({ effect: 'allow', ruleId: 'v6' });
+    expect(network.match('net_connect', '10.0.0.1:22')).toMatchObject({ effect: 'allow', ruleId: 'v6' });
+    // As a character class, [fe80::1] matched a one-letter host on any port.
+    expect(network.match('net_connect', 'f:443')).toMatchObject({ effect: 'deny', ruleId: 'default' });
+    expect(network.match('net_connect', '1:443')).toMatchObject({ effect: 'deny', ruleId: 'default' });
+    expect(network.match('file_read', '/data/b.csv')).toMatchObject({ effect: 'allow', ruleId: 'files' });
+  });
+
   it('matches `**` against every target, dotfiles included', () => {
     expect(set.match('file_read', '/home/u/.ssh/id_rsa')).toMatchObject({ effect: 'allow', ruleId: 'read' });
   });
