@@ -1,10 +1,13 @@
 // Node's fs errors name the path Node was handed (`err.path`, `err.dest` and the message). Under governance a
 // relative path is handed over absolute (checkRoles), so that a later chdir cannot move it; the errors are given
 // back the paths as the caller wrote them, as plain node reports them.
+import nodePath = require('node:path');
 import { primordials } from '../primordials';
 import type { ApiForm } from './surface';
 
-const { apply, getOwnPropertyDescriptor, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
+const { join, normalize } = nodePath;
+
+const { apply, getOwnPropertyDescriptor, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const promiseThen = Promise.prototype.then;
 
 /**
@@ -60,4 +63,22 @@ function replaceQuoted(message: string, absolute: string, given: string): string
   const quoted = `'${absolute}'`;
   const at = StringPrototypeIndexOf(message, quoted);
   return at < 0 ? message : `${StringPrototypeSlice(message, 0, at)}'${given}'${StringPrototypeSlice(message, at + quoted.length)}`;
+}
+
+/** A cp `filter` that gets source and destination paths as plain node gives them: below the paths the caller gave. */
+export function filterWithGivenPaths(filter: Function, relatives: readonly string[]): Function {
+  return function (this: unknown, source: unknown, destination: unknown): unknown {
+    return apply(filter, this, [givenPath(source, relatives), givenPath(destination, relatives)]);
+  };
+}
+
+/** Node hands the filter the path it was given, and below it paths it joined (normalised) to it. */
+function givenPath(path: unknown, relatives: readonly string[]): unknown {
+  if (typeof path !== 'string') return path;
+  for (let i = 0; i < relatives.length; i += 2) {
+    if (path === relatives[i]) return relatives[i + 1];
+    const absolute = normalize(relatives[i]);
+    if (StringPrototypeStartsWith(path, `${absolute}/`)) return join(relatives[i + 1], StringPrototypeSlice(path, absolute.length));
+  }
+  return path;
 }

@@ -16,7 +16,7 @@ import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHook
 import { installGlobHooks } from './fs-glob';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
-import { reportingGivenPaths } from './fs-given-paths';
+import { filterWithGivenPaths, reportingGivenPaths } from './fs-given-paths';
 
 const { apply, defineProperty, getPrototypeOf, newList, ownKeys, ownOptions, ArrayPrototypePush, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const promiseThen = Promise.prototype.then;
@@ -370,13 +370,14 @@ const COPY_FIELDS = ['recursive', 'dereference'];
  * source is decided: its destination resolved (following links there) as a write, and with `dereference` a source
  * link's resolved target as a tree read (the key directory behind a link was copied out until 2026-11-22).
  */
-function checkCopiedTree(args: unknown[]): GovernanceDeniedError | null {
+function checkCopiedTree(args: unknown[], relatives: string[] | null): GovernanceDeniedError | null {
   const options = args[2];
   if (firstPath === null || typeof options !== 'object' || options === null) return null;
-  const copy = ownOptions<{ recursive?: unknown; dereference?: unknown }>(options, COPY_FIELDS);
+  const copy = ownOptions<{ recursive?: unknown; dereference?: unknown; filter?: unknown }>(options, COPY_FIELDS);
   // Absent stays absent: Node merges the options over its defaults, and rejects a field set to undefined.
   if (copy.recursive === undefined) delete copy.recursive;
   if (copy.dereference === undefined) delete copy.dereference;
+  if (relatives !== null && typeof copy.filter === 'function') copy.filter = filterWithGivenPaths(copy.filter, relatives);
   args[2] = copy;
   const converted: PathArgument = { path: null, value: undefined };
   convertPath(args[1], converted);
@@ -438,7 +439,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       } else if (denied === null && treeKind === 'move') denied = checkMovedTree(args);
       else if (denied === null && treeKind === 'list') denied = checkListedTree(args);
       else if (denied === null && treeKind === 'create') denied = checkCreatedParents(args);
-      else if (denied === null && treeKind === 'copy') denied = checkCopiedTree(args);
+      else if (denied === null && treeKind === 'copy') denied = checkCopiedTree(args, relatives);
       if (denied === null && (treeKind === 'move' || treeKind === 'copy' || treeKind === 'link' || treeKind === 'symlink')) denied = checkNewName(args, treeKind === 'symlink');
     } catch (error) {
       return surfaceError(form, error, args);

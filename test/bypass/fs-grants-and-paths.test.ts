@@ -150,6 +150,11 @@ const named = (e) => [e.path, e.dest, e.message].join('|');
 attempt('error of a relative path, sync', () => { try { fs.readFileSync('missing.txt'); } catch (e) { return named(e); } });
 attempt('error of two relative paths, sync', () => { try { fs.renameSync('ok/missing-a', 'ok/missing-b'); } catch (e) { return named(e); } });
 fs.stat('missing-cb.txt', (e) => { results['error of a relative path, callback'] = named(e); });
+attempt('cp filter paths', () => {
+  const seen = [];
+  fs.cpSync('./ok/cp-plain', 'ok/cp-filter-out', { recursive: true, filter: (source, destination) => { seen.push(source + '>' + destination); return true; } });
+  return seen.join(',');
+});
 fs.promises.open('missing-pr.txt').catch((e) => { results['error of a relative path, promise'] = named(e); });
 
 setTimeout(() => process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n'), 300);
@@ -255,6 +260,10 @@ describe.each(LAUNCH_MODES)('fs grants, relative paths and raw stream functions 
     expect(outcome('error of two relative paths, sync').value).toBe("ok/missing-a|ok/missing-b|ENOENT: no such file or directory, rename 'ok/missing-a' -> 'ok/missing-b'");
     expect(results['error of a relative path, callback']).toBe("missing-cb.txt||ENOENT: no such file or directory, stat 'missing-cb.txt'");
     expect(results['error of a relative path, promise']).toBe("missing-pr.txt||ENOENT: no such file or directory, open 'missing-pr.txt'");
+  });
+
+  it('a cp filter gets the paths as plain node gives them, below the relative paths the caller gave', () => {
+    expect(outcome('cp filter paths').value).toBe('./ok/cp-plain>ok/cp-filter-out,ok/cp-plain/sub>ok/cp-filter-out/sub,ok/cp-plain/sub/b.txt>ok/cp-filter-out/sub/b.txt');
   });
 
   it('a stream\'s own descriptor functions are governed: the audit database stays intact', () => {
