@@ -25,6 +25,8 @@ import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modu
 const { join, resolve } = nodePath;
 const { fileURLToPath, pathToFileURL } = nodeUrl;
 
+const reflectGet = Reflect.get;
+const setPrototypeOf = Reflect.setPrototypeOf;
 const { apply, getPrototypeOf, hasOwn, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
 const { isProxy } = types;
 
@@ -45,6 +47,7 @@ interface ModuleInternals {
   _extensions: Record<string, unknown>;
   register?: Function;
   registerHooks?: Function;
+  _cache: Record<string, unknown>;
 }
 
 const M = Module as unknown as ModuleInternals;
@@ -103,10 +106,40 @@ function resolverIntact(): boolean {
   return M._findPath === originalFindPath && M._resolveLookupPaths === originalResolveLookupPaths && M._nodeModulePaths === originalNodeModulePaths;
 }
 
-/** Decides the load of a resolved `filename`; it is then approved for Module#load. */
+/** Decides the load of a resolved `filename`; it is then approved for Module#load (or, a builtin, for loading). */
 function decideFile(filename: string): void {
-  checkModuleLoad(builtinTarget(filename) ?? fileTarget(filename));
+  const builtin = builtinTarget(filename);
+  checkModuleLoad(builtin ?? fileTarget(filename));
   approvedFile = filename;
+  if (builtin !== null) approvedBuiltin = filename;
+}
+
+// The builtin name (as Node looks it up in Module._cache) that Module._load just decided; not decided a second time.
+let approvedBuiltin: string | null = null;
+
+/**
+ * Module._cache, read by Node's Module._load with the filename it is about to load, before it loads a builtin
+ * by that name (`canBeRequiredWithoutScheme(filename)`): the one place every road to a builtin in Module._load
+ * passes, whatever produced the name. A builtin name read there that Module._load did not just decide is decided
+ * here. Until 2026-11-23 a program resolver that answered an allowed file to the check and `child_process` to
+ * Node (a second call, or one swapped in from a `parent.path` getter Node reads in between), or Node 24+'s
+ * `Module._load(request, parent, isMain, { resolved })`, handed the program a builtin a rule denied, undecided.
+ */
+function governedModuleCache(cache: Record<string, unknown>): Record<string, unknown> {
+  const handler: ProxyHandler<Record<string, unknown>> = {
+    get(target, key) {
+      if (typeof key === 'string' && !StringPrototypeStartsWith(key, 'node:')) {
+        const builtin = builtinTarget(key);
+        if (builtin !== null) {
+          if (approvedBuiltin === key) approvedBuiltin = null;
+          else checkModuleLoad(builtin);
+        }
+      }
+      return reflectGet(target, key);
+    },
+  };
+  setPrototypeOf(handler, null);
+  return new Proxy(cache, handler);
 }
 
 /**
@@ -128,7 +161,10 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
   try {
     if (typeof request === 'string') {
       const builtin = builtinTarget(request);
-      if (builtin !== null) checkModuleLoad(builtin);
+      if (builtin !== null) {
+        checkModuleLoad(builtin);
+        approvedBuiltin = request;
+      }
       else if (isOwnParent(parent) || M._resolveFilename !== governedResolveFilename) {
         const filename = resolveFirst(request, parent, isMain);
         if (filename !== null && isOwnRequest(filename, parent)) return loadOwnFile(this, filename, args);
@@ -145,6 +181,7 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
     return apply(originalLoad, this, args);
   } finally {
     approvedFile = null;
+    approvedBuiltin = null;
     pendingRequest = savedRequest;
     pendingParent = savedParent;
     pendingKnown = savedKnown;
@@ -411,6 +448,8 @@ export function installModuleHooks(): void {
   // The ESM hooks are registered with the originals, before register/registerHooks are governed.
   installEsmHooks(originalRegister, originalRegisterHooks, entryStarted);
   lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));
+  // Locked with the rest of governance's own modules at the end of activation (sealOwnModules).
+  M._cache = governedModuleCache(M._cache);
   // Not locked: module-alias, tsconfig-paths and the like install resolvers of their own (see governedLoad).
   M._resolveFilename = shapeLike(governedResolveFilename, originalResolveFilename);
   lockProperty(M.prototype, 'load', shapeLike(governedModuleLoad, originalModuleLoad));
