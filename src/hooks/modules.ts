@@ -19,6 +19,7 @@ import { learnResolverRealpathKey, markLoaderResolving, markLoaderSource } from 
 import { esmHooksOffThread, installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
+import { resolveTarget } from './fs-paths';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
 
 // Captured at load: user code can replace these modules' functions.
@@ -107,9 +108,9 @@ function resolverIntact(): boolean {
 }
 
 /** Decides the load of a resolved `filename`; it is then approved for Module#load (or, a builtin, for loading). */
-function decideFile(filename: string): void {
+function decideFile(filename: string, followLinks = false): void {
   const builtin = builtinTarget(filename);
-  checkModuleLoad(builtin ?? fileTarget(filename));
+  checkModuleLoad(builtin ?? fileTarget(followLinks ? resolveTarget(filename, true) : filename));
   approvedFile = filename;
   if (builtin !== null) approvedBuiltin = filename;
 }
@@ -168,7 +169,8 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
       else if (isOwnParent(parent) || M._resolveFilename !== governedResolveFilename) {
         const filename = resolveFirst(request, parent, isMain);
         if (filename !== null && isOwnRequest(filename, parent)) return loadOwnFile(this, filename, args);
-        if (filename !== null) decideFile(filename);
+        // A program resolver's answer may name a link (Node's own resolver answers real paths): decided where it leads.
+        if (filename !== null) decideFile(filename, true);
       } else {
         const known = knownFilename(request, parent);
         if (known !== undefined) decideFile(known);
@@ -221,7 +223,9 @@ function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
   entryStarted(filename);
   if (typeof filename === 'string') adoptIfOwn(this, filename);
   // Normalised: `node_modules/pkg/../../app.js` is app.js, not a file of pkg (Node loads it under that name as given).
-  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(resolve(filename)));
+  // Links followed: Node reads the file a link leads to, and `node_modules/.bin/<cli>` (a link into a package) was
+  // decided as the package `.bin` until 2026-11-23, which loaded a denied package's files.
+  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(resolveTarget(resolve(filename), true)));
   approvedFile = null;
   loading[loadingDepth++] = this;
   const savedHandlerFor = handlerFor;
