@@ -20,7 +20,7 @@ import { esmHooksOffThread, installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
 import { resolveTarget } from './fs-paths';
-import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
+import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier, resolvedFileTarget } from './modules-target';
 
 // Captured at load: user code can replace these modules' functions.
 const { join, resolve } = nodePath;
@@ -110,7 +110,7 @@ function resolverIntact(): boolean {
 /** Decides the load of a resolved `filename`; it is then approved for Module#load (or, a builtin, for loading). */
 function decideFile(filename: string, followLinks = false): void {
   const builtin = builtinTarget(filename);
-  checkModuleLoad(builtin ?? fileTarget(followLinks ? resolveTarget(filename, true) : filename));
+  checkModuleLoad(builtin ?? (followLinks ? fileTarget(resolveTarget(filename, true)) : resolvedFileTarget(filename)));
   approvedFile = filename;
   if (builtin !== null) approvedBuiltin = filename;
 }

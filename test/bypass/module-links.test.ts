@@ -93,3 +93,51 @@ describe.each(LAUNCH_MODES)('modules loaded through links (%s)', (mode) => {
     expect(outcomes['allowed package through its link']).toEqual({ outcome: 'loaded', value: 'ok-pkg' });
   });
 });
+
+// Under NODE_PRESERVE_SYMLINKS=1 (or --preserve-symlinks) Node's own resolvers answer the link's path: a plain
+// require() and import of `node_modules/.bin/denied-cli` were decided as `.bin` and ran the denied package.
+describe.each(LAUNCH_MODES)('modules loaded through links, symlinks preserved (%s)', (mode) => {
+  const dir = createProject({
+    files: {
+      'app.cjs': APP,
+      'node_modules/denied-pkg/package.json': '{"name":"denied-pkg","version":"1.0.0","bin":{"denied-cli":"cli.js"}}',
+      'node_modules/denied-pkg/cli.js': "process.stdout.write('LOADED:denied-pkg\\n'); module.exports = 'denied-pkg';\n",
+      'node_modules/ok-pkg/package.json': '{"name":"ok-pkg","version":"1.0.0","bin":{"ok-cli":"cli.js"}}',
+      'node_modules/ok-pkg/cli.js': "module.exports = 'ok-pkg';\n",
+    },
+  });
+  mkdirSync(join(dir, 'node_modules/.bin'), { recursive: true });
+  symlinkSync('../denied-pkg/cli.js', join(dir, 'node_modules/.bin/denied-cli'));
+  symlinkSync('../ok-pkg/cli.js', join(dir, 'node_modules/.bin/ok-cli'));
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    env: { NODE_PRESERVE_SYMLINKS: '1' },
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'no-pkg', action: 'module_load', target: 'denied-pkg', effect: 'deny' },
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+      ],
+    },
+  });
+  const outcomes = routeResults<Record<string, Outcome>>(run);
+  afterAll(() => removeProject(dir));
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it.each(ROUTES)('%s is refused as module_load:denied-pkg', (label) => {
+    expect(outcomes[label], JSON.stringify(outcomes)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcomes[label].message).toContain('module_load:denied-pkg');
+  });
+
+  it('the denied package never ran; an allowed package still loads through its link', () => {
+    expect(run.stdout).not.toContain('LOADED:denied-pkg');
+    expect(outcomes['allowed package through its link']).toEqual({ outcome: 'loaded', value: 'ok-pkg' });
+  });
+});
