@@ -5,7 +5,7 @@
 import nodePath = require('node:path');
 import nodeUrl = require('node:url');
 import { types } from 'node:util';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, MessagePort } from 'node:worker_threads';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
@@ -26,6 +26,10 @@ const utf8 = new TextDecoder();
 const decode = TextDecoder.prototype.decode;
 
 const { apply, ArrayPrototypeIncludes, StringPrototypeStartsWith } = primordials;
+// Captured at load: the program can replace MessagePort.prototype.postMessage, which would let it rewrite a denial
+// on its way to Node's hooks thread into an allowance (Node 20: `import('node:child_process')` loaded, denied but
+// not enforced, until 2026-11-23). The port's `on` is called once, at start-up, before any program code.
+const postMessage = MessagePort.prototype.postMessage;
 
 interface LoadContext {
   conditions?: readonly string[];
@@ -95,7 +99,7 @@ function answer(port: MessagePortLike, request: DecisionRequest): void {
     if (denied === null && typeof request.file === 'string') denied = checkRead(resolveTarget(request.file, true), true);
   }
   const reply: DecisionReply = { id: request.id, denial: denied === null ? null : { message: denied.message, action: denied.action, target: denied.target, ruleId: denied.ruleId, level: denied.level, reason: denied.reason, violation: denied.violation } };
-  port.postMessage(reply);
+  apply(postMessage, port, [reply]);
 }
 
 interface MessagePortLike {
