@@ -2,6 +2,7 @@
 // every public vm route and vm.Script's native parent class, and new vm contexts, whose own intrinsics
 // are governed by running the same realm patch inside each context before user code can run there.
 import vm = require('node:vm');
+import { types } from 'node:util';
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { governClass } from './code-eval-class';
@@ -58,17 +59,52 @@ function checkShadowRealm(): void {
   if (denied !== null) throw denied;
 }
 
+// The global names the realm patches look up inside a context (governRealm, contextShadowRealmPatch).
+const PATCH_NAMES = ['Reflect', 'globalThis', 'eval', 'Function', 'TypeError', 'ShadowRealm'];
+const { isProxy } = types;
+const DONT_CONTEXTIFY = (vm as unknown as { constants?: { DONT_CONTEXTIFY?: unknown } }).constants?.DONT_CONTEXTIFY;
+
+/**
+ * Inside a context, a global name is looked up on the context object (and its prototype chain) before the
+ * context's own global: a context object that has one of the names the realm patch looks up (`Reflect`,
+ * `globalThis`...), itself or through a prototype (`Object.prototype.Reflect` in the host), or a Proxy on its
+ * chain, hands the patch the program's stand-ins, and the patch did nothing: the context's own eval and Function
+ * family then evaluated strings with `code_eval:eval`/`function` denied (until 2026-11-23, with `code_eval:vm`
+ * allowed). Such a context is refused as runtime_bypass where the level blocks.
+ */
+function checkContextObject(sandbox: unknown): void {
+  let object = sandbox;
+  while ((typeof object === 'object' || typeof object === 'function') && object !== null) {
+    let shadowed = isProxy(object);
+    for (let i = 0; !shadowed && i < PATCH_NAMES.length; i++) shadowed = primordials.hasOwn(object, PATCH_NAMES[i]);
+    if (shadowed) {
+      const denied = refuseBypass('code_eval', 'vm', 'a vm context object that shadows a global the context\'s code-evaluation patch looks up (Reflect, globalThis, eval, Function, TypeError, ShadowRealm), or a Proxy on its prototype chain');
+      if (denied !== null) throw denied;
+      return;
+    }
+    object = primordials.getPrototypeOf(object);
+  }
+}
+
 /** Governs eval and the Function family of a new context; runs before any user code there. */
-function governContext(context: vm.Context): vm.Context {
+function governContext(context: vm.Context, contextObject: unknown): vm.Context {
+  if (contextObject !== DONT_CONTEXTIFY) checkContextObject(context);
   const install = apply(originalRunInContext, vm, [realmPatch, context]) as typeof governRealm;
   install(checkCodeEval, checkGeneratedCode);
   if (hostHasShadowRealm) (apply(originalRunInContext, vm, [contextShadowRealmPatch, context]) as (check: () => void) => void)(checkShadowRealm);
+  apply(weakSetAdd, governedContexts, [context]);
   return context;
 }
 
+// Contexts already governed: contextifying one again returns it as it is (its patch defined eval and Function on it).
+const governedContexts = new WeakSet<object>();
+const weakSetHas = WeakSet.prototype.has;
+const weakSetAdd = WeakSet.prototype.add;
+
 function governedCreateContext(contextObject?: unknown, options?: unknown): vm.Context {
+  if (typeof contextObject === 'object' && contextObject !== null && apply(weakSetHas, governedContexts, [contextObject])) return contextObject as vm.Context;
   const context = apply(originalCreateContext, vm, [contextObject, options]) as vm.Context;
-  return governContext(context);
+  return governContext(context, contextObject);
 }
 
 interface NewContextOptions {

@@ -25,6 +25,9 @@ export function recursiveOptions(args: unknown[], at: number): boolean {
   const options = args[at];
   if (typeof options !== 'object' || options === null) return false;
   const copy = primordials.ownOptions<{ recursive?: unknown }>(options, RECURSIVE);
+  // Absent stays absent: Node's rm/rmSync spread their defaults under the options, and an own `recursive: undefined`
+  // replaced the default `false` (ERR_INVALID_ARG_TYPE for `rmSync(path, { force: true })`, every line).
+  if (copy.recursive === undefined) delete copy.recursive;
   args[at] = copy;
   return copy.recursive === true;
 }

@@ -5,7 +5,7 @@
 import nodePath = require('node:path');
 import nodeUrl = require('node:url');
 import { types } from 'node:util';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, MessagePort } from 'node:worker_threads';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
@@ -25,7 +25,11 @@ const { isArrayBufferView } = types;
 const utf8 = new TextDecoder();
 const decode = TextDecoder.prototype.decode;
 
-const { apply, ArrayPrototypeIncludes, StringPrototypeStartsWith } = primordials;
+const { apply, StringPrototypeStartsWith } = primordials;
+// Captured at load: the program can replace MessagePort.prototype.postMessage, which would let it rewrite a denial
+// on its way to Node's hooks thread into an allowance (Node 20: `import('node:child_process')` loaded, denied but
+// not enforced, until 2026-11-23). The port's `on` is called once, at start-up, before any program code.
+const postMessage = MessagePort.prototype.postMessage;
 
 interface LoadContext {
   conditions?: readonly string[];
@@ -40,9 +44,16 @@ export function esmHooksOffThread(): boolean {
   return offThread;
 }
 
-/** require() runs through these hooks too; Module._load decides it, and marks the loader's reads itself. */
+/**
+ * require() runs through these hooks too; Module._load decides it, and marks the loader's reads itself. Node's
+ * conditions for a require() start with `require` (`['require', 'node', ...]`), an import's with `['node', 'import']`,
+ * and the operator's `--conditions` (`-C`) come after either: an import under `-C require` has `require` among its
+ * conditions too, and was taken for a require() and never decided until 2026-11-23 (a denied builtin imported, a
+ * `data:` URL run; Node 22.15+, 24, 26), as in a worker or child given that flag.
+ */
 function isImport(context: LoadContext): boolean {
-  return context.conditions === undefined || !ArrayPrototypeIncludes(context.conditions, 'require');
+  const conditions = context.conditions;
+  return conditions === undefined || conditions === null || conditions.length === 0 || conditions[0] !== 'require';
 }
 
 function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string, context: LoadContext) => LoadResult): LoadResult {
@@ -95,7 +106,7 @@ function answer(port: MessagePortLike, request: DecisionRequest): void {
     if (denied === null && typeof request.file === 'string') denied = checkRead(resolveTarget(request.file, true), true);
   }
   const reply: DecisionReply = { id: request.id, denial: denied === null ? null : { message: denied.message, action: denied.action, target: denied.target, ruleId: denied.ruleId, level: denied.level, reason: denied.reason, violation: denied.violation } };
-  port.postMessage(reply);
+  apply(postMessage, port, [reply]);
 }
 
 interface MessagePortLike {

@@ -4,6 +4,7 @@ import nodeModule = require('node:module');
 import nodeUrl = require('node:url');
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
+import { resolveTarget } from './fs-paths';
 
 // Captured at load: user code can replace these modules' functions.
 const { isBuiltin } = nodeModule;
@@ -31,6 +32,28 @@ export function fileTarget(filename: string): string {
   return end === -1 ? rest : StringPrototypeSlice(rest, 0, end);
 }
 
+/**
+ * Whether Node keeps the paths of symlinked modules (`--preserve-symlinks[-main]`, in the flags or NODE_OPTIONS, or
+ * NODE_PRESERVE_SYMLINKS=1, read once at start-up as Node reads them): its resolvers then answer a link's own path,
+ * and `node_modules/.bin/<cli>` (a link into a package) was decided as the package `.bin` until 2026-11-23.
+ */
+export const preservesSymlinks: boolean = detectPreserveSymlinks();
+
+function detectPreserveSymlinks(): boolean {
+  const env = process.env;
+  if (env.NODE_PRESERVE_SYMLINKS === '1') return true;
+  const options = env.NODE_OPTIONS;
+  if (typeof options === 'string' && StringPrototypeIndexOf(options, '--preserve-symlinks') !== -1) return true;
+  const flags = process.execArgv;
+  for (let i = 0; i < flags.length; i++) if (StringPrototypeStartsWith(flags[i], '--preserve-symlinks')) return true;
+  return false;
+}
+
+/** The module_load target of a module file Node's resolver answered: where its links lead when Node keeps them. */
+export function resolvedFileTarget(filename: string): string {
+  return fileTarget(preservesSymlinks ? resolveTarget(filename, true) : filename);
+}
+
 /** Code imported from a URL rather than a file: `data:`, `blob:`, `http:`, `https:`. */
 export function isCodeUrl(url: string): boolean {
   return StringPrototypeStartsWith(url, 'data:') || StringPrototypeStartsWith(url, 'blob:') ||
@@ -40,7 +63,7 @@ export function isCodeUrl(url: string): boolean {
 /** The `module_load` target of an ESM URL (`node:`, `file:`), or null for other schemes. */
 export function urlTarget(url: string): string | null {
   if (StringPrototypeStartsWith(url, 'node:')) return url;
-  if (StringPrototypeStartsWith(url, 'file:')) return fileTarget(fileURLToPath(url));
+  if (StringPrototypeStartsWith(url, 'file:')) return resolvedFileTarget(fileURLToPath(url));
   return null;
 }
 

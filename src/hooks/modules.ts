@@ -19,12 +19,15 @@ import { learnResolverRealpathKey, markLoaderResolving, markLoaderSource } from 
 import { esmHooksOffThread, installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
-import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier } from './modules-target';
+import { resolveTarget } from './fs-paths';
+import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier, resolvedFileTarget } from './modules-target';
 
 // Captured at load: user code can replace these modules' functions.
 const { join, resolve } = nodePath;
 const { fileURLToPath, pathToFileURL } = nodeUrl;
 
+const reflectGet = Reflect.get;
+const setPrototypeOf = Reflect.setPrototypeOf;
 const { apply, getPrototypeOf, hasOwn, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
 const { isProxy } = types;
 
@@ -45,6 +48,7 @@ interface ModuleInternals {
   _extensions: Record<string, unknown>;
   register?: Function;
   registerHooks?: Function;
+  _cache: Record<string, unknown>;
 }
 
 const M = Module as unknown as ModuleInternals;
@@ -103,10 +107,40 @@ function resolverIntact(): boolean {
   return M._findPath === originalFindPath && M._resolveLookupPaths === originalResolveLookupPaths && M._nodeModulePaths === originalNodeModulePaths;
 }
 
-/** Decides the load of a resolved `filename`; it is then approved for Module#load. */
-function decideFile(filename: string): void {
-  checkModuleLoad(builtinTarget(filename) ?? fileTarget(filename));
+/** Decides the load of a resolved `filename`; it is then approved for Module#load (or, a builtin, for loading). */
+function decideFile(filename: string, followLinks = false): void {
+  const builtin = builtinTarget(filename);
+  checkModuleLoad(builtin ?? (followLinks ? fileTarget(resolveTarget(filename, true)) : resolvedFileTarget(filename)));
   approvedFile = filename;
+  if (builtin !== null) approvedBuiltin = filename;
+}
+
+// The builtin name (as Node looks it up in Module._cache) that Module._load just decided; not decided a second time.
+let approvedBuiltin: string | null = null;
+
+/**
+ * Module._cache, read by Node's Module._load with the filename it is about to load, before it loads a builtin
+ * by that name (`canBeRequiredWithoutScheme(filename)`): the one place every road to a builtin in Module._load
+ * passes, whatever produced the name. A builtin name read there that Module._load did not just decide is decided
+ * here. Until 2026-11-23 a program resolver that answered an allowed file to the check and `child_process` to
+ * Node (a second call, or one swapped in from a `parent.path` getter Node reads in between), or Node 24+'s
+ * `Module._load(request, parent, isMain, { resolved })`, handed the program a builtin a rule denied, undecided.
+ */
+function governedModuleCache(cache: Record<string, unknown>): Record<string, unknown> {
+  const handler: ProxyHandler<Record<string, unknown>> = {
+    get(target, key) {
+      if (typeof key === 'string' && !StringPrototypeStartsWith(key, 'node:')) {
+        const builtin = builtinTarget(key);
+        if (builtin !== null) {
+          if (approvedBuiltin === key) approvedBuiltin = null;
+          else checkModuleLoad(builtin);
+        }
+      }
+      return reflectGet(target, key);
+    },
+  };
+  setPrototypeOf(handler, null);
+  return new Proxy(cache, handler);
 }
 
 /**
@@ -128,11 +162,15 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
   try {
     if (typeof request === 'string') {
       const builtin = builtinTarget(request);
-      if (builtin !== null) checkModuleLoad(builtin);
+      if (builtin !== null) {
+        checkModuleLoad(builtin);
+        approvedBuiltin = request;
+      }
       else if (isOwnParent(parent) || M._resolveFilename !== governedResolveFilename) {
         const filename = resolveFirst(request, parent, isMain);
         if (filename !== null && isOwnRequest(filename, parent)) return loadOwnFile(this, filename, args);
-        if (filename !== null) decideFile(filename);
+        // A program resolver's answer may name a link (Node's own resolver answers real paths): decided where it leads.
+        if (filename !== null) decideFile(filename, true);
       } else {
         const known = knownFilename(request, parent);
         if (known !== undefined) decideFile(known);
@@ -145,6 +183,7 @@ function governedLoad(this: unknown, request: unknown, parent: CjsModule | undef
     return apply(originalLoad, this, args);
   } finally {
     approvedFile = null;
+    approvedBuiltin = null;
     pendingRequest = savedRequest;
     pendingParent = savedParent;
     pendingKnown = savedKnown;
@@ -184,7 +223,9 @@ function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
   entryStarted(filename);
   if (typeof filename === 'string') adoptIfOwn(this, filename);
   // Normalised: `node_modules/pkg/../../app.js` is app.js, not a file of pkg (Node loads it under that name as given).
-  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(resolve(filename)));
+  // Links followed: Node reads the file a link leads to, and `node_modules/.bin/<cli>` (a link into a package) was
+  // decided as the package `.bin` until 2026-11-23, which loaded a denied package's files.
+  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(resolveTarget(resolve(filename), true)));
   approvedFile = null;
   loading[loadingDepth++] = this;
   const savedHandlerFor = handlerFor;
@@ -411,6 +452,8 @@ export function installModuleHooks(): void {
   // The ESM hooks are registered with the originals, before register/registerHooks are governed.
   installEsmHooks(originalRegister, originalRegisterHooks, entryStarted);
   lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));
+  // Locked with the rest of governance's own modules at the end of activation (sealOwnModules).
+  M._cache = governedModuleCache(M._cache);
   // Not locked: module-alias, tsconfig-paths and the like install resolvers of their own (see governedLoad).
   M._resolveFilename = shapeLike(governedResolveFilename, originalResolveFilename);
   lockProperty(M.prototype, 'load', shapeLike(governedModuleLoad, originalModuleLoad));

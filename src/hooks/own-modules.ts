@@ -109,6 +109,7 @@ export function sealOwnModules(): void {
   if (sealed) return;
   sweep();
   sealed = true;
-  // Node reads Module._cache on every load: a program that replaced it could hand governance its own copies.
-  lockProperty(Module, '_cache', moduleCache);
+  // Node reads Module._cache on every load: a program that replaced it could hand governance its own copies. It is
+  // the governed view of moduleCache by now (modules.ts), which decides builtin names Node looks up in it.
+  lockProperty(Module, '_cache', (Module as unknown as { _cache: unknown })._cache);
 }
