@@ -4,6 +4,7 @@
 
 const { apply } = Reflect;
 const jsonStringify = JSON.stringify;
+const setPrototypeOf = Reflect.setPrototypeOf;
 const jsonParse = JSON.parse;
 const stringNormalize = String.prototype.normalize;
 const dateToISOString = Date.prototype.toISOString;
@@ -246,6 +247,9 @@ export function stringifyBody(f: BodyInput): string {
     violation: nfcOrNull(f.violation),
   };
   if (f.nonce !== undefined) o.nonce = f.nonce;
+  // No prototype: JSON.stringify looks up toJSON on the object, and a toJSON getter the program put on
+  // Object.prototype ran inside every durable denial (where the kernel lets calls through) until 2026-11-23.
+  setPrototypeOf(o, null);
   return jsonStringify(o);
 }
 
@@ -377,7 +381,9 @@ export interface CheckpointFields {
 const CHECKPOINT_KEYS = ['v', 'logId', 'n', 'size', 'root', 'chainHead', 'ts', 'keyId'];
 
 export function encodeCheckpoint(c: CheckpointFields): string {
-  return jsonStringify({ v: 1, logId: c.logId, n: c.n, size: c.size, root: c.root, chainHead: c.chainHead, ts: c.ts, keyId: c.keyId });
+  const o = { v: 1, logId: c.logId, n: c.n, size: c.size, root: c.root, chainHead: c.chainHead, ts: c.ts, keyId: c.keyId };
+  setPrototypeOf(o, null); // no inherited toJSON (see stringifyBody)
+  return jsonStringify(o);
 }
 
 /** Parse a checkpoint body; only canonical bodies are accepted (they are signed, so there is no reason for another form). */
