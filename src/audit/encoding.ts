@@ -10,7 +10,12 @@ const stringNormalize = String.prototype.normalize;
 const dateToISOString = Date.prototype.toISOString;
 const DateCtor = Date;
 const isSafeInteger = Number.isSafeInteger;
-const regexpTest = RegExp.prototype.test;
+const regexpExec = RegExp.prototype.exec;
+// RegExp.prototype.test calls the regex's `exec` property, which the program can replace: a replaced exec ran
+// inside the commit of every durable denial until 2026-11-23. The captured exec is called directly instead.
+const regexpTest = function (this: RegExp, s: string): boolean {
+  return apply(regexpExec, this, [s]) !== null;
+};
 const stringStartsWith = String.prototype.startsWith;
 const stringSlice = String.prototype.slice;
 const stringCharCodeAt = String.prototype.charCodeAt;
