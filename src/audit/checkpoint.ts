@@ -12,7 +12,7 @@ const { spawnSync } = childProcess;
 const bufferFrom = Buffer.from;
 const bufferToString = Buffer.prototype.toString;
 const jsonStringify = JSON.stringify;
-const { apply } = Reflect;
+const { apply, setPrototypeOf } = Reflect;
 
 export function signCheckpoint(fields: CheckpointFields, privateKey: KeyObject): SignedCheckpoint {
   const body = encodeCheckpoint(fields);
@@ -23,7 +23,9 @@ export type CheckpointSink = string | { command: string };
 
 /** Deliver a checkpoint to the configured sink: a line appended to a file, or a command receiving it on stdin. */
 export function deliverCheckpoint(sink: CheckpointSink, cp: SignedCheckpoint): void {
-  const line = jsonStringify(cp) + '\n';
+  const plain = { body: cp.body, sig: cp.sig };
+  setPrototypeOf(plain, null); // no inherited toJSON (see stringifyBody)
+  const line = jsonStringify(plain) + '\n';
   if (typeof sink === 'string') {
     appendFileSync(sink, line);
     return;

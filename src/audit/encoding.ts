@@ -4,12 +4,18 @@
 
 const { apply } = Reflect;
 const jsonStringify = JSON.stringify;
+const setPrototypeOf = Reflect.setPrototypeOf;
 const jsonParse = JSON.parse;
 const stringNormalize = String.prototype.normalize;
 const dateToISOString = Date.prototype.toISOString;
 const DateCtor = Date;
 const isSafeInteger = Number.isSafeInteger;
-const regexpTest = RegExp.prototype.test;
+const regexpExec = RegExp.prototype.exec;
+// RegExp.prototype.test calls the regex's `exec` property, which the program can replace: a replaced exec ran
+// inside the commit of every durable denial until 2026-11-23. The captured exec is called directly instead.
+const regexpTest = function (this: RegExp, s: string): boolean {
+  return apply(regexpExec, this, [s]) !== null;
+};
 const stringStartsWith = String.prototype.startsWith;
 const stringSlice = String.prototype.slice;
 const stringCharCodeAt = String.prototype.charCodeAt;
@@ -246,6 +252,9 @@ export function stringifyBody(f: BodyInput): string {
     violation: nfcOrNull(f.violation),
   };
   if (f.nonce !== undefined) o.nonce = f.nonce;
+  // No prototype: JSON.stringify looks up toJSON on the object, and a toJSON getter the program put on
+  // Object.prototype ran inside every durable denial (where the kernel lets calls through) until 2026-11-23.
+  setPrototypeOf(o, null);
   return jsonStringify(o);
 }
 
@@ -377,7 +386,9 @@ export interface CheckpointFields {
 const CHECKPOINT_KEYS = ['v', 'logId', 'n', 'size', 'root', 'chainHead', 'ts', 'keyId'];
 
 export function encodeCheckpoint(c: CheckpointFields): string {
-  return jsonStringify({ v: 1, logId: c.logId, n: c.n, size: c.size, root: c.root, chainHead: c.chainHead, ts: c.ts, keyId: c.keyId });
+  const o = { v: 1, logId: c.logId, n: c.n, size: c.size, root: c.root, chainHead: c.chainHead, ts: c.ts, keyId: c.keyId };
+  setPrototypeOf(o, null); // no inherited toJSON (see stringifyBody)
+  return jsonStringify(o);
 }
 
 /** Parse a checkpoint body; only canonical bodies are accepted (they are signed, so there is no reason for another form). */

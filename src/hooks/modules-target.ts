@@ -10,7 +10,7 @@ import { resolveTarget } from './fs-paths';
 const { isBuiltin } = nodeModule;
 const { fileURLToPath } = nodeUrl;
 
-const { StringPrototypeStartsWith, StringPrototypeSlice, StringPrototypeLastIndexOf, StringPrototypeIndexOf } = primordials;
+const { apply, StringPrototypeStartsWith, StringPrototypeSlice, StringPrototypeLastIndexOf, StringPrototypeIndexOf } = primordials;
 const NODE_MODULES = '/node_modules/';
 
 /** `node:<name>` when `id` names a builtin (with or without the prefix), else null. */
@@ -40,13 +40,47 @@ export function fileTarget(filename: string): string {
 export const preservesSymlinks: boolean = detectPreserveSymlinks();
 
 function detectPreserveSymlinks(): boolean {
+  const asked = askNodeResolver();
+  return asked !== null ? asked : preserveFlagGiven();
+}
+
+/**
+ * Node's own answer: its resolver keeps a link's path exactly when it preserves symlinks. `/proc/self/root` is a
+ * link to `/` on Linux: a file found through it is answered with that prefix when symlinks are preserved (for
+ * modules, or for the entry point with isMain), and by its real path otherwise. Every spelling Node accepts
+ * (`--preserve_symlinks`, NODE_OPTIONS, a worker's execArgv, a config file) is then covered. Two request strings,
+ * as Node's path cache does not key on isMain. null where it cannot tell (no /proc): the flags are read instead.
+ */
+function askNodeResolver(): boolean | null {
+  try {
+    const findPath = (nodeModule as unknown as { _findPath?: Function })._findPath;
+    if (typeof findPath !== 'function') return null;
+    const probe = `${PROC_ROOT}${__filename}`;
+    const modules = apply(findPath, nodeModule, [probe, [], false]) as unknown;
+    const main = apply(findPath, nodeModule, [`${PROC_ROOT}/.${__filename}`, [], true]) as unknown;
+    if (typeof modules !== 'string' || typeof main !== 'string') return null;
+    return StringPrototypeStartsWith(modules, PROC_ROOT) || StringPrototypeStartsWith(main, PROC_ROOT);
+  } catch {
+    return null;
+  }
+}
+const PROC_ROOT = '/proc/self/root';
+
+/** The flags, in every spelling Node parses (`_` for `-` in the name: `--preserve_symlinks` was missed until 2026-11-23). */
+function preserveFlagGiven(): boolean {
   const env = process.env;
   if (env.NODE_PRESERVE_SYMLINKS === '1') return true;
   const options = env.NODE_OPTIONS;
-  if (typeof options === 'string' && StringPrototypeIndexOf(options, '--preserve-symlinks') !== -1) return true;
+  if (typeof options === 'string' && namesPreserve(options)) return true;
   const flags = process.execArgv;
-  for (let i = 0; i < flags.length; i++) if (StringPrototypeStartsWith(flags[i], '--preserve-symlinks')) return true;
+  for (let i = 0; i < flags.length; i++) if (typeof flags[i] === 'string' && namesPreserve(flags[i])) return true;
   return false;
+}
+
+function namesPreserve(text: string): boolean {
+  let normalized = '';
+  for (let i = 0; i < text.length; i++) normalized += text[i] === '_' ? '-' : text[i];
+  return StringPrototypeIndexOf(normalized, '--preserve-symlinks') !== -1;
 }
 
 /** The module_load target of a module file Node's resolver answered: where its links lead when Node keeps them. */

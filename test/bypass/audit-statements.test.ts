@@ -5,6 +5,9 @@
 // assignment: a program's `run` (or an Object.prototype setter for a column name) ran inside every durable denial,
 // where the kernel lets calls through as governance's own, and a write it made to a denied directory went through;
 // a `run` that did nothing dropped the denials from the log. Each denial must now be written, the directory empty.
+// Likewise a toJSON getter on Object.prototype, read by JSON.stringify of an entry body that needs escaping (until
+// 2026-11-23: the body object had a prototype), and a replaced RegExp.prototype.exec, which the captured
+// RegExp.prototype.test the writer checked each body field with calls.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,9 +29,14 @@ if (variant === 'run') Statement.run = function () { evil(); return run.apply(th
 if (variant === 'get') Statement.get = function () { evil(); return get.apply(this, arguments); };
 if (variant === 'noop') Statement.run = function () { return { changes: 1, lastInsertRowid: 0 }; };
 if (variant === 'setter') Object.defineProperty(Object.prototype, 'seq', { configurable: true, set(v) { evil(); Object.defineProperty(this, 'seq', { value: v, writable: true, enumerable: true, configurable: true }); }, get() { return undefined; } });
+// A toJSON getter on Object.prototype: JSON.stringify of an entry body that needs escaping (a non-ASCII name) ran it.
+if (variant.startsWith('tojson')) Object.defineProperty(Object.prototype, 'toJSON', { configurable: true, get() { evil(); return undefined; } });
+// RegExp.prototype.exec, which RegExp.prototype.test calls: the writer tested each body field with a captured test.
+const exec = RegExp.prototype.exec;
+if (variant === 'exec') RegExp.prototype.exec = function () { evil(); return exec.apply(this, arguments); };
 let trigger;
 try { fs.writeFileSync(path.join(D, 'trigger-' + variant), 'x'); trigger = 'written'; } catch (e) { trigger = e && e.code; }
-Statement.run = run; Statement.get = get; delete Object.prototype.seq;
+Statement.run = run; Statement.get = get; delete Object.prototype.seq; delete Object.prototype.toJSON; RegExp.prototype.exec = exec;
 let allowed;
 try { fs.writeFileSync(path.join(OK, 'after'), 'x'); allowed = 'written'; } catch (e) { allowed = e && e.code; }
 process.stdout.write('RESULTS ' + JSON.stringify({ trigger, allowed }) + '\n');
@@ -46,7 +54,7 @@ describe.each(LAUNCH_MODES)('the audit driver reached through require.cache (%s)
   };
   afterAll(() => removeProject(dir));
 
-  it.each(['run', 'get', 'noop', 'setter'])('a program %s: nothing written, the denial recorded', (variant) => {
+  it.each(['run', 'get', 'noop', 'setter', 'tojson-\u00fc', 'exec'])('a program %s: nothing written, the denial recorded', (variant) => {
     const run = governedRun({ dir, mode, entry: 'app.cjs', policy, args: [variant] });
     expect(run.status, run.stderr).toBe(0);
     const results = routeResults<{ trigger: string; allowed: string }>(run);
