@@ -131,9 +131,13 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
   function post(): number {
     if (timer !== null) { clearTimer(timer); timer = null; }
     if (fields.length === 0) return posted;
-    const message: ThreadMessage = { type: 'batch', id: ++posted, fields };
-    fields = newList();
+    // Nothing that can throw after the message is handed over (a call can, on an exhausted stack): the batch is
+    // either posted once or still queued, never lost or posted twice.
+    const next = newList<unknown>();
+    const message: ThreadMessage = { type: 'batch', id: posted + 1, fields };
     apply(postMessage, thread!.worker, [message]);
+    posted = message.id;
+    fields = next;
     if (posted - load(thread!.state, SLOT.committed) > MAX_BATCHES_IN_FLIGHT) waitFor(posted - MAX_BATCHES_IN_FLIGHT);
     return posted;
   }

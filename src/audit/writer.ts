@@ -14,6 +14,7 @@ import { ensureSigningKey, loadSigningKey, PRIVATE_KEY_FILE, type SigningKey } f
 import { ENTRY_FIELDS, flattenEntry } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
 import { primordials } from '../primordials';
+import { hasStackHeadroom } from './stack-headroom';
 
 const { mkdirSync, statSync, writeSync } = fs;
 const { dirname, resolve: resolvePath } = path;
@@ -30,7 +31,7 @@ const bufferSubarray = Buffer.prototype.subarray;
 const dateParse = Date.parse;
 const jsonParse = JSON.parse;
 const { apply } = Reflect;
-const { newList } = primordials;
+const { newList, ownErrorCode } = primordials;
 const stringSlice = String.prototype.slice;
 const hex = (b: Buffer): string => apply(bufferToString, b, ['hex']);
 
@@ -51,6 +52,9 @@ const ROW_WIDTH = 4 * ROWS_PER_INSERT;
 const ROW_VALUES = '(?, CAST(? AS TEXT), unhex(?), unhex(?))';
 /** Initial size of the buffer that holds the bodies of the rows of one INSERT. */
 const ROW_BYTES = 64 * 1024;
+/** Thrown by a flush that would not have the stack to finish: the entries stay queued for the next commit. */
+const STACK_TOO_LOW = new RangeError('audit commit postponed: too little stack left to finish it; the entries wait for the next commit');
+Reflect.defineProperty(STACK_TOO_LOW, 'stack', { value: `RangeError: ${STACK_TOO_LOW.message}` });
 
 interface LastCheckpoint {
   n: number;
@@ -140,6 +144,8 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   let frontier = new HexFrontier();
   let chainHead = ZERO_HEX; // hex leaf hash of the last entry
   let cacheValid = false;
+  /** Whether a BEGIN may have run with no COMMIT or ROLLBACK after it. */
+  let transactionOpen = false;
 
   /** Entries appended on this thread: moved to `queue` when a commit starts, so that append() costs one store. */
   let pending = newList<PendingEntry>();
@@ -187,8 +193,11 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
     if (millis < 0 || !isInteger(ms)) return isoFromMillis(ms);
     const second = ms - millis;
     if (second !== isoSecond) {
+      // Both after the calls: a call can throw on an exhausted stack, and a second paired with the previous
+      // prefix wrote malformed timestamps (until 2026-11-23).
+      const prefix = apply(stringSlice, isoFromMillis(second), [0, 20]) as string;
+      isoPrefix = prefix;
       isoSecond = second;
-      isoPrefix = apply(stringSlice, isoFromMillis(second), [0, 20]);
     }
     return isoPrefix + (millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`) + 'Z';
   }
@@ -298,20 +307,30 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
    * calls `run` and `Function.prototype.call` by lookup, both the program's to replace).
    */
   function commitImmediate(batch: unknown[], force: 'none' | 'new-entries' | 'heartbeat'): SignedCheckpoint | null {
-    runStatement(begin, []);
+    if (transactionOpen) rollBack(); // left open by a rollback that could not run: BEGIN would fail inside it
+    transactionOpen = true;
     try {
+      runStatement(begin, []);
       syncTreeState();
       insertEntries(batch);
       const cp = checkpointIfDue(force);
       runStatement(commitTransaction, []);
+      transactionOpen = false;
       return cp;
     } catch (error) {
-      try {
-        runStatement(rollback, []);
-      } catch {
-        // SQLite may have rolled back already (a failed COMMIT, a full disk)
-      }
+      rollBack();
       throw error;
+    }
+  }
+
+  function rollBack(): void {
+    try {
+      runStatement(rollback, []);
+      transactionOpen = false;
+    } catch (error) {
+      // SQLite's own error (no transaction is active after a failed BEGIN or COMMIT) settles it; any other, such
+      // as a RangeError before the statement ran, leaves the transaction open for the next commit to roll back.
+      if (ownErrorCode(error) !== null) transactionOpen = false;
     }
   }
 
@@ -339,6 +358,7 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   }
 
   function flush(): void {
+    if ((pending.length !== 0 || queue.length !== 0) && !hasStackHeadroom()) throw STACK_TOO_LOW;
     if (flushTimer !== null) { clearTimer(flushTimer); flushTimer = null; }
     queuePending();
     if (queue.length === 0) return;
