@@ -128,7 +128,7 @@ function realPathOrNull(path: string): string | null {
   } catch {
     return null;
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }
 

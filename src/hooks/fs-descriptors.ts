@@ -28,7 +28,7 @@ function fileOf(fd: unknown): string | null {
     primordials.rethrowUnlessSystemError(error);
     return null; // not open: Node reports EBADF
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }
 

@@ -128,7 +128,7 @@ export function resolveTarget(path: string, followLast: boolean, base?: string):
   try {
     return followLast ? resolveFollowing(absolute, 0) : resolveParentOf(absolute, 0);
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }
 

@@ -57,7 +57,7 @@ function exists(path: string): boolean {
     primordials.rethrowUnlessSystemError(error);
     return true; // Node's mkdir meets the same error there
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }
 
@@ -97,7 +97,7 @@ function isDirectory(path: string): boolean {
     primordials.rethrowUnlessSystemError(error);
     return false;
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }
 
@@ -110,6 +110,6 @@ function namesIn(dir: string): string[] {
     primordials.rethrowUnlessSystemError(error);
     return [];
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }

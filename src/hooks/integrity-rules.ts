@@ -91,7 +91,7 @@ function stampOf(path: string): string {
   } catch {
     return 'missing';
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }
 
@@ -102,6 +102,6 @@ function contentsOf(path: string): Buffer | null {
   } catch {
     return null;
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }

@@ -53,7 +53,7 @@ function isExecutableFile(path: string): boolean {
     primordials.rethrowUnlessSystemError(error);
     return false;
   } finally {
-    primordials.restoreSlots(savedLimit);
+    primordials.restoreErrors(savedLimit);
   }
 }
 

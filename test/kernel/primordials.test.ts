@@ -44,3 +44,45 @@ describe('StringMapChars', () => {
     expect(StringMapChars('--expose_internals', '_', '-')).toBe('--expose-internals');
   });
 });
+
+describe('quietErrors and restoreErrors', () => {
+  const { quietErrors, restoreErrors } = primordials;
+  const original = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
+  afterEach(() => {
+    Object.defineProperty(Error, 'stackTraceLimit', original);
+  });
+
+  it('sets the limit to 0 and puts the number back, the slot staying a plain data property', () => {
+    Error.stackTraceLimit = 17;
+    const quiet = quietErrors();
+    expect(Error.stackTraceLimit).toBe(0);
+    restoreErrors(quiet);
+    expect(Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')).toEqual({ ...original, value: 17 });
+  });
+
+  it('runs no accessor of the program: one on the slot is defined over and put back as it was', () => {
+    const calls: string[] = [];
+    const accessor = { get: () => { calls.push('get'); return 10; }, set: () => { calls.push('set'); }, configurable: true, enumerable: true };
+    Object.defineProperty(Error, 'stackTraceLimit', accessor);
+    const quiet = quietErrors();
+    expect(Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.value).toBe(0);
+    restoreErrors(quiet);
+    expect(Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')).toEqual(accessor);
+    expect(calls).toEqual([]);
+  });
+
+  it('reads no `writable` a program put on Object.prototype, and leaves a slot turned into an accessor meanwhile alone', () => {
+    const calls: string[] = [];
+    Object.defineProperty(Object.prototype, 'writable', { get: () => { calls.push('writable'); return true; }, configurable: true });
+    const accessor = { __proto__: null, get: () => { calls.push('get'); return 3; }, set: () => { calls.push('set'); }, configurable: true, enumerable: true };
+    try {
+      const quiet = quietErrors();
+      Object.defineProperty(Error, 'stackTraceLimit', accessor as PropertyDescriptor);
+      restoreErrors(quiet);
+    } finally {
+      delete (Object.prototype as { writable?: unknown }).writable;
+    }
+    expect(Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')).toEqual({ ...accessor });
+    expect(calls).toEqual([]);
+  });
+});
