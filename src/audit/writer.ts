@@ -10,13 +10,14 @@ import { HexFrontier } from './merkle';
 import { ensureSchema, openDatabase } from './schema';
 import { openTreeStore } from './tree-store';
 import { deliverCheckpoint, signCheckpoint } from './checkpoint';
-import { ensureSigningKey, loadSigningKey, PRIVATE_KEY_FILE, type SigningKey } from '../crypto/keys';
+import { ensureSigningKey, PRIVATE_KEY_FILE, signingKeyFromPem, type SigningKey } from '../crypto/keys';
+import { readOwnFile } from '../own-fs';
 import { ENTRY_FIELDS, flattenEntry } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry, SignedCheckpoint } from './types';
 import { primordials } from '../primordials';
 import { hasStackHeadroom } from './stack-headroom';
 
-const { mkdirSync, statSync, writeSync } = fs;
+const { mkdirSync, writeSync } = fs;
 const { dirname, resolve: resolvePath } = path;
 const { setTimeout: setTimer, clearTimeout: clearTimer, setInterval: setRepeating, clearInterval: clearRepeating } = globalThis;
 const dateNow = Date.now;
@@ -25,13 +26,14 @@ const numberIsNaN = Number.isNaN;
 const isInteger = Number.isInteger;
 const bufferAlloc = Buffer.alloc;
 const bufferFrom = Buffer.from;
+const bufferCompare = Buffer.compare;
 const bufferToString = Buffer.prototype.toString;
 const bufferWrite = Buffer.prototype.write;
 const bufferSubarray = Buffer.prototype.subarray;
 const dateParse = Date.parse;
 const jsonParse = JSON.parse;
 const { apply } = Reflect;
-const { newList, ownErrorCode } = primordials;
+const { newList, ownErrorCode, rethrowUnlessSystemError } = primordials;
 const stringSlice = String.prototype.slice;
 const hex = (b: Buffer): string => apply(bufferToString, b, ['hex']);
 
@@ -60,10 +62,6 @@ interface LastCheckpoint {
   n: number;
   size: number;
   tsMs: number;
-}
-
-function inodeOf(file: string): number {
-  return statSync(file, { throwIfNoEntry: false })?.ino ?? 0;
 }
 
 function positiveInt(value: number | undefined, fallback: number, name: string): number {
@@ -96,18 +94,34 @@ export function openAuditWriter(options: AuditWriterOptions): BatchAuditWriter {
   const dbPath = resolvePath(options.dbPath);
   mkdirSync(dirname(dbPath), { recursive: true });
   const keyDir = options.keyDir ?? resolvePath(dirname(dbPath), 'keys');
-  let key = ensureSigningKey(keyDir).key;
   const keyFile = resolvePath(keyDir, PRIVATE_KEY_FILE);
-  let keyInode = inodeOf(keyFile);
+  // Read with own-fs.ts too: a writer opened at exit for late entries (late-writer.ts) opens under the hooks, which
+  // refuse a read of the private key.
+  let keyPem = ownKeyPem();
+  let key = keyPem === null ? ensureSigningKey(keyDir).key : signingKeyFromPem(keyPem, keyFile);
+  keyPem ??= ownKeyPem();
 
-  /** The current signing key: `keys rotate` renames a new key over the file, so a new inode means a new epoch. */
+  /**
+   * The current signing key: `keys rotate` renames a new key over the file, which starts a new epoch. Read at each
+   * checkpoint, inside the commit of a durable denial, so with functions that enter no hook and build no Stats
+   * object (own-fs.ts): Node fills a Stats object by assignment, which ran the program's Object.prototype setters.
+   */
   function currentKey(): SigningKey {
-    const inode = inodeOf(keyFile);
-    if (inode !== keyInode && inode !== 0) {
-      key = loadSigningKey(keyDir) ?? key;
-      keyInode = inode;
+    const pem = ownKeyPem();
+    if (pem !== null && (keyPem === null || bufferCompare(pem, keyPem) !== 0)) {
+      key = signingKeyFromPem(pem, keyFile);
+      keyPem = pem;
     }
     return key;
+  }
+
+  function ownKeyPem(): Buffer | null {
+    try {
+      return readOwnFile(keyFile);
+    } catch (error) {
+      rethrowUnlessSystemError(error);
+      return null; // removed: keep signing with the key in memory
+    }
   }
   const db = openDatabase(dbPath);
   // Bodies are bound as UTF-8 bytes and CAST to TEXT, which reads them in the database's encoding.

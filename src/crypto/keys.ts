@@ -53,7 +53,8 @@ export function readPublicKeyFile(file: string): PublicKey {
   return publicKeyFromPem(pem, file);
 }
 
-function fromPrivatePem(pem: Buffer, source: string): SigningKey {
+/** The signing key in a private key PEM; `source` names it in errors. */
+export function signingKeyFromPem(pem: Buffer, source: string): SigningKey {
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(pem);
@@ -68,7 +69,7 @@ function fromPrivatePem(pem: Buffer, source: string): SigningKey {
 export function loadSigningKey(keyDir: string): SigningKey | null {
   const file = resolve(keyDir, PRIVATE_KEY_FILE);
   if (!existsSync(file)) return null;
-  const key = fromPrivatePem(readFileSync(file), file);
+  const key = signingKeyFromPem(readFileSync(file), file);
   const pubFile = resolve(keyDir, PUBLIC_KEY_FILE);
   if (!existsSync(pubFile)) writeFileSync(pubFile, key.publicPem, { mode: 0o644 });
   return key;
@@ -95,7 +96,7 @@ export function createSigningKey(keyDir: string, options: { replace?: boolean } 
   } finally {
     if (existsSync(tmp)) unlinkSync(tmp);
   }
-  const key = fromPrivatePem(readFileSync(file), file);
+  const key = signingKeyFromPem(readFileSync(file), file);
   writeFileSync(resolve(keyDir, PUBLIC_KEY_FILE), key.publicPem, { mode: 0o644 });
   return { key, created };
 }
@@ -126,7 +127,7 @@ export function installSigningKey(keyDir: string, privateKey: KeyObject): Signin
   } finally {
     if (old !== null) closeSync(old);
   }
-  const key = fromPrivatePem(readFileSync(file), file);
+  const key = signingKeyFromPem(readFileSync(file), file);
   writeFileSync(resolve(keyDir, PUBLIC_KEY_FILE), key.publicPem, { mode: 0o644 });
   return key;
 }

@@ -5,6 +5,7 @@
 // re-read only when its stat changed). Each change is reported once.
 import fs = require('node:fs');
 import { LEVEL_ENV } from '../kernel/level';
+import { readOwnFile } from '../own-fs';
 import { primordials } from '../primordials';
 import { CONFIG_ENV } from './child-governance';
 import { rulesFiles } from './rules-files';
@@ -12,7 +13,6 @@ import type { Tamper } from './integrity-watch';
 
 const { ArrayPrototypePush } = primordials;
 const statSync = fs.statSync;
-const readFileSync = fs.readFileSync;
 const bufferCompare = Buffer.compare;
 const env = process.env;
 const STAT_NO_THROW = { throwIfNoEntry: false } as const;
@@ -98,7 +98,7 @@ function stampOf(path: string): string {
 function contentsOf(path: string): Buffer | null {
   const savedLimit = primordials.quietErrors();
   try {
-    return readFileSync(path);
+    return readOwnFile(path);
   } catch {
     return null;
   } finally {

@@ -36,6 +36,7 @@ const REASON = {
   allowed: 'allowed by rule',
   approved: 'approved inside a withApprovedActions scope',
   internal: 'governance could not decide (internal error); failing closed',
+  nested: 'made while governance was deciding another action: program code ran inside governance\'s own work (an accessor or setter it met)',
 } as const;
 
 type Refusal = 'deny' | 'needsScope' | 'needsToken' | 'violation';
@@ -48,7 +49,16 @@ function refusalReason(match: RuleMatch, refusal: Refusal): string {
 }
 
 let kernel: KernelOptions | null = null;
+/**
+ * Whether a decision (or an event's record) is in progress. Governance's own work makes no governed call then: its
+ * reads use functions captured before the hooks (own-fs.ts). A call arriving meanwhile is program code run from
+ * inside that work, and is refused at staging and production (nestedCall).
+ */
 let busy = false;
+/** kind, target of each call refused while busy, recorded once the decision is over (the writer may be mid-commit). */
+const nestedCalls = primordials.newList<string>();
+const NESTED_LIMIT = 64;
+let recordingNested = false;
 const pid = process.pid;
 /** Decisions so far of kinds that can change the file system (all but file_read and module_load): see changeCount. */
 let changes = 0;
@@ -82,7 +92,7 @@ export function kernelLevel(): Level | null {
 
 /**
  * Decides `kind:target`, records the decision, and returns the error the hook must surface,
- * or null when the call may proceed. Calls made by governance itself while deciding pass through.
+ * or null when the call may proceed. A call made while another is being decided is refused (nestedCall).
  */
 export function checkAction(kind: ActionKind, target: string, violationIfDenied: ViolationType | null = null): GovernanceDeniedError | null {
   return decide(kind, target, violationIfDenied, true);
@@ -127,7 +137,8 @@ export function isAllowedCoveredRead(target: string): boolean {
 
 function decide(kind: ActionKind, target: string, violationIfDenied: ViolationType | null, recordAllow: boolean): GovernanceDeniedError | null {
   const k = kernel;
-  if (k === null || busy) return null;
+  if (k === null) return null;
+  if (busy) return nestedCall(k, kind, target);
   if (kind !== 'file_read' && kind !== 'module_load') changes++;
   busy = true;
   try {
@@ -136,7 +147,36 @@ function decide(kind: ActionKind, target: string, violationIfDenied: ViolationTy
   } catch (error) {
     return internalFailure(k, kind, target, error);
   } finally {
-    busy = false;
+    leave(k);
+  }
+}
+
+/**
+ * A governed call made while a decision is in progress. Until 2026-11-23 such calls went through as governance's
+ * own, and each way of running program code inside a decision (an accessor on an Error slot, a replaced driver
+ * method, a setter on Object.prototype met by Node building a Stats object) let that code act unchecked.
+ */
+function nestedCall(k: KernelOptions, kind: ActionKind, target: string): GovernanceDeniedError | null {
+  if (!recordingNested && nestedCalls.length < 2 * NESTED_LIMIT) {
+    nestedCalls[nestedCalls.length] = kind;
+    nestedCalls[nestedCalls.length] = target;
+  }
+  if (!blocks(k.level)) return null;
+  return new GovernanceDeniedError({ action: kind, target, ruleId: 'runtime_bypass', level: k.level, reason: REASON.nested, violation: 'runtime_bypass' });
+}
+
+/** Ends the outermost decision, then records the calls nestedCall met during it. */
+function leave(k: KernelOptions): void {
+  busy = false;
+  if (nestedCalls.length === 0 || recordingNested) return;
+  const calls = primordials.newList<string>();
+  for (let i = 0; i < nestedCalls.length; i++) calls[i] = nestedCalls[i];
+  nestedCalls.length = 0;
+  recordingNested = true;
+  try {
+    for (let i = 0; i < calls.length; i += 2) recordEvent(calls[i], calls[i + 1], blocks(k.level) ? 'deny' : 'would_deny', REASON.nested, 'runtime_bypass', true);
+  } finally {
+    recordingNested = false;
   }
 }
 
@@ -153,7 +193,8 @@ export function recordEvent(action: string, target: string, decision: Decision, 
   } catch (error) {
     k.onInternalError(error);
   } finally {
-    busy = wasBusy;
+    if (wasBusy) busy = true;
+    else leave(k);
   }
 }
 
@@ -163,14 +204,15 @@ export function recordEvent(action: string, target: string, decision: Decision, 
  */
 export function checkViolation(kind: ActionKind, target: string, violation: ViolationType, reason: string): GovernanceDeniedError | null {
   const k = kernel;
-  if (k === null || busy) return null;
+  if (k === null) return null;
+  if (busy) return nestedCall(k, kind, target);
   busy = true;
   try {
     return refuse(k, kind, target, { effect: 'deny', ruleId: violation, violation }, 'violation', currentScope()?.actor ?? k.actor, reason);
   } catch (error) {
     return internalFailure(k, kind, target, error);
   } finally {
-    busy = false;
+    leave(k);
   }
 }
 
@@ -191,7 +233,8 @@ export function rulesAllow(kind: ActionKind, target: string): boolean {
  */
 export function checkExplicitDeny(kind: ActionKind, target: string): GovernanceDeniedError | null {
   const k = kernel;
-  if (k === null || busy) return null;
+  if (k === null) return null;
+  if (busy) return nestedCall(k, kind, target);
   const found = k.rules.match(kind, target, null);
   if (found.effect !== 'deny' || found.ruleId === 'default') return null;
   return checkAction(kind, target);
