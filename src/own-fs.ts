@@ -1,4 +1,5 @@
-// Reads of governance's own files (the rules files, the signing key) made while it decides or commits. fs.readFileSync looks
+// Governance's own files (the rules files and the signing key read, the checkpoint sink appended to) while it decides
+// or commits. fs.readFileSync looks
 // fs.openSync and fs.readSync up on the module at each call, so it entered the hooks, inside a decision; and
 // fs.statSync builds a Stats object by assignment, which runs any setter the program put on Object.prototype. These
 // functions are captured when this module loads, before the hooks are installed, and each goes straight to Node's
@@ -6,7 +7,7 @@
 import fs = require('node:fs');
 import { primordials } from './primordials';
 
-const { openSync, readSync, closeSync } = fs;
+const { openSync, readSync, writeSync, closeSync } = fs;
 const bufferAllocUnsafe = Buffer.allocUnsafe;
 const bufferSubarray = Buffer.prototype.subarray;
 const typedArraySet = Reflect.getPrototypeOf(Uint8Array.prototype) as { set: Function };
@@ -34,4 +35,14 @@ function grown(contents: Buffer): Buffer {
   const larger = bufferAllocUnsafe(contents.length * 2);
   apply(typedArraySet.set, larger, [contents]);
   return larger;
+}
+
+/** Appends `text` to `path` (created if missing), in one write. The checkpoint sink: written inside decisions too. */
+export function appendOwnFile(path: string, text: string): void {
+  const fd = openSync(path, 'a');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,13 +1,13 @@
 // Signed checkpoints: signing the statement {logId, n, size, root, chainHead, ts, keyId} and handing
 // checkpoints to an external sink. (Checking them is in verify-core.ts.)
 import childProcess = require('node:child_process');
-import fs = require('node:fs');
 import type { KeyObject } from 'node:crypto';
 import { encodeCheckpoint, type CheckpointFields } from './encoding';
 import { signPss } from '../crypto/sign';
+import { asGovernance } from '../kernel/own-work';
+import { appendOwnFile } from '../own-fs';
 import type { SignedCheckpoint } from './types';
 
-const { appendFileSync } = fs;
 const { spawnSync } = childProcess;
 const bufferFrom = Buffer.from;
 const bufferToString = Buffer.prototype.toString;
@@ -27,10 +27,11 @@ export function deliverCheckpoint(sink: CheckpointSink, cp: SignedCheckpoint): v
   setPrototypeOf(plain, null); // no inherited toJSON (see stringifyBody)
   const line = jsonStringify(plain) + '\n';
   if (typeof sink === 'string') {
-    appendFileSync(sink, line);
+    appendOwnFile(sink, line);
     return;
   }
-  const result = spawnSync(sink.command, { input: line, shell: true, stdio: ['pipe', 'ignore', 'pipe'], timeout: 10_000 });
+  const options = { __proto__: null, input: line, shell: true, stdio: ['pipe', 'ignore', 'pipe'], timeout: 10_000 } as unknown as childProcess.SpawnSyncOptions;
+  const result = asGovernance(() => spawnSync(sink.command, options));
   if (result.error) throw new Error(`checkpoint sink command failed: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`checkpoint sink command exited with ${result.status}: ${String(result.stderr).trim()}`);
 }
