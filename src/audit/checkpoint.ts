@@ -4,7 +4,7 @@ import childProcess = require('node:child_process');
 import type { KeyObject } from 'node:crypto';
 import { encodeCheckpoint, type CheckpointFields } from './encoding';
 import { signPss } from '../crypto/sign';
-import { asGovernance } from '../kernel/own-work';
+import { asOwnSpawn } from '../kernel/own-work';
 import { appendOwnFile } from '../own-fs';
 import type { SignedCheckpoint } from './types';
 
@@ -12,6 +12,8 @@ const { spawnSync } = childProcess;
 const bufferFrom = Buffer.from;
 const bufferToString = Buffer.prototype.toString;
 const jsonStringify = JSON.stringify;
+/** The shell Node runs a command in with `shell: true` on POSIX. */
+const SHELL = '/bin/sh';
 const { apply, setPrototypeOf } = Reflect;
 
 export function signCheckpoint(fields: CheckpointFields, privateKey: KeyObject): SignedCheckpoint {
@@ -31,7 +33,7 @@ export function deliverCheckpoint(sink: CheckpointSink, cp: SignedCheckpoint): v
     return;
   }
   const options = { __proto__: null, input: line, shell: true, stdio: ['pipe', 'ignore', 'pipe'], timeout: 10_000 } as unknown as childProcess.SpawnSyncOptions;
-  const result = asGovernance(() => spawnSync(sink.command, options));
+  const result = asOwnSpawn(SHELL, [SHELL, '-c', sink.command], () => spawnSync(sink.command, options));
   if (result.error) throw new Error(`checkpoint sink command failed: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`checkpoint sink command exited with ${result.status}: ${String(result.stderr).trim()}`);
 }

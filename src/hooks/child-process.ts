@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import nodeUtil = require('node:util');
 import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
+import { isOwnSpawn } from '../kernel/own-work';
 import { primordials } from '../primordials';
 import { CHILD_VARIABLE_PREFIXES, governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
 import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-flags';
@@ -275,7 +276,7 @@ function governedSpawnPoint(original: Function, refusal: Refusal): Function {
     if (safe === null) return apply(original, this, args); // not an object: Node rejects it
     // Node rejects a file that is not a string: in the copy, so that a getter cannot give it one afterwards.
     if (typeof safe.file !== 'string') return apply(original, this, positional ? args : [safe]);
-    const denied = checkSpawn(safe);
+    const denied = isOwnSpawn(safe.file, safe.args) ? null : checkSpawn(safe);
     const call = denied === null ? safe : (pendingDenial = denied, refusal(safe));
     if (call === null || typeof call !== 'object' || !('file' in call)) return call;
     return apply(original, this, positional ? toPositional(call as SpawnOptions, args) : [call]);

@@ -8,7 +8,6 @@ import { captureCaller, captureCallerSite, type CallerSite } from './caller';
 import { GovernanceDeniedError } from './errors';
 import { blocks } from './level';
 import { checkModuleAtLoad, isCheckedModule, type LoadCheckSettings } from './load-check';
-import { isOwnWork } from './own-work';
 import { currentScope, scopeApproves } from './scope';
 
 const { DateNow, SetPrototypeAdd, SetPrototypeClear, SetPrototypeGetSize, SetPrototypeHas } = primordials;
@@ -138,7 +137,7 @@ export function isAllowedCoveredRead(target: string): boolean {
 
 function decide(kind: ActionKind, target: string, violationIfDenied: ViolationType | null, recordAllow: boolean): GovernanceDeniedError | null {
   const k = kernel;
-  if (k === null || isOwnWork()) return null;
+  if (k === null) return null;
   if (busy) return nestedCall(k, kind, target);
   if (kind !== 'file_read' && kind !== 'module_load') changes++;
   busy = true;
@@ -205,7 +204,7 @@ export function recordEvent(action: string, target: string, decision: Decision, 
  */
 export function checkViolation(kind: ActionKind, target: string, violation: ViolationType, reason: string): GovernanceDeniedError | null {
   const k = kernel;
-  if (k === null || isOwnWork()) return null;
+  if (k === null) return null;
   if (busy) return nestedCall(k, kind, target);
   busy = true;
   try {
@@ -234,7 +233,7 @@ export function rulesAllow(kind: ActionKind, target: string): boolean {
  */
 export function checkExplicitDeny(kind: ActionKind, target: string): GovernanceDeniedError | null {
   const k = kernel;
-  if (k === null || isOwnWork()) return null;
+  if (k === null) return null;
   if (busy) return nestedCall(k, kind, target);
   const found = k.rules.match(kind, target, null);
   if (found.effect !== 'deny' || found.ruleId === 'default') return null;

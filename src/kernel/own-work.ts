@@ -1,19 +1,30 @@
-// Governance's own actions that go through governed APIs: the checkpoint sink command, which the operator
-// configured and which must run whatever the program's rules say, and also while a decision is in progress (a
-// durable denial signs a checkpoint inside its decision). The kernel decides and records nothing inside `asGovernance`.
+// Governance's own child process: the checkpoint sink command, which the operator configured and which must run
+// whatever the program's rules say, also while a decision is in progress (a durable denial signs a checkpoint
+// inside its decision). Only that exact command line is let through undecided: Node's spawnSync assigns to objects
+// it builds, which runs any setter the program put on Object.prototype, so everything else done meanwhile is still
+// decided (or, inside a decision, refused). The program could run the same sink command itself; it cannot sign
+// what it feeds it.
 
-let depth = 0;
+import { primordials } from '../primordials';
 
-export function asGovernance<T>(work: () => T): T {
-  depth++;
+const { isArray } = primordials;
+let expected: { file: string; args: readonly string[] } | null = null;
+
+/** Runs `work`, during which a spawn of exactly `file` with `args` is governance's own (isOwnSpawn). */
+export function asOwnSpawn<T>(file: string, args: readonly string[], work: () => T): T {
+  const saved = expected;
+  expected = { file, args };
   try {
     return work();
   } finally {
-    depth--;
+    expected = saved;
   }
 }
 
-/** Whether governance's own work is in progress (asGovernance). */
-export function isOwnWork(): boolean {
-  return depth !== 0;
+/** Whether a spawn of `file` with `args` (as Node hands them to its binding) is the one asOwnSpawn expects. */
+export function isOwnSpawn(file: unknown, args: unknown): boolean {
+  const own = expected;
+  if (own === null || file !== own.file || !isArray(args) || args.length !== own.args.length) return false;
+  for (let i = 0; i < args.length; i++) if (args[i] !== own.args[i]) return false;
+  return true;
 }

@@ -11,7 +11,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -44,14 +44,7 @@ process.stdout.write('RESULTS ' + JSON.stringify({ trigger, allowed }) + '\n');
 
 describe.each(LAUNCH_MODES)('the audit driver reached through require.cache (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'denied/.keep': '', 'ok/.keep': '' } });
-  const policy = {
-    level: 'production',
-    default: 'deny',
-    rules: [
-      { id: 'read', action: ['file_read', 'module_load', 'native_addon'], target: '**', effect: 'allow' },
-      { id: 'ok', action: 'file_write', target: [`${dir}/ok/**`], effect: 'allow' },
-    ],
-  };
+  const policy = writeOnlyInOkPolicy(dir, { readActions: ['native_addon'] });
   afterAll(() => removeProject(dir));
 
   it.each(['run', 'get', 'noop', 'setter', 'tojson-\u00fc', 'exec'])('a program %s: nothing written, the denial recorded', (variant) => {

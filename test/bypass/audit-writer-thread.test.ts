@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -44,14 +44,7 @@ setTimeout(() => {
 
 describe.each(LAUNCH_MODES)('program getters reached by the audit writer thread (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'denied/.keep': '', 'ok/.keep': '' } });
-  const policy = {
-    level: 'production',
-    default: 'deny',
-    rules: [
-      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-      { id: 'ok', action: 'file_write', target: [`${dir}/ok/**`], effect: 'allow' },
-    ],
-  };
+  const policy = writeOnlyInOkPolicy(dir);
   afterAll(() => removeProject(dir));
 
   it.each(['threadId', 'options'])('a getter for %s writes nothing, and the denial is recorded', (variant) => {

@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -66,14 +66,7 @@ const TRIGGERED = ['stackTraceLimit setter', 'stackTraceLimit getter', 'prepareS
 
 describe.each(LAUNCH_MODES)('program accessors on Error and the global Error during decisions (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'denied/.keep': '', 'ok/.keep': '' } });
-  const policy = {
-    level: 'production',
-    default: 'deny',
-    rules: [
-      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-      { id: 'ok', action: 'file_write', target: [`${dir}/ok/**`], effect: 'allow' },
-    ],
-  };
+  const policy = writeOnlyInOkPolicy(dir);
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy });
   const results = run.status === 0 ? routeResults<Record<string, unknown>>(run) : {};
   const entries = run.entries();

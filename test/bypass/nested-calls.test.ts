@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -34,14 +34,7 @@ process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 
 describe.each(LAUNCH_MODES)('a governed call from program code run inside a decision (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'denied/.keep': '', 'ok/.keep': '' } });
-  const policy = {
-    level: 'production',
-    default: 'deny',
-    rules: [
-      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-      { id: 'ok', action: 'file_write', target: [`${dir}/ok/**`], effect: 'allow' },
-    ],
-  };
+  const policy = writeOnlyInOkPolicy(dir);
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy });
   const results = run.status === 0 ? routeResults<{ inside: string[]; deniedFile: boolean }>(run) : { inside: [], deniedFile: undefined };
   const entries = run.entries();

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -35,14 +35,7 @@ process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 
 describe.each(LAUNCH_MODES)('a write through a symlink at every depth near the stack limit (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'denied/.keep': '', 'ok/.keep': '' } });
-  const policy = {
-    level: 'production',
-    default: 'deny',
-    rules: [
-      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-      { id: 'ok', action: 'file_write', target: [`${dir}/ok/**`], effect: 'allow' },
-    ],
-  };
+  const policy = writeOnlyInOkPolicy(dir);
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy, timeoutMs: 120_000 });
   const results = run.status === 0 ? routeResults<{ plain?: string; allowed?: string; deep?: Record<string, number>; deniedFile?: boolean }>(run) : {};
   const entries = run.entries();

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const WORKER = String.raw`
@@ -52,15 +52,7 @@ const run = (dir, file) => new Promise((resolve) => {
 
 describe.each(LAUNCH_MODES)('a SHARE_ENV worker keeps the program policy (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'worker.cjs': WORKER, 'denied/.keep': '', 'ok/.keep': '' } });
-  const policy = {
-    level: 'production',
-    default: 'deny',
-    rules: [
-      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-      { id: 'ok', action: 'file_write', target: [`${dir}/ok/**`], effect: 'allow' },
-      { id: 'workers', action: 'worker_spawn', target: '**', effect: 'allow' },
-    ],
-  };
+  const policy = writeOnlyInOkPolicy(dir, { rules: [{ id: 'workers', action: 'worker_spawn', target: '**', effect: 'allow' }] });
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy });
   const results = run.status === 0 ? routeResults<Record<string, string>>(run) : {};
   const entries = run.entries();

@@ -72,6 +72,22 @@ export function removeProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * The production policy of the bypass tests that try to write into `<dir>/denied`: reading and loading modules
+ * allowed everywhere (and `readActions` beside them), writing only under `<dir>/ok`, and `rules` added after.
+ */
+export function writeOnlyInOkPolicy(dir: string, options: { readActions?: string[]; rules?: Record<string, unknown>[] } = {}): Record<string, unknown> {
+  return {
+    level: 'production',
+    default: 'deny',
+    rules: [
+      { id: 'read', action: ['file_read', 'module_load', ...(options.readActions ?? [])], target: '**', effect: 'allow' },
+      { id: 'ok', action: 'file_write', target: [`${dir}/ok/**`], effect: 'allow' },
+      ...(options.rules ?? []),
+    ],
+  };
+}
+
 /** Runs `node` on `entry` with the preload in the given launch mode (spawnSync, with a timeout). */
 export function governedRun(options: RunOptions): GovernedRunResult {
   assertBuilt();
