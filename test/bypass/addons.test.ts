@@ -4,7 +4,7 @@
 import { copyFileSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, REPO_ROOT, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, REPO_ROOT, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 
 const ADDON = realpathSync(join(REPO_ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
 
@@ -56,15 +56,9 @@ describe.each(LAUNCH_MODES)('native addons under a production policy (%s)', (mod
     entry: 'app.cjs',
     args: [copy, link, ADDON],
     env: { LD_LIBRARY_PATH: join(dir, 'lib') },
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-        { id: 'sqlite', action: 'native_addon', target: ADDON, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'sqlite', action: 'native_addon', target: ADDON, effect: 'allow' },
+    ]),
   });
   const results = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, { outcome: string; code?: string; message: string; exports: number }>;
   afterAll(() => removeProject(dir));

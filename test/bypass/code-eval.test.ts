@@ -4,7 +4,7 @@
 // contexts (their own eval and Function family) and escapes back to the host's Function stay refused,
 // while plain vm evaluation works (positive control).
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 import type { AuditEntry } from '../../src/types';
 
@@ -138,21 +138,9 @@ function denials(entries: AuditEntry[], target: string): AuditEntry[] {
   return entries.filter((e) => e.action === 'code_eval' && e.target === target && e.decision === 'deny');
 }
 
-function policy(dir: string, extra: unknown[] = []): Record<string, unknown> {
-  return {
-    level: 'production',
-    default: 'deny',
-    rules: [
-      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-      { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ...extra,
-    ],
-  };
-}
-
 describe.each(LAUNCH_MODES)('code_eval under a production policy that allows none (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': DENY_ALL_APP, 'victim.cjs': 'module.exports = 1;\n', 'victim.txt': 'plain text\n' } });
-  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: policy(dir) });
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: readOnlyPolicy(dir) });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();
   afterAll(() => removeProject(dir));
@@ -190,7 +178,7 @@ describe.each(LAUNCH_MODES)('code_eval under a production policy that allows non
 
 describe.each(LAUNCH_MODES)('vm allowed, eval and Function denied: new contexts stay governed (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': VM_ONLY_APP } });
-  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: policy(dir, [{ id: 'vm', action: 'code_eval', target: 'vm', effect: 'allow' }]) });
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: readOnlyPolicy(dir, [{ id: 'vm', action: 'code_eval', target: 'vm', effect: 'allow' }]) });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();
   afterAll(() => removeProject(dir));

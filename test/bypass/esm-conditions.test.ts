@@ -4,7 +4,7 @@
 // too: `import('node:child_process')` loaded and a `data:` URL ran with no decision. Each must be refused and
 // logged; allowed imports and requires still work, each decided once.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -37,15 +37,9 @@ describe.each(LAUNCH_MODES)('imports under --conditions require (%s)', (mode) =>
     mode,
     entry: 'app.mjs',
     nodeFlags: ['--conditions', 'require'],
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'no-cp', action: 'module_load', target: 'node:child_process', effect: 'deny' },
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'no-cp', action: 'module_load', target: 'node:child_process', effect: 'deny' },
+    ]),
   });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();

@@ -5,7 +5,7 @@
 // loaded and a `data:` URL ran (the denials were logged, but not enforced). Each must be refused, run nothing, and
 // be logged; on lines with in-thread hooks the same program is refused too. An allowed import still works.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -39,15 +39,9 @@ describe.each(LAUNCH_MODES)('decisions posted to the hooks thread (%s)', (mode) 
     dir,
     mode,
     entry: 'app.mjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'no-cp', action: 'module_load', target: 'node:child_process', effect: 'deny' },
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'no-cp', action: 'module_load', target: 'node:child_process', effect: 'deny' },
+    ]),
   });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();

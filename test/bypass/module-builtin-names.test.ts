@@ -7,7 +7,7 @@
 // Each must be refused and logged as module_load:node:child_process; an allowed builtin and an allowed file
 // still load, with one decision each.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -88,15 +88,9 @@ describe.each(LAUNCH_MODES)('builtins loaded by a resolved name (%s)', (mode) =>
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'no-cp', action: 'module_load', target: 'node:child_process', effect: 'deny' },
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'no-cp', action: 'module_load', target: 'node:child_process', effect: 'deny' },
+    ]),
   });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();

@@ -6,7 +6,7 @@
 import { symlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -60,15 +60,9 @@ describe.each(LAUNCH_MODES)('modules loaded through links (%s)', (mode) => {
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'no-pkg', action: 'module_load', target: 'denied-pkg', effect: 'deny' },
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'no-pkg', action: 'module_load', target: 'denied-pkg', effect: 'deny' },
+    ]),
   });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();
@@ -114,15 +108,9 @@ describe.each(LAUNCH_MODES)('modules loaded through links, symlinks preserved (%
     mode,
     entry: 'app.cjs',
     env: { NODE_PRESERVE_SYMLINKS: '1' },
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'no-pkg', action: 'module_load', target: 'denied-pkg', effect: 'deny' },
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'no-pkg', action: 'module_load', target: 'denied-pkg', effect: 'deny' },
+    ]),
   });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   afterAll(() => removeProject(dir));
@@ -203,17 +191,11 @@ describe.each(LAUNCH_MODES)('modules loaded through links, --preserve_symlinks s
     mode,
     entry: 'app.cjs',
     timeoutMs: 60_000,
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'no-pkg', action: 'module_load', target: 'denied-pkg', effect: 'deny' },
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'workers', action: 'worker_spawn', target: '**', effect: 'allow' },
-        { id: 'node', action: 'process_spawn', target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'no-pkg', action: 'module_load', target: 'denied-pkg', effect: 'deny' },
+      { id: 'workers', action: 'worker_spawn', target: '**', effect: 'allow' },
+      { id: 'node', action: 'process_spawn', target: '**', effect: 'allow' },
+    ]),
   });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();

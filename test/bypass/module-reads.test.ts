@@ -4,7 +4,7 @@
 // on the record: the program's own reads while a module loads (its code reading its own file, a getter that
 // runs inside resolution, a realpath call that forges the mark Node's resolvers pass).
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -52,15 +52,9 @@ describe.each(LAUNCH_MODES)('the loader\'s own reads under a production policy (
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-        { id: 'no-secret', action: 'file_read', target: `${dir}/secret/**`, effect: 'deny' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'no-secret', action: 'file_read', target: `${dir}/secret/**`, effect: 'deny' },
+    ]),
   });
   const outcomes = printedResults<Record<string, { outcome: string; code?: string; message?: string; value?: unknown }>>(run);
   const entries = run.entries();

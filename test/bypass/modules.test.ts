@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -136,19 +136,13 @@ describe.each(LAUNCH_MODES)('module_load under a production policy (%s)', (mode)
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-        { id: 'swap', action: 'file_write', target: `${dir}/swapdir*`, effect: 'allow' },
-        { id: 'no-secret', action: 'file_read', target: `${dir}/secret/*.json`, effect: 'deny' },
-        // A registered loader can hand Node any source: allowed here, for the loaders this suite registers.
-        { id: 'loaders', action: 'code_eval', target: 'module-compile', effect: 'allow' },
-        { id: 'no-modules', action: 'module_load', target: ['node:child_process', 'denied-pkg', `${dir}/denied.*`, `${dir}/denied-too.cjs`, `${dir}/evil-loader.mjs`], effect: 'deny' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'swap', action: 'file_write', target: `${dir}/swapdir*`, effect: 'allow' },
+      { id: 'no-secret', action: 'file_read', target: `${dir}/secret/*.json`, effect: 'deny' },
+      // A registered loader can hand Node any source: allowed here, for the loaders this suite registers.
+      { id: 'loaders', action: 'code_eval', target: 'module-compile', effect: 'allow' },
+      { id: 'no-modules', action: 'module_load', target: ['node:child_process', 'denied-pkg', `${dir}/denied.*`, `${dir}/denied-too.cjs`, `${dir}/evil-loader.mjs`], effect: 'deny' },
+    ]),
   });
   const outcomes = printedResults<Record<string, Outcome>>(run);
   const entries = run.entries();
@@ -235,14 +229,7 @@ describe.each(LAUNCH_MODES)('module.register under a policy that allows every mo
     dir,
     mode,
     entry: 'app.mjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir),
   });
   const results = printedResults<Record<string, Outcome | string>>(run);
   afterAll(() => removeProject(dir));

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject, type GovernedRunResult } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject, type GovernedRunResult } from '../helpers/governed-run';
 
 const APP = String.raw`
 const net = require('node:net'), http = require('node:http'), https = require('node:https'), tls = require('node:tls');
@@ -216,21 +216,15 @@ describe.each(LAUNCH_MODES)('network under a production policy (%s)', (mode) => 
       mode,
       entry: 'app.cjs',
       args: [String(deniedPort), String(allowedPort), String(udpPort), sockDir, String(wsPort), String(udpListenPort)],
-      policy: {
-        level: 'production',
-        default: 'deny',
-        rules: [
-          { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-          { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-          { id: 'upstream', action: 'net_connect', target: [`127.0.0.1:${allowedPort}`, `trusted.invalid:${deniedPort}`], effect: 'allow' },
-          { id: 'serve-local', action: 'net_listen', target: '127.0.0.1:*', effect: 'allow' },
-          { id: 'serve-local-v6', action: 'net_listen', target: '[::1]:*', effect: 'allow' },
-          { id: 'no-udp-listen', action: 'net_listen', target: [`127.0.0.1:${udpListenPort}`, `[::1]:${udpListenPort}`], effect: 'deny' },
-          { id: 'ok-sockets', action: ['net_listen', 'net_connect', 'file_write'], target: `${sockDir}/ok-*.sock`, effect: 'allow' },
-          { id: 'self', action: 'net_connect', target: '127.0.0.1:*', effect: 'allow' },
-          { id: 'no-exfil', action: 'net_connect', target: [`127.0.0.1:${deniedPort}`, `localhost:${deniedPort}`, `[::1]:${deniedPort}`, `127.0.0.1:${udpPort}`, `127.0.0.1:${wsPort}`], effect: 'deny' },
-        ],
-      },
+      policy: readOnlyPolicy(dir, [
+        { id: 'upstream', action: 'net_connect', target: [`127.0.0.1:${allowedPort}`, `trusted.invalid:${deniedPort}`], effect: 'allow' },
+        { id: 'serve-local', action: 'net_listen', target: '127.0.0.1:*', effect: 'allow' },
+        { id: 'serve-local-v6', action: 'net_listen', target: '[::1]:*', effect: 'allow' },
+        { id: 'no-udp-listen', action: 'net_listen', target: [`127.0.0.1:${udpListenPort}`, `[::1]:${udpListenPort}`], effect: 'deny' },
+        { id: 'ok-sockets', action: ['net_listen', 'net_connect', 'file_write'], target: `${sockDir}/ok-*.sock`, effect: 'allow' },
+        { id: 'self', action: 'net_connect', target: '127.0.0.1:*', effect: 'allow' },
+        { id: 'no-exfil', action: 'net_connect', target: [`127.0.0.1:${deniedPort}`, `localhost:${deniedPort}`, `[::1]:${deniedPort}`, `127.0.0.1:${udpPort}`, `127.0.0.1:${wsPort}`], effect: 'deny' },
+      ]),
     });
     results = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, Outcome>;
     await recorder.drain();

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, PACKAGE_NAME, REPO_ROOT, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, PACKAGE_NAME, REPO_ROOT, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 
 const APP = String.raw`
 'use strict';
@@ -24,16 +24,10 @@ worker.on('message', (inWorker) => { result.worker = inWorker; console.log(JSON.
 `;
 
 function policy(dir: string) {
-  return {
-    level: 'production',
-    default: 'deny',
-    rules: [
-      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-      { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      { id: 'worker', action: 'worker_spawn', target: '**', effect: 'allow' },
-      { id: 'eval', action: 'code_eval', target: '**', effect: 'allow' },
-    ],
-  };
+  return readOnlyPolicy(dir, [
+    { id: 'worker', action: 'worker_spawn', target: '**', effect: 'allow' },
+    { id: 'eval', action: 'code_eval', target: '**', effect: 'allow' },
+  ]);
 }
 
 const dirs: string[] = [];

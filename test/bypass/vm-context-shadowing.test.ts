@@ -6,7 +6,7 @@
 // (Node 20-26). Each must be refused (runtime_bypass), print no token, and be logged; plain vm evaluation and
 // contexts made the ordinary way still work.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -61,15 +61,9 @@ describe.each(LAUNCH_MODES)('vm context objects shadowing the patch (%s)', (mode
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'vm', action: 'code_eval', target: 'vm', effect: 'allow' },
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'vm', action: 'code_eval', target: 'vm', effect: 'allow' },
+    ]),
   });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   const entries = run.entries();

@@ -4,7 +4,7 @@
 // started with `execArgv: []`, `env: {}` or an env pointing MLTRAINER_GOVERNANCE_CONFIG at a
 // permissive policy still runs governed: inside it eval and a denied builtin are refused and recorded.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -117,16 +117,10 @@ describe.each(LAUNCH_MODES)('worker_spawn under a production policy (%s)', (mode
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
-        { id: 'no-spawn', action: 'module_load', target: 'node:child_process', effect: 'deny' },
-        { id: 'ok-worker', action: 'worker_spawn', target: `${dir}/ok-worker.cjs`, effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [
+      { id: 'no-spawn', action: 'module_load', target: 'node:child_process', effect: 'deny' },
+      { id: 'ok-worker', action: 'worker_spawn', target: `${dir}/ok-worker.cjs`, effect: 'allow' },
+    ]),
   });
   const outcomes = printedResults<Record<string, Outcome>>(run);
   const entries = run.entries();

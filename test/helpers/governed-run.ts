@@ -73,6 +73,22 @@ export function removeProject(dir: string): void {
 }
 
 /**
+ * The production policy most bypass tests start from: reading and loading modules allowed everywhere, writing only
+ * the project's state dir (the audit log), and `rules` added after (any matching deny wins, so order is free).
+ */
+export function readOnlyPolicy(dir: string, rules: Record<string, unknown>[] = []): Record<string, unknown> {
+  return {
+    level: 'production',
+    default: 'deny',
+    rules: [
+      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+      { id: 'state', action: 'file_write', target: `${dir}/.governance/**`, effect: 'allow' },
+      ...rules,
+    ],
+  };
+}
+
+/**
  * The production policy of the bypass tests that try to write into `<dir>/denied`: reading and loading modules
  * allowed everywhere (and `readActions` beside them), writing only under `<dir>/ok`, and `rules` added after.
  */
