@@ -14,7 +14,7 @@ import { lockProperty, shapeLike } from './lock';
 import { hostPort, isAbstractSocket, peerHostPort, socketPath, takeGrant } from './net-targets';
 import { checkWrite } from './rules-files';
 
-const { apply, getPrototypeOf, ownKeys, setElement } = primordials;
+const { apply, getPrototypeOf, ownKeys, setElement, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const emit = require('node:events').EventEmitter.prototype.emit as Function;
 
 /** libuv's EACCES (negative errno on unix). */
@@ -145,11 +145,42 @@ function tcpListen(proto: Record<string, HandleMethod>): (self: object) => Gover
     // ephemeral port. Decided as 'undefined:undefined' until 2026-11-23, which passed a rule on 0.0.0.0:*.
     const address = typeof out.address === 'string' ? out.address : '0.0.0.0';
     const port = typeof out.port === 'number' ? out.port : 0;
-    const denied = check('net_listen', hostPort(address, port));
+    const denied = checkListen(hostPort(address, port), apply(weakSetHas, v6OnlyHandles, [self]) as boolean);
     if (denied !== null) reportOnOwner(self, denied);
     return denied;
   };
 }
+
+/**
+ * A socket bound to `[::]` without IPV6_V6ONLY is dual-stack (Linux's default, `net.ipv6.bindv6only` 0): it also
+ * serves IPv4 on every interface, so it is decided as `0.0.0.0:<port>` too. `server.listen(port)` binds exactly that;
+ * until 2026-11-23 a rule on `0.0.0.0:*` did not stop it. A handle opened on a descriptor counts as dual-stack.
+ */
+function checkListen(target: string, v6Only: boolean): GovernanceDeniedError | null {
+  const denied = check('net_listen', target);
+  if (denied !== null || v6Only || !StringPrototypeStartsWith(target, '[::]:')) return denied;
+  return check('net_listen', `0.0.0.0:${StringPrototypeSlice(target, 5)}`);
+}
+
+// Handles bound with the IPv6-only flag (UV_TCP_IPV6ONLY and UV_UDP_IPV6ONLY are both 1).
+const IPV6_ONLY = 1;
+const v6OnlyHandles = new WeakSet<object>();
+const weakSetHas = WeakSet.prototype.has;
+const weakSetAdd = WeakSet.prototype.add;
+
+/** The flags of a `bind6`, converted once as the native method converts them (ToUint32); notes an IPv6-only bind. */
+function noteV6Only(self: object, args: unknown[], at: number): boolean {
+  const flags = (args[at] as number) >>> 0;
+  setElement(args, at, flags);
+  const v6Only = (flags & IPV6_ONLY) !== 0;
+  if (v6Only) apply(weakSetAdd, v6OnlyHandles, [self]);
+  return v6Only;
+}
+
+const tcpBind6 = (self: object, args: unknown[]) => {
+  noteV6Only(self, args, 2);
+  return null;
+};
 
 /**
  * A refused listen makes Node emit EACCES on the server on a later tick; make that event carry the
@@ -217,10 +248,11 @@ const pipeChmod = (self: object) => {
 // ---- UDP: a bind to a fixed port receives datagrams (a listen); every send names its peer unless the
 // socket was connected, which is decided at connect. An ephemeral bind (port 0) is what any sender does.
 
-const udpBind = (_self: object, args: unknown[]) => {
+const udpBind = (self: object, args: unknown[]) => {
   const address = asString(args, 0);
   const port = asPort(args, 1);
-  return port === 0 ? null : check('net_listen', hostPort(address, port));
+  const v6Only = args.length > 2 && noteV6Only(self, args, 2);
+  return port === 0 ? null : checkListen(hostPort(address, port), v6Only);
 };
 const udpConnect = (getsockname: HandleMethod | undefined): Decide => (self, args) =>
   check('net_connect', peerHostPort(asString(args, 0), asPort(args, 1), boundAddress(getsockname, self)));
@@ -278,6 +310,7 @@ export function installNetHandleHooks(): void {
   const udpName = udp === null ? undefined : udp.getsockname;
   govern(tcp, 'connect', tcpConnect(tcpName));
   govern(tcp, 'connect6', tcpConnect(tcpName));
+  govern(tcp, 'bind6', tcpBind6);
   if (tcp !== null) govern(tcp, 'listen', tcpListen(tcp));
   govern(tcp, 'open', openDescriptor);
   govern(pipe, 'open', openDescriptor);
