@@ -4,9 +4,8 @@
 // usually refused earlier with the GovernanceDeniedError itself.
 import dgram = require('node:dgram');
 import net = require('node:net');
-import os = require('node:os');
 import { checkAction, checkExplicitDeny, checkViolation } from '../kernel/gate';
-import type { GovernanceDeniedError } from '../kernel/errors';
+import { type GovernanceDeniedError, UV_EACCES } from '../kernel/errors';
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
 import { checkForeignDescriptor } from './fs-descriptors';
@@ -16,9 +15,6 @@ import { checkWrite } from './rules-files';
 
 const { apply, getPrototypeOf, ownKeys, setElement, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const emit = require('node:events').EventEmitter.prototype.emit as Function;
-
-/** libuv's EACCES (negative errno on unix). */
-const UV_EACCES = -os.constants.errno.EACCES;
 
 type HandleMethod = (this: object, ...args: unknown[]) => unknown;
 

@@ -1,4 +1,8 @@
+import { constants } from 'node:os';
 import type { ActionKind, Level, ViolationType } from '../types';
+
+/** libuv's EACCES, as Node's own errors carry it (negative errno on unix). */
+export const UV_EACCES = -constants.errno.EACCES;
 
 export interface DeniedDetails {
   action: ActionKind;
@@ -13,6 +17,11 @@ export interface DeniedDetails {
 export class GovernanceDeniedError extends Error {
   override name = 'GovernanceDeniedError';
   readonly code = 'EGOVDENIED';
+  /**
+   * Node code that forwards only an error's `errno` sees a refusal, not a success: a cluster primary refused a listen
+   * told its round-robin worker it listened, and crashed when that worker exited (until 2026-11-23).
+   */
+  readonly errno = UV_EACCES;
   readonly action: ActionKind;
   readonly target: string;
   readonly ruleId: string;
