@@ -8,7 +8,23 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 const major = Number(process.versions.node.split('.')[0]);
 
-const Database: typeof BetterSqlite3 = major >= 22 ? loadNodeApiDriver() : require('better-sqlite3');
+const Database: typeof BetterSqlite3 = major >= 22 ? loadNodeApiDriver() : loadCompiledDriver();
+
+/**
+ * better-sqlite3 12 finds its addon with the `bindings` package, which sets `Error.prepareStackTrace` to learn its
+ * caller's file: under `node --frozen-intrinsics` that throws, and the audit log could not be created. The addon is
+ * loaded by its path instead (where `npm install` compiles it) and handed to each connection.
+ */
+function loadCompiledDriver(): typeof BetterSqlite3 {
+  const driver = require('better-sqlite3') as typeof BetterSqlite3;
+  const addonPath = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+  if (!existsSync(addonPath)) return driver;
+  return class extends driver {
+    constructor(filename?: string | Buffer, options: BetterSqlite3.Options = {}) {
+      super(filename, { ...options, nativeBinding: addonPath });
+    }
+  } as typeof BetterSqlite3;
+}
 
 /**
  * better-sqlite3 13 builds each statement's row constructor with `Function(...)` whenever a statement is
