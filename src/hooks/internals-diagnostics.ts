@@ -5,6 +5,7 @@
 // they were decided whatever the current directory is by then: armed reports get an absolute directory,
 // and process.chdir decides the new directory for the writers that use it (tracing, heap snapshots near
 // the heap limit).
+import Module = require('node:module');
 import v8 = require('node:v8');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
@@ -21,6 +22,9 @@ const pid = process.pid;
 const HEAP_LIMIT_SNAPSHOT = 'Heap.near-heap-limit.heapsnapshot';
 const HEAP_LIMIT_PROFILE = 'Heap.near-heap-limit.heapprofile';
 const TRACE_FILE = 'node_trace.1.log';
+const CACHE_ENTRY = 'compile-cache-entry';
+/** `<dir>/<version>-<arch>-<hash>-<uid>`, where the compile cache writes now; '' or undefined when it is off (Node 22.8+). */
+const getCompileCacheDir = (Module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir;
 let sequence = 0;
 /** setHeapSnapshotNearHeapLimit was allowed: V8 will write into whatever the current directory is then. */
 let heapLimitArmed = false;
@@ -203,7 +207,7 @@ function checkChdir(args: unknown[]): GovernanceDeniedError | null {
 
 /**
  * A symlink, hard link, rename or copy made at `entry` while a C++ writer is armed (a report, tracing, a near-limit heap
- * snapshot or heap profile). The writer opens its file by name
+ * snapshot or heap profile, the compile cache). The writer opens its file by name
  * when it writes, so a link at that file or at a directory on its way sends the write elsewhere: decided as that
  * file_write. `to` (absolute) is what `entry` will lead to: a symlink's target, or the source moved, linked or copied
  * there, which redirects only through the links it holds (a plain file or directory is written where it then is).
@@ -213,13 +217,15 @@ function checkChdir(args: unknown[]): GovernanceDeniedError | null {
 export function checkArmedRedirect(entry: string, to: string, symlink: boolean): GovernanceDeniedError | null {
   const report = governedReport !== null && isArmed(governedReport) ? governedReport : null;
   const tracing = isTracing();
-  if (report === null && !heapLimitArmed && !heapProfileArmed && !tracing) return null;
+  const cache = getCompileCacheDir === undefined ? undefined : getCompileCacheDir();
+  if (report === null && !heapLimitArmed && !heapProfileArmed && !tracing && !cache) return null;
   const at = resolveTarget(entry, false);
   const here = cwd();
   const tail = (report === null ? null : reportTail(report, at))
     ?? (heapLimitArmed ? tailThrough(here, isHeapSnapshotName, HEAP_LIMIT_SNAPSHOT, at) : null)
     ?? (heapProfileArmed ? tailThrough(here, isHeapProfileName, HEAP_LIMIT_PROFILE, at) : null)
-    ?? (tracing ? tailThrough(here, isTraceName, TRACE_FILE, at) : null);
+    ?? (tracing ? tailThrough(here, isTraceName, TRACE_FILE, at) : null)
+    ?? (cache ? tailThrough(cache, anyName, CACHE_ENTRY, at) : null);
   if (tail === null) return null;
   const target = resolveTarget(`${to}${tail}`, true);
   if (!symlink && target === `${resolveTarget(to, false)}${tail}`) return null;
@@ -255,6 +261,27 @@ function tailThrough(dir: string, matches: (name: string) => boolean, representa
     if (prefix !== '/' && resolveTarget(prefix, false) === at) return `${end < 0 ? '' : StringPrototypeSlice(dir, end)}/${representative}`;
     if (end < 0) return null;
   }
+}
+
+function anyName(): boolean {
+  return true;
+}
+
+/**
+ * `module.enableCompileCache(dir)`: Node's C++ writes each module's cache entry into a directory of `dir` it names
+ * itself (`<version>-<arch>-<hash>-<uid>`) at exit or flush, through whatever is there by then. A symlink in its place
+ * sent the entries into a directory the rules let the program write nothing into (until 2026-11-23). Each entry of
+ * `dir` is decided as a write of an entry through it; links made later are decided by checkArmedRedirect.
+ */
+export function checkCompileCachePlanted(dir: string): GovernanceDeniedError | null {
+  const names = directoryNames(dir);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (typeof name !== 'string') continue;
+    const denied = checkWritePath(`${name}/${CACHE_ENTRY}`, dir);
+    if (denied !== null) return denied;
+  }
+  return null;
 }
 
 function isReportName(name: string): boolean {

@@ -8,6 +8,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { convertPath, resolveTarget, type PathArgument } from './fs-paths';
 import { guardMethod } from './lock';
+import { checkCompileCachePlanted } from './internals-diagnostics';
 import { checkRead } from './log-files';
 import { checkWrite } from './rules-files';
 
@@ -48,7 +49,9 @@ function decideCompileCache(args: unknown[]): GovernanceDeniedError | null {
     options.directory = holder[0];
     primordials.setElement(args, 0, options);
   }
-  return path === null ? null : checkWrite(resolveTarget(path, true));
+  if (path === null) return null;
+  const resolved = resolveTarget(path, true);
+  return checkWrite(resolved) ?? checkCompileCachePlanted(resolved);
 }
 
 export function installNativeFileHooks(): void {
