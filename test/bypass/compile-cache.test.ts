@@ -6,8 +6,8 @@
 // decided as the write the cache would make through them. Positive control: the cache still works in ok/.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
+import { afterAll, expect, it } from 'vitest';
+import { createProject, describeEachModeIf, governedRun, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
 
 const hasCompileCache = typeof (require('node:module') as { getCompileCacheDir?: unknown }).getCompileCacheDir === 'function';
@@ -51,7 +51,7 @@ process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeProject));
 
-describe.runIf(hasCompileCache).each(LAUNCH_MODES)('compile cache entries redirected by a link (%s)', (mode) => {
+describeEachModeIf(hasCompileCache, 'compile cache entries redirected by a link (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'mod.cjs': 'module.exports = 42;\n', 'ok/.keep': '', 'denied/.keep': '' } });
   dirs.push(dir);
   const policy = writeOnlyInOkPolicy(dir);

@@ -5,8 +5,8 @@
 // library does load, which shows that the routes are real.
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { afterAll, expect, it } from 'vitest';
+import { createProject, describeEachModeIf, governedRun, removeProject } from '../helpers/governed-run';
 import { buildMarkerLibrary, expectNativeRefusal, MARKER_ATTEMPT, type MarkerOutcome } from '../helpers/marker-library';
 import { routeResults } from '../helpers/route-results';
 
@@ -52,7 +52,7 @@ const DENIED: Record<string, string> = {
   'raw memory': 'ffi:memory',
 };
 
-describe.skipIf(!isBuiltin('node:ffi')).each(LAUNCH_MODES)('node:ffi under a production policy (%s)', (mode) => {
+describeEachModeIf(isBuiltin('node:ffi'), 'node:ffi under a production policy (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP } });
   buildMarkerLibrary(join(dir, 'ext'), join(dir, 'MARKER'));
   buildMarkerLibrary(join(dir, 'allowed'), join(dir, 'MARKER'));

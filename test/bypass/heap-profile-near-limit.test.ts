@@ -7,8 +7,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { afterAll, expect, it } from 'vitest';
+import { createProject, describeEachModeIf, governedRun, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const HAS_API = typeof (v8 as unknown as { setHeapProfileNearHeapLimit?: unknown }).setHeapProfileNearHeapLimit === 'function';
@@ -38,7 +38,7 @@ const POLICY = {
 
 const profiles = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.heapprofile'));
 
-describe.skipIf(!HAS_API).each(LAUNCH_MODES)('v8.setHeapProfileNearHeapLimit, production policy (%s)', (mode) => {
+describeEachModeIf(HAS_API, 'v8.setHeapProfileNearHeapLimit, production policy (%s)', (mode) => {
   const dir = createProject({ policy: POLICY, files: { 'app.js': APP, 'out/.keep': '' } });
   afterAll(() => removeProject(dir));
   const run = governedRun({ dir, entry: 'app.js', mode, nodeFlags: ['--max-old-space-size=40'], timeoutMs: 60_000 });

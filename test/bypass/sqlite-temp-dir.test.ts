@@ -6,8 +6,8 @@
 import { isBuiltin } from 'node:module';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { afterAll, expect, it } from 'vitest';
+import { createProject, describeEachModeIf, governedRun, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const HAS_SQLITE = isBuiltin('node:sqlite');
@@ -43,7 +43,7 @@ const POLICY = {
   ],
 };
 
-describe.skipIf(!HAS_SQLITE).each(LAUNCH_MODES)('SQLite temporary files, production policy (%s)', (mode) => {
+describeEachModeIf(HAS_SQLITE, 'SQLite temporary files, production policy (%s)', (mode) => {
   const dir = createProject({ policy: POLICY, files: { 'app.js': APP, 'protected/.keep': '' } });
   afterAll(() => removeProject(dir));
   const run = governedRun({ dir, entry: 'app.js', mode, timeoutMs: 60_000 });

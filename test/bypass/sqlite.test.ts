@@ -5,8 +5,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { afterAll, expect, it } from 'vitest';
+import { createProject, describeEachModeIf, governedRun, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -115,7 +115,7 @@ const DENIED: Record<string, [string, string]> = {
   'open a URI whose bytes are not UTF-8': ['file_write', 'out/not-utf8.db'],
 };
 
-describe.skipIf(!isBuiltin('node:sqlite')).each(LAUNCH_MODES)('node:sqlite under a production policy (%s)', (mode) => {
+describeEachModeIf(isBuiltin('node:sqlite'), 'node:sqlite under a production policy (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'out/.keep': '', 'sub/.keep': '', 'secret/data.db': '', 'ext/.keep': '' } });
   const run = governedRun({
     dir,

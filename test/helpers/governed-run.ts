@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { describe } from 'vitest';
 import type { AuditEntry } from '../../src/types';
 
 /** How the preload is loaded: `node --import pkg`, `node --require pkg`, `NODE_OPTIONS="--import pkg" node`. */
@@ -44,6 +45,16 @@ export interface GovernedRunResult {
   dir: string;
   /** The audit log's entries, read from the project's state dir. */
   entries(): AuditEntry[];
+}
+
+/**
+ * `describe.each(LAUNCH_MODES)` for a feature only some Node lines have. Vitest runs a skipped suite's body to collect
+ * its tests, and these bodies start processes: without the feature the suite is reported skipped and its body not run.
+ */
+export function describeEachModeIf(supported: boolean, name: string, body: (mode: LaunchMode) => void): void {
+  describe.skipIf(!supported).each(LAUNCH_MODES)(name, (mode) => {
+    if (supported) body(mode);
+  });
 }
 
 /** Creates a temporary project with the package linked in, the policy and the files. Returns its realpath. */
