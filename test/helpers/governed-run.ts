@@ -60,6 +60,7 @@ export function describeEachModeIf(supported: boolean, name: string, body: (mode
 /** Creates a temporary project with the package linked in, the policy and the files. Returns its realpath. */
 export function createProject(options: ProjectOptions = {}): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'governed-run-')));
+  created.push(dir);
   const scope = join(dir, 'node_modules', '@mltrainer');
   mkdirSync(scope, { recursive: true });
   symlinkSync(REPO_ROOT, join(scope, 'governance'), 'dir');
@@ -81,6 +82,13 @@ export function writeProjectFiles(dir: string, options: ProjectOptions): void {
 
 export function removeProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+// The projects this test file created; test/setup/remove-projects.ts removes them when the file is done.
+const created: string[] = [];
+
+export function removeCreatedProjects(): void {
+  for (const dir of created.splice(0)) removeProject(dir);
 }
 
 /**
