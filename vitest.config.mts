@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    setupFiles: ['test/setup/require-ts.ts', 'test/setup/remove-projects.ts'],
+    setupFiles: ['test/setup/require-ts.ts', 'test/setup/remove-temp-dirs.ts'],
   },
 });

@@ -1,11 +1,11 @@
 // Shared e2e helper: runs a real `node` process with @mltrainer/governance preloaded, in a temporary
 // project that links the package to this repository, against a real policy, and reads the real audit log.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe } from 'vitest';
 import type { AuditEntry } from '../../src/types';
+import { tempDir } from './temp-dirs';
 
 /** How the preload is loaded: `node --import pkg`, `node --require pkg`, `NODE_OPTIONS="--import pkg" node`. */
 export type LaunchMode = 'import' | 'require' | 'node_options';
@@ -59,8 +59,7 @@ export function describeEachModeIf(supported: boolean, name: string, body: (mode
 
 /** Creates a temporary project with the package linked in, the policy and the files. Returns its realpath. */
 export function createProject(options: ProjectOptions = {}): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'governed-run-')));
-  created.push(dir);
+  const dir = tempDir('governed-run-');
   const scope = join(dir, 'node_modules', '@mltrainer');
   mkdirSync(scope, { recursive: true });
   symlinkSync(REPO_ROOT, join(scope, 'governance'), 'dir');
@@ -82,13 +81,6 @@ export function writeProjectFiles(dir: string, options: ProjectOptions): void {
 
 export function removeProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
-}
-
-// The projects this test file created; test/setup/remove-projects.ts removes them when the file is done.
-const created: string[] = [];
-
-export function removeCreatedProjects(): void {
-  for (const dir of created.splice(0)) removeProject(dir);
 }
 
 /**

@@ -1,8 +1,7 @@
 // A temporary folder for one test file, removed after its tests, and a writer of files into it.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll } from 'vitest';
+import { tempDir } from './temp-dirs';
 
 export interface ScratchFiles {
   root: string;
@@ -11,8 +10,7 @@ export interface ScratchFiles {
 }
 
 export function scratchFiles(prefix: string): ScratchFiles {
-  const root = mkdtempSync(join(tmpdir(), prefix));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempDir(prefix);
   return {
     root,
     write(name, content) {

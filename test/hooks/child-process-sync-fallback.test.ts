@@ -1,15 +1,15 @@
 // Without a reachable spawn_sync binding, spawnSync/execSync/execFileSync still decide (from their
 // arguments, as Node normalises them) and report the denial the way Node reports a failed spawn.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dirs';
 
 const preload = join(__dirname, '..', '..', 'dist', 'register.js');
 
 it('governs sync spawns through the public wrappers when the binding is unreachable', () => {
-  const marker = join(mkdtempSync(join(tmpdir(), 'sync-fallback-')), 'marker');
+  const marker = join(tempDir('sync-fallback-'), 'marker');
   const out = JSON.parse(execFileSync(process.execPath, [join(__dirname, 'scripts', 'sync-fallback-probe.cjs'), marker], { encoding: 'utf8' }));
   expect(out).toEqual({
     spawnSync: 'EGOVDENIED',
@@ -28,7 +28,7 @@ it('governs sync spawns through the public wrappers when the binding is unreacha
 describe('a program that poisoned the prototypes first, on the fallback path', () => {
   const probe = join(__dirname, 'scripts', 'sync-fallback-tamper-probe.cjs');
   const run = (attack: string, marker: string) => JSON.parse(execFileSync(process.execPath, [probe, attack, marker], { encoding: 'utf8' }));
-  const freshMarker = () => join(mkdtempSync(join(tmpdir(), 'sync-fallback-tamper-')), 'marker');
+  const freshMarker = () => join(tempDir('sync-fallback-tamper-'), 'marker');
 
   it('cannot swap the checked arguments and options through index setters on Array.prototype', () => {
     const marker = freshMarker();

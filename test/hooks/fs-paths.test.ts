@@ -1,13 +1,13 @@
 // Path conversion and target resolution on real files: `..` resolved through symlinks the way the OS
 // does, dangling symlinks followed to what a create would make, nofollow for operations on the link.
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { absolutePath, convertPath, resolveTarget, type PathArgument } from '../../src/hooks/fs-paths';
+import { tempDir } from '../helpers/temp-dirs';
 
-const root = realpathSync(mkdtempSync(join(tmpdir(), 'fs-paths-')));
+const root = tempDir('fs-paths-');
 const outside = join(root, 'outside');
 const inside = join(root, 'inside');
 mkdirSync(join(outside, 'deep'), { recursive: true });

@@ -1,13 +1,13 @@
 // How spawn targets are found: PATH of the child's environment, cwd for relative names, shells' -c.
-import { chmodSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from '../../src/hooks/spawn-target';
 import { kindsOfFlags, READ, WRITE } from '../../src/hooks/fs-routes';
 import { globBase } from '../../src/hooks/fs-glob';
+import { tempDir } from '../helpers/temp-dirs';
 
-const bin = realpathSync(mkdtempSync(join(tmpdir(), 'spawn-target-')));
+const bin = tempDir('spawn-target-');
 writeFileSync(join(bin, 'tool'), '#!/bin/sh\n');
 chmodSync(join(bin, 'tool'), 0o755);
 writeFileSync(join(bin, 'not-executable'), '');

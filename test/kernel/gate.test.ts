@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAuditReader, openAuditWriter } from '../../src/audit/index';
@@ -9,6 +7,7 @@ import { GovernanceDeniedError } from '../../src/kernel/errors';
 import { checkAction, checkCoveredRead, checkLoad, checkViolation, startKernel } from '../../src/kernel/gate';
 import { RuleSet } from '../../src/rules/match';
 import type { Level, Rule } from '../../src/types';
+import { tempDir } from '../helpers/temp-dirs';
 
 const rules: Rule[] = [
   { id: 'data', action: 'file_write', target: '/app/data/**', effect: 'allow' },
@@ -21,7 +20,7 @@ let dbPath: string;
 const internalErrors: unknown[] = [];
 
 function start(level: Level, extra: { rules?: Rule[]; recordEveryModuleLoad?: boolean } = {}): void {
-  dbPath = join(mkdtempSync(join(tmpdir(), 'gov-gate-')), 'audit.db');
+  dbPath = join(tempDir('gov-gate-'), 'audit.db');
   writer = openAuditWriter({ dbPath });
   internalErrors.length = 0;
   startKernel({ rules: new RuleSet([...rules, ...(extra.rules ?? [])], 'deny'), level, actor: 'alice', writer, recordEveryModuleLoad: extra.recordEveryModuleLoad, onInternalError: (e) => internalErrors.push(e) });

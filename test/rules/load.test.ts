@@ -1,5 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -7,9 +6,10 @@ import { DEFAULT_CONFIG } from '../../src/rules/defaults';
 import { ConfigError } from '../../src/rules/errors';
 import { findConfigFile, loadConfig } from '../../src/rules/load';
 import { configSchema } from '../../src/rules/schema';
+import { tempDir } from '../helpers/temp-dirs';
 
 function project(config?: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gov-config-'));
+  const dir = tempDir('gov-config-');
   if (config !== undefined) writeFileSync(join(dir, 'governance.config.json'), typeof config === 'string' ? config : JSON.stringify(config));
   return dir;
 }
