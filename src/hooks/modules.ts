@@ -20,6 +20,7 @@ import { esmHooksOffThread, installEsmHooks } from './modules-esm';
 import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
 import { resolveTarget } from './fs-paths';
+import { evalFlag } from './spawn-flags';
 import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier, resolvedFileTarget } from './modules-target';
 
 // Captured at load: user code can replace these modules' functions.
@@ -249,16 +250,8 @@ function isLoading(module: unknown): boolean {
  * module with that id, before any user code runs. That one compile is not a runtime evaluation.
  */
 let commandLineEntry: string | null = !isMainThread ? '[worker eval]'
-  : hasEvalFlag(process.execArgv) ? '[eval]'
+  : evalFlag(process.execArgv) !== null ? '[eval]'
   : process.argv.length === 1 || process.argv[1] === '-' ? '[stdin]' : null;
-
-function hasEvalFlag(execArgv: readonly string[]): boolean {
-  for (let i = 0; i < execArgv.length; i++) {
-    const flag = execArgv[i];
-    if (flag === '-e' || flag === '-p' || flag === '--eval' || flag === '--print' || flag === '-pe' || StringPrototypeStartsWith(flag, '--eval=') || StringPrototypeStartsWith(flag, '--print=')) return true;
-  }
-  return false;
-}
 
 // Our own modules, which the preload entry may still load after the hooks are installed: by path (require)
 // or by URL (an `--import` of the package after a `--require` of it, as a governed child's NODE_OPTIONS has).

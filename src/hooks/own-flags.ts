@@ -7,21 +7,43 @@
 // governance may profile it. Node acts on some of those flags before this runs or at exit (an env file is
 // read, a CPU profile is written even after a refusal): the refusal keeps the program from running and
 // records the attempt, and Node's permission model or the OS must keep the files out of reach.
+import { isatty } from 'node:tty';
 import { isMainThread } from 'node:worker_threads';
 import { EXIT_REFUSED } from '../activate';
+import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
 import { PARENT_ENV } from './child-governance';
-import { childFlag, ownStartFlags, startFlag } from './spawn-flags';
+import { childFlag, evalFlag, ownStartFlags, startFlag } from './spawn-flags';
 
 const exit = process.exit;
 
 export function checkOwnFlags(): void {
-  const flags = ownStartFlags(isMainThread && process.env[PARENT_ENV] !== undefined ? childFlag : startFlag);
-  for (let i = 0; i < flags.length; i++) {
-    const denied = checkAction('code_eval', `node-flag:${flags[i]}`, 'runtime_bypass');
-    if (denied === null) continue;
-    warnOnce(`refusing to start: ${denied.message}`);
-    exit(EXIT_REFUSED);
-  }
+  const startedByGoverned = isMainThread && process.env[PARENT_ENV] !== undefined;
+  const flags = ownStartFlags(startedByGoverned ? childFlag : startFlag);
+  for (let i = 0; i < flags.length; i++) refuseToStart(checkAction('code_eval', `node-flag:${flags[i]}`, 'runtime_bypass'));
+  const program = startedByGoverned ? stringProgram() : null;
+  if (program !== null) refuseToStart(checkAction('code_eval', program));
+}
+
+function refuseToStart(denied: GovernanceDeniedError | null): void {
+  if (denied === null) return;
+  warnOnce(`refusing to start: ${denied.message}`);
+  exit(EXIT_REFUSED);
+}
+
+/**
+ * The program a governed process handed this node process as a string (`node -e`/`-p`, or a script piped to its
+ * stdin), which it evaluates: `code_eval` of `node-flag:--eval`, `node-flag:--print` or `node-stdin`. Until
+ * 2026-11-23 a program that could spawn node evaluated any string that way with `code_eval` denied. An interactive
+ * REPL (`-i`, or a terminal on stdin) is not one: each line it runs is decided as `code_eval:vm`.
+ */
+function stringProgram(): string | null {
+  const flag = evalFlag(process.execArgv);
+  if (flag !== null) return flag;
+  const script = process.argv.length > 1 ? process.argv[1] : undefined;
+  if (script !== undefined && script !== '-') return null;
+  const execArgv = process.execArgv;
+  for (let i = 0; i < execArgv.length; i++) if (execArgv[i] === '-i' || execArgv[i] === '--interactive') return null;
+  return script === '-' || !isatty(0) ? 'node-stdin' : null;
 }

@@ -104,6 +104,19 @@ export function isNodeExecutable(executable: string, realExecutable: string | nu
   return RegExpPrototypeExec(NODE_NAME, name) !== null || realExecutable === realNode;
 }
 
+/**
+ * `node-flag:--eval` or `node-flag:--print` when this process runs a program given as a string on its command line
+ * (`-e`, `--eval`, `-p`, `-pe`, `--print`), else null.
+ */
+export function evalFlag(execArgv: readonly string[]): string | null {
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i];
+    if (flag === '-p' || flag === '-pe' || flag === '--print' || StringPrototypeStartsWith(flag, '--print=')) return 'node-flag:--print';
+    if (flag === '-e' || flag === '--eval' || StringPrototypeStartsWith(flag, '--eval=')) return 'node-flag:--eval';
+  }
+  return null;
+}
+
 /** The flags `classify` picks among those this process was started with (its execArgv and NODE_OPTIONS). */
 export function ownStartFlags(classify: Classify): string[] {
   const flags = primordials.newList<string>();

@@ -93,6 +93,8 @@ describe.each(LAUNCH_MODES)('file and native flags of node children under a prod
         { id: 'write', action: 'file_write', target: `${dir}/**`, effect: 'allow' },
         { id: 'no-out', action: 'file_write', target: [`${dir}/out`, `${dir}/out/**`], effect: 'deny' },
         { id: 'profiling', action: 'code_eval', target: 'node-flag:--heap-prof*', effect: 'allow' },
+        // The children run `node -e 0`: a string program, itself a code_eval of the child.
+        { id: 'children', action: 'code_eval', target: 'node-flag:--eval', effect: 'allow' },
       ],
     },
   });
