@@ -14,7 +14,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
 import { PARENT_ENV } from './child-governance';
-import { childFlag, evalFlag, ownStartFlags, startFlag } from './spawn-flags';
+import { childFlag, evalFlag, loaderFlag, ownStartFlags, startFlag } from './spawn-flags';
 
 const exit = process.exit;
 
@@ -22,8 +22,11 @@ export function checkOwnFlags(): void {
   const startedByGoverned = isMainThread && process.env[PARENT_ENV] !== undefined;
   const flags = ownStartFlags(startedByGoverned ? childFlag : startFlag);
   for (let i = 0; i < flags.length; i++) refuseToStart(checkAction('code_eval', `node-flag:${flags[i]}`, 'runtime_bypass'));
-  const program = startedByGoverned ? stringProgram() : null;
+  if (!startedByGoverned) return;
+  const program = stringProgram();
   if (program !== null) refuseToStart(checkAction('code_eval', program));
+  // Loader hooks of its own can hand Node any source for any module, as `module.register` does.
+  if (ownStartFlags(loaderFlag).length > 0) refuseToStart(checkAction('code_eval', 'module-compile'));
 }
 
 function refuseToStart(denied: GovernanceDeniedError | null): void {

@@ -3,7 +3,9 @@
 // never a `code_eval`: a program that could spawn node evaluated any string with `code_eval` denied (every line,
 // every spawn route, shells included; until 2026-11-23). A node process a governed process started now decides its
 // string program as `code_eval:node-flag:--eval`, `node-flag:--print` or `node-stdin` as it starts, and exits with
-// code 78 when that is denied. Positive controls: a script file runs, and an allowed `-e` runs.
+// code 78 when that is denied. The same for loader hooks of its own (`--experimental-loader`, `--loader`, also in
+// NODE_OPTIONS), which hand Node generated source: `code_eval:module-compile`, as `module.register` is (every line but
+// Node 20, where the child hung). Positive controls: a script file runs, and an allowed `-e` runs.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +31,9 @@ run('stdin, node -', [node, '-'], { input: touch('dash') });
 run('stdin, no script', [node], { input: touch('stdin') });
 run('through a shell', ['/bin/sh', '-c', '"' + node + '" -e "$CODE"'], { env: { ...process.env, CODE: touch('shell') } });
 run('fork execArgv', [node, path.resolve('forker.cjs')], { env: { ...process.env, CODE: touch('fork') } });
+// Loader hooks of the child's own, which hand Node generated source for its script.
+run('--experimental-loader', [node, '--experimental-loader', './hooks.mjs', './target.cjs']);
+run('--loader= in NODE_OPTIONS', [node, './target.cjs'], { env: { ...process.env, NODE_OPTIONS: (process.env.NODE_OPTIONS || '') + ' --loader=./hooks.mjs' } });
 // Positive control: a script file.
 run('script file', [node, path.resolve('child.cjs')]);
 process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
@@ -37,12 +42,19 @@ process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 // A script child that forks with the string in execArgv, and exits with its fork's code.
 const FORKER = "require('child_process').fork(__filename + '.none', [], { execArgv: ['-e', process.env.CODE] }).on('exit', (code) => process.exit(code));\n";
 
+const HOOKS = String.raw`
+export async function load(url, context, next) {
+  if (url.endsWith('target.cjs')) return { format: 'commonjs', source: "require('fs').writeFileSync(require('path').resolve('ok', 'generated'), 'x')", shortCircuit: true };
+  return next(url, context);
+}
+`;
+
 const STRING_ROUTES: Record<string, string> = {
   '-e': 'e', '--eval=': 'eval', '-p': 'p', '-pe': 'pe', '--print': 'print', 'stdin, node -': 'dash', 'stdin, no script': 'stdin', 'through a shell': 'shell',
 };
 
 describe.each(LAUNCH_MODES)('string programs of node children, code_eval denied (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': APP, 'forker.cjs': FORKER, 'child.cjs': "require('fs').writeFileSync(require('path').join(__dirname, 'ok', 'file'), 'x');\n", 'ok/.keep': '' } });
+  const dir = createProject({ files: { 'app.cjs': APP, 'forker.cjs': FORKER, 'hooks.mjs': HOOKS, 'target.cjs': '', 'child.cjs': "require('fs').writeFileSync(require('path').join(__dirname, 'ok', 'file'), 'x');\n", 'ok/.keep': '' } });
   const run = governedRun({
     dir, mode, entry: 'app.cjs', timeoutMs: 60_000,
     policy: readOnlyPolicy(dir, [
@@ -66,11 +78,17 @@ describe.each(LAUNCH_MODES)('string programs of node children, code_eval denied 
     expect(existsSync(join(dir, 'ok', 'fork'))).toBe(false);
   });
 
+  it.each(['--experimental-loader', '--loader= in NODE_OPTIONS'])('loader hooks of its own (%s): the child refuses to start, no generated source ran', (label) => {
+    expect(results[label], JSON.stringify(results)).toBe(78);
+    expect(existsSync(join(dir, 'ok', 'generated'))).toBe(false);
+  });
+
   it('each refusal is in the audit log', () => {
     const targets = run.entries().filter((e) => e.action === 'code_eval' && e.decision === 'deny').map((e) => e.target);
     expect(targets.filter((t) => t === 'node-flag:--eval').length).toBeGreaterThanOrEqual(4);
     expect(targets.filter((t) => t === 'node-flag:--print').length).toBeGreaterThanOrEqual(3);
     expect(targets.filter((t) => t === 'node-stdin').length).toBeGreaterThanOrEqual(2);
+    expect(targets.filter((t) => t === 'module-compile').length).toBeGreaterThanOrEqual(2);
   });
 
   it('positive control: a script file runs', () => {
