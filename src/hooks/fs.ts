@@ -80,6 +80,7 @@ export function markLoaderSource(filename: string | null): string | null {
  * Returns the first denial, or null. Throws when Node would reject the argument (e.g. a non-file URL).
  */
 function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeniedError | null {
+  if (roles.length > 1) convertAll(roles, args);
   // Kept in locals until the end: the kernel may run governed fs calls of its own while deciding.
   let path0: string | null = null;
   let kinds0 = 0;
@@ -121,6 +122,21 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
   firstKinds = kinds0;
   firstRelatives = relatives;
   return null;
+}
+
+/**
+ * Converts every path argument of a call with several before any is decided. Converting an object runs program code
+ * (a URL's getters), and code run after the first path was decided could re-point a symlink on its way: a hard link
+ * or copy made of `ok/link/x` after `ok/link` was swapped for a link elsewhere reached the signing key (until
+ * 2026-11-23). Converted values are strings or governance's own Buffers, which convert again without program code.
+ */
+function convertAll(roles: readonly PathRole[], args: unknown[]): void {
+  for (let i = 0; i < roles.length; i++) {
+    const at = roles[i].at;
+    if (typeof args[at] !== 'object' || args[at] === null) continue;
+    convertPath(args[at], scratch);
+    args[at] = scratch.value;
+  }
 }
 
 function readsContents(role: PathRole): boolean {
@@ -371,14 +387,9 @@ const COPY_FIELDS = ['recursive', 'dereference'];
  * link's resolved target as a tree read (the key directory behind a link was copied out until 2026-11-22).
  */
 function checkCopiedTree(args: unknown[], relatives: string[] | null): GovernanceDeniedError | null {
-  const options = args[2];
-  if (firstPath === null || typeof options !== 'object' || options === null) return null;
-  const copy = ownOptions<{ recursive?: unknown; dereference?: unknown; filter?: unknown }>(options, COPY_FIELDS);
-  // Absent stays absent: Node merges the options over its defaults, and rejects a field set to undefined.
-  if (copy.recursive === undefined) delete copy.recursive;
-  if (copy.dereference === undefined) delete copy.dereference;
+  const copy = args[2] as { recursive?: unknown; dereference?: unknown; filter?: unknown } | undefined;
+  if (firstPath === null || typeof copy !== 'object' || copy === null) return null;
   if (relatives !== null && typeof copy.filter === 'function') copy.filter = filterWithGivenPaths(copy.filter, relatives);
-  args[2] = copy;
   const converted: PathArgument = { path: null, value: undefined };
   convertPath(args[1], converted);
   const destination = converted.path; // made absolute by checkRoles
@@ -394,6 +405,28 @@ function checkCopiedTree(args: unknown[], relatives: string[] | null): Governanc
   firstPath = path;
   firstKinds = kinds;
   return denied;
+}
+
+/** cp's options (at index 2) as a copy without a prototype, recursive and dereference their own or absent. */
+function copyOptions(args: unknown[]): void {
+  const options = args[2];
+  if (typeof options !== 'object' || options === null) return;
+  const copy = ownOptions<{ recursive?: unknown; dereference?: unknown }>(options, COPY_FIELDS);
+  // Absent stays absent: Node merges the options over its defaults, and rejects a field set to undefined.
+  if (copy.recursive === undefined) delete copy.recursive;
+  if (copy.dereference === undefined) delete copy.dereference;
+  args[2] = copy;
+}
+
+/**
+ * The options the tree checks read, copied before any path is decided: reading them runs program code (getters,
+ * a Proxy), which run after a decision could re-point a symlink the decision followed (an `rmSync(path, options)`
+ * whose `recursive` getter did so removed a file in a protected directory until 2026-11-23). Read again later,
+ * the copies run no program code.
+ */
+function copyTreeOptions(treeKind: TreeKind, args: unknown[]): void {
+  if (treeKind === 'copy') copyOptions(args);
+  else if (treeKind === 'remove' || treeKind === 'list' || treeKind === 'create') recursiveOptions(args, 1);
 }
 
 /**
@@ -430,6 +463,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
     let tree: string | null = null;
     let relatives: string[] | null = null;
     try {
+      copyTreeOptions(treeKind, args);
       denied = checkRoles(roles, args);
       if (denied === null) relatives = firstRelatives;
       if (denied === null && treeKind === 'remove') {
