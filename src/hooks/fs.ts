@@ -14,6 +14,7 @@ import { checkArmedRedirect } from './internals-diagnostics';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
+import { callingBack, checkInFlightRedirect, enterInFlight, settling } from './fs-in-flight';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 import { filterWithGivenPaths, reportingGivenPaths } from './fs-given-paths';
@@ -441,7 +442,11 @@ function checkNewName(args: unknown[], symlink: boolean): GovernanceDeniedError 
   const source = converted.path;
   convertPath(args[1], converted);
   const entry = converted.path;
-  const denied = source === null || entry === null ? null : checkArmedRedirect(absolutePath(entry), absolutePath(source, symlink ? linkDirectory(entry) : undefined), symlink);
+  let denied: GovernanceDeniedError | null = null;
+  if (source !== null && entry !== null) {
+    const to = absolutePath(source, symlink ? linkDirectory(entry) : undefined);
+    denied = checkArmedRedirect(absolutePath(entry), to, symlink) ?? checkInFlightRedirect(absolutePath(entry), to, symlink);
+  }
   firstPath = path;
   firstKinds = kinds;
   return denied;
@@ -479,11 +484,42 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       return surfaceError(form, error, args);
     }
     if (denied !== null) return surfaceError(form, denied, args);
+    if (form === 'callback' || form === 'promise') return callInFlight(original, this, args, tree, relatives, roles, form);
     if (relatives === null) return callGranted(original, this, args, tree);
     const self = this;
     return reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
   };
   return shapeLike(wrapper, original);
+}
+
+/** An asynchronous call, its paths noted as in flight (fs-in-flight.ts) until its callback runs or its promise settles. */
+function callInFlight(original: Function, self: unknown, args: unknown[], tree: string | null, relatives: string[] | null, roles: readonly PathRole[], form: ApiForm): unknown {
+  const done = enterRoles(roles, args);
+  if (form === 'callback' && !callingBack(args, done)) done(); // Node throws for the missing callback
+  let result: unknown;
+  try {
+    result = relatives === null ? callGranted(original, self, args, tree) : reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
+  } catch (error) {
+    done();
+    throw error;
+  }
+  return form === 'promise' ? settling(result, done) : result;
+}
+
+/** Notes the path of each role as handed to Node (a symlink's target text is not followed by the call). */
+function enterRoles(roles: readonly PathRole[], args: unknown[]): () => void {
+  const converted: PathArgument = { path: null, value: undefined };
+  const leaves = newList<() => void>();
+  for (let i = 0; i < roles.length; i++) {
+    const role = roles[i];
+    if (role.use === 'linkTarget') continue;
+    const kinds = kindsOf(role, args);
+    convertPath(args[role.at], converted);
+    if (kinds !== 0 && converted.path !== null) leaves[leaves.length] = enterInFlight(absolutePath(converted.path), kinds, role.follow);
+  }
+  return () => {
+    for (let i = 0; i < leaves.length; i++) leaves[i]();
+  };
 }
 
 // ---- FileHandle: promise readFile/writeFile/appendFile accept one; it is authorised by its open.
@@ -553,10 +589,11 @@ function wrapStreamApi(original: Function, defaultFlags: string, impliedKind: nu
     const value = scratch.value;
     if (checkedPath === null) return apply(original, this, [value, opts]);
     const flags = opts.flags === undefined ? defaultFlags : opts.flags;
-    const denied = checkKinds(kindsOfFlags(flags) | impliedKind, resolveTarget(checkedPath, true));
+    const kinds = kindsOfFlags(flags) | impliedKind;
+    const denied = checkKinds(kinds, resolveTarget(checkedPath, true));
     const ours = denied !== null || opts.fs === undefined;
     if (denied !== null) opts.fs = streamFunctions(failingOpen(denied));
-    else if (ours) opts.fs = streamFunctions(checkedOpen(value, flags));
+    else if (ours) opts.fs = streamFunctions(checkedOpen(value, flags, enterInFlight(checkedPath, kinds, true)));
     const stream = apply(original, this, [value, opts]) as { path?: unknown };
     // Our open opens what was decided, whatever the stream passes: its public `path` stays what the caller gave.
     if (ours && typeof path === 'string' && value !== path && stream.path === value) stream.path = path;
@@ -582,12 +619,19 @@ function failingOpen(denied: GovernanceDeniedError): Function {
  * Opens the path and flags that were checked, once, whatever the stream passes (its public `path` and
  * `flags` properties can be changed before it opens). Any later call goes through the governed fs.open.
  */
-function checkedOpen(path: unknown, flags: unknown): Function {
+function checkedOpen(path: unknown, flags: unknown, done: () => void): Function {
   let used = false;
   return function open(this: unknown, otherPath: unknown, otherFlags: unknown, mode: unknown, callback: unknown): unknown {
     if (used) return apply(fs.open, fs, [otherPath, otherFlags, mode, callback]);
     used = true;
-    return apply(originalOpen, fs, [path, flags, mode, callback]);
+    const args = [path, flags, mode, callback];
+    if (!callingBack(args, done)) done();
+    try {
+      return apply(originalOpen, fs, args);
+    } catch (error) {
+      done();
+      throw error;
+    }
   };
 }
 
