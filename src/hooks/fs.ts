@@ -9,7 +9,7 @@ import { convertPath, makeAbsolute, resolveTarget, absolutePath, trimTrailingSla
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
 import { checkLogTreeMove, checkRead, checkTreeRead } from './log-files';
-import { checkWrite } from './rules-files';
+import { checkWrite, movesIntoConfigDir, shadowsConfig } from './rules-files';
 import { checkArmedRedirect } from './internals-diagnostics';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
@@ -339,6 +339,8 @@ function checkMovedTree(args: unknown[]): GovernanceDeniedError | null {
     };
     denied = checkLogTreeMove(from) ?? checkLogTreeMove(to) ?? exposed(from);
     if (denied === null && (rulesGuardBelow('file_write', from) || rulesGuardBelow('file_read', from))) denied = checkSubtree(path, exposedBelow);
+    // A config file inside a directory moved in lands below the active config's directory without a write of its own.
+    if (denied === null && movesIntoConfigDir(from, to)) denied = checkSubtree(path, (target) => shadowsConfig(to + StringPrototypeSlice(target, from.length)) ? checkWrite(to + StringPrototypeSlice(target, from.length)) : null);
   }
   // The kernel may have run governed fs calls of its own while deciding.
   firstPath = path;
