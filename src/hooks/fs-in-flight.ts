@@ -69,6 +69,25 @@ export function settling(result: unknown, done: () => void): unknown {
   }]);
 }
 
+const finalizationRegister = FinalizationRegistry.prototype.register;
+/** Blobs of `fs.openAsBlob`: Node opens the file by name each time one is read, for as long as it lives. */
+const blobs = new FinalizationRegistry<() => void>((done) => done());
+
+/** `blob` (if it is one) keeps its path in flight until it is collected; otherwise `done` now. */
+export function heldBy(blob: unknown, done: () => void): unknown {
+  if (typeof blob === 'object' && blob !== null) apply(finalizationRegister, blobs, [blob, done]);
+  else done();
+  return blob;
+}
+
+/** `result` (a promise of a Blob) chained so that its path stays in flight while the Blob lives. */
+export function settlingHeld(result: unknown, done: () => void): unknown {
+  return apply(promiseThen, result, [(value: unknown) => heldBy(value, done), (error: unknown) => {
+    done();
+    throw error;
+  }]);
+}
+
 /**
  * For a new name made at `entry` (absolute) that will lead to `to` (absolute: a symlink's target, or what is moved,
  * linked or copied there): each call in flight whose path goes through `entry` is decided as it would then run.

@@ -14,7 +14,7 @@ import { checkArmedRedirect } from './internals-diagnostics';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
-import { callingBack, checkInFlightRedirect, enterInFlight, settling } from './fs-in-flight';
+import { callingBack, checkInFlightRedirect, enterInFlight, heldBy, settling, settlingHeld } from './fs-in-flight';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 import { filterWithGivenPaths, reportingGivenPaths } from './fs-given-paths';
@@ -50,6 +50,8 @@ let grantTree: string | null = null;
 // entry stands for them. Only realpath: program code can run inside resolution (a getter on module.paths),
 // and its reads must stay on the record.
 const REALPATH_ROLES = FS_ROUTES.realpath;
+// A Blob fs.openAsBlob makes is read by name later, whenever the program reads it: its path stays in flight while it lives.
+const BLOB_ROLES = FS_ROUTES.openAsBlob;
 let loaderResolving = false;
 let loaderSource: string | null = null;
 // The real paths Node's resolver obtained and had allowed while changeCount() stood at `loaderRealsAt`: the
@@ -486,7 +488,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       return surfaceError(form, error, args);
     }
     if (denied !== null) return surfaceError(form, denied, args);
-    if (form === 'callback' || form === 'promise') return callInFlight(original, this, args, tree, relatives, roles, form);
+    if (form === 'callback' || form === 'promise' || roles === BLOB_ROLES) return callInFlight(original, this, args, tree, relatives, roles, form);
     if (relatives === null) return callGranted(original, this, args, tree);
     const self = this;
     return reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
@@ -505,6 +507,7 @@ function callInFlight(original: Function, self: unknown, args: unknown[], tree: 
     done();
     throw error;
   }
+  if (roles === BLOB_ROLES) return form === 'promise' ? settlingHeld(result, done) : heldBy(result, done);
   return form === 'promise' ? settling(result, done) : result;
 }
 

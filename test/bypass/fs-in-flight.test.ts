@@ -1,9 +1,9 @@
 // An asynchronous fs call is decided when it is made, but its system call runs later, on the thread pool (a stream
-// opens on a later tick). Keep the pool busy, make the call on `ok/d/...` (`ok/d` a link to `ok/sub`), then re-point
+// opens on a later tick; a Blob of fs.openAsBlob opens its file by name at each read). Keep the pool busy, make the call on `ok/d/...` (`ok/d` a link to `ok/sub`), then re-point
 // `ok/d` at the project: the call followed the new link, deterministically, on the same thread, and read the signing
 // key or a read-denied file, or wrote into a write-denied directory, while the log showed `ok/sub/...` allowed. A new
 // name made on the way of a call in flight is now decided as that call through it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
@@ -40,6 +40,17 @@ const viaCallback = (fn) => new Promise((resolve, reject) => fn((e, v) => (e ? r
     (d) => viaCallback((cb) => fs.writeFile(path.join(d, 'denied', 'planted.txt'), 'PLANTED', cb)));
   await attempt('createWriteStream into a write-denied directory, link renamed over', renameOnto,
     (d) => new Promise((resolve, reject) => { const s = fs.createWriteStream(path.join(d, 'denied', 'stream.txt')); s.on('error', reject); s.end('STREAM', resolve); }));
+  // Node opens a Blob's file by name at each read, and refuses it only if size and modification time changed.
+  {
+    const link = path.join(here, 'ok', 'blob-link');
+    fs.symlinkSync(path.join(here, 'ok', 'sub'), link);
+    const blob = await fs.openAsBlob(path.join(link, 'denied', 'blob.txt'));
+    let swap;
+    try { renameOnto(link); swap = { outcome: 'done' }; }
+    catch (e) { swap = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+    const call = await blob.text().then((value) => ({ outcome: 'done', value }), (e) => ({ outcome: 'failed', code: e && e.code }));
+    results['fs.openAsBlob of a read-denied file, read after the link was renamed over'] = { swap, call };
+  }
   // Positive controls: an atomic replace of a file being read, and links made beside calls in flight.
   fs.writeFileSync(path.join(here, 'ok', 'config.json'), 'old');
   fs.writeFileSync(path.join(here, 'ok', 'config.json.tmp'), 'new');
@@ -59,12 +70,16 @@ const REFUSED: Record<string, (dir: string) => string> = {
   'fs.copyFile of a read-denied file, link replaced': (dir) => `file_read:${dir}/denied/secret.txt`,
   'fs.writeFile into a write-denied directory, link replaced': (dir) => `file_write:${dir}/denied/planted.txt`,
   'createWriteStream into a write-denied directory, link renamed over': (dir) => `file_write:${dir}/denied/stream.txt`,
+  'fs.openAsBlob of a read-denied file, read after the link was renamed over': (dir) => `file_read:${dir}/denied/blob.txt`,
 };
 
 describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)', (mode) => {
   const dir = createProject({
-    files: { 'app.cjs': APP, 'ok/sub/denied/secret.txt': 'decoy', 'ok/sub/.governance/keys/log-signing.key.pem': 'decoy', 'denied/secret.txt': 'SECRET' },
+    files: { 'app.cjs': APP, 'ok/sub/denied/blob.txt': 'xxxxxxxxxx', 'denied/blob.txt': 'BLOBSECRET', 'ok/sub/denied/secret.txt': 'decoy', 'ok/sub/.governance/keys/log-signing.key.pem': 'decoy', 'denied/secret.txt': 'SECRET' },
   });
+  const stamp = new Date(1_700_000_000_000);
+  utimesSync(join(dir, 'ok', 'sub', 'denied', 'blob.txt'), stamp, stamp);
+  utimesSync(join(dir, 'denied', 'blob.txt'), stamp, stamp);
   const policy = writeOnlyInOkPolicy(dir, { rules: [{ id: 'no-secret', action: 'file_read', target: `${dir}/denied/**`, effect: 'deny' }] });
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy });
   const results = run.status === 0 ? routeResults<Record<string, Attempt>>(run) : {};
@@ -85,6 +100,7 @@ describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)',
   it('nothing was reached: the key and the secret were not read, nothing was written in denied/', () => {
     expect(JSON.stringify(results)).not.toContain('PRIVATE KEY');
     expect(JSON.stringify(results)).not.toContain('SECRET');
+    expect(results['fs.openAsBlob of a read-denied file, read after the link was renamed over'].call).toEqual({ outcome: 'done', value: 'xxxxxxxxxx' });
     expect(existsSync(join(dir, 'denied', 'planted.txt'))).toBe(false);
     expect(existsSync(join(dir, 'denied', 'stream.txt'))).toBe(false);
     expect(readFileSync(join(dir, 'denied', 'secret.txt'), 'utf8')).toBe('SECRET');
