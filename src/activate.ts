@@ -5,7 +5,7 @@ import { withLateEntries } from './audit/late-writer';
 import { openThreadedAuditWriter } from './audit/threaded-writer';
 import { auditLocation, type AuditLocation } from './audit/location';
 import type { AuditWriter, AuditWriterOptions } from './audit/types';
-import { installHooks, integrityStep, protectLogFiles, sealOwnModules } from './hooks/index';
+import { installHooks, integrityStep, protectLogFiles, protectOwnFiles, sealOwnModules } from './hooks/index';
 import { inheritedGovernance } from './hooks/workers';
 import { defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
@@ -62,6 +62,7 @@ export function activateGovernance(): GovernanceStatus {
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
   protectLogFiles(location, loaded.stateDir, join(loaded.stateDir, ANALYSIS_CACHE));
+  protectOwnFiles();
   installHooks();
   sealOwnModules();
   Object.defineProperty(process, ACTIVE, { value: __filename, enumerable: false, writable: false, configurable: false });

@@ -89,6 +89,24 @@ function stringMapChars(s: string, from: string, to: string): string {
   return out;
 }
 
+const typedArrayPrototype = getPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayLength = uncurry(getOwnPropertyDescriptor(typedArrayPrototype, 'length')!.get!) as (bytes: Uint8Array) => number;
+const typedArraySet = uncurry((typedArrayPrototype as { set: (source: ArrayLike<number>, offset?: number) => void }).set);
+const bufferAllocUnsafe = Buffer.allocUnsafe;
+
+/**
+ * A Buffer holding the bytes of `a` then `b` (if given), read from their internal slots. `Buffer.from` and
+ * `Buffer.concat` run program code: `from` calls the value's `valueOf` (Object.prototype.valueOf, which the program
+ * can replace), `concat` reads `length` through the prototype chain.
+ */
+function copyBytes(a: Uint8Array, b?: Uint8Array): Buffer {
+  const first = typedArrayLength(a);
+  const copy = bufferAllocUnsafe(first + (b === undefined ? 0 : typedArrayLength(b)));
+  typedArraySet(copy, a, 0);
+  if (b !== undefined) typedArraySet(copy, b, first);
+  return copy;
+}
+
 /** A slot of `Error` or the global object governance set for a moment, and what to put back (see overrideSlot). */
 interface SavedSlot {
   owner: object;
@@ -204,6 +222,7 @@ export const primordials = freeze({
   apply,
   newList,
   setElement,
+  copyBytes,
   ownOptions,
   quietErrors,
   restoreErrors,

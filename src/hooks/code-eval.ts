@@ -3,6 +3,7 @@
 // are governed by running the same realm patch inside each context before user code can run there.
 import vm = require('node:vm');
 import { types } from 'node:util';
+import { noteCompiledName } from '../kernel/caller';
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { governClass } from './code-eval-class';
@@ -121,12 +122,30 @@ function newContextFor(contextObject: unknown, options: unknown): vm.Context {
   return governedCreateContext(contextObject ?? {}, contextOptions);
 }
 
-function guarded(original: Function, target: CodeEvalTarget): Function {
+function guarded(original: Function, target: CodeEvalTarget, namedAt = -1): Function {
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     checkCodeEval(target);
+    if (namedAt >= 0) noteScriptName(args, namedAt, 'filename');
     return apply(original, this, args);
   };
   return shapeLike(wrapper, original);
+}
+
+const NAME_FIELDS: Record<string, readonly string[]> = { filename: ['filename'], identifier: ['identifier'] };
+
+/**
+ * The name vm code is compiled under (options at `at`: the name itself, or an object with `field`), noted so that its
+ * frames carry no package (caller.ts). The options are handed on as a copy read once (primordials.ownOptions), so the
+ * name noted is the name Node uses.
+ */
+function noteScriptName(args: unknown[], at: number, field: 'filename' | 'identifier'): void {
+  const options = args[at];
+  if (typeof options === 'string') return noteCompiledName(options);
+  if (typeof options !== 'object' || options === null) return;
+  const copy = primordials.ownOptions<Record<string, unknown>>(options, NAME_FIELDS[field]);
+  if (copy[field] === undefined) delete copy[field];
+  primordials.setElement(args, at, copy);
+  if (typeof copy[field] === 'string') noteCompiledName(copy[field] as string);
 }
 
 function governVm(): void {
@@ -134,19 +153,24 @@ function governVm(): void {
   const runInNewContext = vm.runInNewContext;
   const scriptRunInNewContext = Script.prototype.runInNewContext;
   const governedContextify = governedContextifyScript();
-  lockProperty(vm, 'Script', governClass(Script, () => checkCodeEval('vm'), governedContextify));
+  lockProperty(vm, 'Script', governClass(Script, (args) => {
+    checkCodeEval('vm');
+    noteScriptName(args, 1, 'filename');
+  }, governedContextify));
   lockProperty(Script.prototype, 'runInNewContext', shapeLike(function (this: vm.Script, contextObject?: unknown, options?: unknown): unknown {
     return apply(scriptRunInNewContext, this, [newContextFor(contextObject, options), options]);
   }, scriptRunInNewContext));
   lockProperty(vm, 'runInNewContext', shapeLike(function (this: unknown, code: unknown, contextObject?: unknown, options?: unknown): unknown {
     checkCodeEval('vm');
-    return apply(runInNewContext, this, [code, newContextFor(contextObject, options), options]);
+    const args = [code, contextObject, options];
+    noteScriptName(args, 2, 'filename');
+    return apply(runInNewContext, this, [code, newContextFor(contextObject, args[2]), args[2]]);
   }, runInNewContext));
   lockProperty(vm, 'createContext', shapeLike(governedCreateContext, originalCreateContext));
-  lockProperty(vm, 'createScript', guarded((vm as unknown as { createScript: Function }).createScript, 'vm')); // builds lib/vm's own Script, not the governed one
-  lockProperty(vm, 'runInThisContext', guarded(vm.runInThisContext, 'vm'));
-  lockProperty(vm, 'runInContext', guarded(originalRunInContext, 'vm'));
-  lockProperty(vm, 'compileFunction', guarded(vm.compileFunction, 'vm'));
+  lockProperty(vm, 'createScript', guarded((vm as unknown as { createScript: Function }).createScript, 'vm', 1)); // builds lib/vm's own Script, not the governed one
+  lockProperty(vm, 'runInThisContext', guarded(vm.runInThisContext, 'vm', 1));
+  lockProperty(vm, 'runInContext', guarded(originalRunInContext, 'vm', 2));
+  lockProperty(vm, 'compileFunction', guarded(vm.compileFunction, 'vm', 2));
   governVmModules();
 }
 
@@ -158,7 +182,10 @@ function governVmModules(): void {
   if (typeof Module !== 'function' || typeof SourceTextModule !== 'function') return;
   const governedModule = governClass(Module, () => checkCodeEval('vm'));
   lockProperty(vm, 'Module', governedModule);
-  lockProperty(vm, 'SourceTextModule', governClass(SourceTextModule, () => checkCodeEval('vm'), governedModule));
+  lockProperty(vm, 'SourceTextModule', governClass(SourceTextModule, (args) => {
+    checkCodeEval('vm');
+    noteScriptName(args, 1, 'identifier');
+  }, governedModule));
 }
 
 /**

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
 import { primordials } from '../primordials';
 
-const { apply, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
+const { apply, copyBytes, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice } = primordials;
 
 const realpathNative = fs.realpathSync.native;
 const lstat = fs.lstatSync;
@@ -18,8 +18,8 @@ const isUint8Array = types.isUint8Array;
 const isProxy = types.isProxy;
 const decoder = new TextDecoder();
 const decode = TextDecoder.prototype.decode;
-const bufferFrom = Buffer.from;
-const bufferConcat = Buffer.concat;
+const encoder = new TextEncoder();
+const encode = TextEncoder.prototype.encode;
 const toFileUrlPath = fileURLToPath;
 
 const { S_IFMT, S_IFLNK } = fs.constants;
@@ -56,7 +56,7 @@ export function convertPath(value: unknown, out: PathArgument): void {
     return;
   }
   if (isUint8Array(value)) {
-    const copy = bufferFrom(value as Uint8Array);
+    const copy = copyBytes(value as Uint8Array);
     const path = apply(decode, decoder, [copy]) as string;
     out.path = path;
     // Bytes that are not UTF-8 decode to U+FFFD: the string checked names another file than the bytes do (a link
@@ -83,7 +83,11 @@ export function makeAbsolute(out: PathArgument): void {
   const path = out.path;
   if (path === null || path === '' || StringPrototypeCharCodeAt(path, 0) === SLASH) return; // '' is Node's ENOENT, not the directory
   out.path = absolutePath(path);
-  out.value = typeof out.value === 'string' ? out.path : bufferConcat([bufferFrom(absolutePath('')), out.value as Uint8Array]);
+  out.value = typeof out.value === 'string' ? out.path : copyBytes(encodeUtf8(absolutePath('')), out.value as Uint8Array);
+}
+
+function encodeUtf8(s: string): Uint8Array {
+  return apply(encode, encoder, [s]) as Uint8Array;
 }
 
 function isUrlLike(value: object): boolean {

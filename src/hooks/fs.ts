@@ -9,11 +9,12 @@ import { convertPath, makeAbsolute, resolveTarget, absolutePath, trimTrailingSla
 import { FS_ROUTES, FS_STREAM_ROUTES, READ, TREE, WRITE, kindsOfFlags, type PathRole } from './fs-routes';
 import { checkKinds } from './fs-check';
 import { checkLogTreeMove, checkRead, checkTreeRead } from './log-files';
-import { checkWrite } from './rules-files';
+import { checkWrite, movesIntoConfigDir, shadowsConfig } from './rules-files';
 import { checkArmedRedirect } from './internals-diagnostics';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
+import { callingBack, checkInFlightRedirect, enterInFlight, heldBy, settling, settlingHeld } from './fs-in-flight';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 import { filterWithGivenPaths, reportingGivenPaths } from './fs-given-paths';
@@ -49,6 +50,8 @@ let grantTree: string | null = null;
 // entry stands for them. Only realpath: program code can run inside resolution (a getter on module.paths),
 // and its reads must stay on the record.
 const REALPATH_ROLES = FS_ROUTES.realpath;
+// A Blob fs.openAsBlob makes is read by name later, whenever the program reads it: its path stays in flight while it lives.
+const BLOB_ROLES = FS_ROUTES.openAsBlob;
 let loaderResolving = false;
 let loaderSource: string | null = null;
 // The real paths Node's resolver obtained and had allowed while changeCount() stood at `loaderRealsAt`: the
@@ -80,6 +83,7 @@ export function markLoaderSource(filename: string | null): string | null {
  * Returns the first denial, or null. Throws when Node would reject the argument (e.g. a non-file URL).
  */
 function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeniedError | null {
+  if (roles.length > 1) convertAll(roles, args);
   // Kept in locals until the end: the kernel may run governed fs calls of its own while deciding.
   let path0: string | null = null;
   let kinds0 = 0;
@@ -121,6 +125,21 @@ function checkRoles(roles: readonly PathRole[], args: unknown[]): GovernanceDeni
   firstKinds = kinds0;
   firstRelatives = relatives;
   return null;
+}
+
+/**
+ * Converts every path argument of a call with several before any is decided. Converting an object runs program code
+ * (a URL's getters), and code run after the first path was decided could re-point a symlink on its way: a hard link
+ * or copy made of `ok/link/x` after `ok/link` was swapped for a link elsewhere reached the signing key (until
+ * 2026-11-23). Converted values are strings or governance's own Buffers, which convert again without program code.
+ */
+function convertAll(roles: readonly PathRole[], args: unknown[]): void {
+  for (let i = 0; i < roles.length; i++) {
+    const at = roles[i].at;
+    if (typeof args[at] !== 'object' || args[at] === null) continue;
+    convertPath(args[at], scratch);
+    args[at] = scratch.value;
+  }
 }
 
 function readsContents(role: PathRole): boolean {
@@ -322,6 +341,8 @@ function checkMovedTree(args: unknown[]): GovernanceDeniedError | null {
     };
     denied = checkLogTreeMove(from) ?? checkLogTreeMove(to) ?? exposed(from);
     if (denied === null && (rulesGuardBelow('file_write', from) || rulesGuardBelow('file_read', from))) denied = checkSubtree(path, exposedBelow);
+    // A config file inside a directory moved in lands below the active config's directory without a write of its own.
+    if (denied === null && movesIntoConfigDir(from, to)) denied = checkSubtree(path, (target) => shadowsConfig(to + StringPrototypeSlice(target, from.length)) ? checkWrite(to + StringPrototypeSlice(target, from.length)) : null);
   }
   // The kernel may have run governed fs calls of its own while deciding.
   firstPath = path;
@@ -371,14 +392,9 @@ const COPY_FIELDS = ['recursive', 'dereference'];
  * link's resolved target as a tree read (the key directory behind a link was copied out until 2026-11-22).
  */
 function checkCopiedTree(args: unknown[], relatives: string[] | null): GovernanceDeniedError | null {
-  const options = args[2];
-  if (firstPath === null || typeof options !== 'object' || options === null) return null;
-  const copy = ownOptions<{ recursive?: unknown; dereference?: unknown; filter?: unknown }>(options, COPY_FIELDS);
-  // Absent stays absent: Node merges the options over its defaults, and rejects a field set to undefined.
-  if (copy.recursive === undefined) delete copy.recursive;
-  if (copy.dereference === undefined) delete copy.dereference;
+  const copy = args[2] as { recursive?: unknown; dereference?: unknown; filter?: unknown } | undefined;
+  if (firstPath === null || typeof copy !== 'object' || copy === null) return null;
   if (relatives !== null && typeof copy.filter === 'function') copy.filter = filterWithGivenPaths(copy.filter, relatives);
-  args[2] = copy;
   const converted: PathArgument = { path: null, value: undefined };
   convertPath(args[1], converted);
   const destination = converted.path; // made absolute by checkRoles
@@ -396,6 +412,28 @@ function checkCopiedTree(args: unknown[], relatives: string[] | null): Governanc
   return denied;
 }
 
+/** cp's options (at index 2) as a copy without a prototype, recursive and dereference their own or absent. */
+function copyOptions(args: unknown[]): void {
+  const options = args[2];
+  if (typeof options !== 'object' || options === null) return;
+  const copy = ownOptions<{ recursive?: unknown; dereference?: unknown }>(options, COPY_FIELDS);
+  // Absent stays absent: Node merges the options over its defaults, and rejects a field set to undefined.
+  if (copy.recursive === undefined) delete copy.recursive;
+  if (copy.dereference === undefined) delete copy.dereference;
+  args[2] = copy;
+}
+
+/**
+ * The options the tree checks read, copied before any path is decided: reading them runs program code (getters,
+ * a Proxy), which run after a decision could re-point a symlink the decision followed (an `rmSync(path, options)`
+ * whose `recursive` getter did so removed a file in a protected directory until 2026-11-23). Read again later,
+ * the copies run no program code.
+ */
+function copyTreeOptions(treeKind: TreeKind, args: unknown[]): void {
+  if (treeKind === 'copy') copyOptions(args);
+  else if (treeKind === 'remove' || treeKind === 'list' || treeKind === 'create') recursiveOptions(args, 1);
+}
+
 /**
  * The new name a rename, link, symlink or copy makes (args[1]), for the C++ writers armed to write through it later:
  * it will lead to the source (args[0]), or for a symlink to its target text read from the new name's directory.
@@ -408,7 +446,11 @@ function checkNewName(args: unknown[], symlink: boolean): GovernanceDeniedError 
   const source = converted.path;
   convertPath(args[1], converted);
   const entry = converted.path;
-  const denied = source === null || entry === null ? null : checkArmedRedirect(absolutePath(entry), absolutePath(source, symlink ? linkDirectory(entry) : undefined), symlink);
+  let denied: GovernanceDeniedError | null = null;
+  if (source !== null && entry !== null) {
+    const to = absolutePath(source, symlink ? linkDirectory(entry) : undefined);
+    denied = checkArmedRedirect(absolutePath(entry), to, symlink) ?? checkInFlightRedirect(absolutePath(entry), to, symlink);
+  }
   firstPath = path;
   firstKinds = kinds;
   return denied;
@@ -430,6 +472,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
     let tree: string | null = null;
     let relatives: string[] | null = null;
     try {
+      copyTreeOptions(treeKind, args);
       denied = checkRoles(roles, args);
       if (denied === null) relatives = firstRelatives;
       if (denied === null && treeKind === 'remove') {
@@ -445,11 +488,43 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       return surfaceError(form, error, args);
     }
     if (denied !== null) return surfaceError(form, denied, args);
+    if (form === 'callback' || form === 'promise' || roles === BLOB_ROLES) return callInFlight(original, this, args, tree, relatives, roles, form);
     if (relatives === null) return callGranted(original, this, args, tree);
     const self = this;
     return reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
   };
   return shapeLike(wrapper, original);
+}
+
+/** An asynchronous call, its paths noted as in flight (fs-in-flight.ts) until its callback runs or its promise settles. */
+function callInFlight(original: Function, self: unknown, args: unknown[], tree: string | null, relatives: string[] | null, roles: readonly PathRole[], form: ApiForm): unknown {
+  const done = enterRoles(roles, args);
+  if (form === 'callback' && !callingBack(args, done)) done(); // Node throws for the missing callback
+  let result: unknown;
+  try {
+    result = relatives === null ? callGranted(original, self, args, tree) : reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
+  } catch (error) {
+    done();
+    throw error;
+  }
+  if (roles === BLOB_ROLES) return form === 'promise' ? settlingHeld(result, done) : heldBy(result, done);
+  return form === 'promise' ? settling(result, done) : result;
+}
+
+/** Notes the path of each role as handed to Node (a symlink's target text is not followed by the call). */
+function enterRoles(roles: readonly PathRole[], args: unknown[]): () => void {
+  const converted: PathArgument = { path: null, value: undefined };
+  const leaves = newList<() => void>();
+  for (let i = 0; i < roles.length; i++) {
+    const role = roles[i];
+    if (role.use === 'linkTarget') continue;
+    const kinds = kindsOf(role, args);
+    convertPath(args[role.at], converted);
+    if (kinds !== 0 && converted.path !== null) leaves[leaves.length] = enterInFlight(absolutePath(converted.path), kinds, role.follow);
+  }
+  return () => {
+    for (let i = 0; i < leaves.length; i++) leaves[i]();
+  };
 }
 
 // ---- FileHandle: promise readFile/writeFile/appendFile accept one; it is authorised by its open.
@@ -519,10 +594,11 @@ function wrapStreamApi(original: Function, defaultFlags: string, impliedKind: nu
     const value = scratch.value;
     if (checkedPath === null) return apply(original, this, [value, opts]);
     const flags = opts.flags === undefined ? defaultFlags : opts.flags;
-    const denied = checkKinds(kindsOfFlags(flags) | impliedKind, resolveTarget(checkedPath, true));
+    const kinds = kindsOfFlags(flags) | impliedKind;
+    const denied = checkKinds(kinds, resolveTarget(checkedPath, true));
     const ours = denied !== null || opts.fs === undefined;
     if (denied !== null) opts.fs = streamFunctions(failingOpen(denied));
-    else if (ours) opts.fs = streamFunctions(checkedOpen(value, flags));
+    else if (ours) opts.fs = streamFunctions(checkedOpen(value, flags, enterInFlight(checkedPath, kinds, true)));
     const stream = apply(original, this, [value, opts]) as { path?: unknown };
     // Our open opens what was decided, whatever the stream passes: its public `path` stays what the caller gave.
     if (ours && typeof path === 'string' && value !== path && stream.path === value) stream.path = path;
@@ -548,12 +624,19 @@ function failingOpen(denied: GovernanceDeniedError): Function {
  * Opens the path and flags that were checked, once, whatever the stream passes (its public `path` and
  * `flags` properties can be changed before it opens). Any later call goes through the governed fs.open.
  */
-function checkedOpen(path: unknown, flags: unknown): Function {
+function checkedOpen(path: unknown, flags: unknown, done: () => void): Function {
   let used = false;
   return function open(this: unknown, otherPath: unknown, otherFlags: unknown, mode: unknown, callback: unknown): unknown {
     if (used) return apply(fs.open, fs, [otherPath, otherFlags, mode, callback]);
     used = true;
-    return apply(originalOpen, fs, [path, flags, mode, callback]);
+    const args = [path, flags, mode, callback];
+    if (!callingBack(args, done)) done();
+    try {
+      return apply(originalOpen, fs, args);
+    } catch (error) {
+      done();
+      throw error;
+    }
   };
 }
 

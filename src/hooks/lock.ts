@@ -38,13 +38,13 @@ export function lockProperty(owner: object, key: PropertyKey, value: unknown): v
  * Replaces the function `owner[name]` (if there is one) by a locked wrapper of the same shape: `decide` sees the
  * arguments (and may rewrite them in place); a denial it returns is thrown, otherwise the original runs.
  */
-export function guardMethod(owner: object, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
+export function guardMethod(owner: object, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null, made?: (result: unknown, threw: boolean) => unknown): void {
   const original = (owner as Record<string, unknown>)[name];
   if (typeof original !== 'function') return;
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     const denied = decide(args);
     if (denied !== null) throw denied;
-    return apply(original, this, args);
+    return made === undefined ? apply(original, this, args) : after(() => apply(original, this, args), made);
   };
   lockProperty(owner, name, shapeLike(wrapper, original));
 }
@@ -54,17 +54,30 @@ export function guardMethod(owner: object, name: string, decide: (args: unknown[
  * prototype, whose `constructor` then leads back to the governed one: `decide` sees the arguments, as in
  * guardMethod. Subclasses of it construct through it.
  */
-export function guardConstructor(owner: object, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null): void {
+export function guardConstructor(owner: object, name: string, decide: (args: unknown[]) => GovernanceDeniedError | null, made?: (result: unknown, threw: boolean) => unknown): void {
   const Original = (owner as Record<string, unknown>)[name];
   if (typeof Original !== 'function') return;
   const Governed = function (this: unknown, ...args: unknown[]): unknown {
     if (new.target === undefined) return apply(Original, this, args); // Node throws its own "needs new" error
     const denied = decide(args);
     if (denied !== null) throw denied;
-    return construct(Original, args, new.target);
+    const target = new.target;
+    return made === undefined ? construct(Original, args, target) : after(() => construct(Original, args, target), made);
   };
   shapeLike(Governed, Original);
   defineProperty(Governed, 'prototype', { value: Original.prototype, writable: false });
   lockProperty(Original.prototype as object, 'constructor', Governed);
   lockProperty(owner, name, Governed);
+}
+
+/** `call()`, then `made` with its result (what is returned) or, when it threw, with nothing before the error goes on. */
+function after(call: () => unknown, made: (result: unknown, threw: boolean) => unknown): unknown {
+  let result: unknown;
+  try {
+    result = call();
+  } catch (error) {
+    made(undefined, true);
+    throw error;
+  }
+  return made(result, false);
 }

@@ -13,6 +13,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction, checkCoveredRead, checkViolation, isAllowedCoveredRead } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { resolveTarget } from './fs-paths';
+import { isOwnFile, ownFileAnchors } from './own-files';
 import { checkProcessMemory } from './process-memory';
 
 const { StringPrototypeStartsWith } = primordials;
@@ -52,6 +53,7 @@ export function checkLogWrite(target: string): GovernanceDeniedError | null {
   for (let i = 0; i < databaseFiles.length; i++) {
     if (databaseFiles[i] === target) return refuse('file_write', target, 'writing the audit database directly would bypass its hash chain');
   }
+  if (isOwnFile(target)) return refuse('file_write', target, 'writing governance\'s installed files would change what governs every governed child and the next process');
   return null;
 }
 
@@ -65,6 +67,10 @@ export function checkLogTreeMove(target: string): GovernanceDeniedError | null {
   for (let i = 0; i < anchors.length; i++) {
     const anchor = anchors[i];
     if (anchor === target || StringPrototypeStartsWith(anchor, below)) return refuse('file_write', target, 'moving or removing the audit log\'s state directory or an ancestor would expose its key and database at paths no check names');
+  }
+  const own = ownFileAnchors();
+  for (let i = 0; i < own.length; i++) {
+    if (own[i] === target || StringPrototypeStartsWith(own[i], below)) return refuse('file_write', target, 'moving or removing governance\'s installed files or a directory above them would let another copy take their place');
   }
   return null;
 }

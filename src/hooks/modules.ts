@@ -11,6 +11,7 @@ import { isMainThread } from 'node:worker_threads';
 import { checkLoad, kernelLevel, recordEvent } from '../kernel/gate';
 import { GovernanceDeniedError } from '../kernel/errors';
 import { blocks } from '../kernel/level';
+import { noteCompiledName } from '../kernel/caller';
 import { primordials } from '../primordials';
 import { checkCodeEval } from './code-eval';
 import { refuseBypass } from './internals-bypass';
@@ -319,7 +320,10 @@ function governedCompile(this: CjsModule, content: unknown, filename: unknown): 
     markLoaderSource(null); // the module's own code runs next
     if (esmHooksOffThread()) requireEsmOffThread(this, arguments);
   }
-  else if (!isCommandLineEntry(this, filename)) checkCodeEval('module-compile');
+  else if (!isCommandLineEntry(this, filename)) {
+    checkCodeEval('module-compile');
+    if (typeof filename === 'string') noteCompiledName(filename); // its frames are named so: no package identity (caller.ts)
+  }
   const mapDenied = typeof content === 'string' && typeof filename === 'string' ? checkSourceMapReads(content, filename) : null;
   if (mapDenied !== null) throw mapDenied;
   return apply(originalCompile, this, arguments);

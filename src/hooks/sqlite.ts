@@ -8,6 +8,8 @@ import { checkAction, checkViolation } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { absolutePath, convertPath, resolveTarget, type PathArgument } from './fs-paths';
 import { guardConstructor, guardMethod, lockProperty, shapeLike } from './lock';
+import { enterInFlight, heldBy, settling } from './fs-in-flight';
+import { READ, WRITE } from './fs-routes';
 import { checkRead } from './log-files';
 import { loadBuiltinQuietly } from './quiet-builtin';
 import { checkWrite } from './rules-files';
@@ -164,7 +166,48 @@ function decideDatabase(args: unknown[]): GovernanceDeniedError | null {
   const copy = typeof options === 'object' && options !== null ? { __proto__: null, ...options } as { readOnly?: unknown } : options;
   if (copy !== undefined) setElement(args, 1, copy);
   const readOnly = typeof copy === 'object' && copy !== null && (copy as { readOnly?: unknown }).readOnly === true;
-  return decideFile(name, !readOnly);
+  const denied = decideFile(name, !readOnly);
+  if (denied === null) held = enterFile(name, !readOnly);
+  return denied;
+}
+
+/**
+ * SQLite opens a database by name when it is constructed and again at each `open()` (with `open: false`, or after
+ * `close()`), whenever the program calls it: a link on the way re-pointed meanwhile opened the audit database itself
+ * (until 2026-11-23). Its path stays in flight (fs-in-flight.ts) while the object lives, as a backup's until it ends.
+ */
+let held: (() => void) | null = null;
+
+function enterFile(name: string | null, write: boolean): (() => void) | null {
+  const file = name === null ? null : sqliteFile(name);
+  return file === null ? null : enterInFlight(file.path, write ? READ | WRITE : READ, true);
+}
+
+function holdDatabase(database: unknown, threw: boolean): unknown {
+  const done = held;
+  held = null;
+  if (done === null) return database;
+  if (threw) done();
+  else heldBy(database, done);
+  return database;
+}
+
+function holdBackup(result: unknown, threw: boolean): unknown {
+  const done = held;
+  held = null;
+  if (done === null) return result;
+  if (threw) {
+    done();
+    return result;
+  }
+  return settling(result, done);
+}
+
+function decideBackup(args: unknown[]): GovernanceDeniedError | null {
+  const name = databaseName(args, 1);
+  const denied = decideFile(name, true);
+  if (denied === null) held = enterFile(name, true);
+  return denied;
 }
 
 function decideSqlFile(file: SqlFile): GovernanceDeniedError | null {
@@ -228,12 +271,12 @@ export function installSqliteHooks(): void {
   const Original = sqlite.DatabaseSync;
   const proto = Original.prototype as unknown as Record<string, unknown>;
   pinTempDirectory(Original);
-  guardConstructor(sqlite, 'DatabaseSync', decideDatabase);
+  guardConstructor(sqlite, 'DatabaseSync', decideDatabase, holdDatabase);
   guardMethod(proto, 'exec', (args) => decideSql(args[0]));
   guardMethod(proto, 'prepare', (args) => decideSql(args[0]));
   guardMethod(proto, 'loadExtension', decideExtension);
   governTagStores(proto);
-  guardMethod(sqlite, 'backup', (args) => decideFile(databaseName(args, 1), true));
+  guardMethod(sqlite, 'backup', decideBackup, holdBackup);
 }
 
 const TAG_STORE_METHODS = ['run', 'get', 'all', 'iterate'];

@@ -8,8 +8,8 @@ import { runInScope, validateScopeArguments } from './scope';
  */
 export function withApprovedActions<T>(actions: readonly string[], actor: string, fn: () => T): T {
   validateScopeArguments(actions, fn);
-  return runInScope(actions, actor, () => {
-    recordEvent('approval_scope', actions.join(','), 'allow', `scope opened by ${actor}`);
+  return runInScope(actions, actor, (text) => {
+    recordEvent('approval_scope', text, 'allow', `scope opened by ${actor}`);
     return fn();
   });
 }

@@ -29,6 +29,27 @@ function collectCallSites(_error: Error, sites: CallSite[]): CallSite[] {
 }
 
 /**
+ * Names given to code compiled from a string (vm's `filename`, a SourceTextModule's `identifier`): V8 names such
+ * code's frames after them, so a frame with one of these names may not be the file's own code and carries no package.
+ * Until 2026-11-23 `vm.runInThisContext(code, { filename: '<project>/node_modules/good-pkg/index.js' })` made the
+ * code's calls count as good-pkg's, and its `from` rules allowed them.
+ */
+const compiledNames = new primordials.SafeSet<string>();
+
+/** Notes `name` (as the vm API was handed it) as a name of code compiled from a string. */
+export function noteCompiledName(name: string): void {
+  let file = name;
+  if (StringPrototypeStartsWith(file, 'file://')) {
+    try {
+      file = decodeURIComponent(StringPrototypeSlice(file, 7));
+    } catch {
+      return; // V8 reports it as given, which is no file of a package
+    }
+  }
+  primordials.SetPrototypeAdd(compiledNames, normalised(file));
+}
+
+/**
  * The nearest frame outside Node's internals and this package, or null when there is none. Throws when the program
  * locked the slots call sites are read through (see primordials.stackTraceSlots): the caller cannot be known.
  */
@@ -49,7 +70,7 @@ export function captureCallerSite(): CallerSite | null {
       if (StringPrototypeStartsWith(file, 'file://')) file = decodeURIComponent(StringPrototypeSlice(file, 7));
       file = normalised(file);
       if (StringPrototypeStartsWith(file, packageDist)) continue;
-      return { file, line: site.getLineNumber() ?? 0, packageName: packageOf(file) };
+      return { file, line: site.getLineNumber() ?? 0, packageName: primordials.SetPrototypeHas(compiledNames, file) ? null : packageOf(file) };
     }
     return null;
   } catch {

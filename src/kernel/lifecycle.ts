@@ -9,6 +9,7 @@ export const FLUSH_CHANNEL = '@mltrainer/governance: flush before terminate, thr
 export const FLUSH_REQUEST = 'flush';
 export const FLUSHED = 'flushed';
 const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
+const ownPid = process.pid;
 
 /**
  * Ends of the process that emit no 'exit' event: `process.reallyExit` (process.exit without the event) and
@@ -21,7 +22,16 @@ function closeBeforeEnds(close: () => void, flush: () => void): void {
   const proc = process as unknown as Record<string, unknown>;
   runFirst(proc, 'reallyExit', close, () => true);
   runFirst(proc, 'abort', close, () => true);
-  runFirst(proc, '_kill', flush, (args) => args[1] !== 0 && (args[0] === process.pid || args[0] === 0));
+  runFirst(proc, '_kill', flush, (args) => args[1] !== 0 && mayReachSelf(args[0]));
+}
+
+/**
+ * Whether a signal sent to `pid` may end this process: itself, its group (0), a group by number (-pgid: this process
+ * when it leads that group, as under a shell or `detached: true`) or every process (-1). Until 2026-11-23 only the
+ * first two flushed, and `process.kill(-pgid, 'SIGKILL')` lost the entries queued in the last 10 ms.
+ */
+function mayReachSelf(pid: unknown): boolean {
+  return typeof pid !== 'number' || pid === ownPid || pid <= 0;
 }
 
 function runFirst(owner: Record<string, unknown>, name: string, first: () => void, ends: (args: unknown[]) => boolean): void {

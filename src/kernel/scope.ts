@@ -24,6 +24,8 @@ export interface ApprovalScope {
 
 const storage = new AsyncLocalStorage<ApprovalScope>();
 const getStore = primordials.FunctionPrototypeBind(storage.getStore, storage) as () => ApprovalScope | undefined;
+// Captured: AsyncLocalStorage.prototype.run is the program's to replace, and would be handed the scope.
+const runWith = primordials.FunctionPrototypeBind(storage.run, storage) as <R>(store: ApprovalScope, callback: (text: string) => R, text: string) => R;
 let everUsed = false;
 
 export function currentScope(): ApprovalScope | undefined {
@@ -42,10 +44,24 @@ export function scopeApproves(scope: ApprovalScope | undefined, kind: ActionKind
   return false;
 }
 
-export function runInScope<T>(actions: readonly string[], actor: string, fn: () => T): T {
-  const scope: ApprovalScope = { actor: validActor(actor), actions: actions.map(parseAction), parent: getStore() };
+/**
+ * Runs `fn` in a scope approving `actions`; `fn` gets the actions as parsed, joined by commas, for the record. Each
+ * element is read once, by index, into a list of governance's own: `actions.map` and `join` are the program's to
+ * replace, and a replaced `join` made the approval_scope entry name other actions than the scope approved (until
+ * 2026-11-23), a replaced `map` handed the kernel a list whose getters ran inside every decision.
+ */
+export function runInScope<T>(actions: readonly string[], actor: string, fn: (text: string) => T): T {
+  const length = actions.length;
+  const parsed = primordials.newList<ApprovedAction>();
+  let text = '';
+  for (let i = 0; i < length; i++) {
+    const action: unknown = actions[i];
+    parsed[i] = parseAction(action);
+    text = i === 0 ? action as string : `${text},${action as string}`;
+  }
+  const scope: ApprovalScope = primordials.freeze({ actor: validActor(actor), actions: primordials.freeze(parsed), parent: getStore() });
   everUsed = true;
-  return storage.run(scope, fn);
+  return runWith(scope, fn, text);
 }
 
 function validActor(actor: unknown): string {
@@ -58,7 +74,7 @@ function parseAction(action: unknown): ApprovedAction {
   const colon = StringPrototypeIndexOf(action, ':');
   const kind = colon > 0 ? StringPrototypeSlice(action, 0, colon) : action;
   const target = colon > 0 ? StringPrototypeSlice(action, colon + 1) : '';
-  if (!ACTION_KINDS.has(kind)) throw new TypeError(`withApprovedActions: unknown action kind "${kind}" in "${action}"`);
+  if (!primordials.SetPrototypeHas(ACTION_KINDS as Set<string>, kind)) throw new TypeError(`withApprovedActions: unknown action kind "${kind}" in "${action}"`);
   if (target === '') throw new TypeError(`withApprovedActions: "${action}" names no target (use "${kind}:**" for all)`);
   const reason = invalidGlobReason(target);
   if (reason) throw new TypeError(`withApprovedActions: bad target glob in "${action}": ${reason}`);
