@@ -25,6 +25,12 @@ const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0
   await attempt('a flag value as the next argument', () => run(['--cpu-prof-dir', out, '--cpu-prof']));
   await attempt('--prof', () => run(['--prof'], { cwd: out }));
   await attempt('V8 --logfile', () => run(['--log-all', '--logfile=' + path.join(out, 'v8.log')]));
+  // Node hands V8 every flag it does not know, and V8 reads one dash as two: -logfile wrote out/one-dash.log.
+  await attempt('V8 flag with one dash', () => run(['-logfile=' + path.join(out, 'one-dash.log'), '-no-logfile-per-isolate', '-log']));
+  await attempt('V8 flag with one dash in a shell command', () => cp.execSync(JSON.stringify(node) + ' -prof -e 0', { cwd: out }));
+  await attempt('V8 --trace-turbo-cfg-file', () => run(['--trace-turbo-cfg-file=' + path.join(out, 'turbo.cfg'), '--trace-turbo']));
+  await attempt('V8 --redirect-code-traces-to', () => run(['--redirect-code-traces-to=' + path.join(out, 'code.txt'), '--redirect-code-traces', '--print-opt-code']));
+  await attempt('V8 --experimental-wasm-pgo-to-file', () => run(['--experimental-wasm-pgo-to-file'], { cwd: out }));
   await attempt('--report-on-signal', () => run(['--report-on-signal', '--report-directory=' + out]));
   await attempt('--heapsnapshot-near-heap-limit', () => run(['--heapsnapshot-near-heap-limit=1', '--diagnostic-dir=' + out]));
   await attempt('--trace-event-categories', () => run(['--trace-event-categories=node', '--trace-event-file-pattern=' + path.join(out, 'trace.log')]));
@@ -58,6 +64,11 @@ const FLAGS: Record<string, string> = {
   'a flag value as the next argument': '--cpu-prof-dir',
   '--prof': '--prof',
   'V8 --logfile': '--log-all',
+  'V8 flag with one dash': '--logfile',
+  'V8 flag with one dash in a shell command': '--prof',
+  'V8 --trace-turbo-cfg-file': '--trace-turbo-cfg-file',
+  'V8 --redirect-code-traces-to': '--redirect-code-traces-to',
+  'V8 --experimental-wasm-pgo-to-file': '--experimental-wasm-pgo-to-file',
   '--report-on-signal': '--report-on-signal',
   '--heapsnapshot-near-heap-limit': '--heapsnapshot-near-heap-limit',
   '--trace-event-categories': '--trace-event-categories',
