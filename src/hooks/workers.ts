@@ -6,13 +6,14 @@ import workerThreads = require('node:worker_threads');
 import nodePath = require('node:path');
 import nodeUrl = require('node:url');
 import { checkAction } from '../kernel/gate';
+import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { applyGovernanceVariables, CONFIG_ENV, governanceVariables, PRELOAD } from './child-governance';
 import { LEVEL_ENV } from '../kernel/level';
 import { governClass } from './code-eval-class';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
-import { loaderFlag } from './spawn-flags';
+import { childFlag, loaderFlag } from './spawn-flags';
 
 // Captured at load: user code can replace these modules' functions.
 const { resolve } = nodePath;
@@ -114,17 +115,24 @@ function preloadFirst(execArgv: readonly unknown[]): unknown[] {
 }
 
 /**
- * A worker's own `--experimental-loader`/`--loader` installs loader hooks in it, which can hand Node any source for
- * any module the worker loads: decided as code_eval:module-compile, like `module.register` (Node 22+ ran a worker's
- * loader with no decision until 2026-11-23). Only flags the caller gave: a worker that inherits this process's
- * flags inherits what the operator started it with.
+ * The flags the caller gave a worker (a worker that inherits this process's flags inherits what the operator started
+ * it with). A worker's own `--experimental-loader`/`--loader` installs loader hooks in it, which can hand Node any
+ * source for any module the worker loads: decided as code_eval:module-compile, like `module.register` (Node 22+ ran
+ * a worker's loader with no decision until 2026-11-23). The flags a spawn decides for a node child as
+ * code_eval:node-flag:<flag> are decided here too: Node accepts the per-thread profiling ones in a worker and writes
+ * its profile from C++ at its exit (`--cpu-prof-dir` outside the writable area, until 2026-11-23).
  */
-function checkLoaderFlags(execArgv: readonly unknown[]): void {
+function checkGivenFlags(execArgv: readonly unknown[]): void {
   for (let i = 2; i < execArgv.length; i++) {
-    if (loaderFlag(execArgv[i] as string) === null) continue;
-    const denied = checkAction('code_eval', 'module-compile');
+    const denied = checkGivenFlag(execArgv[i] as string);
     if (denied !== null) throw denied;
   }
+}
+
+function checkGivenFlag(arg: string): GovernanceDeniedError | null {
+  if (loaderFlag(arg) !== null) return checkAction('code_eval', 'module-compile');
+  const flag = childFlag(arg);
+  return flag === null ? null : checkAction('code_eval', `node-flag:${flag}`, 'runtime_bypass');
 }
 
 /**
@@ -179,7 +187,7 @@ function checkWorker(args: unknown[]): unknown[] {
   if (denied !== null) throw denied;
   handOnGovernance();
   const governed = governedOptions(options);
-  if (isArray(options.execArgv)) checkLoaderFlags(governed.execArgv as unknown[]);
+  if (isArray(options.execArgv)) checkGivenFlags(governed.execArgv as unknown[]);
   else inheritingOptions = governed;
   return [filename, governed];
 }
