@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { withLateEntries } from './audit/late-writer';
 import { openThreadedAuditWriter } from './audit/threaded-writer';
+import { hasStackHeadroom } from './audit/stack-headroom';
 import { auditLocation, type AuditLocation } from './audit/location';
 import type { AuditWriter, AuditWriterOptions } from './audit/types';
 import { installHooks, integrityStep, protectLogFiles, sealOwnModules } from './hooks/index';
@@ -50,6 +51,7 @@ export function activateGovernance(): GovernanceStatus {
   const env = governedEnvironment();
   const loaded = loadOrRefuse(env);
   const level = levelOrRefuse(loaded.config.level, env);
+  checkStackOrRefuse(level);
   const location = auditLocation(loaded);
   const writer = openWriterOrRefuse(loaded, location, level);
   const onInternalError = (error: unknown) => warnOnce(`internal error: ${(error as Error)?.stack ?? String(error)}`);
@@ -108,6 +110,18 @@ function loadOrRefuse(env: NodeJS.ProcessEnv): LoadedConfig {
     if (isMainThread) warnOnce(`${error.message}; using built-in defaults (development level)`);
     return loadDefaults();
   }
+}
+
+/**
+ * A commit of the audit log waits until there is room for it on the stack (hasStackHeadroom); a thread started with a
+ * stack smaller than that (`--stack-size=100`, a worker's `stackSizeMb: 0.3`) never has it, even at exit, and would run
+ * with every entry lost. Spawns and workers refuse the small stacks they see; this is for those they cannot.
+ */
+function checkStackOrRefuse(level: Level): void {
+  if (hasStackHeadroom()) return;
+  const message = 'this thread\'s stack is too small for the audit log to commit (--stack-size, resourceLimits.stackSizeMb)';
+  if (blocks(level)) refuse(message);
+  warnOnce(`${message}; its entries may be lost`);
 }
 
 function levelOrRefuse(configLevel: Level, env: NodeJS.ProcessEnv): Level {

@@ -67,13 +67,34 @@ export function loaderFlag(arg: string): string | null {
   return name !== null && ArrayPrototypeIncludes(LOADER_FLAGS, name) ? name : null;
 }
 
-/** The normalised flag name when `arg` is any flag a child must be allowed: a start flag or a file flag. */
+// V8's default stack, in KB. With a smaller one a child may have too little to commit its audit log: at 100 KB no
+// commit ever had room, and the child ran with every entry lost (src/audit/stack-headroom.ts).
+const DEFAULT_STACK_KB = 984;
+
+/** Whether `arg` gives V8 a stack of at least its default: `=` and decimal digits only (V8 reads `1e3` as 1). */
+function defaultStackOrMore(arg: string): boolean {
+  const equals = StringPrototypeIndexOf(arg, '=');
+  if (equals < 0 || equals === arg.length - 1) return false;
+  let value = 0;
+  for (let i = equals + 1; i < arg.length; i++) {
+    const digit = StringPrototypeCharCodeAt(arg, i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    value = value * 10 + digit;
+  }
+  return value >= DEFAULT_STACK_KB;
+}
+
+/**
+ * The normalised flag name when `arg` is any flag a child must be allowed: a start flag, a file flag, or a stack
+ * smaller than V8's default.
+ */
 export function childFlag(arg: string): string | null {
   const start = startFlag(arg);
   if (start !== null) return start;
   const name = flagName(arg);
   if (name === null) return null;
   if (ArrayPrototypeIncludes(FILE_FLAGS, name)) return name;
+  if (name === '--stack-size') return defaultStackOrMore(arg) ? null : name;
   for (let i = 0; i < FILE_FLAG_PREFIXES.length; i++) if (StringPrototypeStartsWith(name, FILE_FLAG_PREFIXES[i])) return name;
   return null;
 }

@@ -14,12 +14,13 @@ import { governClass } from './code-eval-class';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
 import { childFlag, loaderFlag } from './spawn-flags';
+import { refuseBypass } from './internals-bypass';
 
 // Captured at load: user code can replace these modules' functions.
 const { resolve } = nodePath;
 const { fileURLToPath } = nodeUrl;
 
-const { apply, isArray, setElement, JSONParse, JSONStringify, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, isArray, ownOptions, setElement, JSONParse, JSONStringify, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const { BroadcastChannel, isMainThread } = workerThreads;
 const setEnvironmentData = workerThreads.setEnvironmentData;
 const getEnvironmentData = workerThreads.getEnvironmentData;
@@ -178,6 +179,24 @@ function buildWorker(Original: Function, args: unknown[], newTarget: Function): 
   }
 }
 
+// What Node reads of resourceLimits, and the smallest stack a worker may have: Node keeps 192 KB of it in reserve, and
+// at 0.3 MB no commit of the worker's audit log ever had room (it ran with every entry lost until 2026-11-23).
+const LIMIT_FIELDS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
+const MIN_STACK_MB = 1;
+
+/** The worker's resource limits copied once (a getter cannot answer Node another stack size), and too small a stack refused. */
+function checkResourceLimits(options: WorkerOptions, target: string): void {
+  const limits = options.resourceLimits;
+  if (typeof limits !== 'object' || limits === null) return;
+  const copy = ownOptions<Record<string, unknown>>(limits, LIMIT_FIELDS);
+  options.resourceLimits = copy;
+  const stack = copy.stackSizeMb;
+  // Node ignores a size that is not a positive number.
+  if (typeof stack !== 'number' || !(stack > 0 && stack < MIN_STACK_MB)) return;
+  const denied = refuseBypass('worker_spawn', target, `a worker stack of ${stack} MB (too small for its audit log to commit)`);
+  if (denied !== null) throw denied;
+}
+
 function checkWorker(args: unknown[]): unknown[] {
   const filename = stableFilename(args[0]);
   const given = args[1];
@@ -185,6 +204,7 @@ function checkWorker(args: unknown[]): unknown[] {
   const target = workerTarget(filename, options);
   const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;
+  checkResourceLimits(options, target);
   handOnGovernance();
   const governed = governedOptions(options);
   if (isArray(options.execArgv)) checkGivenFlags(governed.execArgv as unknown[]);

@@ -30,11 +30,15 @@ describe('childFlag', () => {
     ['--dump-wasm-module-path=/tmp', '--dump-wasm-module-path'],
     ['--experimental-wasm-pgo-to-file', '--experimental-wasm-pgo-to-file'],
     ['--heap-snapshot-on-oom', '--heap-snapshot-on-oom'],
+    ['--stack-size=100', '--stack-size'],
+    ['-stack_size=983', '--stack-size'],
+    ['--stack-size=1e4', '--stack-size'],
+    ['--stack-size', '--stack-size'],
   ])('%j is %j', (arg, flag) => {
     expect(childFlag(arg)).toBe(flag);
   });
 
-  it.each(['--max-old-space-size=100', '--require', '-r', '--loader=x', '--enable-source-maps', '--no-warnings', 'app.js', '-e', '--', '--title=prof', '-', '-pe', '-C'])('%j needs no decision', (arg) => {
+  it.each(['--max-old-space-size=100', '--require', '-r', '--loader=x', '--enable-source-maps', '--no-warnings', 'app.js', '-e', '--', '--title=prof', '-', '-pe', '-C', '--stack-size=984', '--stack-size=65500'])('%j needs no decision', (arg) => {
     expect(childFlag(arg)).toBeNull();
   });
 
