@@ -14,7 +14,8 @@ const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
  * Ends of the process that emit no 'exit' event: `process.reallyExit` (process.exit without the event) and
  * `process.abort` close the log first (a last signed checkpoint); a signal this process sends itself
  * (`process.kill` calls `process._kill`), which SIGKILL, SIGABRT and the like end at once, commits the queued
- * entries first. So does `process.execve` (Node 22.15+), which replaces the process image: until 2026-11-23 what was
+ * entries first: to its pid, its group (0) or any group, which may be its own (a negative pid: until 2026-11-23 the
+ * queue was lost). So does `process.execve` (Node 22.15+), which replaces the process image: until 2026-11-23 what was
  * queued since the last commit, the execve's own decision included, went with it (the log stays open in case
  * execve fails). The slots stay writable: libraries such as signal-exit replace `process.reallyExit` and call
  * what they found; `execve` is locked by the child-process hook, around this.
@@ -23,7 +24,7 @@ function closeBeforeEnds(close: () => void, flush: () => void): void {
   const proc = process as unknown as Record<string, unknown>;
   runFirst(proc, 'reallyExit', close, () => true);
   runFirst(proc, 'abort', close, () => true);
-  runFirst(proc, '_kill', flush, (args) => args[1] !== 0 && (args[0] === process.pid || args[0] === 0));
+  runFirst(proc, '_kill', flush, (args) => args[1] !== 0 && (args[0] === process.pid || (typeof args[0] === 'number' && args[0] <= 0)));
   runFirst(proc, 'execve', flush, () => true);
 }
 

@@ -1,10 +1,12 @@
+// Ends of a process that emit no 'exit' event must not drop the audit entries queued since the last commit.
+//
 // process.execve (Node 22.15+) replaces the process with another program: no 'exit' event, no exit handler, so the
 // audit entries queued since the last commit were dropped with the old image. Allowed actions are committed in groups
 // (a denial is durable at once), so a program that wrote its files and then replaced itself left a log without those
 // writes and without the execve itself (Node 22-26, until 2026-11-23). Under a production policy, in the three launch
 // modes: every allowed write made just before the execve, and the allowed process_spawn of the new program, must be
 // in the log, and the log must still verify. Skipped where Node has no process.execve (Node 20).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject, verifyProjectLog, writeOnlyInOkPolicy } from '../helpers/governed-run';
@@ -44,5 +46,40 @@ describe.skipIf(!HAS_EXECVE)('what a process did before process.execve stays in 
       expect(entries.some((e) => e.action === 'process_spawn' && e.decision === 'allow')).toBe(true);
       expect(verifyProjectLog(dir).valid).toBe(true);
     });
+  });
+});
+
+// A SIGKILL a process sends its own process group (`process.kill(-pgid, 'SIGKILL')`, or -1 for every process of the
+// user) ends it at once, like one sent to its own pid, which commits the queue first; a negative pid did not, and the
+// writes made just before it were not in the log (every line, until 2026-11-23). Run in a detached governed child, a
+// process group of its own, so that the signal reaches nothing else.
+const GROUP_LEADER = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(process.cwd(), 'ok', 'before-kill-' + i), 'x');
+process.kill(-process.pid, 'SIGKILL');
+`;
+
+const GROUP_APP = String.raw`
+const cp = require('node:child_process');
+const child = cp.spawn(process.execPath, ['leader.cjs'], { detached: true, stdio: 'ignore' });
+child.on('exit', (code, signal) => { console.log('LEADER ' + signal); });
+`;
+
+describe.each(LAUNCH_MODES)('a SIGKILL to its own process group, production policy (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': GROUP_APP, 'leader.cjs': GROUP_LEADER, 'ok/.keep': '' } });
+  afterAll(() => removeProject(dir));
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: writeOnlyInOkPolicy(dir, { rules: [{ id: 'node', action: 'process_spawn', target: '**/node', effect: 'allow' }] }) });
+
+  it('the group leader wrote its files and was killed by its own signal', () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('LEADER SIGKILL');
+    expect(existsSync(join(dir, 'ok', 'before-kill-4'))).toBe(true);
+  });
+
+  it('each write it made just before the signal is in the log', () => {
+    const entries = run.entries();
+    for (let i = 0; i < 5; i++) {
+      expect(entries.some((e) => e.action === 'file_write' && e.target === join(dir, 'ok', `before-kill-${i}`) && e.decision === 'allow'), `before-kill-${i}`).toBe(true);
+    }
   });
 });
