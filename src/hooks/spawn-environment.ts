@@ -1,10 +1,11 @@
 // Environment variables that make a child act where no hook of its own can see. LD_PRELOAD and LD_AUDIT name
 // libraries the dynamic loader puts into it, LD_LIBRARY_PATH directories searched before the system's (a
-// library there replaces one the child expects): whatever program it runs. OPENSSL_CONF names a configuration
-// that can load engines and providers into a child that uses OpenSSL, from the directories OPENSSL_ENGINES and
-// OPENSSL_MODULES name. NODE_V8_COVERAGE and NODE_COMPILE_CACHE make a node child write files (coverage with the
-// source maps it read, compiled code) into a directory, from C++; LD_DEBUG_OUTPUT and LD_PROFILE make the loader
-// of any child write its debug output (`<file>.<pid>`) or a library's profile
+// library there replaces one the child expects): whatever program it runs. GCONV_PATH names directories whose
+// gconv-modules list shared objects glibc's iconv_open loads into a child that converts character sets.
+// OPENSSL_CONF names a configuration that can load engines and providers into a child that uses OpenSSL, from the
+// directories OPENSSL_ENGINES and OPENSSL_MODULES name. NODE_V8_COVERAGE and NODE_COMPILE_CACHE make a node child
+// write files (coverage with the source maps it read, compiled code) into a directory, from C++; LD_DEBUG_OUTPUT
+// and LD_PROFILE make the loader of any child write its debug output (`<file>.<pid>`) or a library's profile
 // (`<LD_PROFILE_OUTPUT or /var/tmp>/<library>.profile`). Each entry the program adds to what this
 // process started with is decided: a library, directory or configuration as native_addon by real path
 // (relative to the child's working directory, as the loader reads it; a name the loader searches for, or one
@@ -29,6 +30,7 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   OPENSSL_CONF: { separators: '', kind: 'native' },
   OPENSSL_ENGINES: { separators: '', kind: 'native' },
   OPENSSL_MODULES: { separators: '', kind: 'native' },
+  GCONV_PATH: { separators: ':', kind: 'native' },
   NODE_V8_COVERAGE: { separators: '', kind: 'write' },
   NODE_COMPILE_CACHE: { separators: '', kind: 'write' },
   LD_DEBUG_OUTPUT: { separators: '', kind: 'write' },
