@@ -15,6 +15,7 @@ import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
 import { childFlag, loaderFlag } from './spawn-flags';
 import { refuseBypass } from './internals-bypass';
+import { isOwnThread } from '../own-threads';
 
 // Captured at load: user code can replace these modules' functions.
 const { resolve } = nodePath;
@@ -212,9 +213,28 @@ function checkWorker(args: unknown[]): unknown[] {
   return [filename, governed];
 }
 
+/**
+ * Governance's own threads (the audit writer) stay out of the program's reach even though it can obtain their Worker
+ * objects (own-threads.ts): stopping one ends the audit log, and a heap snapshot of one is of the thread that holds
+ * the signing key. Refused as runtime_bypass.
+ */
+function refuseOwnThread(worker: unknown, method: string): GovernanceDeniedError | null {
+  return isOwnThread(worker) ? refuseBypass('worker_spawn', `governance-thread:${method}`, `${method}() of governance's own audit thread`) : null;
+}
+
+function guardOwnThreads(original: Function, method: string): Function {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const denied = refuseOwnThread(this, method);
+    if (denied !== null) return primordials.PromiseReject(denied);
+    return apply(original, this, args);
+  };
+}
+
 /** terminate(), once the worker has committed its queued audit entries (or after FLUSH_WAIT_MS). */
 function terminateAfterFlush(original: Function): Function {
   return function terminate(this: { threadId: number }, ...args: unknown[]): unknown {
+    const denied = refuseOwnThread(this, 'terminate');
+    if (denied !== null) return primordials.PromiseReject(denied);
     const id = this.threadId;
     if (typeof id !== 'number' || id < 0) return apply(original, this, args);
     return new Promise((resolve, reject) => {
@@ -241,6 +261,7 @@ export function installWorkerHooks(): void {
   startExecArgv = primordials.freeze(copy);
   const proto = workerThreads.Worker.prototype as unknown as Record<string, Function>;
   lockProperty(proto, 'terminate', shapeLike(terminateAfterFlush(proto.terminate), proto.terminate));
+  lockProperty(proto, 'getHeapSnapshot', shapeLike(guardOwnThreads(proto.getHeapSnapshot, 'getHeapSnapshot'), proto.getHeapSnapshot));
   lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker, undefined, buildWorker));
   if (typeof setEnvironmentData === 'function') {
     const guarded = function (this: unknown, ...args: unknown[]): unknown {
