@@ -1,5 +1,6 @@
 // Makes sure queued audit entries reach the log however the process ends.
 import workerThreads = require('node:worker_threads');
+import { EventEmitter } from 'node:events';
 import type { AuditWriter } from '../audit/types';
 
 const { BroadcastChannel, isMainThread, threadId } = workerThreads;
@@ -43,6 +44,37 @@ function runFirst(owner: Record<string, unknown>, name: string, first: () => voi
   });
 }
 
+const { listeners, prependListener } = EventEmitter.prototype;
+const { includes } = Array.prototype;
+
+/**
+ * Node's natural exit reads `process.emit` and calls it with 'exit'. A program that removed our 'exit' listener
+ * (`process.removeAllListeners('exit')`, or through `process._events`) and then ended left every allowed entry queued
+ * since the last commit out of the log (until 2026-11-23). `emit` becomes an accessor whose getter puts the listener
+ * back, first, when it is gone; what is assigned to it (signal-exit replaces process.emit) is what it returns.
+ */
+function keepExitListener(onExit: () => void): void {
+  let current = process.emit;
+  let restoring = false; // adding a listener emits 'newListener', which reads emit again
+  defineProperty(process, 'emit', {
+    configurable: false,
+    enumerable: false,
+    get(): unknown {
+      if (restoring || apply(includes, apply(listeners, process, ['exit']), [onExit])) return current;
+      restoring = true;
+      try {
+        apply(prependListener, process, ['exit', onExit]);
+      } finally {
+        restoring = false;
+      }
+      return current;
+    },
+    set(value: typeof process.emit) {
+      current = value;
+    },
+  });
+}
+
 export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => void): void {
   const safely = (action: () => void) => () => {
     try {
@@ -55,6 +87,7 @@ export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => vo
   const flush = safely(() => writer.flush());
   // 'exit' runs on normal exit, process.exit() and uncaught exceptions.
   process.on('exit', close);
+  keepExitListener(close);
   closeBeforeEnds(close, flush);
   if (!isMainThread) return answerFlushRequests(flush);
   for (const signal of SIGNALS) {

@@ -83,3 +83,44 @@ describe.each(LAUNCH_MODES)('a SIGKILL to its own process group, production poli
     }
   });
 });
+
+// Removing governance's 'exit' listener. Allowed entries wait for a group commit on an unref'd timer, and at exit for
+// that listener; a program that removed it (`process.removeAllListeners('exit')`, or `process._events`) and then ended
+// left every allowed action since the last commit out of the log (every line, until 2026-11-23). Positive control: a
+// library that wraps process.emit (as signal-exit does) still gets its exit event, and its handler's write is logged.
+const REMOVERS = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const [variant] = process.argv.slice(2);
+if (variant === 'removeAllListeners') process.removeAllListeners('exit');
+if (variant === '_events') delete process._events.exit;
+if (variant === 'emit wrapper') {
+  const original = process.emit;
+  process.emit = function (event, ...rest) {
+    if (event === 'exit') fs.writeFileSync(path.join(process.cwd(), 'ok', variant + '-handler'), 'x');
+    return original.call(this, event, ...rest);
+  };
+}
+for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(process.cwd(), 'ok', variant + '-' + i), 'x');
+if (variant === 'process.exit') { process.removeAllListeners('exit'); process.exit(0); }
+`;
+
+describe.each(LAUNCH_MODES)('the exit listener removed, production policy (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': REMOVERS, 'ok/.keep': '' } });
+  afterAll(() => removeProject(dir));
+  const variants = ['removeAllListeners', '_events', 'process.exit', 'emit wrapper'];
+  const runs = variants.map((variant) => governedRun({ dir, mode, entry: 'app.cjs', args: [variant], policy: writeOnlyInOkPolicy(dir) }));
+
+  it.each(variants.map((variant, i) => [variant, i] as const))('%s: each write is in the log', (variant, i) => {
+    expect(runs[i].status, runs[i].stderr).toBe(0);
+    const entries = runs[i].entries();
+    for (let n = 0; n < 5; n++) {
+      expect(entries.some((e) => e.action === 'file_write' && e.target === join(dir, 'ok', `${variant}-${n}`) && e.decision === 'allow'), `${variant}-${n}`).toBe(true);
+    }
+  });
+
+  it('positive control: a library wrapping process.emit still gets its exit event, and its write is logged', () => {
+    expect(existsSync(join(dir, 'ok', 'emit wrapper-handler'))).toBe(true);
+    expect(runs[3].entries().some((e) => e.target === join(dir, 'ok', 'emit wrapper-handler') && e.decision === 'allow')).toBe(true);
+    expect(verifyProjectLog(dir).valid).toBe(true);
+  });
+});
