@@ -8,6 +8,7 @@ import { auditLocation, type AuditLocation } from './audit/location';
 import type { AuditWriter, AuditWriterOptions } from './audit/types';
 import { installHooks, integrityStep, protectLogFiles, sealOwnModules } from './hooks/index';
 import { inheritedGovernance } from './hooks/workers';
+import { abortFlag, ownStartFlags } from './hooks/spawn-flags';
 import { defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
 import { blocks, effectiveLevel, isLevel, LEVEL_ENV, stricter } from './kernel/level';
@@ -130,11 +131,16 @@ function levelOrRefuse(configLevel: Level, env: NodeJS.ProcessEnv): Level {
   return level;
 }
 
+/**
+ * The writer. Under --abort-on-uncaught-exception an uncaught exception aborts the process from C++, with no 'exit'
+ * event and so no last commit: a process started with it (a child given it in its arguments or NODE_OPTIONS) ran
+ * with its allowed entries never reaching the log (until 2026-11-23). Such a process commits each entry as it is made.
+ */
 function openWriterOrRefuse(loaded: LoadedConfig, location: AuditLocation, level: Level): AuditWriter | null {
   const audit = loaded.config.audit;
   const options: AuditWriterOptions = {
     dbPath: location.dbPath,
-    durability: audit.durability,
+    durability: ownStartFlags(abortFlag).length > 0 ? 'strict' : audit.durability,
     keyDir: location.keyDir,
     checkpointEvery: audit.checkpointEvery,
     checkpointIntervalMs: audit.checkpointIntervalMs,

@@ -137,6 +137,12 @@ export function isNodeExecutable(executable: string, realExecutable: string | nu
   return RegExpPrototypeExec(NODE_NAME, name) !== null || realExecutable === realNode;
 }
 
+/** The normalised flag name when `arg` is `--abort-on-uncaught-exception` (any spelling). */
+export function abortFlag(arg: string): string | null {
+  const name = flagName(arg);
+  return name === '--abort-on-uncaught-exception' ? name : null;
+}
+
 /** The flags `classify` picks among those this process was started with (its execArgv and NODE_OPTIONS). */
 export function ownStartFlags(classify: Classify): string[] {
   const flags = primordials.newList<string>();

@@ -124,3 +124,32 @@ describe.each(LAUNCH_MODES)('the exit listener removed, production policy (%s)',
     expect(verifyProjectLog(dir).valid).toBe(true);
   });
 });
+
+// --abort-on-uncaught-exception: an uncaught exception aborts the process from C++, with no 'exit' event. A child
+// given the flag made its allowed writes and threw, and none of them was in the log (every line, until 2026-11-23).
+const ABORTING_CHILD = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+for (let i = 0; i < 5; i++) fs.writeFileSync(path.join(process.cwd(), 'ok', process.argv[2] + '-' + i), 'x');
+throw new Error('uncaught');
+`;
+
+const ABORT_APP = String.raw`
+const cp = require('node:child_process');
+cp.spawnSync(process.execPath, ['--abort-on-uncaught-exception', 'child.cjs', 'argument'], { stdio: 'ignore' });
+cp.spawnSync(process.execPath, ['child.cjs', 'node-options'], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '--abort_on_uncaught_exception' } });
+`;
+
+describe.each(LAUNCH_MODES)('a child that aborts on an uncaught exception, production policy (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': ABORT_APP, 'child.cjs': ABORTING_CHILD, 'ok/.keep': '' } });
+  afterAll(() => removeProject(dir));
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: writeOnlyInOkPolicy(dir, { rules: [{ id: 'node', action: 'process_spawn', target: '**/node', effect: 'allow' }] }) });
+
+  it.each(['argument', 'node-options'])('the flag given as %s: the child wrote its files, and each write is in the log', (variant) => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(existsSync(join(dir, 'ok', `${variant}-4`))).toBe(true);
+    const entries = run.entries();
+    for (let n = 0; n < 5; n++) {
+      expect(entries.some((e) => e.action === 'file_write' && e.target === join(dir, 'ok', `${variant}-${n}`) && e.decision === 'allow'), `${variant}-${n}`).toBe(true);
+    }
+  });
+});
