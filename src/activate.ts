@@ -9,7 +9,7 @@ import type { AuditWriter, AuditWriterOptions } from './audit/types';
 import { installHooks, integrityStep, protectLogFiles, sealOwnModules } from './hooks/index';
 import { inheritedGovernance } from './hooks/workers';
 import { abortFlag, ownStartFlags } from './hooks/spawn-flags';
-import { defaultActor } from './kernel/actor';
+import { ACTOR_ENV, defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
 import { blocks, effectiveLevel, isLevel, LEVEL_ENV, stricter } from './kernel/level';
 import { CONFIG_ENV } from './hooks/child-governance';
@@ -61,7 +61,7 @@ export function activateGovernance(): GovernanceStatus {
     ? { baseDir: loaded.baseDir, cacheDir: join(loaded.stateDir, ANALYSIS_CACHE), exempt: analysis.exempt ?? [], requireGovernanceImport: analysis.requireGovernanceImport ?? [] }
     : null;
   if (loadCheck) startLoadCheckThread();
-  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, recordEveryModuleLoad: loaded.config.audit.moduleLoads === 'every', onDecision: integrityStep, onInternalError });
+  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(env), writer, loadCheck, recordEveryModuleLoad: loaded.config.audit.moduleLoads === 'every', onDecision: integrityStep, onInternalError });
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
   protectLogFiles(location, loaded.stateDir, join(loaded.stateDir, ANALYSIS_CACHE));
@@ -85,8 +85,8 @@ function refuse(message: string): never {
 }
 
 /**
- * Where this thread's config and level come from: process.env, except in a worker a governed thread started, which
- * takes the ones that thread handed it (workers.ts: its process.env may be the program's, shared with SHARE_ENV).
+ * Where this thread's config, level and actor come from: process.env, except in a worker a governed thread started,
+ * which takes the ones that thread handed it (workers.ts: its process.env may be the program's, shared with SHARE_ENV).
  */
 function governedEnvironment(): NodeJS.ProcessEnv {
   const inherited = inheritedGovernance();
@@ -96,6 +96,8 @@ function governedEnvironment(): NodeJS.ProcessEnv {
   else env[CONFIG_ENV] = inherited.config;
   if (inherited.level === null) delete env[LEVEL_ENV];
   else env[LEVEL_ENV] = inherited.level;
+  if (inherited.actor === null) delete env[ACTOR_ENV];
+  else env[ACTOR_ENV] = inherited.actor;
   return env;
 }
 

@@ -10,6 +10,7 @@ import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { applyGovernanceVariables, CONFIG_ENV, governanceVariables, PRELOAD } from './child-governance';
 import { LEVEL_ENV } from '../kernel/level';
+import { ACTOR_ENV } from '../kernel/actor';
 import { governClass } from './code-eval-class';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
@@ -34,29 +35,33 @@ const getEnvironmentData = workerThreads.getEnvironmentData;
  */
 const GOVERNANCE_DATA = '@mltrainer/governance.parent';
 
-/** The config path and level the governed thread that started this worker handed it; null on the main thread or without one. */
-export function inheritedGovernance(): { config: string | null; level: string | null } | null {
+/** The config path, level and actor the governed thread that started this worker handed it; null on the main thread or without one. */
+export function inheritedGovernance(): { config: string | null; level: string | null; actor: string | null } | null {
   if (isMainThread || typeof getEnvironmentData !== 'function') return null;
   const data = apply(getEnvironmentData, workerThreads, [GOVERNANCE_DATA]);
   if (typeof data !== 'string') return null;
   const parsed = JSONParse(data) as unknown;
-  if (!isArray(parsed) || parsed.length !== 2) return null;
-  const config = parsed[0];
-  const level = parsed[1];
-  return { config: typeof config === 'string' ? config : null, level: typeof level === 'string' ? level : null };
+  if (!isArray(parsed) || parsed.length !== 3) return null;
+  return { config: stringOrNull(parsed[0]), level: stringOrNull(parsed[1]), actor: stringOrNull(parsed[2]) };
 }
 
-/** Hands the next worker this thread's config and level (see GOVERNANCE_DATA). */
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Hands the next worker this thread's config, level and actor (see GOVERNANCE_DATA). */
 function handOnGovernance(): void {
   if (typeof setEnvironmentData !== 'function') return;
   const variables = governanceVariables();
   let config: string | null = null;
   let level: string | null = null;
+  let actor: string | null = null;
   for (let i = 0; i < variables.length; i++) {
     if (variables[i][0] === CONFIG_ENV) config = variables[i][1];
     if (variables[i][0] === LEVEL_ENV) level = variables[i][1];
+    if (variables[i][0] === ACTOR_ENV) actor = variables[i][1];
   }
-  apply(setEnvironmentData, workerThreads, [GOVERNANCE_DATA, JSONStringify([config, level])]);
+  apply(setEnvironmentData, workerThreads, [GOVERNANCE_DATA, JSONStringify([config, level, actor])]);
 }
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 /** How long terminate() waits for a worker to commit its audit entries (a busy worker cannot answer). */
