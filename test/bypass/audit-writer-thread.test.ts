@@ -118,3 +118,36 @@ describe.each(LAUNCH_MODES)('the audit writer thread\'s Worker object in the pro
     expect(verifyProjectLog(dir).valid).toBe(true);
   });
 });
+
+// Node 20 (and 22 before 22.15): ES imports are decided through a `module.register` loader, whose hooks thread Node
+// also hands to `process.on('worker')` listeners. Its getHeapSnapshot() crashed the process (a segfault) and its
+// terminate() ended it, losing the queued entries (until 2026-11-23). Both are now refused and recorded.
+const HOOKS_THREAD = String.raw`
+const captured = [];
+process.on('worker', (w) => captured.push(w));
+setTimeout(async () => {
+  const results = { captured: captured.length };
+  for (const w of captured) {
+    for (const method of ['getHeapSnapshot', 'terminate']) {
+      try { await w[method](); results[method] = 'done'; } catch (e) { results[method] = e && e.code; }
+    }
+  }
+  console.log('RESULTS ' + JSON.stringify(results));
+}, 100);
+`;
+
+const HOOKS_OFF_THREAD = typeof (require('node:module') as { registerHooks?: unknown }).registerHooks !== 'function';
+
+describe.skipIf(!HOOKS_OFF_THREAD).each(LAUNCH_MODES)('Node\'s module hooks thread in the program\'s hands (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': HOOKS_THREAD } });
+  afterAll(() => removeProject(dir));
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: writeOnlyInOkPolicy(dir) });
+
+  it('its getHeapSnapshot and terminate are refused and recorded; the process ends normally', () => {
+    expect(run.status, run.stderr).toBe(0);
+    const results = routeResults<Record<string, unknown>>(run);
+    if (results.captured === 0) return; // an ESM entry point: the event went out before the program listened
+    expect(results).toMatchObject({ getHeapSnapshot: 'EGOVDENIED', terminate: 'EGOVDENIED' });
+    expect(run.entries().some((e) => e.target === 'governance-thread:getHeapSnapshot' && e.decision === 'deny')).toBe(true);
+  });
+});
