@@ -130,10 +130,18 @@ function preloadFirst(execArgv: readonly unknown[]): unknown[] {
  * its profile from C++ at its exit (`--cpu-prof-dir` outside the writable area, until 2026-11-23).
  */
 function checkGivenFlags(execArgv: readonly unknown[]): void {
+  if (sameAsStartFlags(execArgv)) return; // `execArgv: process.execArgv` as it was: what inheriting gives anyway
   for (let i = 2; i < execArgv.length; i++) {
     const denied = checkGivenFlag(execArgv[i] as string);
     if (denied !== null) throw denied;
   }
+}
+
+/** Whether the flags after the preload are exactly those this process started with. */
+function sameAsStartFlags(execArgv: readonly unknown[]): boolean {
+  if (execArgv.length - 2 !== startExecArgv.length) return false;
+  for (let i = 0; i < startExecArgv.length; i++) if (execArgv[i + 2] !== startExecArgv[i]) return false;
+  return true;
 }
 
 function checkGivenFlag(arg: string): GovernanceDeniedError | null {

@@ -91,3 +91,53 @@ describe.each(LAUNCH_MODES)('worker file flags, production policy (%s)', (mode) 
     expect(results().control).toEqual({ outcome: 'ran', value: 'target ran' });
   });
 });
+
+// A legitimate pattern: a program that hands its workers its own flags (`execArgv: process.execArgv`), under an
+// operator who started it with a profiling flag, gets what inheriting gives; a flag it added to them is decided.
+const FORWARD = String.raw`
+const { Worker } = require('node:worker_threads');
+const path = require('node:path');
+const results = {};
+function run(worker) {
+  return new Promise((resolve) => {
+    let value;
+    worker.on('message', (m) => { value = m; });
+    worker.on('error', (e) => resolve({ outcome: 'error', code: e.code }));
+    worker.on('exit', () => resolve({ outcome: 'ran', value }));
+  });
+}
+(async () => {
+  try { results.forwarded = await run(new Worker('./target.cjs', { execArgv: process.execArgv })); } catch (e) { results.forwarded = { outcome: 'thrown', code: e.code }; }
+  const added = [...process.execArgv, '--cpu-prof-dir=' + path.join(process.cwd(), 'denied')];
+  try { results.added = await run(new Worker('./target.cjs', { execArgv: added })); } catch (e) { results.added = { outcome: 'thrown', code: e.code }; }
+  console.log('RESULTS ' + JSON.stringify(results));
+})();
+`;
+
+describe.each(LAUNCH_MODES)('a worker given this process\'s own flags (%s)', (mode) => {
+  const dir = createProject({ files: { ...FILES, 'forward.js': FORWARD, 'profiles/.keep': '' } });
+  afterAll(() => removeProject(dir));
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'forward.js',
+    nodeFlags: ['--heap-prof', `--heap-prof-dir=${join(dir, 'profiles')}`],
+    policy: {
+      level: 'production',
+      default: 'deny',
+      rules: [
+        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+        { id: 'worker', action: 'worker_spawn', target: '**/target.cjs', effect: 'allow' },
+        { id: 'profiles', action: 'file_write', target: '**/profiles/**', effect: 'allow' },
+      ],
+    },
+  });
+
+  it('runs with them, and a flag the program added is refused', () => {
+    expect(run.status, run.stderr).toBe(0);
+    const results = routeResults<Record<string, { outcome: string; code?: string; value?: unknown }>>(run);
+    expect(results.forwarded).toEqual({ outcome: 'ran', value: 'target ran' });
+    expect(results.added).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(readdirSync(join(dir, 'denied'))).toEqual(['.keep']);
+  });
+});
