@@ -3,11 +3,13 @@ import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { withLateEntries } from './audit/late-writer';
 import { openThreadedAuditWriter } from './audit/threaded-writer';
+import { hasStackHeadroom } from './audit/stack-headroom';
 import { auditLocation, type AuditLocation } from './audit/location';
 import type { AuditWriter, AuditWriterOptions } from './audit/types';
 import { installHooks, integrityStep, protectLogFiles, protectOwnFiles, sealOwnModules } from './hooks/index';
 import { inheritedGovernance } from './hooks/workers';
-import { defaultActor } from './kernel/actor';
+import { abortFlag, ownStartFlags } from './hooks/spawn-flags';
+import { ACTOR_ENV, defaultActor } from './kernel/actor';
 import { recordEvent, startKernel } from './kernel/gate';
 import { blocks, effectiveLevel, isLevel, LEVEL_ENV, stricter } from './kernel/level';
 import { CONFIG_ENV } from './hooks/child-governance';
@@ -50,6 +52,7 @@ export function activateGovernance(): GovernanceStatus {
   const env = governedEnvironment();
   const loaded = loadOrRefuse(env);
   const level = levelOrRefuse(loaded.config.level, env);
+  checkStackOrRefuse(level);
   const location = auditLocation(loaded);
   const writer = openWriterOrRefuse(loaded, location, level);
   const onInternalError = (error: unknown) => warnOnce(`internal error: ${(error as Error)?.stack ?? String(error)}`);
@@ -58,7 +61,7 @@ export function activateGovernance(): GovernanceStatus {
     ? { baseDir: loaded.baseDir, cacheDir: join(loaded.stateDir, ANALYSIS_CACHE), exempt: analysis.exempt ?? [], requireGovernanceImport: analysis.requireGovernanceImport ?? [] }
     : null;
   if (loadCheck) startLoadCheckThread();
-  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(), writer, loadCheck, recordEveryModuleLoad: loaded.config.audit.moduleLoads === 'every', onDecision: integrityStep, onInternalError });
+  startKernel({ rules: new RuleSet(loaded.config.rules, loaded.config.default), level, actor: defaultActor(env), writer, loadCheck, recordEveryModuleLoad: loaded.config.audit.moduleLoads === 'every', onDecision: integrityStep, onInternalError });
   recordEvent('governance_activate', `sha256:${loaded.rulesHash}`, 'allow', `activated at ${level} level with ${loaded.source ?? 'built-in defaults'}`);
   if (writer) flushOnExit(writer, onInternalError);
   protectLogFiles(location, loaded.stateDir, join(loaded.stateDir, ANALYSIS_CACHE));
@@ -83,8 +86,8 @@ function refuse(message: string): never {
 }
 
 /**
- * Where this thread's config and level come from: process.env, except in a worker a governed thread started, which
- * takes the ones that thread handed it (workers.ts: its process.env may be the program's, shared with SHARE_ENV).
+ * Where this thread's config, level and actor come from: process.env, except in a worker a governed thread started,
+ * which takes the ones that thread handed it (workers.ts: its process.env may be the program's, shared with SHARE_ENV).
  */
 function governedEnvironment(): NodeJS.ProcessEnv {
   const inherited = inheritedGovernance();
@@ -94,6 +97,8 @@ function governedEnvironment(): NodeJS.ProcessEnv {
   else env[CONFIG_ENV] = inherited.config;
   if (inherited.level === null) delete env[LEVEL_ENV];
   else env[LEVEL_ENV] = inherited.level;
+  if (inherited.actor === null) delete env[ACTOR_ENV];
+  else env[ACTOR_ENV] = inherited.actor;
   return env;
 }
 
@@ -111,17 +116,34 @@ function loadOrRefuse(env: NodeJS.ProcessEnv): LoadedConfig {
   }
 }
 
+/**
+ * A commit of the audit log waits until there is room for it on the stack (hasStackHeadroom); a thread started with a
+ * stack smaller than that (`--stack-size=100`, a worker's `stackSizeMb: 0.3`) never has it, even at exit, and would run
+ * with every entry lost. Spawns and workers refuse the small stacks they see; this is for those they cannot.
+ */
+function checkStackOrRefuse(level: Level): void {
+  if (hasStackHeadroom()) return;
+  const message = 'this thread\'s stack is too small for the audit log to commit (--stack-size, resourceLimits.stackSizeMb)';
+  if (blocks(level)) refuse(message);
+  warnOnce(`${message}; its entries may be lost`);
+}
+
 function levelOrRefuse(configLevel: Level, env: NodeJS.ProcessEnv): Level {
   const { level, envError } = effectiveLevel(configLevel, env);
   if (envError) refuse(envError);
   return level;
 }
 
+/**
+ * The writer. Under --abort-on-uncaught-exception an uncaught exception aborts the process from C++, with no 'exit'
+ * event and so no last commit: a process started with it (a child given it in its arguments or NODE_OPTIONS) ran
+ * with its allowed entries never reaching the log (until 2026-11-23). Such a process commits each entry as it is made.
+ */
 function openWriterOrRefuse(loaded: LoadedConfig, location: AuditLocation, level: Level): AuditWriter | null {
   const audit = loaded.config.audit;
   const options: AuditWriterOptions = {
     dbPath: location.dbPath,
-    durability: audit.durability,
+    durability: ownStartFlags(abortFlag).length > 0 ? 'strict' : audit.durability,
     keyDir: location.keyDir,
     checkpointEvery: audit.checkpointEvery,
     checkpointIntervalMs: audit.checkpointIntervalMs,

@@ -11,13 +11,16 @@ import { defaultOnError, openAuditWriter } from './writer';
 import { ENTRY_FIELDS, flattenWithRepeats, PHASE, SLOT, SLOTS, type ThreadMessage } from './writer-thread-protocol';
 import type { AuditWriter, AuditWriterOptions, PendingEntry } from './types';
 import { primordials } from '../primordials';
+import { markOwnThread } from '../own-threads';
 
 // Captured before the hooks govern worker_threads: this thread is ours, not a user worker.
 const { Worker, MessageChannel, receiveMessageOnPort } = workerThreads;
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 const { load, wait } = Atomics;
-// Batches travel through this method: captured, so a replaced Worker.prototype.postMessage cannot drop them.
-const postMessage = Worker.prototype.postMessage;
+// Batches travel through a channel of their own, with this method: captured, so a replaced postMessage cannot drop
+// them. Not through the Worker, which the program can obtain (own-threads.ts): a batch it posted there was committed,
+// chained and signed like any other (a forged `approved` entry passed `audit verify` until 2026-11-23).
+const postMessage = workerThreads.MessagePort.prototype.postMessage;
 // And it is stopped with this one: the hooks' terminate() first asks a governed worker to commit its entries.
 const terminate = Worker.prototype.terminate;
 // Read while a denial waits for its commit, inside the decision: a getter the program put on Worker.prototype would
@@ -39,6 +42,7 @@ interface WriterThread {
   worker: InstanceType<typeof Worker>;
   state: Int32Array;
   errors: InstanceType<typeof MessageChannel>['port1'];
+  batches: InstanceType<typeof MessageChannel>['port1'];
 }
 
 function environmentWithoutNodeOptions(): Record<string, string | undefined> {
@@ -50,6 +54,7 @@ function environmentWithoutNodeOptions(): Record<string, string | undefined> {
 function startThread(options: AuditWriterOptions): WriterThread | null {
   const state = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
+  const batches = new MessageChannel();
   try {
     // Without a prototype: the thread starts inside a decision, and Node reads options this object does not have
     // (name, resourceLimits, stdin...), which a getter on Object.prototype would answer by running program code there.
@@ -58,15 +63,18 @@ function startThread(options: AuditWriterOptions): WriterThread | null {
       // No preload runs in the thread: none in its execArgv, and no NODE_OPTIONS, which a worker reads from its env.
       execArgv: [],
       env: environmentWithoutNodeOptions(),
-      workerData: { options: { ...options, onError: undefined }, state: state.buffer, errors: port2 },
-      transferList: [port2],
+      workerData: { options: { ...options, onError: undefined }, state: state.buffer, errors: port2, batches: batches.port2 },
+      transferList: [port2, batches.port2],
     } as workerThreads.WorkerOptions);
+    markOwnThread(worker);
     worker.unref();
     port1.unref();
-    return { worker, state, errors: port1 };
+    batches.port1.unref();
+    return { worker, state, errors: port1, batches: batches.port1 };
   } catch {
     // e.g. Node's permission model without --allow-worker: stay inline.
     port1.close();
+    batches.port1.close();
     return null;
   }
 }
@@ -135,7 +143,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
     // either posted once or still queued, never lost or posted twice.
     const next = newList<unknown>();
     const message: ThreadMessage = { type: 'batch', id: posted + 1, fields };
-    apply(postMessage, thread!.worker, [message]);
+    apply(postMessage, thread!.batches, [message]);
     posted = message.id;
     fields = next;
     if (posted - load(thread!.state, SLOT.committed) > MAX_BATCHES_IN_FLIGHT) waitFor(posted - MAX_BATCHES_IN_FLIGHT);
@@ -188,7 +196,7 @@ export function openThreadedAuditWriter(options: AuditWriterOptions): AuditWrite
       running = false;
       post();
       const message: ThreadMessage = { type: 'close', id: ++posted };
-      apply(postMessage, thread!.worker, [message]);
+      apply(postMessage, thread!.batches, [message]);
       waitFor(posted);
       void apply(terminate, thread!.worker, []);
     },

@@ -1,7 +1,7 @@
 // The audit writer thread: commits the batches a busy process hands over, with the same writer the process
 // uses inline (same format, same checkpoints, its own connection ordered by BEGIN IMMEDIATE), and publishes
 // its progress in shared memory so that the calling thread can wait for a commit without its event loop.
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import { openAuditWriter, type BatchAuditWriter } from './writer';
 import { expandRepeats, PHASE, SLOT, type ThreadMessage } from './writer-thread-protocol';
 import type { AuditWriterOptions } from './types';
@@ -10,9 +10,11 @@ interface WriterThreadData {
   options: AuditWriterOptions;
   state: SharedArrayBuffer;
   errors: MessagePort;
+  /** The only port batches are taken from: the program can post to this thread's parentPort (own-threads.ts). */
+  batches: MessagePort;
 }
 
-const { options, state: buffer, errors } = workerData as WriterThreadData;
+const { options, state: buffer, errors, batches } = workerData as WriterThreadData;
 const state = new Int32Array(buffer);
 
 function publish(slot: number, value: number): void {
@@ -47,7 +49,7 @@ function start(): void {
     return;
   }
   publish(SLOT.phase, PHASE.ready);
-  parentPort!.on('message', (message: ThreadMessage) => {
+  batches.on('message', (message: ThreadMessage) => {
     try {
       handle(writer, message);
     } catch (error) {

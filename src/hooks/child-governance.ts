@@ -1,9 +1,11 @@
 // What every process and worker this process starts carries so that it runs governed too: our CommonJS
 // preload, this process's config location and its enforcement level (a child may raise the level, never
-// lower it, and cannot point itself at another policy through the environment it was given).
+// lower it, and cannot point itself at another policy through the environment it was given), and the actor
+// it acts for (a child's entries name this process's actor, not one the program put in its environment).
 import { join } from 'node:path';
 import { governanceStatus } from '../activate';
-import { kernelLevel } from '../kernel/gate';
+import { kernelActor, kernelLevel } from '../kernel/gate';
+import { ACTOR_ENV } from '../kernel/actor';
 import { LEVEL_ENV } from '../kernel/level';
 
 /** dist/register.js, the CommonJS preload (the ESM entry loads it too). */
@@ -30,6 +32,7 @@ export function governanceVariables(): [string, string | null][] {
     [CONFIG_ENV, source === undefined ? null : source],
     [LEVEL_ENV, level],
     [PARENT_ENV, `${process.pid}`],
+    [ACTOR_ENV, kernelActor()],
   ];
 }
 

@@ -17,6 +17,8 @@ import { resolveTarget } from './fs-paths';
 import { checkRead } from './log-files';
 import { checkSourceMapReads, mapsReadFor } from './source-maps';
 import type { DecisionReply, DecisionRequest } from './loader/protocol';
+import diagnosticsChannel = require('node:diagnostics_channel');
+import { markOwnThread } from '../own-threads';
 
 // Captured at load: user code can replace these modules' functions.
 const { join } = nodePath;
@@ -114,6 +116,20 @@ interface MessagePortLike {
 }
 
 /** `importing` is called with the URL or target of each ESM load before it is decided. */
+/**
+ * module.register, with the hooks thread it starts marked as governance's own: Node hands that Worker to the program
+ * (`process.on('worker')`), and its terminate() ended the process, its getHeapSnapshot() crashed it (Node 20).
+ */
+function registerAsOwnThread(register: Function, args: unknown[]): void {
+  const mark = (message: unknown): void => markOwnThread((message as { worker: object }).worker);
+  diagnosticsChannel.subscribe('worker_threads', mark);
+  try {
+    apply(register, undefined, args);
+  } finally {
+    diagnosticsChannel.unsubscribe('worker_threads', mark);
+  }
+}
+
 export function installEsmHooks(register: Function | undefined, registerHooks: Function | undefined, importing: (urlOrTarget: string) => void): void {
   onImport = importing;
   if (registerHooks !== undefined) {
@@ -128,7 +144,7 @@ export function installEsmHooks(register: Function | undefined, registerHooks: F
   port1.unref();
   const loader = pathToFileURL(join(__dirname, 'loader', 'esm-hooks.js')).href;
   try {
-    apply(register, undefined, [loader, { data: { port: port2 }, transferList: [port2] }]);
+    registerAsOwnThread(register, [loader, { data: { port: port2 }, transferList: [port2] }]);
     offThread = true;
   } catch (error) {
     // Node's permission model without --allow-worker forbids the hooks thread (ERR_ACCESS_DENIED).

@@ -1,9 +1,12 @@
 // Environment variables that make a child act where no hook of its own can see. LD_PRELOAD and LD_AUDIT name
 // libraries the dynamic loader puts into it, LD_LIBRARY_PATH directories searched before the system's (a
-// library there replaces one the child expects): whatever program it runs. OPENSSL_CONF names a configuration
-// that can load engines and providers into a child that uses OpenSSL, from the directories OPENSSL_ENGINES and
-// OPENSSL_MODULES name. NODE_V8_COVERAGE and NODE_COMPILE_CACHE make a node child write files (coverage with the
-// source maps it read, compiled code) into a directory, from C++. Each entry the program adds to what this
+// library there replaces one the child expects): whatever program it runs. GCONV_PATH names directories whose
+// gconv-modules list shared objects glibc's iconv_open loads into a child that converts character sets.
+// OPENSSL_CONF names a configuration that can load engines and providers into a child that uses OpenSSL, from the
+// directories OPENSSL_ENGINES and OPENSSL_MODULES name. NODE_V8_COVERAGE and NODE_COMPILE_CACHE make a node child
+// write files (coverage with the source maps it read, compiled code) into a directory, from C++; LD_DEBUG_OUTPUT
+// and LD_PROFILE make the loader of any child write its debug output (`<file>.<pid>`) or a library's profile
+// (`<LD_PROFILE_OUTPUT or /var/tmp>/<library>.profile`). Each entry the program adds to what this
 // process started with is decided: a library, directory or configuration as native_addon by real path
 // (relative to the child's working directory, as the loader reads it; a name the loader searches for, or one
 // with a $ORIGIN-style token, as `library:<entry>`), a directory Node writes to as file_write. What this
@@ -14,12 +17,12 @@ import { primordials } from '../primordials';
 import { libraryTarget, resolveTarget } from './fs-paths';
 import { checkWrite } from './rules-files';
 
-const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
+const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 
 // Each variable's separators between entries ('' for a single path) and what an entry is decided as: a
 // library the loader may search for, a path of native code or configuration (native_addon), a directory
-// Node writes to (file_write).
-type Kind = 'library' | 'native' | 'write';
+// Node or the loader writes to (file_write), a loader profile (file_write of the file it names).
+type Kind = 'library' | 'native' | 'write' | 'profile';
 const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   LD_PRELOAD: { separators: ' :\t\n', kind: 'library' },
   LD_AUDIT: { separators: ':', kind: 'library' },
@@ -27,9 +30,15 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   OPENSSL_CONF: { separators: '', kind: 'native' },
   OPENSSL_ENGINES: { separators: '', kind: 'native' },
   OPENSSL_MODULES: { separators: '', kind: 'native' },
+  GCONV_PATH: { separators: ':', kind: 'native' },
   NODE_V8_COVERAGE: { separators: '', kind: 'write' },
   NODE_COMPILE_CACHE: { separators: '', kind: 'write' },
+  LD_DEBUG_OUTPUT: { separators: '', kind: 'write' },
+  LD_PROFILE_OUTPUT: { separators: '', kind: 'write' },
+  LD_PROFILE: { separators: '', kind: 'profile' },
 };
+// Where the loader writes a profile when LD_PROFILE_OUTPUT is unset or empty.
+const PROFILE_DIRECTORY = '/var/tmp';
 const NAMES = primordials.objectKeys(VARIABLES);
 const startup: Record<string, string[]> = {};
 for (let i = 0; i < NAMES.length; i++) startup[NAMES[i]] = entriesOf(process.env[NAMES[i]] ?? '', VARIABLES[NAMES[i]].separators);
@@ -45,9 +54,10 @@ function entriesOf(value: string, separators: string): string[] {
   return entries;
 }
 
-function checkEntry(name: string, entry: string, cwd: string | undefined): GovernanceDeniedError | null {
+function checkEntry(name: string, entry: string, envPairs: readonly string[], cwd: string | undefined): GovernanceDeniedError | null {
   const kind = VARIABLES[name].kind;
   if (kind === 'write') return checkWrite(resolveTarget(entry, true, cwd));
+  if (kind === 'profile') return checkWrite(resolveTarget(`${profileDirectory(envPairs)}/${entry}.profile`, true, cwd));
   return checkAction('native_addon', kind === 'library' ? libraryTarget(entry, cwd) : resolveTarget(entry, true, cwd));
 }
 
@@ -64,9 +74,18 @@ export function checkChildVariables(envPairs: readonly string[], cwd: string | u
     const entries = entriesOf(StringPrototypeSlice(pair, equals + 1), VARIABLES[name].separators);
     for (let j = 0; j < entries.length; j++) {
       if (ArrayPrototypeIncludes(startup[name], entries[j])) continue;
-      const denied = checkEntry(name, entries[j], cwd);
+      const denied = checkEntry(name, entries[j], envPairs, cwd);
       if (denied !== null) return denied;
     }
   }
   return null;
+}
+
+/** LD_PROFILE_OUTPUT as the loader reads it (the last assignment), or its default when that is unset or empty. */
+function profileDirectory(envPairs: readonly string[]): string {
+  let directory = '';
+  for (let i = 0; i < envPairs.length; i++) {
+    if (StringPrototypeStartsWith(envPairs[i], 'LD_PROFILE_OUTPUT=')) directory = StringPrototypeSlice(envPairs[i], 18);
+  }
+  return directory === '' ? PROFILE_DIRECTORY : directory;
 }

@@ -3,7 +3,7 @@
 // require Node's internal modules. Others make the child's Node read or write files, or load native code, in
 // C++ where its own hooks cannot see: profiles, logs, reports, heap snapshots, trace files, coverage of tests,
 // web storage, snapshot and SEA blobs (written); env and config files (read: their values become the child's
-// environment or flags); OpenSSL configuration and ICU data (native). `--run` has Node's C++ run a package.json
+// environment or flags); OpenSSL configuration and ICU data (native); V8's own tracing and dump files. `--run` has Node's C++ run a package.json
 // script through the shell, with no JavaScript of the child's in between. Others switch on experimental APIs
 // governance does not govern. All are found in a node child's arguments (fork's execArgv ends up there), in
 // the words of a shell command and in the NODE_OPTIONS a child is given; the debug and ungoverned-API flags
@@ -19,15 +19,27 @@ const FILE_FLAGS = [
   '--openssl-config', '--icu-data-dir', '--snapshot-blob', '--build-snapshot', '--build-snapshot-config',
   '--experimental-sea-config', '--localstorage-file', '--test-reporter-destination', '--experimental-config-file',
   '--experimental-default-config-file', '--run',
+  // V8's: a log (--prof-cpp, --ll-prof), counters, dispatch counts, builtins profiles and hashes, GDB JIT images,
+  // heap snapshots (Node 26's V8) written to a file they name or the current directory.
+  '--prof-cpp', '--ll-prof', '--map-counters', '--trace-ignition-dispatches-output-file', '--turbo-profiling-output',
+  '--dump-builtins-hashes-to-file', '--gdbjit-dump', '--heap-snapshot-on-oom', '--heap-snapshot-on-gc', '--heap-snapshot-path',
 ];
-// Families: every flag whose name starts with one of these (V8's --log* writes v8.log).
-const FILE_FLAG_PREFIXES = ['--cpu-prof', '--heap-prof', '--log', '--perf-', '--report-', '--heapsnapshot-', '--trace-event'];
+// Families: every flag whose name starts with one of these (V8's --log* writes v8.log, --trace-turbo* graph and CFG
+// files, --redirect-code-traces* a code listing, --dump-wasm-module* modules, --experimental-wasm-pgo* profiles).
+const FILE_FLAG_PREFIXES = [
+  '--cpu-prof', '--heap-prof', '--log', '--perf-', '--report-', '--heapsnapshot-', '--trace-event',
+  '--trace-turbo', '--redirect-code-traces', '--dump-wasm-module', '--experimental-wasm-pgo',
+];
 
-/** A flag's name, `_` read as `-` as Node does (`--expose_internals`); null when `arg` is not a long flag. */
+/**
+ * A flag's name with two dashes, `_` read as `-` as Node does (`--expose_internals`); null when `arg` is not a flag.
+ * Node hands V8 every flag it does not know, and V8 reads one dash as two: `-logfile=<file> -log` wrote the file.
+ */
 function flagName(arg: string): string | null {
-  if (!StringPrototypeStartsWith(arg, '--')) return null;
+  if (arg.length < 2 || arg[0] !== '-') return null;
   const equals = StringPrototypeIndexOf(arg, '=');
-  return StringMapChars(equals < 0 ? arg : StringPrototypeSlice(arg, 0, equals), '_', '-');
+  const name = StringMapChars(equals < 0 ? arg : StringPrototypeSlice(arg, 0, equals), '_', '-');
+  return arg[1] === '-' ? name : `-${name}`;
 }
 
 // Experimental APIs these flags switch on are not governed (Node 26): a virtual file system modules and files
@@ -55,13 +67,34 @@ export function loaderFlag(arg: string): string | null {
   return name !== null && ArrayPrototypeIncludes(LOADER_FLAGS, name) ? name : null;
 }
 
-/** The normalised flag name when `arg` is any flag a child must be allowed: a start flag or a file flag. */
+// V8's default stack, in KB. With a smaller one a child may have too little to commit its audit log: at 100 KB no
+// commit ever had room, and the child ran with every entry lost (src/audit/stack-headroom.ts).
+const DEFAULT_STACK_KB = 984;
+
+/** Whether `arg` gives V8 a stack of at least its default: `=` and decimal digits only (V8 reads `1e3` as 1). */
+function defaultStackOrMore(arg: string): boolean {
+  const equals = StringPrototypeIndexOf(arg, '=');
+  if (equals < 0 || equals === arg.length - 1) return false;
+  let value = 0;
+  for (let i = equals + 1; i < arg.length; i++) {
+    const digit = StringPrototypeCharCodeAt(arg, i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    value = value * 10 + digit;
+  }
+  return value >= DEFAULT_STACK_KB;
+}
+
+/**
+ * The normalised flag name when `arg` is any flag a child must be allowed: a start flag, a file flag, or a stack
+ * smaller than V8's default.
+ */
 export function childFlag(arg: string): string | null {
   const start = startFlag(arg);
   if (start !== null) return start;
   const name = flagName(arg);
   if (name === null) return null;
   if (ArrayPrototypeIncludes(FILE_FLAGS, name)) return name;
+  if (name === '--stack-size') return defaultStackOrMore(arg) ? null : name;
   for (let i = 0; i < FILE_FLAG_PREFIXES.length; i++) if (StringPrototypeStartsWith(name, FILE_FLAG_PREFIXES[i])) return name;
   return null;
 }
@@ -115,6 +148,12 @@ export function evalFlag(execArgv: readonly string[]): string | null {
     if (flag === '-e' || flag === '--eval' || StringPrototypeStartsWith(flag, '--eval=')) return 'node-flag:--eval';
   }
   return null;
+}
+
+/** The normalised flag name when `arg` is `--abort-on-uncaught-exception` (any spelling). */
+export function abortFlag(arg: string): string | null {
+  const name = flagName(arg);
+  return name === '--abort-on-uncaught-exception' ? name : null;
 }
 
 /** The flags `classify` picks among those this process was started with (its execArgv and NODE_OPTIONS). */

@@ -6,19 +6,23 @@ import workerThreads = require('node:worker_threads');
 import nodePath = require('node:path');
 import nodeUrl = require('node:url');
 import { checkAction } from '../kernel/gate';
+import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { applyGovernanceVariables, CONFIG_ENV, governanceVariables, PRELOAD } from './child-governance';
 import { LEVEL_ENV } from '../kernel/level';
+import { ACTOR_ENV } from '../kernel/actor';
 import { governClass } from './code-eval-class';
 import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
-import { loaderFlag } from './spawn-flags';
+import { childFlag, loaderFlag } from './spawn-flags';
+import { refuseBypass } from './internals-bypass';
+import { isOwnThread } from '../own-threads';
 
 // Captured at load: user code can replace these modules' functions.
 const { resolve } = nodePath;
 const { fileURLToPath } = nodeUrl;
 
-const { apply, isArray, setElement, JSONParse, JSONStringify, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, isArray, ownOptions, setElement, JSONParse, JSONStringify, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const { BroadcastChannel, isMainThread } = workerThreads;
 const setEnvironmentData = workerThreads.setEnvironmentData;
 const getEnvironmentData = workerThreads.getEnvironmentData;
@@ -31,29 +35,33 @@ const getEnvironmentData = workerThreads.getEnvironmentData;
  */
 const GOVERNANCE_DATA = '@mltrainer/governance.parent';
 
-/** The config path and level the governed thread that started this worker handed it; null on the main thread or without one. */
-export function inheritedGovernance(): { config: string | null; level: string | null } | null {
+/** The config path, level and actor the governed thread that started this worker handed it; null on the main thread or without one. */
+export function inheritedGovernance(): { config: string | null; level: string | null; actor: string | null } | null {
   if (isMainThread || typeof getEnvironmentData !== 'function') return null;
   const data = apply(getEnvironmentData, workerThreads, [GOVERNANCE_DATA]);
   if (typeof data !== 'string') return null;
   const parsed = JSONParse(data) as unknown;
-  if (!isArray(parsed) || parsed.length !== 2) return null;
-  const config = parsed[0];
-  const level = parsed[1];
-  return { config: typeof config === 'string' ? config : null, level: typeof level === 'string' ? level : null };
+  if (!isArray(parsed) || parsed.length !== 3) return null;
+  return { config: stringOrNull(parsed[0]), level: stringOrNull(parsed[1]), actor: stringOrNull(parsed[2]) };
 }
 
-/** Hands the next worker this thread's config and level (see GOVERNANCE_DATA). */
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Hands the next worker this thread's config, level and actor (see GOVERNANCE_DATA). */
 function handOnGovernance(): void {
   if (typeof setEnvironmentData !== 'function') return;
   const variables = governanceVariables();
   let config: string | null = null;
   let level: string | null = null;
+  let actor: string | null = null;
   for (let i = 0; i < variables.length; i++) {
     if (variables[i][0] === CONFIG_ENV) config = variables[i][1];
     if (variables[i][0] === LEVEL_ENV) level = variables[i][1];
+    if (variables[i][0] === ACTOR_ENV) actor = variables[i][1];
   }
-  apply(setEnvironmentData, workerThreads, [GOVERNANCE_DATA, JSONStringify([config, level])]);
+  apply(setEnvironmentData, workerThreads, [GOVERNANCE_DATA, JSONStringify([config, level, actor])]);
 }
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 /** How long terminate() waits for a worker to commit its audit entries (a busy worker cannot answer). */
@@ -114,17 +122,32 @@ function preloadFirst(execArgv: readonly unknown[]): unknown[] {
 }
 
 /**
- * A worker's own `--experimental-loader`/`--loader` installs loader hooks in it, which can hand Node any source for
- * any module the worker loads: decided as code_eval:module-compile, like `module.register` (Node 22+ ran a worker's
- * loader with no decision until 2026-11-23). Only flags the caller gave: a worker that inherits this process's
- * flags inherits what the operator started it with.
+ * The flags the caller gave a worker (a worker that inherits this process's flags inherits what the operator started
+ * it with). A worker's own `--experimental-loader`/`--loader` installs loader hooks in it, which can hand Node any
+ * source for any module the worker loads: decided as code_eval:module-compile, like `module.register` (Node 22+ ran
+ * a worker's loader with no decision until 2026-11-23). The flags a spawn decides for a node child as
+ * code_eval:node-flag:<flag> are decided here too: Node accepts the per-thread profiling ones in a worker and writes
+ * its profile from C++ at its exit (`--cpu-prof-dir` outside the writable area, until 2026-11-23).
  */
-function checkLoaderFlags(execArgv: readonly unknown[]): void {
+function checkGivenFlags(execArgv: readonly unknown[]): void {
+  if (sameAsStartFlags(execArgv)) return; // `execArgv: process.execArgv` as it was: what inheriting gives anyway
   for (let i = 2; i < execArgv.length; i++) {
-    if (loaderFlag(execArgv[i] as string) === null) continue;
-    const denied = checkAction('code_eval', 'module-compile');
+    const denied = checkGivenFlag(execArgv[i] as string);
     if (denied !== null) throw denied;
   }
+}
+
+/** Whether the flags after the preload are exactly those this process started with. */
+function sameAsStartFlags(execArgv: readonly unknown[]): boolean {
+  if (execArgv.length - 2 !== startExecArgv.length) return false;
+  for (let i = 0; i < startExecArgv.length; i++) if (execArgv[i + 2] !== startExecArgv[i]) return false;
+  return true;
+}
+
+function checkGivenFlag(arg: string): GovernanceDeniedError | null {
+  if (loaderFlag(arg) !== null) return checkAction('code_eval', 'module-compile');
+  const flag = childFlag(arg);
+  return flag === null ? null : checkAction('code_eval', `node-flag:${flag}`, 'runtime_bypass');
 }
 
 /**
@@ -170,6 +193,24 @@ function buildWorker(Original: Function, args: unknown[], newTarget: Function): 
   }
 }
 
+// What Node reads of resourceLimits, and the smallest stack a worker may have: Node keeps 192 KB of it in reserve, and
+// at 0.3 MB no commit of the worker's audit log ever had room (it ran with every entry lost until 2026-11-23).
+const LIMIT_FIELDS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
+const MIN_STACK_MB = 1;
+
+/** The worker's resource limits copied once (a getter cannot answer Node another stack size), and too small a stack refused. */
+function checkResourceLimits(options: WorkerOptions, target: string): void {
+  const limits = options.resourceLimits;
+  if (typeof limits !== 'object' || limits === null) return;
+  const copy = ownOptions<Record<string, unknown>>(limits, LIMIT_FIELDS);
+  options.resourceLimits = copy;
+  const stack = copy.stackSizeMb;
+  // Node ignores a size that is not a positive number.
+  if (typeof stack !== 'number' || !(stack > 0 && stack < MIN_STACK_MB)) return;
+  const denied = refuseBypass('worker_spawn', target, `a worker stack of ${stack} MB (too small for its audit log to commit)`);
+  if (denied !== null) throw denied;
+}
+
 function checkWorker(args: unknown[]): unknown[] {
   const filename = stableFilename(args[0]);
   const given = args[1];
@@ -177,16 +218,36 @@ function checkWorker(args: unknown[]): unknown[] {
   const target = workerTarget(filename, options);
   const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;
+  checkResourceLimits(options, target);
   handOnGovernance();
   const governed = governedOptions(options);
-  if (isArray(options.execArgv)) checkLoaderFlags(governed.execArgv as unknown[]);
+  if (isArray(options.execArgv)) checkGivenFlags(governed.execArgv as unknown[]);
   else inheritingOptions = governed;
   return [filename, governed];
+}
+
+/**
+ * Governance's own threads (the audit writer) stay out of the program's reach even though it can obtain their Worker
+ * objects (own-threads.ts): stopping one ends the audit log, and a heap snapshot of one is of the thread that holds
+ * the signing key. Refused as runtime_bypass.
+ */
+function refuseOwnThread(worker: unknown, method: string): GovernanceDeniedError | null {
+  return isOwnThread(worker) ? refuseBypass('worker_spawn', `governance-thread:${method}`, `${method}() of governance's own audit thread`) : null;
+}
+
+function guardOwnThreads(original: Function, method: string): Function {
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const denied = refuseOwnThread(this, method);
+    if (denied !== null) return primordials.PromiseReject(denied);
+    return apply(original, this, args);
+  };
 }
 
 /** terminate(), once the worker has committed its queued audit entries (or after FLUSH_WAIT_MS). */
 function terminateAfterFlush(original: Function): Function {
   return function terminate(this: { threadId: number }, ...args: unknown[]): unknown {
+    const denied = refuseOwnThread(this, 'terminate');
+    if (denied !== null) return primordials.PromiseReject(denied);
     const id = this.threadId;
     if (typeof id !== 'number' || id < 0) return apply(original, this, args);
     return new Promise((resolve, reject) => {
@@ -213,6 +274,7 @@ export function installWorkerHooks(): void {
   startExecArgv = primordials.freeze(copy);
   const proto = workerThreads.Worker.prototype as unknown as Record<string, Function>;
   lockProperty(proto, 'terminate', shapeLike(terminateAfterFlush(proto.terminate), proto.terminate));
+  lockProperty(proto, 'getHeapSnapshot', shapeLike(guardOwnThreads(proto.getHeapSnapshot, 'getHeapSnapshot'), proto.getHeapSnapshot));
   lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker, undefined, buildWorker));
   if (typeof setEnvironmentData === 'function') {
     const guarded = function (this: unknown, ...args: unknown[]): unknown {

@@ -90,6 +90,11 @@ export function kernelLevel(): Level | null {
   return kernel?.level ?? null;
 }
 
+/** Who this process acts for, as fixed at activation; null before. */
+export function kernelActor(): string | null {
+  return kernel?.actor ?? null;
+}
+
 /**
  * Decides `kind:target`, records the decision, and returns the error the hook must surface,
  * or null when the call may proceed. A call made while another is being decided is refused (nestedCall).

@@ -1,5 +1,6 @@
 // Makes sure queued audit entries reach the log however the process ends.
 import workerThreads = require('node:worker_threads');
+import { EventEmitter } from 'node:events';
 import type { AuditWriter } from '../audit/types';
 
 const { BroadcastChannel, isMainThread, threadId } = workerThreads;
@@ -15,14 +16,18 @@ const ownPid = process.pid;
  * Ends of the process that emit no 'exit' event: `process.reallyExit` (process.exit without the event) and
  * `process.abort` close the log first (a last signed checkpoint); a signal this process sends itself
  * (`process.kill` calls `process._kill`), which SIGKILL, SIGABRT and the like end at once, commits the queued
- * entries first. The slots stay writable: libraries such as signal-exit replace `process.reallyExit` and call
- * what they found.
+ * entries first: to its pid, its group (0) or any group, which may be its own (a negative pid: until 2026-11-23 the
+ * queue was lost). So does `process.execve` (Node 22.15+), which replaces the process image: until 2026-11-23 what was
+ * queued since the last commit, the execve's own decision included, went with it (the log stays open in case
+ * execve fails). The slots stay writable: libraries such as signal-exit replace `process.reallyExit` and call
+ * what they found; `execve` is locked by the child-process hook, around this.
  */
 function closeBeforeEnds(close: () => void, flush: () => void): void {
   const proc = process as unknown as Record<string, unknown>;
   runFirst(proc, 'reallyExit', close, () => true);
   runFirst(proc, 'abort', close, () => true);
   runFirst(proc, '_kill', flush, (args) => args[1] !== 0 && mayReachSelf(args[0]));
+  runFirst(proc, 'execve', flush, () => true);
 }
 
 /**
@@ -49,6 +54,37 @@ function runFirst(owner: Record<string, unknown>, name: string, first: () => voi
   });
 }
 
+const { listeners, prependListener } = EventEmitter.prototype;
+const { includes } = Array.prototype;
+
+/**
+ * Node's natural exit reads `process.emit` and calls it with 'exit'. A program that removed our 'exit' listener
+ * (`process.removeAllListeners('exit')`, or through `process._events`) and then ended left every allowed entry queued
+ * since the last commit out of the log (until 2026-11-23). `emit` becomes an accessor whose getter puts the listener
+ * back, first, when it is gone; what is assigned to it (signal-exit replaces process.emit) is what it returns.
+ */
+function keepExitListener(onExit: () => void): void {
+  let current = process.emit;
+  let restoring = false; // adding a listener emits 'newListener', which reads emit again
+  defineProperty(process, 'emit', {
+    configurable: false,
+    enumerable: false,
+    get(): unknown {
+      if (restoring || apply(includes, apply(listeners, process, ['exit']), [onExit])) return current;
+      restoring = true;
+      try {
+        apply(prependListener, process, ['exit', onExit]);
+      } finally {
+        restoring = false;
+      }
+      return current;
+    },
+    set(value: typeof process.emit) {
+      current = value;
+    },
+  });
+}
+
 export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => void): void {
   const safely = (action: () => void) => () => {
     try {
@@ -61,6 +97,7 @@ export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => vo
   const flush = safely(() => writer.flush());
   // 'exit' runs on normal exit, process.exit() and uncaught exceptions.
   process.on('exit', close);
+  keepExitListener(close);
   closeBeforeEnds(close, flush);
   if (!isMainThread) return answerFlushRequests(flush);
   for (const signal of SIGNALS) {

@@ -10,6 +10,7 @@ import workerThreads = require('node:worker_threads');
 import { primordials } from '../primordials';
 import type { CheckName, Finding } from '../analysis/types';
 import type { GovernanceDeniedError } from './errors';
+import { markOwnThread } from '../own-threads';
 
 // Captured at load: they are used at module-load decisions, after user code could have replaced them.
 const { createHash, hash: oneShotHash } = nodeCrypto as typeof nodeCrypto & { hash?: (algorithm: string, data: string) => string };
@@ -70,6 +71,7 @@ export function startLoadCheckThread(): void {
     // No preload in the thread: none in its execArgv, and no NODE_OPTIONS (a worker reads it from its env).
     const worker = new Worker(THREAD_SCRIPT, { execArgv: [], env: {}, workerData: { port: port2, signal: counter.buffer }, transferList: [port2] });
     worker.on('error', (error: Error) => { threadProblem = `the checker thread failed: ${error.message}`; });
+    markOwnThread(worker); // the program can obtain the Worker (own-threads.ts)
     worker.unref();
     port1.unref();
     thread = { worker, port: port1, counter };

@@ -2,7 +2,7 @@
 // its own hooks cannot see: profiles, V8 logs, reports, heap snapshots, trace files, redirected warnings, env
 // files read into its environment, OpenSSL configuration, coverage directories. Under a production policy that
 // allows none of them, every road (arguments, fork's execArgv, NODE_OPTIONS, a shell command, `_` spellings,
-// NODE_V8_COVERAGE, NODE_COMPILE_CACHE, OPENSSL_CONF; `--run`, whose package.json script the shell runs) is refused at the spawn, nothing lands in out/, and each refusal is in the audit log.
+// NODE_V8_COVERAGE, NODE_COMPILE_CACHE, OPENSSL_CONF, the loader's LD_DEBUG_OUTPUT and LD_PROFILE; one-dash V8 flags; `--run`, whose package.json script the shell runs) is refused at the spawn, nothing lands in out/, and each refusal is in the audit log.
 // Positive control: a flag the policy allows works, and writes its profile.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +25,12 @@ const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0
   await attempt('a flag value as the next argument', () => run(['--cpu-prof-dir', out, '--cpu-prof']));
   await attempt('--prof', () => run(['--prof'], { cwd: out }));
   await attempt('V8 --logfile', () => run(['--log-all', '--logfile=' + path.join(out, 'v8.log')]));
+  // Node hands V8 every flag it does not know, and V8 reads one dash as two: -logfile wrote out/one-dash.log.
+  await attempt('V8 flag with one dash', () => run(['-logfile=' + path.join(out, 'one-dash.log'), '-no-logfile-per-isolate', '-log']));
+  await attempt('V8 flag with one dash in a shell command', () => cp.execSync(JSON.stringify(node) + ' -prof -e 0', { cwd: out }));
+  await attempt('V8 --trace-turbo-cfg-file', () => run(['--trace-turbo-cfg-file=' + path.join(out, 'turbo.cfg'), '--trace-turbo']));
+  await attempt('V8 --redirect-code-traces-to', () => run(['--redirect-code-traces-to=' + path.join(out, 'code.txt'), '--redirect-code-traces', '--print-opt-code']));
+  await attempt('V8 --experimental-wasm-pgo-to-file', () => run(['--experimental-wasm-pgo-to-file'], { cwd: out }));
   await attempt('--report-on-signal', () => run(['--report-on-signal', '--report-directory=' + out]));
   await attempt('--heapsnapshot-near-heap-limit', () => run(['--heapsnapshot-near-heap-limit=1', '--diagnostic-dir=' + out]));
   await attempt('--trace-event-categories', () => run(['--trace-event-categories=node', '--trace-event-file-pattern=' + path.join(out, 'trace.log')]));
@@ -43,6 +49,11 @@ const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0
   await attempt('flag hidden in a shell variable', () => cp.execSync('R=redirect-warnings; ' + JSON.stringify(node) + ' --$R=' + JSON.stringify(path.join(out, 'warnings.txt')) + ' -e "require(\'fs\').writeFileSync(\'hidden-ran.txt\', \'ran\')"', { cwd: here, stdio: 'pipe' }));
   await attempt('NODE_V8_COVERAGE', () => run([], { env: { ...process.env, NODE_V8_COVERAGE: out } }));
   await attempt('NODE_COMPILE_CACHE', () => run([], { env: { ...process.env, NODE_COMPILE_CACHE: out } }));
+  // The dynamic loader of any child writes <file>.<pid> (LD_DEBUG_OUTPUT) or <dir>/<library>.profile (LD_PROFILE).
+  const loaderRun = (variables) => { const r = cp.spawnSync('/bin/true', [], { cwd: here, env: { ...process.env, ...variables } }); if (r.error) throw r.error; };
+  await attempt('LD_DEBUG_OUTPUT', () => loaderRun({ LD_DEBUG: 'files', LD_DEBUG_OUTPUT: path.join(out, 'ld-debug') }));
+  await attempt('LD_PROFILE', () => loaderRun({ LD_PROFILE: 'libc.so.6', LD_PROFILE_OUTPUT: out }));
+  await attempt('allowed LD_DEBUG_OUTPUT', () => loaderRun({ LD_DEBUG: 'files', LD_DEBUG_OUTPUT: path.join(here, 'profiles', 'ld-debug') }));
   await attempt('OPENSSL_CONF', () => run([], { env: { ...process.env, OPENSSL_CONF: 'openssl.cnf' } }));
   await attempt('--run', () => run(['--run', 'touch-out'], { cwd: path.join(here, 'scripts') }));
   await attempt('--experimental-vfs', () => run(['--experimental-vfs']));
@@ -58,6 +69,11 @@ const FLAGS: Record<string, string> = {
   'a flag value as the next argument': '--cpu-prof-dir',
   '--prof': '--prof',
   'V8 --logfile': '--log-all',
+  'V8 flag with one dash': '--logfile',
+  'V8 flag with one dash in a shell command': '--prof',
+  'V8 --trace-turbo-cfg-file': '--trace-turbo-cfg-file',
+  'V8 --redirect-code-traces-to': '--redirect-code-traces-to',
+  'V8 --experimental-wasm-pgo-to-file': '--experimental-wasm-pgo-to-file',
   '--report-on-signal': '--report-on-signal',
   '--heapsnapshot-near-heap-limit': '--heapsnapshot-near-heap-limit',
   '--trace-event-categories': '--trace-event-categories',
@@ -120,7 +136,7 @@ describe.each(LAUNCH_MODES)('file and native flags of node children under a prod
     expect(entries.some((e) => e.action === 'code_eval' && e.target === 'node-flag:--redirect-warnings' && e.decision === 'deny' && e.pid !== parent)).toBe(true);
   });
 
-  it.each(['NODE_V8_COVERAGE', 'NODE_COMPILE_CACHE'])('a child\'s %s directory is decided as file_write', (variable) => {
+  it.each(['NODE_V8_COVERAGE', 'NODE_COMPILE_CACHE', 'LD_DEBUG_OUTPUT', 'LD_PROFILE'])('a child\'s %s is decided as file_write', (variable) => {
     expect(outcomes[variable]).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(outcomes[variable].message).toContain(`file_write:${dir}/out`);
   });
@@ -137,6 +153,8 @@ describe.each(LAUNCH_MODES)('file and native flags of node children under a prod
   it('positive controls: an allowed flag runs and writes its profile; a plain child runs', () => {
     expect(outcomes['allowed flag']).toEqual({ outcome: 'done' });
     expect(readdirSync(join(dir, 'profiles')).some((name) => name.endsWith('.heapprofile'))).toBe(true);
+    expect(outcomes['allowed LD_DEBUG_OUTPUT']).toEqual({ outcome: 'done' });
+    expect(readdirSync(join(dir, 'profiles')).some((name) => name.startsWith('ld-debug.'))).toBe(true);
     expect(outcomes['plain child']).toEqual({ outcome: 'done' });
   });
 });

@@ -1,5 +1,5 @@
 // LD_PRELOAD, LD_AUDIT and LD_LIBRARY_PATH put native code into a child whatever program it runs, so an
-// allowed /bin/true becomes a carrier. A real shared object whose constructor writes a marker stands for the
+// allowed /bin/true becomes a carrier; GCONV_PATH does the same to any child that converts character sets (iconv). A real shared object whose constructor writes a marker stands for the
 // library: under a production policy that denies it, no spawn route may start a child with it (a plain env,
 // the inherited process.env, a shell, a repeated variable in raw envPairs, where the loader reads the last),
 // and each refusal is in the audit log. The library this process was started with passes (it came from
@@ -32,6 +32,10 @@ ${MARKER_ATTEMPT}const run = (env) => { const r = cp.spawnSync('/bin/true', { en
     child.on('exit', resolve);
     child.spawn({ file: '/bin/true', args: ['/bin/true'], envPairs: ['LD_PRELOAD=', 'LD_PRELOAD=' + evil], stdio: 'ignore' });
   }));
+  // glibc's iconv_open loads the modules a GCONV_PATH directory's gconv-modules names: here, for the EVIL charset.
+  const iconv = (gconv) => { const r = cp.spawnSync('iconv', ['-f', 'EVIL', '-t', 'UTF-8'], { input: 'x', env: { PATH: process.env.PATH, GCONV_PATH: gconv } }); if (r.error) throw r.error; };
+  await attempt('GCONV_PATH', () => iconv(path.dirname(evil)));
+  await attempt('an allowed GCONV_PATH', () => iconv(path.join(here, 'allowed')));
   await attempt('the start-up LD_PRELOAD, inherited', () => cp.execFileSync('/bin/true'));
   await attempt('an allowed library', () => run({ LD_PRELOAD: path.join(here, 'allowed', 'evil.so') }));
   process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
@@ -48,10 +52,13 @@ const DENIED: Record<string, string> = {
   'through a shell': '<dir>/ext/evil.so',
   'async spawn': '<dir>/ext/evil.so',
   'repeated variable in raw envPairs': '<dir>/ext/evil.so',
+  GCONV_PATH: '<dir>/ext',
 };
 
+const GCONV_MODULES = 'module EVIL// INTERNAL evil 1\nmodule INTERNAL EVIL// evil 1\n';
+
 describe.each(LAUNCH_MODES)('loader variables of a child under a production policy (%s)', (mode) => {
-  const dir = createProject({ files: { 'app.cjs': APP } });
+  const dir = createProject({ files: { 'app.cjs': APP, 'ext/gconv-modules': GCONV_MODULES, 'allowed/gconv-modules': GCONV_MODULES } });
   buildMarkerLibrary(join(dir, 'ext'), join(dir, 'MARKER'));
   buildMarkerLibrary(join(dir, 'allowed'), join(dir, 'MARKER'));
   // Loaded into the governed process itself at start-up; it writes a marker of its own.
@@ -87,5 +94,6 @@ describe.each(LAUNCH_MODES)('loader variables of a child under a production poli
 
   it('positive control: an allowed library loads into the child', () => {
     expect(outcomes['an allowed library']).toEqual({ outcome: 'done', ran: true });
+    expect(outcomes['an allowed GCONV_PATH']).toEqual({ outcome: 'done', ran: true });
   });
 });

@@ -22,11 +22,23 @@ describe('childFlag', () => {
     ['--env-file-if-exists=.env', '--env-file-if-exists'],
     ['--openssl-config=/etc/x.cnf', '--openssl-config'],
     ['--localstorage-file=/tmp/ls', '--localstorage-file'],
+    ['-prof', '--prof'],
+    ['-logfile=/tmp/v8.log', '--logfile'],
+    ['-trace_turbo_cfg_file=/tmp/t.cfg', '--trace-turbo-cfg-file'],
+    ['--trace-turbo-path=/tmp', '--trace-turbo-path'],
+    ['--redirect-code-traces-to=/tmp/c.txt', '--redirect-code-traces-to'],
+    ['--dump-wasm-module-path=/tmp', '--dump-wasm-module-path'],
+    ['--experimental-wasm-pgo-to-file', '--experimental-wasm-pgo-to-file'],
+    ['--heap-snapshot-on-oom', '--heap-snapshot-on-oom'],
+    ['--stack-size=100', '--stack-size'],
+    ['-stack_size=983', '--stack-size'],
+    ['--stack-size=1e4', '--stack-size'],
+    ['--stack-size', '--stack-size'],
   ])('%j is %j', (arg, flag) => {
     expect(childFlag(arg)).toBe(flag);
   });
 
-  it.each(['--max-old-space-size=100', '--require', '-r', '--loader=x', '--enable-source-maps', '--no-warnings', 'app.js', '-e', '--', '--title=prof'])('%j needs no decision', (arg) => {
+  it.each(['--max-old-space-size=100', '--require', '-r', '--loader=x', '--enable-source-maps', '--no-warnings', 'app.js', '-e', '--', '--title=prof', '-', '-pe', '-C', '--stack-size=984', '--stack-size=65500'])('%j needs no decision', (arg) => {
     expect(childFlag(arg)).toBeNull();
   });
 
