@@ -6,23 +6,28 @@
 // directories OPENSSL_ENGINES and OPENSSL_MODULES name. NODE_V8_COVERAGE and NODE_COMPILE_CACHE make a node child
 // write files (coverage with the source maps it read, compiled code) into a directory, from C++; LD_DEBUG_OUTPUT
 // and LD_PROFILE make the loader of any child write its debug output (`<file>.<pid>`) or a library's profile
-// (`<LD_PROFILE_OUTPUT or /var/tmp>/<library>.profile`). Each entry the program adds to what this
-// process started with is decided: a library, directory or configuration as native_addon by real path
-// (relative to the child's working directory, as the loader reads it; a name the loader searches for, or one
-// with a $ORIGIN-style token, as `library:<entry>`), a directory Node writes to as file_write. What this
+// (`<LD_PROFILE_OUTPUT or /var/tmp>/<library>.profile`). NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, SSL_CERT_DIR and
+// NODE_ICU_DATA make a child read files in C++ (Node 22.15+ hands the extra certificates back to the program:
+// `tls.getCACertificates('extra')`). Each entry the program adds to what this process started with is
+// decided: a library, directory or configuration as native_addon by real path (relative to the child's
+// working directory, as the loader reads it; a name the loader searches for, or one with a $ORIGIN-style
+// token, as `library:<entry>`), a directory Node writes to as file_write, a file or directory read as
+// file_read. What this
 // process started with came from whoever started it (a container's jemalloc preload, a coverage run) and passes.
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { primordials } from '../primordials';
 import { libraryTarget, resolveTarget } from './fs-paths';
+import { checkRead, checkTreeRead } from './log-files';
 import { checkWrite } from './rules-files';
 
 const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 
 // Each variable's separators between entries ('' for a single path) and what an entry is decided as: a
 // library the loader may search for, a path of native code or configuration (native_addon), a directory
-// Node or the loader writes to (file_write), a loader profile (file_write of the file it names).
-type Kind = 'library' | 'native' | 'write' | 'profile';
+// Node or the loader writes to (file_write), a loader profile (file_write of the file it names), a file or a
+// directory tree read (file_read).
+type Kind = 'library' | 'native' | 'write' | 'profile' | 'read' | 'readTree';
 const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   LD_PRELOAD: { separators: ' :\t\n', kind: 'library' },
   LD_AUDIT: { separators: ':', kind: 'library' },
@@ -36,6 +41,10 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   LD_DEBUG_OUTPUT: { separators: '', kind: 'write' },
   LD_PROFILE_OUTPUT: { separators: '', kind: 'write' },
   LD_PROFILE: { separators: '', kind: 'profile' },
+  NODE_EXTRA_CA_CERTS: { separators: '', kind: 'read' },
+  SSL_CERT_FILE: { separators: '', kind: 'read' },
+  SSL_CERT_DIR: { separators: ':', kind: 'readTree' },
+  NODE_ICU_DATA: { separators: ':', kind: 'readTree' },
 };
 // Where the loader writes a profile when LD_PROFILE_OUTPUT is unset or empty.
 const PROFILE_DIRECTORY = '/var/tmp';
@@ -58,6 +67,8 @@ function checkEntry(name: string, entry: string, envPairs: readonly string[], cw
   const kind = VARIABLES[name].kind;
   if (kind === 'write') return checkWrite(resolveTarget(entry, true, cwd));
   if (kind === 'profile') return checkWrite(resolveTarget(`${profileDirectory(envPairs)}/${entry}.profile`, true, cwd));
+  if (kind === 'read') return checkRead(resolveTarget(entry, true, cwd));
+  if (kind === 'readTree') return checkTreeRead(resolveTarget(entry, true, cwd));
   return checkAction('native_addon', kind === 'library' ? libraryTarget(entry, cwd) : resolveTarget(entry, true, cwd));
 }
 
