@@ -53,19 +53,24 @@ const REFUSED: Record<string, string> = {
   'object flag': '--cpu-prof',
 };
 
+/** Reading and loading allowed, workers of target.cjs, writes only under any `<writable>/` folder, then `rules`. */
+function workerPolicy(writable: string, rules: Record<string, unknown>[] = []): Record<string, unknown> {
+  return {
+    level: 'production',
+    default: 'deny',
+    rules: [
+      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+      { id: 'worker', action: 'worker_spawn', target: '**/target.cjs', effect: 'allow' },
+      { id: 'write', action: 'file_write', target: `**/${writable}/**`, effect: 'allow' },
+      ...rules,
+    ],
+  };
+}
+
 describe.each(LAUNCH_MODES)('worker file flags, production policy (%s)', (mode) => {
   const dir = createProject({
     files: FILES,
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'worker', action: 'worker_spawn', target: '**/target.cjs', effect: 'allow' },
-        { id: 'ok', action: 'file_write', target: '**/ok/**', effect: 'allow' },
-        { id: 'profiling', action: 'code_eval', target: 'node-flag:--heap-prof*', effect: 'allow' },
-      ],
-    },
+    policy: workerPolicy('ok', [{ id: 'profiling', action: 'code_eval', target: 'node-flag:--heap-prof*', effect: 'allow' }]),
   });
   afterAll(() => removeProject(dir));
   const run = governedRun({ dir, entry: 'app.js', mode, timeoutMs: 60_000 });
@@ -122,15 +127,7 @@ describe.each(LAUNCH_MODES)('a worker given this process\'s own flags (%s)', (mo
     mode,
     entry: 'forward.js',
     nodeFlags: ['--heap-prof', `--heap-prof-dir=${join(dir, 'profiles')}`],
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'worker', action: 'worker_spawn', target: '**/target.cjs', effect: 'allow' },
-        { id: 'profiles', action: 'file_write', target: '**/profiles/**', effect: 'allow' },
-      ],
-    },
+    policy: workerPolicy('profiles'),
   });
 
   it('runs with them, and a flag the program added is refused', () => {
