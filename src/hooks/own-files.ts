@@ -1,5 +1,5 @@
 // Governance's installed files: its package and the packages of the modules it loaded as it started (picomatch,
-// the SQLite driver and its native addon...) and of its declared dependencies. Every governed child starts with this
+// the SQLite driver and its native addon...) and of its dependencies, declared and transitive. Every governed child starts with this
 // package's register.js, and every later run loads it again: a program whose rules let it write the project rewrote
 // `node_modules/@mltrainer/governance/dist/register.js` and its node child ran ungoverned (until 2026-11-23). Writing
 // in them, or moving or removing one of them or a directory above, is a runtime_bypass whatever the rules allow.
@@ -11,7 +11,7 @@ import { resolveTarget } from './fs-paths';
 
 const { dirname, resolve } = nodePath;
 const { existsSync, readFileSync } = fs;
-const { newList, objectKeys, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { newList, objectKeys, StringPrototypeEndsWith, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 
 interface CjsModule {
   filename?: unknown;
@@ -39,7 +39,7 @@ export function protectOwnFiles(): void {
   for (let i = 0; i < filenames.length; i++) {
     if (StringPrototypeStartsWith(filenames[i], dist)) collect(moduleCache[filenames[i]], found, seen);
   }
-  addDeclaredDependencies(found);
+  addDependencies(found);
   const dirs = newList<string>();
   const below = newList<string>();
   found.forEach((dir) => {
@@ -72,26 +72,65 @@ function packageDirOf(filename: string): string | null {
 }
 
 /**
- * The packages of this package's `dependencies` where Node's lookup finds them, the first `node_modules/<name>` from
- * the package up (zod is loaded only for a new config). Looked up by directory: require.resolve cost about 8 ms.
+ * The packages this package depends on, and theirs, where Node's lookup finds them: the first `node_modules/<name>`
+ * from the depending package's real path up (a pnpm store keeps a package's dependencies beside its real directory). Some load only later (zod for a new config; babel's in the checker thread, which
+ * runs without governance's hooks), so the module tree alone missed them. Looked up by directory: require.resolve
+ * cost about 8 ms.
  */
-function addDeclaredDependencies(found: Set<string>): void {
-  let dependencies: Record<string, unknown>;
-  try {
-    dependencies = (JSON.parse(readFileSync(`${packageRoot}/package.json`, 'utf8')) as { dependencies?: Record<string, unknown> }).dependencies ?? {};
-  } catch {
-    return;
-  }
-  const names = objectKeys(dependencies);
-  for (let i = 0; i < names.length; i++) {
-    for (let dir = packageRoot; ; dir = dirname(dir)) {
-      const candidate = `${dir === '/' ? '' : dir}/node_modules/${names[i]}`;
-      if (existsSync(candidate)) {
-        primordials.SetPrototypeAdd(found, resolveTarget(candidate, true));
-        break;
-      }
-      if (dir === '/') break;
+function addDependencies(found: Set<string>): void {
+  const pending = newList<string>();
+  pending[0] = resolveTarget(packageRoot, true);
+  const expanded = new primordials.SafeSet<string>();
+  const folders = new primordials.SafeMap<string, boolean>();
+  while (pending.length > 0) {
+    const from = pending[pending.length - 1];
+    pending.length--;
+    if (primordials.SetPrototypeHas(expanded, from)) continue;
+    primordials.SetPrototypeAdd(expanded, from);
+    const names = dependencyNames(from);
+    for (let i = 0; i < names.length; i++) {
+      const dir = lookUp(from, names[i], folders);
+      if (dir === null) continue;
+      const real = resolveTarget(dir, true);
+      primordials.SetPrototypeAdd(found, real);
+      pending[pending.length] = real;
     }
+  }
+}
+
+/** The names in a package's `dependencies` and `optionalDependencies`; none when its package.json is unreadable. */
+function dependencyNames(dir: string): string[] {
+  const names = newList<string>();
+  let manifest: { dependencies?: Record<string, unknown>; optionalDependencies?: Record<string, unknown> };
+  try {
+    manifest = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as typeof manifest;
+  } catch {
+    return names;
+  }
+  addNames(names, manifest.dependencies);
+  addNames(names, manifest.optionalDependencies);
+  return names;
+}
+
+function addNames(names: string[], group: unknown): void {
+  if (group === null || typeof group !== 'object') return;
+  const keys = objectKeys(group);
+  for (let i = 0; i < keys.length; i++) names[names.length] = keys[i];
+}
+
+/**
+ * `<dir>/node_modules/<name>` for the first `dir` from `from` up where it exists (Node skips `node_modules/node_modules`).
+ * `folders` remembers which directories have a node_modules folder: most packages have none.
+ */
+function lookUp(from: string, name: string, folders: Map<string, boolean>): string | null {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (!StringPrototypeEndsWith(dir, '/node_modules')) {
+      const folder = `${dir === '/' ? '' : dir}/node_modules`;
+      let present = primordials.MapPrototypeGet(folders, folder);
+      if (present === undefined) primordials.MapPrototypeSet(folders, folder, (present = existsSync(folder)));
+      if (present && existsSync(`${folder}/${name}`)) return `${folder}/${name}`;
+    }
+    if (dir === '/') return null;
   }
 }
 

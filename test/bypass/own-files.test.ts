@@ -3,6 +3,7 @@
 // package governance loads (picomatch), and its node child then ran ungoverned and wrote where the rules deny. They
 // are now refused as runtime_bypass, and so is moving them (or a directory above them) out of the way. The package
 // is copied into the project here, with its own copy of picomatch, so that a failing run writes only the copy.
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,19 +31,35 @@ attempt('positive control: another package of node_modules is writable', () => {
 process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
 `;
 
-/** A real copy of the package in `dir` (dist, package.json), its dependencies linked, picomatch copied. */
-function copyPackage(dir: string): string {
+/**
+ * A real copy of the package in `dir` (dist, package.json), its dependencies linked, those named in `copied` copied:
+ * in the package's own node_modules, or `hoisted` into the project's, as npm installs them.
+ */
+function copyPackage(dir: string, copied: readonly string[] = ['picomatch'], hoisted = false): string {
   const pkg = join(dir, 'node_modules', '@mltrainer', 'governance');
+  const into = hoisted ? join(dir, 'node_modules') : join(pkg, 'node_modules');
   rmSync(pkg);
-  mkdirSync(join(pkg, 'node_modules'), { recursive: true });
+  mkdirSync(into, { recursive: true });
   cpSync(join(REPO_ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
   cpSync(join(REPO_ROOT, 'package.json'), join(pkg, 'package.json'));
   const deps = join(REPO_ROOT, 'node_modules');
   for (const name of readdirSync(deps)) {
-    if (name === 'picomatch') cpSync(join(deps, name), join(pkg, 'node_modules', name), { recursive: true, dereference: true });
-    else if (!name.startsWith('.')) symlinkSync(join(deps, name), join(pkg, 'node_modules', name));
+    if (name.startsWith('.')) continue;
+    if (copied.includes(name)) cpSync(join(deps, name), join(into, name), { recursive: true, dereference: true });
+    else if (name.startsWith('@')) linkScope(join(deps, name), join(into, name), copied);
+    else symlinkSync(join(deps, name), join(into, name));
   }
   return pkg;
+}
+
+/** A scope's packages linked one by one, those named in `copied` (`@scope/name`) copied. */
+function linkScope(from: string, to: string, copied: readonly string[]): void {
+  mkdirSync(to);
+  const scope = from.slice(from.lastIndexOf('/') + 1);
+  for (const name of readdirSync(from)) {
+    if (copied.includes(`${scope}/${name}`)) cpSync(join(from, name), join(to, name), { recursive: true, dereference: true });
+    else symlinkSync(join(from, name), join(to, name));
+  }
 }
 
 type Outcome = { outcome: string; code?: string; message?: string; value?: unknown };
@@ -90,5 +107,54 @@ describe.each(LAUNCH_MODES)('governance\'s installed files (%s)', (mode) => {
 
   it('positive control: another package of node_modules can be written', () => {
     expect(outcomes['positive control: another package of node_modules is writable']).toEqual({ outcome: 'done', value: 'written' });
+  });
+});
+
+// A package governance loads only later, and only through another: the static checker (`mltrainer-governance check`,
+// the load-time checker's thread) loads babel, and @babel/traverse loads `debug`. Until 2026-11-23 only the declared
+// dependencies and what governance had loaded were protected: a program that could write its project rewrote `debug`,
+// and the operator's next `mltrainer-governance check` ran that code, ungoverned (it wrote into a denied directory).
+// Here the dependencies are installed beside the package, as npm hoists them; @babel/traverse and debug are copies,
+// so that a failing run writes only the copies.
+const PAYLOAD_APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const file = path.join(process.cwd(), 'node_modules', 'debug', 'src', 'index.js');
+const payload = 'require("node:fs").writeFileSync(' + JSON.stringify(path.join(process.cwd(), 'denied', 'from-checker.txt')) + ', "x");\n';
+let result;
+try { fs.writeFileSync(file, payload + fs.readFileSync(file, 'utf8')); result = { outcome: 'done' }; }
+catch (e) { result = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+process.stdout.write('RESULTS ' + JSON.stringify({ payload: result }) + '\n');
+`;
+
+describe.each(LAUNCH_MODES)('a transitive dependency governance loads later (%s)', (mode) => {
+  const dir = createProject({ files: { 'attack.cjs': PAYLOAD_APP, 'later.cjs': 'module.exports = 1;\n', 'denied/.keep': '' } });
+  const pkg = copyPackage(dir, ['@babel/traverse', 'debug'], true);
+  const debugMain = join(dir, 'node_modules', 'debug', 'src', 'index.js');
+  const original = readFileSync(debugMain, 'utf8');
+  const policy = {
+    level: 'production',
+    default: 'deny',
+    rules: [
+      { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
+      { id: 'project', action: 'file_write', target: `${dir}/**`, effect: 'allow' },
+    ],
+  };
+  const attack = governedRun({ dir, mode, entry: 'attack.cjs', policy });
+  // The operator's static check, as in a pre-commit hook: not governed, and it loads babel.
+  const check = spawnSync(process.execPath, [join(pkg, 'dist', 'src', 'cli', 'main.js'), 'check', 'later.cjs'], { cwd: dir, encoding: 'utf8' });
+  afterAll(() => removeProject(dir));
+
+  it('the write into the dependency is refused as runtime_bypass and recorded', () => {
+    expect(attack.status, attack.stderr).toBe(0);
+    const outcome = routeResults<{ payload: Outcome }>(attack).payload;
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(outcome.message).toContain('runtime_bypass');
+    expect(attack.entries().some((e) => e.decision === 'deny' && e.violation === 'runtime_bypass' && e.target === debugMain)).toBe(true);
+  });
+
+  it('the next static check ran the dependency as installed: nothing was written to denied/', () => {
+    expect(check.status, check.stderr).toBe(0);
+    expect(existsSync(join(dir, 'denied', 'from-checker.txt'))).toBe(false);
+    expect(readFileSync(debugMain, 'utf8')).toBe(original);
   });
 });
