@@ -11,7 +11,7 @@ import { resolveTarget } from './fs-paths';
 
 const { dirname, resolve } = nodePath;
 const { existsSync, readFileSync } = fs;
-const { newList, objectKeys, StringPrototypeEndsWith, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { ArrayPrototypeIncludes, newList, objectKeys, StringPrototypeEndsWith, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 
 interface CjsModule {
   filename?: unknown;
@@ -22,9 +22,15 @@ const NODE_MODULES = '/node_modules/';
 const packageRoot = resolve(__dirname, '..', '..', '..');
 const moduleCache = (Module as unknown as { _cache: Record<string, CjsModule | undefined> })._cache;
 
-/** Resolved package directories, each also as `<dir>/`; empty until activation. */
+/** Resolved package directories; empty until activation. */
 let directories: readonly string[] = [];
-let prefixes: readonly string[] = [];
+// For isOwnFile, on every write: the directories inside a node_modules folder, and those folders (`…/node_modules/`,
+// a handful), so that a write elsewhere costs a few prefix tests; the other directories (a checkout, a linked
+// package) each with its `<dir>/`.
+let inFolders: Set<string> = new primordials.SafeSet<string>();
+let folders: readonly string[] = [];
+let others: readonly string[] = [];
+let otherPrefixes: readonly string[] = [];
 
 /**
  * Called at activation before the hooks and before own-modules seals the cache: the modules loaded so far are
@@ -41,13 +47,25 @@ export function protectOwnFiles(): void {
   }
   addDependencies(found);
   const dirs = newList<string>();
+  const folderList = newList<string>();
+  const otherList = newList<string>();
   const below = newList<string>();
   found.forEach((dir) => {
     dirs[dirs.length] = dir;
+    const end = packageEnd(dir, StringPrototypeLastIndexOf(dir, NODE_MODULES));
+    if (end === dir.length) {
+      const folder = StringPrototypeSlice(dir, 0, StringPrototypeLastIndexOf(dir, NODE_MODULES) + NODE_MODULES.length);
+      if (!ArrayPrototypeIncludes(folderList, folder)) folderList[folderList.length] = folder;
+      return;
+    }
+    otherList[otherList.length] = dir;
     below[below.length] = `${dir}/`;
   });
   directories = primordials.freeze(dirs);
-  prefixes = primordials.freeze(below);
+  inFolders = found;
+  folders = primordials.freeze(folderList);
+  others = primordials.freeze(otherList);
+  otherPrefixes = primordials.freeze(below);
 }
 
 function collect(module: CjsModule | undefined, found: Set<string>, seen: WeakSet<object>): void {
@@ -63,19 +81,28 @@ function collect(module: CjsModule | undefined, found: Set<string>, seen: WeakSe
 
 /** `/x/node_modules/pkg` or `/x/node_modules/@scope/pkg` for a file inside it; null outside node_modules. */
 function packageDirOf(filename: string): string | null {
-  const at = StringPrototypeLastIndexOf(filename, NODE_MODULES);
-  if (at < 0) return null;
+  const end = packageEnd(filename, StringPrototypeLastIndexOf(filename, NODE_MODULES));
+  return end < 0 || end === filename.length ? null : StringPrototypeSlice(filename, 0, end);
+}
+
+/**
+ * Where the package directory that the `/node_modules/` at `at` in `path` names ends (`pkg` or `@scope/pkg`): the
+ * index of the slash after it, or the path's length when the path is that directory; -1 when `at` is -1.
+ */
+function packageEnd(path: string, at: number): number {
+  if (at < 0) return -1;
   const start = at + NODE_MODULES.length;
-  let end = StringPrototypeIndexOf(filename, '/', start);
-  if (end > 0 && filename[start] === '@') end = StringPrototypeIndexOf(filename, '/', end + 1);
-  return end < 0 ? null : StringPrototypeSlice(filename, 0, end);
+  let end = StringPrototypeIndexOf(path, '/', start);
+  if (end > 0 && path[start] === '@') end = StringPrototypeIndexOf(path, '/', end + 1);
+  return end < 0 ? path.length : end;
 }
 
 /**
  * The packages this package depends on, and theirs, where Node's lookup finds them: the first `node_modules/<name>`
- * from the depending package's real path up (a pnpm store keeps a package's dependencies beside its real directory). Some load only later (zod for a new config; babel's in the checker thread, which
- * runs without governance's hooks), so the module tree alone missed them. Looked up by directory: require.resolve
- * cost about 8 ms.
+ * from the depending package's real path up (a pnpm store keeps a package's dependencies beside its real directory).
+ * Some load only later, from places without governance's hooks (babel's, in `mltrainer-governance check` and the
+ * load-time checker's thread): the module tree alone missed them. Looked up by directory: require.resolve cost
+ * about 8 ms.
  */
 function addDependencies(found: Set<string>): void {
   const pending = newList<string>();
@@ -136,8 +163,19 @@ function lookUp(from: string, name: string, folders: Map<string, boolean>): stri
 
 /** Whether `target` (resolved) is in one of governance's installed packages. */
 export function isOwnFile(target: string): boolean {
-  for (let i = 0; i < directories.length; i++) {
-    if (target === directories[i] || StringPrototypeStartsWith(target, prefixes[i])) return true;
+  for (let i = 0; i < others.length; i++) {
+    if (target === others[i] || StringPrototypeStartsWith(target, otherPrefixes[i])) return true;
+  }
+  for (let i = 0; i < folders.length; i++) {
+    if (StringPrototypeStartsWith(target, folders[i])) return inOwnPackage(target);
+  }
+  return false;
+}
+
+/** Whether a package directory that one of the `/node_modules/` in `target` names is governance's (nested ones too). */
+function inOwnPackage(target: string): boolean {
+  for (let at = StringPrototypeIndexOf(target, NODE_MODULES); at >= 0; at = StringPrototypeIndexOf(target, NODE_MODULES, at + 1)) {
+    if (primordials.SetPrototypeHas(inFolders, StringPrototypeSlice(target, 0, packageEnd(target, at)))) return true;
   }
   return false;
 }
