@@ -8,7 +8,8 @@ import fs = require('node:fs');
 import os = require('node:os');
 import { EventEmitter } from 'node:events';
 import nodeUtil = require('node:util');
-import { checkAction } from '../kernel/gate';
+import { checkAction, kernelLevel } from '../kernel/gate';
+import { blocks } from '../kernel/level';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { isOwnSpawn } from '../kernel/own-work';
 import { primordials } from '../primordials';
@@ -30,6 +31,12 @@ const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const realNode = realpathNative(process.execPath);
+/**
+ * Node 22.14+ can start without its SIGUSR1 handler. A governed process holds SIGUSR1 only from activation on
+ * (internals.ts), and a node child opened its inspector to a signal sent in the moments before its preload ran (an
+ * allowed `kill` looping on its pid, until 2026-11-23). Given only to children of this very binary: older nodes refuse the flag.
+ */
+const DISABLE_SIGUSR1 = process.allowedNodeEnvironmentFlags.has('--disable-sigusr1') ? '--disable-sigusr1' : null;
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */
 const UV_EACCES = findErrno('EACCES');
@@ -197,11 +204,12 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   const wordDenied = word === null ? null : checkAction('process_spawn', resolveExecutable(word, searchPath, cwd));
   if (wordDenied !== null) return wordDenied;
   const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
-  const node = isNodeExecutable(executable, realPathOrNull(executable), realNode);
+  const realExecutable = realPathOrNull(executable);
+  const node = isNodeExecutable(executable, realExecutable, realNode);
   const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs) ?? checkChildVariables(envPairs, cwd);
   if (flagsDenied !== null) return flagsDenied;
   options.envPairs = governedEnvPairs(envPairs);
-  if (node && args.length > 0) options.args = withPreload(args);
+  if (node && args.length > 0) options.args = withPreload(args, realExecutable === realNode);
   return null;
 }
 
@@ -244,9 +252,11 @@ function listHasNul(values: unknown): boolean {
 }
 
 /** A node child's argv with our preload first (built without iterators, which user code can replace). */
-function withPreload(args: readonly string[]): string[] {
+function withPreload(args: readonly string[], thisBinary: boolean): string[] {
   const out = newList<string>();
   ArrayPrototypePush(out, args[0], '--require', PRELOAD);
+  const level = kernelLevel();
+  if (thisBinary && DISABLE_SIGUSR1 !== null && level !== null && blocks(level)) ArrayPrototypePush(out, DISABLE_SIGUSR1);
   for (let i = 1; i < args.length; i++) ArrayPrototypePush(out, args[i]);
   return out;
 }
