@@ -6,13 +6,15 @@
 // directories OPENSSL_ENGINES and OPENSSL_MODULES name. NODE_V8_COVERAGE and NODE_COMPILE_CACHE make a node child
 // write files (coverage with the source maps it read, compiled code) into a directory, from C++; LD_DEBUG_OUTPUT
 // and LD_PROFILE make the loader of any child write its debug output (`<file>.<pid>`) or a library's profile
-// (`<LD_PROFILE_OUTPUT or /var/tmp>/<library>.profile`). Each entry the program adds to what this
+// (`<LD_PROFILE_OUTPUT or /var/tmp>/<library>.profile`). HOSTALIASES, LOCALDOMAIN and RES_OPTIONS steer the
+// child's resolver (resolver-environment.ts): a governed child would take them for what it started with. Each entry the program adds to what this
 // process started with is decided: a library, directory or configuration as native_addon by real path
 // (relative to the child's working directory, as the loader reads it; a name the loader searches for, or one
 // with a $ORIGIN-style token, as `library:<entry>`), a directory Node writes to as file_write. What this
 // process started with came from whoever started it (a container's jemalloc preload, a coverage run) and passes.
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
+import { refuseBypass } from './internals-bypass';
 import { primordials } from '../primordials';
 import { libraryTarget, resolveTarget } from './fs-paths';
 import { checkWrite } from './rules-files';
@@ -22,7 +24,7 @@ const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, St
 // Each variable's separators between entries ('' for a single path) and what an entry is decided as: a
 // library the loader may search for, a path of native code or configuration (native_addon), a directory
 // Node or the loader writes to (file_write), a loader profile (file_write of the file it names).
-type Kind = 'library' | 'native' | 'write' | 'profile';
+type Kind = 'library' | 'native' | 'write' | 'profile' | 'resolver';
 const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   LD_PRELOAD: { separators: ' :\t\n', kind: 'library' },
   LD_AUDIT: { separators: ':', kind: 'library' },
@@ -36,6 +38,9 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   LD_DEBUG_OUTPUT: { separators: '', kind: 'write' },
   LD_PROFILE_OUTPUT: { separators: '', kind: 'write' },
   LD_PROFILE: { separators: '', kind: 'profile' },
+  HOSTALIASES: { separators: '', kind: 'resolver' },
+  LOCALDOMAIN: { separators: '', kind: 'resolver' },
+  RES_OPTIONS: { separators: '', kind: 'resolver' },
 };
 // Where the loader writes a profile when LD_PROFILE_OUTPUT is unset or empty.
 const PROFILE_DIRECTORY = '/var/tmp';
@@ -57,6 +62,7 @@ function entriesOf(value: string, separators: string): string[] {
 function checkEntry(name: string, entry: string, envPairs: readonly string[], cwd: string | undefined): GovernanceDeniedError | null {
   const kind = VARIABLES[name].kind;
   if (kind === 'write') return checkWrite(resolveTarget(entry, true, cwd));
+  if (kind === 'resolver') return refuseBypass('net_connect', `resolver:${name}`, `a child environment whose ${name} is not what this process started with (its resolver reads it)`);
   if (kind === 'profile') return checkWrite(resolveTarget(`${profileDirectory(envPairs)}/${entry}.profile`, true, cwd));
   return checkAction('native_addon', kind === 'library' ? libraryTarget(entry, cwd) : resolveTarget(entry, true, cwd));
 }
