@@ -16,7 +16,7 @@ import { primordials } from '../primordials';
 import { CHILD_VARIABLE_PREFIXES, governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
 import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-flags';
 import { checkChildVariables } from './spawn-environment';
-import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from './spawn-target';
+import { argvOverride, environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from './spawn-target';
 import { cString, convertPath, type PathArgument } from './fs-paths';
 import { checkForeignDescriptor } from './fs-descriptors';
 import { refuseBypass } from './internals-bypass';
@@ -197,7 +197,7 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   if (denied !== null) return denied;
   const args = isArray(options.args) ? (options.args as string[]) : [];
   const found = isShell(executable) ? shellCommand(executable, args) : null;
-  const shellDenied = checkShellCommand(executable, found);
+  const shellDenied = checkShellCommand(executable, found) ?? checkEnvArguments(executable, args);
   if (shellDenied !== null) return shellDenied;
   const command = found === NOT_UNDERSTOOD ? null : found;
   const word = command === null ? null : firstCommandWord(command);
@@ -223,6 +223,16 @@ function checkShellCommand(executable: string, command: string | null | typeof N
   if (command === NOT_UNDERSTOOD) return refuseBypass('process_spawn', executable, 'a shell whose options governance cannot read');
   const override = command === null ? null : environmentOverride(command, CHILD_VARIABLE_PREFIXES);
   return override === null ? null : refuseBypass('process_spawn', executable, `a shell command that changes the environment governance gives a child (${override})`);
+}
+
+/**
+ * `env` started directly changes the environment as a shell's `env` does: `spawn('env', ['-i', 'node', ...])` (also
+ * `-u NODE_OPTIONS`, `NODE_OPTIONS=`, `-S`, or `nice env -i ...`) started its node child without the preload until
+ * 2026-11-23. Refused as runtime_bypass, like the shell command.
+ */
+function checkEnvArguments(executable: string, args: readonly string[]): GovernanceDeniedError | null {
+  const override = argvOverride(executable, args, CHILD_VARIABLE_PREFIXES);
+  return override === null ? null : refuseBypass('process_spawn', executable, `a program started with arguments that change the environment governance gives a child (${override})`);
 }
 
 /** The sync spawn's timeout signal, converted once as the native spawn converts it (an integer). */

@@ -220,6 +220,38 @@ function clearingOption(command: string): string | null {
   }
 }
 
+/**
+ * The same for a program started directly, word by word (an argument is one word, whatever it holds): `env -i`, an
+ * `env` option not known here, and `env`'s `-u NAME` or `NAME=value` for a variable starting with one of `prefixes`,
+ * also when another program runs env (`nice env -i node`, `timeout 5 env -u NODE_OPTIONS node`). Null when none.
+ */
+export function argvOverride(executable: string, args: readonly string[], prefixes: readonly string[]): string | null {
+  let state = nextState(WORD_STATE.program, executable);
+  let unsetting = false;
+  for (let i = 1; i < args.length; i++) {
+    const word = `${args[i]}`;
+    const name = unsetting ? word : state === WORD_STATE.envOptions ? envOptionName(word) : null;
+    if (name !== null && startsWithAny(name, prefixes)) return name;
+    unsetting = state === WORD_STATE.envOptions && (word === '-u' || word === '--unset');
+    state = nextState(state, word);
+    if (state === WORD_STATE.refused) return word;
+  }
+  return null;
+}
+
+/** The variable an `env` word sets (`NAME=value`) or unsets (`-uNAME`, `--unset=NAME`), or null. */
+function envOptionName(word: string): string | null {
+  if (RegExpPrototypeTest(ASSIGNMENT, word)) return StringPrototypeSlice(word, 0, StringPrototypeIndexOf(word, '='));
+  if (StringPrototypeIndexOf(word, '--unset=') === 0) return StringPrototypeSlice(word, 8);
+  if (word[0] === '-' && word[1] === 'u' && word.length > 2) return StringPrototypeSlice(word, 2);
+  return null;
+}
+
+function startsWithAny(name: string, prefixes: readonly string[]): boolean {
+  for (let i = 0; i < prefixes.length; i++) if (StringPrototypeIndexOf(name, prefixes[i]) === 0) return true;
+  return false;
+}
+
 /** Follows `env` and `exec` through their options, to what clears the environment. */
 function nextState(state: WordState, word: string): WordState {
   if (state === WORD_STATE.envArgument) return WORD_STATE.envOptions;
