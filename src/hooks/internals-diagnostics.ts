@@ -9,6 +9,7 @@ import Module = require('node:module');
 import v8 = require('node:v8');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
+import { checkForeignDescriptor } from './fs-descriptors';
 import { absolutePath, directoryNames, resolveTarget } from './fs-paths';
 import { guardConstructor, guardMethod } from './lock';
 import { checkTreeRead } from './log-files';
@@ -313,7 +314,22 @@ function checkedWasiOptions(args: unknown[]): GovernanceDeniedError | null {
   const preopens = options.preopens;
   options.preopens = typeof preopens === 'object' && preopens !== null ? stringValues(preopens) : preopens;
   setElement(args, 0, options);
-  return checkPreopens(options.preopens);
+  return checkStdio(options) ?? checkPreopens(options.preopens);
+}
+
+const STDIO = ['stdin', 'stdout', 'stderr'];
+
+/**
+ * A WASI program may write, seek and truncate its stdin, stdout and stderr descriptors as files, whichever role they
+ * have: given one of the audit database's own descriptors (its `-wal`), it overwrote the log's pages and left it
+ * malformed (until 2026-11-23). Decided as a write through the descriptor, as fs and a child's stdio are.
+ */
+function checkStdio(options: Record<string, unknown>): GovernanceDeniedError | null {
+  for (let i = 0; i < STDIO.length; i++) {
+    const denied = checkForeignDescriptor(options[STDIO[i]]);
+    if (denied !== null) return denied;
+  }
+  return null;
 }
 
 function stringValues(object: object): Record<string, string> {
