@@ -352,10 +352,44 @@ function checkPreopens(preopens: unknown): GovernanceDeniedError | null {
   return null;
 }
 
+/**
+ * Whether each WASI instance being constructed was asked to end the process on `proc_exit` (`returnOnExit: false`), a
+ * stack: a getter in the options' arrays can construct another one in between.
+ */
+const exitingInstances = primordials.newList<boolean>();
+
+function decideWasi(args: unknown[]): GovernanceDeniedError | null {
+  const denied = checkedWasiOptions(args);
+  if (denied === null) exitingInstances[exitingInstances.length] = (args[0] as { returnOnExit?: unknown }).returnOnExit === false;
+  return denied;
+}
+
+/**
+ * With `returnOnExit: false`, a WASI program's `proc_exit` ends the process from C (uvwasi calls exit()), with no 'exit'
+ * event: every allowed entry queued since the last commit was lost (until 2026-11-23). It ends it through
+ * process.reallyExit instead, which commits the log first (kernel/lifecycle.ts), with the same exit code.
+ */
+function exitThroughGovernance(reallyExit: Function): (result: unknown, threw: boolean) => unknown {
+  return (result, threw) => {
+    const exits = exitingInstances[exitingInstances.length - 1];
+    exitingInstances.length--;
+    const imports = threw ? null : (result as { wasiImport?: unknown }).wasiImport;
+    if (exits && typeof imports === 'object' && imports !== null) {
+      const procExit = function proc_exit(code: unknown): unknown {
+        return apply(reallyExit, process, [(code as number) >>> 0]);
+      };
+      defineProperty(imports, 'proc_exit', { __proto__: null, value: procExit, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+    }
+    return result;
+  };
+}
+
 function installWasiHooks(): void {
   const wasi = loadBuiltinQuietly<{ WASI: Function }>('node:wasi');
   if (wasi === null) return;
-  guardConstructor(wasi, 'WASI', checkedWasiOptions);
+  // Captured now: governance's own wrapper (the audit log is committed before the process ends).
+  const reallyExit = (process as unknown as { reallyExit: Function }).reallyExit;
+  guardConstructor(wasi, 'WASI', decideWasi, exitThroughGovernance(reallyExit));
 }
 
 export function installDiagnosticsHooks(): void {
