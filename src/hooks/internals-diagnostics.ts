@@ -9,6 +9,7 @@ import Module = require('node:module');
 import v8 = require('node:v8');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
+import { commitQueued } from '../kernel/lifecycle';
 import { checkForeignDescriptor } from './fs-descriptors';
 import { absolutePath, directoryNames, resolveTarget } from './fs-paths';
 import { guardConstructor, guardMethod } from './lock';
@@ -367,21 +368,34 @@ function decideWasi(args: unknown[]): GovernanceDeniedError | null {
 /**
  * With `returnOnExit: false`, a WASI program's `proc_exit` ends the process from C (uvwasi calls exit()), with no 'exit'
  * event: every allowed entry queued since the last commit was lost (until 2026-11-23). It ends it through
- * process.reallyExit instead, which commits the log first (kernel/lifecycle.ts), with the same exit code.
+ * process.reallyExit instead, which commits the log first (kernel/lifecycle.ts), with the same exit code. Likewise
+ * `proc_raise`, which signals this process from C (KILL), commits first, as process.kill of itself does.
  */
 function exitThroughGovernance(reallyExit: Function): (result: unknown, threw: boolean) => unknown {
   return (result, threw) => {
     const exits = exitingInstances[exitingInstances.length - 1];
     exitingInstances.length--;
     const imports = threw ? null : (result as { wasiImport?: unknown }).wasiImport;
-    if (exits && typeof imports === 'object' && imports !== null) {
-      const procExit = function proc_exit(code: unknown): unknown {
+    if (typeof imports !== 'object' || imports === null) return result;
+    if (exits) {
+      setImport(imports, function proc_exit(code: unknown): unknown {
         return apply(reallyExit, process, [(code as number) >>> 0]);
-      };
-      defineProperty(imports, 'proc_exit', { __proto__: null, value: procExit, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+      });
+    }
+    const raise = (imports as { proc_raise?: unknown }).proc_raise;
+    // proc_raise signals this process from C (proc_raise(KILL) lost the queued entries): they are committed first.
+    if (typeof raise === 'function') {
+      setImport(imports, function proc_raise(signal: unknown): unknown {
+        commitQueued();
+        return apply(raise, imports, [signal]);
+      });
     }
     return result;
   };
+}
+
+function setImport(imports: object, fn: Function): void {
+  defineProperty(imports, fn.name, { __proto__: null, value: fn, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
 }
 
 function installWasiHooks(): void {

@@ -6,8 +6,8 @@
 // production policy, in the three launch modes, each must be refused as runtime_bypass, logged, and the log must verify.
 // Positive control: a descriptor the program opened itself, where it may write, is written by the same module.
 // Second suite: a WASI program's proc_exit with `returnOnExit: false` ended the process from C (uvwasi calls exit()),
-// with no 'exit' event, and the allowed writes made just before were missing from the log (every line, until
-// 2026-11-23). The process must end with the program's exit code and the log must hold those writes.
+// with no 'exit' event, and its proc_raise(KILL) killed it: the allowed writes made just before were missing from the
+// log (every line, until 2026-11-23). proc_exit must end it with the program's exit code, and the log hold those writes.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,37 +92,50 @@ const { WASI } = require('node:wasi');
 const uleb = (n) => { const out = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n); return out; };
 const name = (s) => [s.length, ...Buffer.from(s)];
 const section = (id, bytes) => [id, ...uleb(bytes.length), ...bytes];
-// _start calls proc_exit(7).
-const body = [0x00, 0x41, 7, 0x10, 0, 0x0b];
-const compiled = new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-  ...section(1, [2, 0x60, 1, 0x7f, 0, 0x60, 0, 0]),
-  ...section(2, [1, ...name('wasi_snapshot_preview1'), ...name('proc_exit'), 0, 0]),
+// _start calls proc_exit(7), or proc_raise(9): WASI's KILL.
+const compile = (imported, value, result) => new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+  ...section(1, [2, 0x60, 1, 0x7f, ...(result ? [1, 0x7f] : [0]), 0x60, 0, 0]),
+  ...section(2, [1, ...name('wasi_snapshot_preview1'), ...name(imported), 0, 0]),
   ...section(3, [1, 1]), ...section(5, [1, 0, 1]),
   ...section(7, [2, ...name('memory'), 2, 0, ...name('_start'), 0, 1]),
-  ...section(10, [1, ...uleb(body.length), ...body])]));
-const start = (returnOnExit) => {
+  ...section(10, [1, result ? 7 : 6, 0x00, 0x41, value, 0x10, 0, ...(result ? [0x1a] : []), 0x0b])]));
+const start = (compiled, returnOnExit) => {
   const wasi = new WASI({ version: 'preview1', returnOnExit });
   return wasi.start(new WebAssembly.Instance(compiled, wasi.getImportObject()));
 };
-console.log('control returned ' + start(true)); // the default: start() returns the code
+const exiting = compile('proc_exit', 7, false);
+console.log('control returned ' + start(exiting, true)); // the default: start() returns the code
 for (let i = 0; i < 5; i++) fs.writeFileSync('ok/file' + i, 'x');
-start(false);
+if (process.argv[2] === 'raise') start(compile('proc_raise', 9, true), true);
+else start(exiting, false);
 console.log('not reached');
 `;
 
-describe.each(LAUNCH_MODES)('a WASI program ending the process with proc_exit, production policy (%s)', (mode) => {
+describe.each(LAUNCH_MODES)('a WASI program ending the process, production policy (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': EXIT_APP, 'ok/.keep': '' } });
   afterAll(() => removeProject(dir));
-  const run = governedRun({ dir, mode, entry: 'app.cjs', policy: writeOnlyInOkPolicy(dir) });
+  const policy = writeOnlyInOkPolicy(dir);
+  const exit = governedRun({ dir, mode, entry: 'app.cjs', args: ['exit'], policy });
+  const exitEntries = exit.entries();
+  const exitVerdict = verifyProjectLog(dir).valid;
+  removeProject(join(dir, '.governance'));
+  const raise = governedRun({ dir, mode, entry: 'app.cjs', args: ['raise'], policy });
+  const writesIn = (run: typeof exit, entries = run.entries()) =>
+    entries.filter((e) => e.action === 'file_write' && e.decision === 'allow' && e.target.startsWith(join(dir, 'ok', 'file'))).length;
 
-  it('ended with the program\'s exit code, where proc_exit ends it (positive control: returnOnExit returns it)', () => {
-    expect(run.stdout.trim(), run.stderr).toBe('control returned 7');
-    expect(run.status, run.stderr).toBe(7);
+  it('proc_exit ended the process with the program\'s exit code (positive control: returnOnExit returns it)', () => {
+    expect(exit.stdout.trim(), exit.stderr).toBe('control returned 7');
+    expect(exit.status, exit.stderr).toBe(7);
   });
 
-  it('the writes made before it are in the log, and the log verifies', () => {
-    const writes = run.entries().filter((e) => e.action === 'file_write' && e.decision === 'allow' && e.target.startsWith(join(dir, 'ok', 'file')));
-    expect(writes.length, JSON.stringify(run.entries().map((e) => e.target))).toBe(5);
+  it('proc_exit: the writes made before it are in the log, and the log verifies', () => {
+    expect(writesIn(exit, exitEntries), JSON.stringify(exitEntries.map((e) => e.target))).toBe(5);
+    expect(exitVerdict).toBe(true);
+  });
+
+  it('proc_raise(KILL): the process was killed, the writes made before it are in the log, and the log verifies', () => {
+    expect(raise.signal, raise.stderr).toBe('SIGKILL');
+    expect(writesIn(raise)).toBe(5);
     expect(verifyProjectLog(dir).valid).toBe(true);
   });
 });
