@@ -1,8 +1,10 @@
 // `env` started as a program, not through a shell. A shell's `env -i node ...` (and `-u NODE_OPTIONS`, an assignment
 // to it, `-S`) is refused, but `spawn('env', ['-i', process.execPath, 'child.cjs'])` was not read at all: env cleared
 // the environment, the preload with it, and its node child ran ungoverned and wrote into a directory the policy denies
-// (every line, until 2026-11-23); so did `nice env -i ...`, `timeout 5 env -i ...` and `xargs ... env -i ...`. Under a
-// production policy that allows env, these wrappers and node, in the three launch modes, each must be refused as a
+// (every line, until 2026-11-23); so did `nice env -i ...`, `timeout 5 env -i ...` and `xargs ... env -i ...`, a shell's
+// `-c` command behind another program (`env sh -c 'NODE_OPTIONS= node ...'`, `nice sh -c`, `su root -c`), which the
+// shell check never read, and programs that reset the environment (`setpriv --reset-env`, `runuser -l`). Under a
+// production policy that allows env, these wrappers, shells and node, in the three launch modes, each must be refused as a
 // runtime_bypass, logged, and leave no file. Positive control: env that leaves governance's variables alone starts a
 // governed child, whose write into the denied directory is refused and logged.
 import { existsSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { routeResults } from '../helpers/route-results';
 const APP = String.raw`
 const cp = require('node:child_process');
 const node = process.execPath;
-const child = (label) => [node, 'child.cjs', label];
+const child = (label) => [node, require('node:path').resolve('child.cjs'), label]; // absolute: su -l and runuser -l move to HOME
 const routes = {
   'env -i': ['env', ['-i', ...child('env-i')]],
   'env -': ['env', ['-', ...child('env-dash')]],
@@ -28,6 +30,12 @@ const routes = {
   'nice env -i': ['nice', ['env', '-i', ...child('nice-env-i')]],
   'timeout 5 env -i': ['timeout', ['5', 'env', '-i', ...child('timeout-env-i')]],
   'xargs env -i': ['xargs', ['-a', '/dev/null', '-r', 'env', '-i', ...child('xargs-env-i')]],
+  'env sh -c NODE_OPTIONS=': ['env', ['sh', '-c', 'NODE_OPTIONS= ' + child('env-sh-c').join(' ')]],
+  'nice sh -c unset': ['nice', ['sh', '-c', 'unset NODE_OPTIONS; ' + child('nice-sh-c').join(' ')]],
+  'timeout 5 bash -ec': ['timeout', ['5', 'bash', '-ec', 'NODE_OPTIONS= ' + child('timeout-bash-ec').join(' ')]],
+  'su root -c': ['su', ['root', '-c', 'NODE_OPTIONS= ' + child('su-c').join(' ')]],
+  'runuser -l root -c': ['runuser', ['-l', 'root', '-c', child('runuser-l').join(' ')]],
+  'setpriv --reset-env': ['setpriv', ['--reset-env', ...child('setpriv-reset-env')]],
   'exec route: execFileSync env -i': null,
   'async spawn env -i': null,
   'control: env FOO=1': ['env', ['FOO=1', ...child('control')]],
@@ -62,7 +70,9 @@ const REFUSED: [string, string][] = [
   ['env -i', 'env-i'], ['env -', 'env-dash'], ['env --ignore-environment', 'env-ignore'], ['env -u NODE_OPTIONS', 'env-u'],
   ['env -uNODE_OPTIONS', 'env-u-attached'], ['env --unset=NODE_OPTIONS', 'env-unset'], ['env NODE_OPTIONS=', 'env-assign'],
   ['env MLTRAINER_ENFORCEMENT_LEVEL=development', 'env-level'], ['env -S', 'env-S'], ['nice env -i', 'nice-env-i'],
-  ['timeout 5 env -i', 'timeout-env-i'], ['xargs env -i', 'xargs-env-i'], ['exec route: execFileSync env -i', 'execfile-env-i'],
+  ['timeout 5 env -i', 'timeout-env-i'], ['xargs env -i', 'xargs-env-i'], ['env sh -c NODE_OPTIONS=', 'env-sh-c'],
+  ['nice sh -c unset', 'nice-sh-c'], ['timeout 5 bash -ec', 'timeout-bash-ec'], ['su root -c', 'su-c'],
+  ['runuser -l root -c', 'runuser-l'], ['setpriv --reset-env', 'setpriv-reset-env'], ['exec route: execFileSync env -i', 'execfile-env-i'],
   ['async spawn env -i', 'spawn-env-i'],
 ];
 
@@ -74,7 +84,7 @@ describe.each(LAUNCH_MODES)('env started as a program, production policy (%s)', 
     mode,
     entry: 'app.cjs',
     policy: writeOnlyInOkPolicy(dir, { rules: [
-      { id: 'tools', action: 'process_spawn', target: ['**/env', '**/nice', '**/timeout', '**/xargs', process.execPath], effect: 'allow' },
+      { id: 'tools', action: 'process_spawn', target: ['**/env', '**/nice', '**/timeout', '**/xargs', '**/sh', '**/bash', '**/su', '**/runuser', '**/setpriv', process.execPath], effect: 'allow' },
     ] }),
   });
   const results = routeResults<Record<string, { error?: string; violation?: string; out?: string }>>(run);
