@@ -8,14 +8,15 @@ import fs = require('node:fs');
 import os = require('node:os');
 import { EventEmitter } from 'node:events';
 import nodeUtil = require('node:util');
-import { checkAction } from '../kernel/gate';
+import { checkAction, kernelLevel } from '../kernel/gate';
+import { blocks } from '../kernel/level';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { isOwnSpawn } from '../kernel/own-work';
 import { primordials } from '../primordials';
 import { CHILD_VARIABLE_PREFIXES, governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
 import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-flags';
 import { checkChildVariables } from './spawn-environment';
-import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from './spawn-target';
+import { argvOverride, environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from './spawn-target';
 import { cString, convertPath, type PathArgument } from './fs-paths';
 import { checkForeignDescriptor } from './fs-descriptors';
 import { refuseBypass } from './internals-bypass';
@@ -30,6 +31,12 @@ const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const realNode = realpathNative(process.execPath);
+/**
+ * Node 22.14+ can start without its SIGUSR1 handler. A governed process holds SIGUSR1 only from activation on
+ * (internals.ts), and a node child opened its inspector to a signal sent in the moments before its preload ran (an
+ * allowed `kill` looping on its pid, until 2026-11-23). Given only to children of this very binary: older nodes refuse the flag.
+ */
+const DISABLE_SIGUSR1 = process.allowedNodeEnvironmentFlags.has('--disable-sigusr1') ? '--disable-sigusr1' : null;
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */
 const UV_EACCES = findErrno('EACCES');
@@ -190,18 +197,19 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   if (denied !== null) return denied;
   const args = isArray(options.args) ? (options.args as string[]) : [];
   const found = isShell(executable) ? shellCommand(executable, args) : null;
-  const shellDenied = checkShellCommand(executable, found);
+  const shellDenied = checkShellCommand(executable, found) ?? checkEnvArguments(executable, args);
   if (shellDenied !== null) return shellDenied;
   const command = found === NOT_UNDERSTOOD ? null : found;
   const word = command === null ? null : firstCommandWord(command);
   const wordDenied = word === null ? null : checkAction('process_spawn', resolveExecutable(word, searchPath, cwd));
   if (wordDenied !== null) return wordDenied;
   const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
-  const node = isNodeExecutable(executable, realPathOrNull(executable), realNode);
+  const realExecutable = realPathOrNull(executable);
+  const node = isNodeExecutable(executable, realExecutable, realNode);
   const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs) ?? checkChildVariables(envPairs, cwd);
   if (flagsDenied !== null) return flagsDenied;
   options.envPairs = governedEnvPairs(envPairs);
-  if (node && args.length > 0) options.args = withPreload(args);
+  if (node && args.length > 0) options.args = withPreload(args, realExecutable === realNode);
   return null;
 }
 
@@ -215,6 +223,16 @@ function checkShellCommand(executable: string, command: string | null | typeof N
   if (command === NOT_UNDERSTOOD) return refuseBypass('process_spawn', executable, 'a shell whose options governance cannot read');
   const override = command === null ? null : environmentOverride(command, CHILD_VARIABLE_PREFIXES);
   return override === null ? null : refuseBypass('process_spawn', executable, `a shell command that changes the environment governance gives a child (${override})`);
+}
+
+/**
+ * `env` started directly changes the environment as a shell's `env` does: `spawn('env', ['-i', 'node', ...])` (also
+ * `-u NODE_OPTIONS`, `NODE_OPTIONS=`, `-S`, or `nice env -i ...`) started its node child without the preload until
+ * 2026-11-23. Refused as runtime_bypass, like the shell command.
+ */
+function checkEnvArguments(executable: string, args: readonly string[]): GovernanceDeniedError | null {
+  const override = argvOverride(executable, args, CHILD_VARIABLE_PREFIXES);
+  return override === null ? null : refuseBypass('process_spawn', executable, `a program started with arguments that change the environment governance gives a child (${override})`);
 }
 
 /** The sync spawn's timeout signal, converted once as the native spawn converts it (an integer). */
@@ -244,9 +262,11 @@ function listHasNul(values: unknown): boolean {
 }
 
 /** A node child's argv with our preload first (built without iterators, which user code can replace). */
-function withPreload(args: readonly string[]): string[] {
+function withPreload(args: readonly string[], thisBinary: boolean): string[] {
   const out = newList<string>();
   ArrayPrototypePush(out, args[0], '--require', PRELOAD);
+  const level = kernelLevel();
+  if (thisBinary && DISABLE_SIGUSR1 !== null && level !== null && blocks(level)) ArrayPrototypePush(out, DISABLE_SIGUSR1);
   for (let i = 1; i < args.length; i++) ArrayPrototypePush(out, args[i]);
   return out;
 }

@@ -9,6 +9,8 @@ import Module = require('node:module');
 import v8 = require('node:v8');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
+import { commitQueued } from '../kernel/lifecycle';
+import { checkForeignDescriptor } from './fs-descriptors';
 import { absolutePath, directoryNames, resolveTarget } from './fs-paths';
 import { guardConstructor, guardMethod } from './lock';
 import { checkTreeRead } from './log-files';
@@ -313,7 +315,22 @@ function checkedWasiOptions(args: unknown[]): GovernanceDeniedError | null {
   const preopens = options.preopens;
   options.preopens = typeof preopens === 'object' && preopens !== null ? stringValues(preopens) : preopens;
   setElement(args, 0, options);
-  return checkPreopens(options.preopens);
+  return checkStdio(options) ?? checkPreopens(options.preopens);
+}
+
+const STDIO = ['stdin', 'stdout', 'stderr'];
+
+/**
+ * A WASI program may write, seek and truncate its stdin, stdout and stderr descriptors as files, whichever role they
+ * have: given one of the audit database's own descriptors (its `-wal`), it overwrote the log's pages and left it
+ * malformed (until 2026-11-23). Decided as a write through the descriptor, as fs and a child's stdio are.
+ */
+function checkStdio(options: Record<string, unknown>): GovernanceDeniedError | null {
+  for (let i = 0; i < STDIO.length; i++) {
+    const denied = checkForeignDescriptor(options[STDIO[i]]);
+    if (denied !== null) return denied;
+  }
+  return null;
 }
 
 function stringValues(object: object): Record<string, string> {
@@ -336,10 +353,57 @@ function checkPreopens(preopens: unknown): GovernanceDeniedError | null {
   return null;
 }
 
+/**
+ * Whether each WASI instance being constructed was asked to end the process on `proc_exit` (`returnOnExit: false`), a
+ * stack: a getter in the options' arrays can construct another one in between.
+ */
+const exitingInstances = primordials.newList<boolean>();
+
+function decideWasi(args: unknown[]): GovernanceDeniedError | null {
+  const denied = checkedWasiOptions(args);
+  if (denied === null) exitingInstances[exitingInstances.length] = (args[0] as { returnOnExit?: unknown }).returnOnExit === false;
+  return denied;
+}
+
+/**
+ * With `returnOnExit: false`, a WASI program's `proc_exit` ends the process from C (uvwasi calls exit()), with no 'exit'
+ * event: every allowed entry queued since the last commit was lost (until 2026-11-23). It ends it through
+ * process.reallyExit instead, which commits the log first (kernel/lifecycle.ts), with the same exit code. Likewise
+ * `proc_raise`, which signals this process from C (KILL), commits first, as process.kill of itself does.
+ */
+function exitThroughGovernance(reallyExit: Function): (result: unknown, threw: boolean) => unknown {
+  return (result, threw) => {
+    const exits = exitingInstances[exitingInstances.length - 1];
+    exitingInstances.length--;
+    const imports = threw ? null : (result as { wasiImport?: unknown }).wasiImport;
+    if (typeof imports !== 'object' || imports === null) return result;
+    if (exits) {
+      setImport(imports, function proc_exit(code: unknown): unknown {
+        return apply(reallyExit, process, [(code as number) >>> 0]);
+      });
+    }
+    const raise = (imports as { proc_raise?: unknown }).proc_raise;
+    // proc_raise signals this process from C (proc_raise(KILL) lost the queued entries): they are committed first.
+    if (typeof raise === 'function') {
+      setImport(imports, function proc_raise(signal: unknown): unknown {
+        commitQueued();
+        return apply(raise, imports, [signal]);
+      });
+    }
+    return result;
+  };
+}
+
+function setImport(imports: object, fn: Function): void {
+  defineProperty(imports, fn.name, { __proto__: null, value: fn, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+}
+
 function installWasiHooks(): void {
   const wasi = loadBuiltinQuietly<{ WASI: Function }>('node:wasi');
   if (wasi === null) return;
-  guardConstructor(wasi, 'WASI', checkedWasiOptions);
+  // Captured now: governance's own wrapper (the audit log is committed before the process ends).
+  const reallyExit = (process as unknown as { reallyExit: Function }).reallyExit;
+  guardConstructor(wasi, 'WASI', decideWasi, exitThroughGovernance(reallyExit));
 }
 
 export function installDiagnosticsHooks(): void {

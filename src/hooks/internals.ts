@@ -6,6 +6,9 @@
 // fs binding below the public functions (internals-late-fs.ts).
 import os = require('node:os');
 import v8 = require('node:v8');
+import { isMainThread } from 'node:worker_threads';
+import { kernelLevel } from '../kernel/gate';
+import { blocks } from '../kernel/level';
 import { primordials } from '../primordials';
 import type { ActionKind } from '../types';
 import { refuseBypass } from './internals-bypass';
@@ -86,6 +89,20 @@ export function governChildSignals(handleProto: Record<string, unknown>): void {
   lockProperty(handleProto, 'kill', shapeLike(wrapper, original as Function));
 }
 
+/**
+ * Node's C++ handler opens the inspector on a SIGUSR1 from anyone, and an allowed program that is not Node (`kill -USR1
+ * $PPID`) could send one, past every hook here (until 2026-11-23). A listener takes the signal from that handler for
+ * good: libuv installs its own, and removing the listener restores the default action (the signal then ends the
+ * process), never Node's handler. Development keeps Node's behaviour (attaching a debugger with `kill -USR1`).
+ */
+function holdInspectorSignal(): void {
+  const level = kernelLevel();
+  if (!isMainThread || level === null || !blocks(level)) return;
+  process.on('SIGUSR1', () => {
+    refuseBypass('code_eval', 'inspector:SIGUSR1', 'SIGUSR1 from another process');
+  });
+}
+
 const flagsRefusal: Refusal = (args) => ({ action: 'code_eval', target: `v8-flags:${args[0] as string}`, route: 'v8.setFlagsFromString' });
 
 function installInspectorHooks(): void {
@@ -115,5 +132,6 @@ export function installInternalsHooks(): void {
   refusing(proc, '_kill', killRefusal);
   refusing(v8 as unknown as Record<string, unknown>, 'setFlagsFromString', flagsRefusal);
   installInspectorHooks();
+  holdInspectorSignal();
   installDiagnosticsHooks();
 }

@@ -14,6 +14,7 @@ import { primordials } from '../primordials';
 import { cString } from './fs-paths';
 import { guardMethod, lockProperty, shapeLike } from './lock';
 import { isIpAddress, peerHostPort } from './net-targets';
+import { refuseSteeredLookup } from './resolver-environment';
 import { surfaceError, type ApiForm } from './surface';
 
 const { apply, getPrototypeOf, isArray, StringPrototypeEndsWith, StringPrototypeSlice, StringPrototypeStartsWith, StringPrototypeToLowerCase } = primordials;
@@ -23,7 +24,7 @@ const DNS_PORT = 53;
  * `dns:<name>`, lower-cased, without a trailing dot, and up to a NUL: c-ares and getaddrinfo read the name as a C
  * string, so `secret.internal\0x` queried `secret.internal` past a rule on it (until 2026-11-23).
  */
-function dnsTarget(name: string): string {
+export function dnsTarget(name: string): string {
   let normal = StringPrototypeToLowerCase(cString(name));
   if (normal.length > 1 && StringPrototypeEndsWith(normal, '.')) normal = StringPrototypeSlice(normal, 0, -1);
   return `dns:${normal}`;
@@ -36,7 +37,8 @@ function dnsTarget(name: string): string {
 function checkQuery(name: unknown, literalIsLocal: boolean): GovernanceDeniedError | null {
   if (typeof name !== 'string' || name === '') return null; // Node rejects it before any query
   if (literalIsLocal && isIpAddress(name)) return null;
-  return checkAction('net_connect', dnsTarget(name));
+  const target = dnsTarget(name);
+  return (literalIsLocal ? refuseSteeredLookup(target) : null) ?? checkAction('net_connect', target);
 }
 
 function wrapLookup(original: Function, form: ApiForm, literalIsLocal: boolean): Function {

@@ -9,9 +9,10 @@ import { checkAction } from '../kernel/gate';
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
 import { lockProperty, shapeLike } from './lock';
-import { installDnsHooks } from './net-dns';
+import { dnsTarget, installDnsHooks } from './net-dns';
 import { installNetHandleHooks } from './net-handles';
 import { grant, isAbstractSocket, isIpAddress, peerHostPort, socketPath } from './net-targets';
+import { refuseSteeredLookup } from './resolver-environment';
 import { checkWrite } from './rules-files';
 
 const { apply, isArray } = primordials;
@@ -73,6 +74,8 @@ function isPortNumber(value: unknown): boolean {
 function grantingLookup(host: string, port: unknown): Function {
   return function lookup(hostname: string, options: unknown, callback: Function): void {
     if (hostname !== host) return void apply(dns.lookup, dns, [hostname, options, callback]);
+    const steered = refuseSteeredLookup(dnsTarget(hostname));
+    if (steered !== null) return void callback(steered);
     apply(dnsLookup, dns, [hostname, options, (error: unknown, address: unknown, family: unknown) => {
       if (!error) {
         // By index: a replaced Array iterator could otherwise name any address to grant.

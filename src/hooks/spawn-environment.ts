@@ -8,14 +8,16 @@
 // and LD_PROFILE make the loader of any child write its debug output (`<file>.<pid>`) or a library's profile
 // (`<LD_PROFILE_OUTPUT or /var/tmp>/<library>.profile`). NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, SSL_CERT_DIR and
 // NODE_ICU_DATA make a child read files in C++ (Node 22.15+ hands the extra certificates back to the program:
-// `tls.getCACertificates('extra')`). Each entry the program adds to what this process started with is
-// decided: a library, directory or configuration as native_addon by real path (relative to the child's
-// working directory, as the loader reads it; a name the loader searches for, or one with a $ORIGIN-style
-// token, as `library:<entry>`), a directory Node writes to as file_write, a file or directory read as
-// file_read. What this
+// `tls.getCACertificates('extra')`). HOSTALIASES, LOCALDOMAIN and RES_OPTIONS steer the child's resolver
+// (resolver-environment.ts): a governed child would take them for what it started with. Each entry the program
+// adds to what this process started with is decided: a library, directory or configuration as native_addon by
+// real path (relative to the child's working directory, as the loader reads it; a name the loader searches for,
+// or one with a $ORIGIN-style token, as `library:<entry>`), a directory Node writes to as file_write, a file or
+// directory read as file_read, a resolver variable refused as runtime_bypass. What this
 // process started with came from whoever started it (a container's jemalloc preload, a coverage run) and passes.
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
+import { refuseBypass } from './internals-bypass';
 import { primordials } from '../primordials';
 import { libraryTarget, resolveTarget } from './fs-paths';
 import { checkRead, checkTreeRead } from './log-files';
@@ -26,8 +28,8 @@ const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, St
 // Each variable's separators between entries ('' for a single path) and what an entry is decided as: a
 // library the loader may search for, a path of native code or configuration (native_addon), a directory
 // Node or the loader writes to (file_write), a loader profile (file_write of the file it names), a file or a
-// directory tree read (file_read).
-type Kind = 'library' | 'native' | 'write' | 'profile' | 'read' | 'readTree';
+// directory tree read (file_read), a resolver variable (refused).
+type Kind = 'library' | 'native' | 'write' | 'profile' | 'read' | 'readTree' | 'resolver';
 const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   LD_PRELOAD: { separators: ' :\t\n', kind: 'library' },
   LD_AUDIT: { separators: ':', kind: 'library' },
@@ -45,6 +47,9 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   SSL_CERT_FILE: { separators: '', kind: 'read' },
   SSL_CERT_DIR: { separators: ':', kind: 'readTree' },
   NODE_ICU_DATA: { separators: ':', kind: 'readTree' },
+  HOSTALIASES: { separators: '', kind: 'resolver' },
+  LOCALDOMAIN: { separators: '', kind: 'resolver' },
+  RES_OPTIONS: { separators: '', kind: 'resolver' },
 };
 // Where the loader writes a profile when LD_PROFILE_OUTPUT is unset or empty.
 const PROFILE_DIRECTORY = '/var/tmp';
@@ -66,6 +71,7 @@ function entriesOf(value: string, separators: string): string[] {
 function checkEntry(name: string, entry: string, envPairs: readonly string[], cwd: string | undefined): GovernanceDeniedError | null {
   const kind = VARIABLES[name].kind;
   if (kind === 'write') return checkWrite(resolveTarget(entry, true, cwd));
+  if (kind === 'resolver') return refuseBypass('net_connect', `resolver:${name}`, `a child environment whose ${name} is not what this process started with (its resolver reads it)`);
   if (kind === 'profile') return checkWrite(resolveTarget(`${profileDirectory(envPairs)}/${entry}.profile`, true, cwd));
   if (kind === 'read') return checkRead(resolveTarget(entry, true, cwd));
   if (kind === 'readTree') return checkTreeRead(resolveTarget(entry, true, cwd));

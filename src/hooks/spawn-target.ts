@@ -220,6 +220,68 @@ function clearingOption(command: string): string | null {
   }
 }
 
+/** Programs that start what follows them with a fresh environment when given one of these options. */
+const RESETTING: Record<string, readonly string[]> = { __proto__: null, setpriv: ['--reset-env'], su: ['-', '-l', '--login'], runuser: ['-', '-l', '--login'] } as unknown as Record<string, readonly string[]>;
+/** Programs that run a `-c` command through a shell (su and runuser through the user's). */
+const COMMAND_RUNNERS = ['su', 'runuser'];
+
+/**
+ * The same for a program started directly, word by word (an argument is one word, whatever it holds): `env -i`, an
+ * `env` option not known here, and `env`'s `-u NAME` or `NAME=value` for a variable starting with one of `prefixes`,
+ * also when another program runs env (`nice env -i node`, `timeout 5 env -u NODE_OPTIONS node`); a shell's `-c`
+ * command behind another program (`nice sh -c 'NODE_OPTIONS= node ...'`, `su root -c ...`), read as a shell command
+ * is; and an option that resets the environment (`setpriv --reset-env`, `su -l`). Null when none.
+ */
+export function argvOverride(executable: string, args: readonly string[], prefixes: readonly string[]): string | null {
+  let state = nextState(WORD_STATE.program, executable);
+  let unsetting = false;
+  let runsCommands = runsCommand(executable);
+  let resets: readonly string[] = resettingOptions(executable);
+  for (let i = 1; i < args.length; i++) {
+    const word = `${args[i]}`;
+    const name = unsetting ? word : state === WORD_STATE.envOptions ? envOptionName(word) : null;
+    if (name !== null && startsWithAny(name, prefixes)) return name;
+    if (primordials.ArrayPrototypeIncludes(resets, word)) return word;
+    if (runsCommands && isCommandOption(`${args[i - 1]}`)) {
+      const override = environmentOverride(word, prefixes);
+      if (override !== null) return override;
+    }
+    unsetting = state === WORD_STATE.envOptions && (word === '-u' || word === '--unset');
+    state = nextState(state, word);
+    if (state === WORD_STATE.refused) return word;
+    runsCommands ||= runsCommand(word);
+    if (resettingOptions(word).length > 0) resets = resettingOptions(word);
+  }
+  return null;
+}
+
+function runsCommand(word: string): boolean {
+  return isShell(word) || primordials.ArrayPrototypeIncludes(COMMAND_RUNNERS, baseName(word));
+}
+
+function resettingOptions(word: string): readonly string[] {
+  return RESETTING[baseName(word)] ?? [];
+}
+
+/** `-c`, `-ec`, `--command`: the option after which a shell (or su) takes its command. */
+function isCommandOption(word: string): boolean {
+  if (word === '--command') return true;
+  return word.length >= 2 && word[0] === '-' && word[1] !== '-' && StringPrototypeIndexOf(word, 'c') > 0;
+}
+
+/** The variable an `env` word sets (`NAME=value`) or unsets (`-uNAME`, `--unset=NAME`), or null. */
+function envOptionName(word: string): string | null {
+  if (RegExpPrototypeTest(ASSIGNMENT, word)) return StringPrototypeSlice(word, 0, StringPrototypeIndexOf(word, '='));
+  if (StringPrototypeIndexOf(word, '--unset=') === 0) return StringPrototypeSlice(word, 8);
+  if (word[0] === '-' && word[1] === 'u' && word.length > 2) return StringPrototypeSlice(word, 2);
+  return null;
+}
+
+function startsWithAny(name: string, prefixes: readonly string[]): boolean {
+  for (let i = 0; i < prefixes.length; i++) if (StringPrototypeIndexOf(name, prefixes[i]) === 0) return true;
+  return false;
+}
+
 /** Follows `env` and `exec` through their options, to what clears the environment. */
 function nextState(state: WordState, word: string): WordState {
   if (state === WORD_STATE.envArgument) return WORD_STATE.envOptions;

@@ -16,6 +16,7 @@ import { FLUSH_CHANNEL, FLUSHED, FLUSH_REQUEST } from '../kernel/lifecycle';
 import { lockProperty, shapeLike } from './lock';
 import { childFlag, loaderFlag } from './spawn-flags';
 import { refuseBypass } from './internals-bypass';
+import { steeredResolver } from './resolver-environment';
 import { isOwnThread } from '../own-threads';
 
 // Captured at load: user code can replace these modules' functions.
@@ -219,11 +220,24 @@ function checkWorker(args: unknown[]): unknown[] {
   const denied = checkAction('worker_spawn', target);
   if (denied !== null) throw denied;
   checkResourceLimits(options, target);
+  checkResolver(target);
   handOnGovernance();
   const governed = governedOptions(options);
   if (isArray(options.execArgv)) checkGivenFlags(governed.execArgv as unknown[]);
   else inheritingOptions = governed;
   return [filename, governed];
+}
+
+/**
+ * A worker's resolver reads the process's environment, not the worker's copy, and the worker takes the copy it starts
+ * with for what it started with (resolver-environment.ts): started while this thread's lookups would be refused, its
+ * own would not be.
+ */
+function checkResolver(target: string): void {
+  const variable = steeredResolver();
+  if (variable === null) return;
+  const refused = refuseBypass('worker_spawn', target, `a worker started while ${variable} is not what this process started with (its resolver reads it)`);
+  if (refused !== null) throw refused;
 }
 
 /**

@@ -11,6 +11,12 @@ export const FLUSH_REQUEST = 'flush';
 export const FLUSHED = 'flushed';
 const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
 const ownPid = process.pid;
+let flushQueued: () => void = () => undefined;
+
+/** Commits what is queued now, before an end of the process that only its caller sees (a WASI program's proc_raise). */
+export function commitQueued(): void {
+  flushQueued();
+}
 
 /**
  * Ends of the process that emit no 'exit' event: `process.reallyExit` (process.exit without the event) and
@@ -95,6 +101,7 @@ export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => vo
   };
   const close = safely(() => writer.close());
   const flush = safely(() => writer.flush());
+  flushQueued = flush;
   // 'exit' runs on normal exit, process.exit() and uncaught exceptions.
   process.on('exit', close);
   keepExitListener(close);

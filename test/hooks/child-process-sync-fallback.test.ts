@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dirs';
 
 const preload = join(__dirname, '..', '..', 'dist', 'register.js');
+const disableSigusr1 = process.allowedNodeEnvironmentFlags.has('--disable-sigusr1') ? ['--disable-sigusr1'] : [];
 
 it('governs sync spawns through the public wrappers when the binding is unreachable', () => {
   const marker = join(tempDir('sync-fallback-'), 'marker');
@@ -19,7 +20,8 @@ it('governs sync spawns through the public wrappers when the binding is unreacha
     execFileSync: 'EGOVDENIED',
     allowedExecSync: 'ok',
     allowedSpawnSync: 'ok',
-    nodeChild: [`--require "${preload}"`, ['--require', preload, '-p', 'JSON.stringify([process.env.NODE_OPTIONS, process.execArgv])']],
+    // A node child of this binary starts with Node's SIGUSR1 handler off where Node has the flag (22.14+).
+    nodeChild: [`--require "${preload}"`, ['--require', preload, ...disableSigusr1, '-p', 'JSON.stringify([process.env.NODE_OPTIONS, process.execArgv])']],
     inspectChild: 'EGOVDENIED',
   });
   expect(existsSync(marker)).toBe(false);
