@@ -33,7 +33,7 @@ ${MARKER_ATTEMPT}const run = (env) => { const r = cp.spawnSync('/bin/true', { en
     child.spawn({ file: '/bin/true', args: ['/bin/true'], envPairs: ['LD_PRELOAD=', 'LD_PRELOAD=' + evil], stdio: 'ignore' });
   }));
   // glibc's iconv_open loads the modules a GCONV_PATH directory's gconv-modules names: here, for the EVIL charset.
-  const iconv = (gconv) => { const r = cp.spawnSync('iconv', ['-f', 'EVIL', '-t', 'UTF-8'], { input: 'x', env: { PATH: process.env.PATH, GCONV_PATH: gconv } }); if (r.error) throw r.error; };
+  const iconv = (gconv) => { const r = cp.spawnSync('iconv', ['-f', 'EVIL', '-t', 'UTF-8', '/dev/null'], { env: { PATH: process.env.PATH, GCONV_PATH: gconv } }); if (r.error) throw r.error; };
   await attempt('GCONV_PATH', () => iconv(path.dirname(evil)));
   await attempt('an allowed GCONV_PATH', () => iconv(path.join(here, 'allowed')));
   await attempt('the start-up LD_PRELOAD, inherited', () => cp.execFileSync('/bin/true'));
