@@ -30,7 +30,7 @@ const { fileURLToPath, pathToFileURL } = nodeUrl;
 
 const reflectGet = Reflect.get;
 const setPrototypeOf = Reflect.setPrototypeOf;
-const { apply, getPrototypeOf, hasOwn, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
+const { apply, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
 const { isProxy } = types;
 
 interface CjsModule {
@@ -59,6 +59,7 @@ const originalFindPath = M._findPath;
 const originalResolveLookupPaths = M._resolveLookupPaths;
 const originalNodeModulePaths = M._nodeModulePaths;
 const originalWrap = M.wrap;
+const originalWrapper = M.wrapper;
 const [wrapperHead, wrapperTail] = M.wrapper;
 
 /** Throws the denial for `module_load:target`, if any. */
@@ -357,8 +358,7 @@ let tamperRecorded = false;
  * replacing them makes Node compile every later CommonJS module with injected source. Detected here.
  */
 function checkWrapperIntact(): void {
-  const wrapper = M.wrapper;
-  if (M.wrap === originalWrap && wrapper[0] === wrapperHead && wrapper[1] === wrapperTail) return;
+  if (wrapperIntact()) return;
   const level = kernelLevel();
   if (level === null) return;
   const blocking = blocks(level);
@@ -366,6 +366,21 @@ function checkWrapperIntact(): void {
   if (!tamperRecorded || blocking) recordEvent('code_eval', 'module-compile', blocking ? 'deny' : 'would_deny', reason, 'runtime_bypass', blocking);
   tamperRecorded = true;
   if (blocking) throw new GovernanceDeniedError({ action: 'code_eval', target: 'module-compile', ruleId: 'runtime_bypass', level, reason, violation: 'runtime_bypass' });
+}
+
+/**
+ * Node's `wrap` reads `Module.wrapper[0]` and `[1]` again as it compiles, so a value read here proves nothing: a
+ * getter (on a replaced `Module.wrapper`, or defined on Node's own array through its proxy) answered the check the
+ * real head and Node an injected one (until 2026-11-23). Only Node's own array holding its own data values passes.
+ */
+function wrapperIntact(): boolean {
+  if (M.wrap !== originalWrap || M.wrapper !== originalWrapper) return false;
+  return holdsOwnValue(originalWrapper, 0, wrapperHead) && holdsOwnValue(originalWrapper, 1, wrapperTail);
+}
+
+function holdsOwnValue(list: readonly string[], index: number, value: string): boolean {
+  const descriptor = getOwnPropertyDescriptor(list, index);
+  return descriptor !== undefined && hasOwn(descriptor, 'value') && descriptor.value === value;
 }
 
 function governedGetBuiltinModule(this: unknown, id: unknown): unknown {
