@@ -17,6 +17,8 @@ export interface CallerSite {
   readonly line: number;
   /** The npm package the file belongs to, or null for the application's own files. */
   readonly packageName: string | null;
+  /** A name the program gave in other than normal form (see normalised): `file` is read lexically and names no caller for rules. */
+  readonly lexical: boolean;
 }
 
 interface CallSite {
@@ -68,9 +70,11 @@ export function captureCallerSite(): CallerSite | null {
       let file = site.getFileName();
       if (!file || StringPrototypeStartsWith(file, 'node:')) continue;
       if (StringPrototypeStartsWith(file, 'file://')) file = decodeURIComponent(StringPrototypeSlice(file, 7));
-      file = normalised(file);
+      const line = site.getLineNumber() ?? 0;
+      const lexical = normalised(file);
+      if (lexical !== file) return { file: lexical, line, packageName: null, lexical: true };
       if (StringPrototypeStartsWith(file, packageDist)) continue;
-      return { file, line: site.getLineNumber() ?? 0, packageName: primordials.SetPrototypeHas(compiledNames, file) ? null : packageOf(file) };
+      return { file, line, packageName: primordials.SetPrototypeHas(compiledNames, file) ? null : packageOf(file), lexical: false };
     }
     return null;
   } catch {
@@ -81,8 +85,11 @@ export function captureCallerSite(): CallerSite | null {
 }
 
 /**
- * A module's file name as the program gave it when it loaded the module itself (`new Module(f).load(f)`): V8
- * reports that name, and `node_modules/pkg/../../app.js` is app.js, not a file of pkg.
+ * Node names every module it resolves in normal form; a name with `.`, `..` or empty segments is one the program gave
+ * (`new Module(f).load(f)`), which V8 reports as given, and is recorded read lexically. Such a frame is no package's,
+ * no file's for rules and not governance's own to skip: `pkg/../../app.js` is not pkg's, and read lexically
+ * `ok/link/../../node_modules/pkg/x.js` named a file of pkg while the kernel, following the link the program made, had
+ * loaded code the program wrote (borrowing pkg's `from` rules until 2026-11-23).
  */
 function normalised(file: string): string {
   return StringPrototypeIndexOf(file, '/.') >= 0 || StringPrototypeIndexOf(file, '//') >= 0 ? resolve(file) : file;
