@@ -70,10 +70,13 @@ export function settling(result: unknown, done: () => void): unknown {
 }
 
 const finalizationRegister = FinalizationRegistry.prototype.register;
-/** Blobs of `fs.openAsBlob`: Node opens the file by name each time one is read, for as long as it lives. */
+/**
+ * Blobs of `fs.openAsBlob` (Node opens the file by name each time one is read) and watchers of `fs.watchFile` (Node
+ * stats the path by name at each interval), for as long as they live.
+ */
 const blobs = new FinalizationRegistry<() => void>((done) => done());
 
-/** `blob` (if it is one) keeps its path in flight until it is collected; otherwise `done` now. */
+/** `blob` (a Blob or a watcher, if it is one) keeps its path in flight until it is collected; otherwise `done` now. */
 export function heldBy(blob: unknown, done: () => void): unknown {
   if (typeof blob === 'object' && blob !== null) apply(finalizationRegister, blobs, [blob, done]);
   else done();

@@ -50,8 +50,15 @@ let grantTree: string | null = null;
 // entry stands for them. Only realpath: program code can run inside resolution (a getter on module.paths),
 // and its reads must stay on the record.
 const REALPATH_ROLES = FS_ROUTES.realpath;
-// A Blob fs.openAsBlob makes is read by name later, whenever the program reads it: its path stays in flight while it lives.
+// A Blob fs.openAsBlob makes is read by name later, whenever the program reads it, and the watcher fs.watchFile returns
+// stats its path by name at every interval (a link re-pointed after the call showed it a read-denied file until
+// 2026-11-23): the path of either stays in flight while the object lives.
 const BLOB_ROLES = FS_ROUTES.openAsBlob;
+const WATCH_FILE_ROLES = FS_ROUTES.watchFile;
+
+function heldWhileAlive(roles: readonly PathRole[]): boolean {
+  return roles === BLOB_ROLES || roles === WATCH_FILE_ROLES;
+}
 let loaderResolving = false;
 let loaderSource: string | null = null;
 // The real paths Node's resolver obtained and had allowed while changeCount() stood at `loaderRealsAt`: the
@@ -488,7 +495,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       return surfaceError(form, error, args);
     }
     if (denied !== null) return surfaceError(form, denied, args);
-    if (form === 'callback' || form === 'promise' || roles === BLOB_ROLES) return callInFlight(original, this, args, tree, relatives, roles, form);
+    if (form === 'callback' || form === 'promise' || heldWhileAlive(roles)) return callInFlight(original, this, args, tree, relatives, roles, form);
     if (relatives === null) return callGranted(original, this, args, tree);
     const self = this;
     return reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
@@ -507,7 +514,7 @@ function callInFlight(original: Function, self: unknown, args: unknown[], tree: 
     done();
     throw error;
   }
-  if (roles === BLOB_ROLES) return form === 'promise' ? settlingHeld(result, done) : heldBy(result, done);
+  if (heldWhileAlive(roles)) return form === 'promise' ? settlingHeld(result, done) : heldBy(result, done);
   return form === 'promise' ? settling(result, done) : result;
 }
 

@@ -1,5 +1,6 @@
 // An asynchronous fs call is decided when it is made, but its system call runs later, on the thread pool (a stream
-// opens on a later tick; a Blob of fs.openAsBlob opens its file by name at each read). Keep the pool busy, make the call on `ok/d/...` (`ok/d` a link to `ok/sub`), then re-point
+// opens on a later tick; a Blob of fs.openAsBlob opens its file by name at each read; fs.watchFile stats its path by
+// name at each interval). Keep the pool busy, make the call on `ok/d/...` (`ok/d` a link to `ok/sub`), then re-point
 // `ok/d` at the project: the call followed the new link, deterministically, on the same thread, and read the signing
 // key or a read-denied file, or wrote into a write-denied directory, while the log showed `ok/sub/...` allowed. A new
 // name made on the way of a call in flight is now decided as that call through it.
@@ -51,6 +52,21 @@ const viaCallback = (fn) => new Promise((resolve, reject) => fn((e, v) => (e ? r
     const call = await blob.text().then((value) => ({ outcome: 'done', value }), (e) => ({ outcome: 'failed', code: e && e.code }));
     results['fs.openAsBlob of a read-denied file, read after the link was renamed over'] = { swap, call };
   }
+  // Node stats a watched file by name at every interval, for as long as it is watched.
+  {
+    const link = path.join(here, 'ok', 'watch-link');
+    fs.symlinkSync(path.join(here, 'ok', 'sub'), link);
+    const watched = path.join(link, 'denied', 'secret.txt');
+    const sizes = [];
+    fs.watchFile(watched, { interval: 10 }, (current) => sizes.push(current.size));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the watcher's first stat (the decoy) is its baseline
+    let swap;
+    try { renameOnto(link); swap = { outcome: 'done' }; }
+    catch (e) { swap = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    fs.unwatchFile(watched);
+    results['fs.watchFile of a read-denied file, polled after the link was renamed over'] = { swap, call: { outcome: 'done', value: sizes } };
+  }
   // Positive controls: an atomic replace of a file being read, and links made beside calls in flight.
   fs.writeFileSync(path.join(here, 'ok', 'config.json'), 'old');
   fs.writeFileSync(path.join(here, 'ok', 'config.json.tmp'), 'new');
@@ -71,6 +87,7 @@ const REFUSED: Record<string, (dir: string) => string> = {
   'fs.writeFile into a write-denied directory, link replaced': (dir) => `file_write:${dir}/denied/planted.txt`,
   'createWriteStream into a write-denied directory, link renamed over': (dir) => `file_write:${dir}/denied/stream.txt`,
   'fs.openAsBlob of a read-denied file, read after the link was renamed over': (dir) => `file_read:${dir}/denied/blob.txt`,
+  'fs.watchFile of a read-denied file, polled after the link was renamed over': (dir) => `file_read:${dir}/denied/secret.txt`,
 };
 
 describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)', (mode) => {
@@ -101,6 +118,7 @@ describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)',
     expect(JSON.stringify(results)).not.toContain('PRIVATE KEY');
     expect(JSON.stringify(results)).not.toContain('SECRET');
     expect(results['fs.openAsBlob of a read-denied file, read after the link was renamed over'].call).toEqual({ outcome: 'done', value: 'xxxxxxxxxx' });
+    expect(results['fs.watchFile of a read-denied file, polled after the link was renamed over'].call).toEqual({ outcome: 'done', value: [] });
     expect(existsSync(join(dir, 'denied', 'planted.txt'))).toBe(false);
     expect(existsSync(join(dir, 'denied', 'stream.txt'))).toBe(false);
     expect(readFileSync(join(dir, 'denied', 'secret.txt'), 'utf8')).toBe('SECRET');
