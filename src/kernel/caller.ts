@@ -7,6 +7,8 @@ import { primordials } from '../primordials';
 const { resolve } = nodePath;
 
 const { StringPrototypeStartsWith, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
+// Captured: the global is the program's to replace, and its answer was the caller's file (until 2026-11-23).
+const decodeComponent = decodeURIComponent;
 const captureStackTrace = Error.captureStackTrace;
 const packageDist = resolve(__dirname, '..', '..') + '/';
 const NODE_MODULES = '/node_modules/';
@@ -43,7 +45,7 @@ export function noteCompiledName(name: string): void {
   let file = name;
   if (StringPrototypeStartsWith(file, 'file://')) {
     try {
-      file = decodeURIComponent(StringPrototypeSlice(file, 7));
+      file = pathOfFileUrl(file);
     } catch {
       return; // V8 reports it as given, which is no file of a package
     }
@@ -69,7 +71,7 @@ export function captureCallerSite(): CallerSite | null {
       const site = sites[i];
       let file = site.getFileName();
       if (!file || StringPrototypeStartsWith(file, 'node:')) continue;
-      if (StringPrototypeStartsWith(file, 'file://')) file = decodeURIComponent(StringPrototypeSlice(file, 7));
+      if (StringPrototypeStartsWith(file, 'file://')) file = pathOfFileUrl(file);
       const line = site.getLineNumber() ?? 0;
       const lexical = normalised(file);
       if (lexical !== file) return { file: lexical, line, packageName: null, lexical: true };
@@ -95,6 +97,19 @@ function normalised(file: string): string {
   return StringPrototypeIndexOf(file, '/.') >= 0 || StringPrototypeIndexOf(file, '//') >= 0 ? resolve(file) : file;
 }
 
+/**
+ * The file a `file:` URL names: its query and fragment are no part of it (`import('./app.mjs?/node_modules/pkg/x')`
+ * runs app.mjs under a URL that read whole named a file of pkg, until 2026-11-23). Throws for a malformed escape.
+ */
+function pathOfFileUrl(url: string): string {
+  let end = url.length;
+  const query = StringPrototypeIndexOf(url, '?');
+  const fragment = StringPrototypeIndexOf(url, '#');
+  if (query >= 0) end = query;
+  if (fragment >= 0 && fragment < end) end = fragment;
+  return decodeComponent(StringPrototypeSlice(url, 7, end));
+}
+
 /** `file:line` of the caller, for audit entries. */
 export function captureCaller(): string | null {
   let site: CallerSite | null;
@@ -108,6 +123,7 @@ export function captureCaller(): string | null {
 
 /** `lodash` for `/app/node_modules/lodash/x.js`, `@scope/pkg` for scoped packages, else null. */
 export function packageOf(file: string): string | null {
+  if (!StringPrototypeStartsWith(file, '/')) return null; // a URL of code that is no file (data:, blob:) is no package's
   const at = StringPrototypeLastIndexOf(file, NODE_MODULES);
   if (at < 0) return null;
   const rest = StringPrototypeSlice(file, at + NODE_MODULES.length);
