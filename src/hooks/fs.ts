@@ -14,7 +14,7 @@ import { checkArmedRedirect } from './internals-diagnostics';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
-import { callingBack, checkInFlightRedirect, enterInFlight, heldBy, settling, settlingHeld } from './fs-in-flight';
+import { callingBack, callingBackHeld, checkInFlightRedirect, enterInFlight, heldBy, settling, settlingHeld } from './fs-in-flight';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 import { filterWithGivenPaths, reportingGivenPaths } from './fs-given-paths';
@@ -56,8 +56,15 @@ const REALPATH_ROLES = FS_ROUTES.realpath;
 const BLOB_ROLES = FS_ROUTES.openAsBlob;
 const WATCH_FILE_ROLES = FS_ROUTES.watchFile;
 
-function heldWhileAlive(roles: readonly PathRole[]): boolean {
-  return roles === BLOB_ROLES || roles === WATCH_FILE_ROLES;
+// A recursive Dir opens each subdirectory by name as the program reads on: its tree stays in flight while it lives.
+const OPENDIR_ROLES = FS_ROUTES.opendir;
+
+function heldWhileAlive(roles: readonly PathRole[], args: unknown[]): boolean {
+  return roles === BLOB_ROLES || roles === WATCH_FILE_ROLES || isRecursiveDir(roles, args);
+}
+
+function isRecursiveDir(roles: readonly PathRole[], args: unknown[]): boolean {
+  return roles === OPENDIR_ROLES && recursiveOptions(args, 1);
 }
 let loaderResolving = false;
 let loaderSource: string | null = null;
@@ -495,7 +502,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       return surfaceError(form, error, args);
     }
     if (denied !== null) return surfaceError(form, denied, args);
-    if (form === 'callback' || form === 'promise' || heldWhileAlive(roles)) return callInFlight(original, this, args, tree, relatives, roles, form);
+    if (form === 'callback' || form === 'promise' || heldWhileAlive(roles, args)) return callInFlight(original, this, args, tree, relatives, roles, form);
     if (relatives === null) return callGranted(original, this, args, tree);
     const self = this;
     return reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
@@ -505,8 +512,9 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
 
 /** An asynchronous call, its paths noted as in flight (fs-in-flight.ts) until its callback runs or its promise settles. */
 function callInFlight(original: Function, self: unknown, args: unknown[], tree: string | null, relatives: string[] | null, roles: readonly PathRole[], form: ApiForm): unknown {
-  const done = enterRoles(roles, args);
-  if (form === 'callback' && !callingBack(args, done)) done(); // Node throws for the missing callback
+  const held = heldWhileAlive(roles, args);
+  const done = enterRoles(roles, args, isRecursiveDir(roles, args));
+  if (form === 'callback' && !(held ? callingBackHeld(args, done) : callingBack(args, done))) done(); // Node throws for the missing callback
   let result: unknown;
   try {
     result = relatives === null ? callGranted(original, self, args, tree) : reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
@@ -514,12 +522,12 @@ function callInFlight(original: Function, self: unknown, args: unknown[], tree: 
     done();
     throw error;
   }
-  if (heldWhileAlive(roles)) return form === 'promise' ? settlingHeld(result, done) : heldBy(result, done);
+  if (held && form !== 'callback') return form === 'promise' ? settlingHeld(result, done) : heldBy(result, done);
   return form === 'promise' ? settling(result, done) : result;
 }
 
 /** Notes the path of each role as handed to Node (a symlink's target text is not followed by the call). */
-function enterRoles(roles: readonly PathRole[], args: unknown[]): () => void {
+function enterRoles(roles: readonly PathRole[], args: unknown[], tree: boolean): () => void {
   const converted: PathArgument = { path: null, value: undefined };
   const leaves = newList<() => void>();
   for (let i = 0; i < roles.length; i++) {
@@ -527,7 +535,7 @@ function enterRoles(roles: readonly PathRole[], args: unknown[]): () => void {
     if (role.use === 'linkTarget') continue;
     const kinds = kindsOf(role, args);
     convertPath(args[role.at], converted);
-    if (kinds !== 0 && converted.path !== null) leaves[leaves.length] = enterInFlight(absolutePath(converted.path), kinds, role.follow);
+    if (kinds !== 0 && converted.path !== null) leaves[leaves.length] = enterInFlight(absolutePath(converted.path), kinds, role.follow, tree);
   }
   return () => {
     for (let i = 0; i < leaves.length; i++) leaves[i]();

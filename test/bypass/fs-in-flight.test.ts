@@ -1,6 +1,6 @@
 // An asynchronous fs call is decided when it is made, but its system call runs later, on the thread pool (a stream
 // opens on a later tick; a Blob of fs.openAsBlob opens its file by name at each read; fs.watchFile stats its path by
-// name at each interval). Keep the pool busy, make the call on `ok/d/...` (`ok/d` a link to `ok/sub`), then re-point
+// name at each interval; a recursive Dir opens each subdirectory by name as it is read). Keep the pool busy, make the call on `ok/d/...` (`ok/d` a link to `ok/sub`), then re-point
 // `ok/d` at the project: the call followed the new link, deterministically, on the same thread, and read the signing
 // key or a read-denied file, or wrote into a write-denied directory, while the log showed `ok/sub/...` allowed. A new
 // name made on the way of a call in flight is now decided as that call through it.
@@ -67,6 +67,22 @@ const viaCallback = (fn) => new Promise((resolve, reject) => fn((e, v) => (e ? r
     fs.unwatchFile(watched);
     results['fs.watchFile of a read-denied file, polled after the link was renamed over'] = { swap, call: { outcome: 'done', value: sizes } };
   }
+  // A recursive Dir opens each subdirectory by name when it hands out its entry: tree/a (the only entry at the top) is
+  // opened by the first read, tree/a/zsub by the second.
+  {
+    const zsub = path.join(here, 'ok', 'tree', 'a', 'zsub');
+    fs.mkdirSync(zsub, { recursive: true });
+    const dir = fs.opendirSync(path.join(here, 'ok', 'tree'), { recursive: true });
+    const names = [dir.readSync().name];
+    let swap;
+    try { fs.renameSync(zsub, zsub + '-away'); fs.symlinkSync(here, zsub); swap = { outcome: 'done' }; }
+    catch (e) { swap = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+    let listed = 'done';
+    try { for (let entry; (entry = dir.readSync()) !== null;) names.push(path.join(entry.parentPath ?? entry.path, entry.name)); }
+    catch (e) { listed = e.code; }
+    dir.closeSync();
+    results['recursive opendir, a subdirectory replaced by a link to the project while it is read'] = { swap, call: { outcome: listed, value: names.filter((n) => n.includes('denied') || n.includes('.governance')) } };
+  }
   // Positive controls: an atomic replace of a file being read, and links made beside calls in flight.
   fs.writeFileSync(path.join(here, 'ok', 'config.json'), 'old');
   fs.writeFileSync(path.join(here, 'ok', 'config.json.tmp'), 'new');
@@ -122,6 +138,13 @@ describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)',
     expect(existsSync(join(dir, 'denied', 'planted.txt'))).toBe(false);
     expect(existsSync(join(dir, 'denied', 'stream.txt'))).toBe(false);
     expect(readFileSync(join(dir, 'denied', 'secret.txt'), 'utf8')).toBe('SECRET');
+  });
+
+  it('a recursive Dir: the link made below it is refused as a listing of the project, and nothing of it was listed', () => {
+    const attempt = results['recursive opendir, a subdirectory replaced by a link to the project while it is read'];
+    expect(attempt.swap, JSON.stringify(attempt)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(attempt.call.value).toEqual([]);
+    expect(run.entries().some((e) => e.action === 'file_read' && e.decision === 'deny' && e.target.startsWith(dir) && /\/(denied|\.governance)\b/.test(e.target))).toBe(true);
   });
 
   it('a refused re-pointing leaves the call on what was decided', () => {
