@@ -57,7 +57,10 @@ const BLOB_ROLES = FS_ROUTES.openAsBlob;
 const WATCH_FILE_ROLES = FS_ROUTES.watchFile;
 
 // A recursive Dir opens each subdirectory by name as the program reads on: its tree stays in flight while it lives.
+// A recursive readdir with a callback or promise reads each subdirectory by name on the thread pool, after the
+// listing above it: its tree stays in flight until it is done.
 const OPENDIR_ROLES = FS_ROUTES.opendir;
+const READDIR_ROLES = FS_ROUTES.readdir;
 
 function heldWhileAlive(roles: readonly PathRole[], args: unknown[]): boolean {
   return roles === BLOB_ROLES || roles === WATCH_FILE_ROLES || isRecursiveDir(roles, args);
@@ -65,6 +68,10 @@ function heldWhileAlive(roles: readonly PathRole[], args: unknown[]): boolean {
 
 function isRecursiveDir(roles: readonly PathRole[], args: unknown[]): boolean {
   return roles === OPENDIR_ROLES && recursiveOptions(args, 1);
+}
+
+function isRecursiveListing(roles: readonly PathRole[], args: unknown[]): boolean {
+  return isRecursiveDir(roles, args) || (roles === READDIR_ROLES && recursiveOptions(args, 1));
 }
 let loaderResolving = false;
 let loaderSource: string | null = null;
@@ -513,7 +520,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
 /** An asynchronous call, its paths noted as in flight (fs-in-flight.ts) until its callback runs or its promise settles. */
 function callInFlight(original: Function, self: unknown, args: unknown[], tree: string | null, relatives: string[] | null, roles: readonly PathRole[], form: ApiForm): unknown {
   const held = heldWhileAlive(roles, args);
-  const done = enterRoles(roles, args, isRecursiveDir(roles, args));
+  const done = enterRoles(roles, args, isRecursiveListing(roles, args));
   if (form === 'callback' && !(held ? callingBackHeld(args, done) : callingBack(args, done))) done(); // Node throws for the missing callback
   let result: unknown;
   try {
