@@ -228,7 +228,7 @@ function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
   // Normalised: `node_modules/pkg/../../app.js` is app.js, not a file of pkg (Node loads it under that name as given).
   // Links followed: Node reads the file a link leads to, and `node_modules/.bin/<cli>` (a link into a package) was
   // decided as the package `.bin` until 2026-11-23, which loaded a denied package's files.
-  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(resolveTarget(resolve(filename), true)));
+  if (typeof filename === 'string' && filename !== approvedFile) checkProgramLoad(filename);
   approvedFile = null;
   loading[loadingDepth++] = this;
   const savedHandlerFor = handlerFor;
@@ -239,6 +239,18 @@ function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
     handlerFor = savedHandlerFor;
     loading[--loadingDepth] = undefined as unknown as CjsModule;
   }
+}
+
+/**
+ * A module the program loads itself (`new Module(f).load(f)`), decided where its links lead. V8 names its frames `f`,
+ * so a name that is not its file's real path carries no package: `tmp/l/node_modules/pkg/x.js`, with `tmp/l` a link the
+ * program made to a directory it writes, ran the program's code as pkg's until 2026-11-23 (the rules did not let it
+ * write under `tmp/l/`, only make the link).
+ */
+function checkProgramLoad(filename: string): void {
+  const real = resolveTarget(resolve(filename), true);
+  checkModuleLoad(fileTarget(real));
+  if (real !== filename) noteCompiledName(filename);
 }
 
 function isLoading(module: unknown): boolean {

@@ -5,7 +5,9 @@
 // wrote. Its calls borrowed good-pkg's rule and wrote into a denied directory, with no code_eval and nothing written in
 // good-pkg. The same trick named a module as one of governance's own files, whose frames are skipped: a callback handed
 // to good-pkg then counted as good-pkg's; and a `from` rule naming files (`<dir>/lib/**`) matched the lexical name.
-// Such names now carry no package, name no file for rules and are nobody's frame to skip.
+// Such names now carry no package, name no file for rules and are nobody's frame to skip. A name in normal form whose
+// path runs through a link the program made (`tmp/l` to `data/`, where only names directly in tmp/ are writable) named
+// good-pkg too; a module the program loads under a name that is not its real path now carries no package either.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +41,16 @@ const write = (file) => 'module.exports = () => require("node:fs").writeFileSync
 attempt('a module named as a file of good-pkg', () => plant('a', here + '/node_modules/good-pkg/evil.js', write('as-good-pkg.txt'))());
 attempt("a callback named as governance's own file, run by good-pkg", () => require('good-pkg/call.js')(plant('b', repo + '/dist/evil.js', write('as-governance.txt'))));
 attempt('a module named as a file of lib/, which a file rule trusts', () => plant('c', here + '/lib/evil.js', write('as-lib.txt'))());
+// tmp/ lets the program make names directly in it only; data/ lets it write anything below.
+attempt('a module named through a link made in tmp/ to data/', () => {
+  fs.mkdirSync(path.join(here, 'data', 'node_modules', 'good-pkg'), { recursive: true });
+  fs.writeFileSync(path.join(here, 'data', 'node_modules', 'good-pkg', 'evil.js'), write('through-link.txt'));
+  fs.symlinkSync(path.join(here, 'data'), path.join(here, 'tmp', 'l'));
+  const name = path.join(here, 'tmp', 'l', 'node_modules', 'good-pkg', 'evil.js');
+  const m = new Module(name);
+  m.load(name);
+  m.exports();
+});
 attempt('positive control: good-pkg itself', () => require('good-pkg/writer.js')(path.join(here, 'denied', 'by-good-pkg.txt')));
 attempt('positive control: lib/ itself', () => require('./lib/writer.js')(path.join(here, 'denied', 'by-lib.txt')));
 process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
@@ -49,6 +61,7 @@ const SPOOFED: Record<string, string> = {
   'a module named as a file of good-pkg': 'as-good-pkg.txt',
   "a callback named as governance's own file, run by good-pkg": 'as-governance.txt',
   'a module named as a file of lib/, which a file rule trusts': 'as-lib.txt',
+  'a module named through a link made in tmp/ to data/': 'through-link.txt',
 };
 
 describe.each(LAUNCH_MODES)('modules loaded under a name with .. after a link (%s)', (mode) => {
@@ -59,6 +72,7 @@ describe.each(LAUNCH_MODES)('modules loaded under a name with .. after a link (%
       'node_modules/good-pkg/package.json': '{ "name": "good-pkg", "version": "1.0.0" }',
       'node_modules/good-pkg/writer.js': 'module.exports = (file) => require("node:fs").writeFileSync(file, "good");\n',
       'node_modules/good-pkg/call.js': 'module.exports = (fn) => fn();\n',
+      'tmp/.keep': '',
       'lib/writer.js': 'module.exports = (file) => require("node:fs").writeFileSync(file, "lib");\n',
     },
   });
@@ -66,6 +80,8 @@ describe.each(LAUNCH_MODES)('modules loaded under a name with .. after a link (%
     rules: [
       { id: 'good-pkg-writes', action: 'file_write', target: `${dir}/denied/**`, effect: 'allow', from: ['good-pkg'] },
       { id: 'lib-writes', action: 'file_write', target: `${dir}/denied/**`, effect: 'allow', from: [`${dir}/lib/**`] },
+      { id: 'tmp', action: 'file_write', target: `${dir}/tmp/*`, effect: 'allow' },
+      { id: 'data', action: 'file_write', target: `${dir}/data/**`, effect: 'allow' },
     ],
   });
   const run = governedRun({ dir, mode, entry: 'app.cjs', args: [REPO_ROOT], policy });
