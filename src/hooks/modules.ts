@@ -8,7 +8,7 @@ import nodePath = require('node:path');
 import nodeUrl = require('node:url');
 import { types } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
-import { checkLoad, kernelLevel, recordEvent } from '../kernel/gate';
+import { checkLoad, kernelLevel, recordEvent, rulesAllow } from '../kernel/gate';
 import { GovernanceDeniedError } from '../kernel/errors';
 import { blocks } from '../kernel/level';
 import { noteCompiledName } from '../kernel/caller';
@@ -22,7 +22,7 @@ import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
 import { resolveTarget } from './fs-paths';
 import { evalFlag } from './spawn-flags';
-import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier, resolvedFileTarget } from './modules-target';
+import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier, preservesSymlinks, resolvedFileTarget } from './modules-target';
 
 // Captured at load: user code can replace these modules' functions.
 const { join, resolve } = nodePath;
@@ -229,6 +229,7 @@ function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
   // Links followed: Node reads the file a link leads to, and `node_modules/.bin/<cli>` (a link into a package) was
   // decided as the package `.bin` until 2026-11-23, which loaded a denied package's files.
   if (typeof filename === 'string' && filename !== approvedFile) checkProgramLoad(filename);
+  else if (typeof filename === 'string' && preservesSymlinks) noteWritableThroughLink(filename);
   approvedFile = null;
   loading[loadingDepth++] = this;
   const savedHandlerFor = handlerFor;
@@ -251,6 +252,16 @@ function checkProgramLoad(filename: string): void {
   const real = resolveTarget(resolve(filename), true);
   checkModuleLoad(fileTarget(real));
   if (real !== filename) noteCompiledName(filename);
+}
+
+/**
+ * With links kept Node names a module by its link path, and the caller check asks whether the program may write that
+ * name: `tmp/l/node_modules/pkg/x.js`, with `tmp/l` a link to `data/` the program writes, ran its code as pkg's. A name
+ * whose real file the program may write carries no package, as the file itself would not.
+ */
+function noteWritableThroughLink(filename: string): void {
+  const real = resolveTarget(resolve(filename), true);
+  if (real !== filename && rulesAllow('file_write', real)) noteCompiledName(filename);
 }
 
 function isLoading(module: unknown): boolean {

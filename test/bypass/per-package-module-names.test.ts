@@ -106,3 +106,49 @@ describe.each(LAUNCH_MODES)('modules loaded under a name with .. after a link (%
     expect(readFileSync(join(dir, 'denied', 'by-lib.txt'), 'utf8')).toBe('lib');
   });
 });
+
+// With links kept (`--preserve-symlinks`, also in a child's NODE_OPTIONS), Node itself names a module by its link path.
+const LINKED_APP = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const here = process.cwd();
+const results = {};
+fs.mkdirSync(path.join(here, 'data', 'node_modules', 'good-pkg'), { recursive: true });
+fs.writeFileSync(path.join(here, 'data', 'node_modules', 'good-pkg', 'evil.js'), 'module.exports = () => require("node:fs").writeFileSync(' + JSON.stringify(path.join(here, 'denied', 'kept-link.txt')) + ', "EVIL");');
+fs.symlinkSync(path.join(here, 'data'), path.join(here, 'tmp', 'l'));
+try { require('./tmp/l/node_modules/good-pkg/evil.js')(); results.required = { outcome: 'done' }; }
+catch (e) { results.required = { outcome: 'thrown', code: e && e.code }; }
+try { require('good-pkg/writer.js')(path.join(here, 'denied', 'by-good-pkg.txt')); results.control = { outcome: 'done' }; }
+catch (e) { results.control = { outcome: 'thrown', code: e && e.code }; }
+process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+`;
+
+describe.each(LAUNCH_MODES)('a module required through a link the program made, links kept (%s)', (mode) => {
+  const dir = createProject({
+    files: {
+      'app.cjs': LINKED_APP,
+      'denied/.keep': '',
+      'tmp/.keep': '',
+      'node_modules/good-pkg/package.json': '{ "name": "good-pkg", "version": "1.0.0" }',
+      'node_modules/good-pkg/writer.js': 'module.exports = (file) => require("node:fs").writeFileSync(file, "good");\n',
+    },
+  });
+  const policy = writeOnlyInOkPolicy(dir, {
+    rules: [
+      { id: 'good-pkg-writes', action: 'file_write', target: `${dir}/denied/**`, effect: 'allow', from: ['good-pkg'] },
+      { id: 'tmp', action: 'file_write', target: `${dir}/tmp/*`, effect: 'allow' },
+      { id: 'data', action: 'file_write', target: `${dir}/data/**`, effect: 'allow' },
+    ],
+  });
+  const run = governedRun({ dir, mode, entry: 'app.cjs', policy, nodeFlags: ['--preserve-symlinks'] });
+  const outcomes = run.status === 0 ? routeResults<Record<string, Outcome>>(run) : {};
+  afterAll(() => removeProject(dir));
+
+  it("the program's code is not good-pkg's: refused and recorded; good-pkg's own code still has its rule", () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(outcomes.required).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    const target = join(dir, 'denied', 'kept-link.txt');
+    expect(existsSync(target)).toBe(false);
+    expect(run.entries().some((e) => e.action === 'file_write' && e.target === target && e.decision === 'deny')).toBe(true);
+    expect(outcomes.control).toEqual({ outcome: 'done' });
+  });
+});
