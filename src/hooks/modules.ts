@@ -264,6 +264,11 @@ function noteWritableThroughLink(filename: string): void {
   if (real !== filename && rulesAllow('file_write', real)) noteCompiledName(filename);
 }
 
+/** An ES module file allowed to load: with links kept, named as for CommonJS (noteWritableThroughLink). */
+function importedFile(file: string): void {
+  if (preservesSymlinks) noteWritableThroughLink(file);
+}
+
 function isLoading(module: unknown): boolean {
   for (let i = loadingDepth - 1; i >= 0; i--) if (loading[i] === module) return true;
   return false;
@@ -485,7 +490,7 @@ export function installModuleHooks(): void {
   // A path no earlier require() named, so Node's resolver takes a realpath of it (through the governed fs).
   learnResolverRealpathKey(() => apply(originalFindPath, M, [__filename, [], false]));
   // The ESM hooks are registered with the originals, before register/registerHooks are governed.
-  installEsmHooks(originalRegister, originalRegisterHooks, entryStarted);
+  installEsmHooks(originalRegister, originalRegisterHooks, entryStarted, importedFile);
   lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));
   // Locked with the rest of governance's own modules at the end of activation (sealOwnModules).
   M._cache = governedModuleCache(M._cache);

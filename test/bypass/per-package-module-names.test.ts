@@ -119,7 +119,10 @@ try { require('./tmp/l/node_modules/good-pkg/evil.js')(); results.required = { o
 catch (e) { results.required = { outcome: 'thrown', code: e && e.code }; }
 try { require('good-pkg/writer.js')(path.join(here, 'denied', 'by-good-pkg.txt')); results.control = { outcome: 'done' }; }
 catch (e) { results.control = { outcome: 'thrown', code: e && e.code }; }
-process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n');
+fs.writeFileSync(path.join(here, 'data', 'node_modules', 'good-pkg', 'evil.mjs'), 'import fs from "node:fs"; export default () => fs.writeFileSync(' + JSON.stringify(path.join(here, 'denied', 'kept-link-esm.txt')) + ', "EVIL");');
+import('./tmp/l/node_modules/good-pkg/evil.mjs').then((m) => {
+  try { m.default(); results.imported = { outcome: 'done' }; } catch (e) { results.imported = { outcome: 'thrown', code: e && e.code }; }
+}, (e) => { results.imported = { outcome: 'import failed', code: e && e.code }; }).then(() => process.stdout.write('RESULTS ' + JSON.stringify(results) + '\n'));
 `;
 
 describe.each(LAUNCH_MODES)('a module required through a link the program made, links kept (%s)', (mode) => {
@@ -150,5 +153,12 @@ describe.each(LAUNCH_MODES)('a module required through a link the program made, 
     expect(existsSync(target)).toBe(false);
     expect(run.entries().some((e) => e.action === 'file_write' && e.target === target && e.decision === 'deny')).toBe(true);
     expect(outcomes.control).toEqual({ outcome: 'done' });
+  });
+
+  it("the same code imported as an ES module is not good-pkg's either", () => {
+    expect(outcomes.imported).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    const target = join(dir, 'denied', 'kept-link-esm.txt');
+    expect(existsSync(target)).toBe(false);
+    expect(run.entries().some((e) => e.action === 'file_write' && e.target === target && e.decision === 'deny')).toBe(true);
   });
 });
