@@ -6,10 +6,13 @@
 import fs = require('node:fs');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { primordials } from '../primordials';
+import { rulesGuardBelow } from '../kernel/gate';
 import { checkKinds } from './fs-check';
 import { resolveTarget } from './fs-paths';
+import { READ } from './fs-routes';
+import { checkSubtree } from './fs-subtree';
 
-const { apply, newList, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
+const { apply, newList, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const lstat = fs.lstatSync;
 const readlink = fs.readlinkSync;
 const promiseThen = Promise.prototype.then;
@@ -23,15 +26,17 @@ interface InFlight {
   readonly path: string;
   readonly kinds: number;
   readonly follow: boolean;
+  /** A recursive Dir's resolved top, whose subdirectories it opens by name later; null for other calls. */
+  readonly tree: string | null;
   /** Where it is in `inFlight`, -1 once left: removal swaps in the last entry, so thousands in flight stay cheap. */
   at: number;
 }
 
 const inFlight = newList<InFlight>();
 
-/** Notes `path` as in flight until the function returned is called. */
-export function enterInFlight(path: string, kinds: number, follow: boolean): () => void {
-  const entry: InFlight = { path, kinds, follow, at: inFlight.length };
+/** Notes `path` as in flight until the function returned is called; `tree`: a recursive listing of it. */
+export function enterInFlight(path: string, kinds: number, follow: boolean, tree = false): () => void {
+  const entry: InFlight = { path, kinds, follow, tree: tree ? resolveTarget(path, true) : null, at: inFlight.length };
   inFlight[inFlight.length] = entry;
   return () => leaveInFlight(entry);
 }
@@ -58,6 +63,19 @@ export function callingBack(args: unknown[], done: () => void): boolean {
   return true;
 }
 
+/** `callback` (the last of `args`) replaced by one that hands its result to heldBy, or calls `done` on an error. */
+export function callingBackHeld(args: unknown[], done: () => void): boolean {
+  const last = args.length - 1;
+  const callback = args[last];
+  if (typeof callback !== 'function') return false;
+  args[last] = function (this: unknown, error: unknown, value: unknown): unknown {
+    if (error === null || error === undefined) heldBy(value, done);
+    else done();
+    return apply(callback, this, arguments);
+  };
+  return true;
+}
+
 /** `result` (a promise) chained so that `done` runs when it settles, its value or reason passed on unchanged. */
 export function settling(result: unknown, done: () => void): unknown {
   return apply(promiseThen, result, [(value: unknown) => {
@@ -70,10 +88,13 @@ export function settling(result: unknown, done: () => void): unknown {
 }
 
 const finalizationRegister = FinalizationRegistry.prototype.register;
-/** Blobs of `fs.openAsBlob`: Node opens the file by name each time one is read, for as long as it lives. */
+/**
+ * Blobs of `fs.openAsBlob` (Node opens the file by name each time one is read) and watchers of `fs.watchFile` (Node
+ * stats the path by name at each interval), for as long as they live.
+ */
 const blobs = new FinalizationRegistry<() => void>((done) => done());
 
-/** `blob` (if it is one) keeps its path in flight until it is collected; otherwise `done` now. */
+/** `blob` (a Blob or a watcher, if it is one) keeps its path in flight until it is collected; otherwise `done` now. */
 export function heldBy(blob: unknown, done: () => void): unknown {
   if (typeof blob === 'object' && blob !== null) apply(finalizationRegister, blobs, [blob, done]);
   else done();
@@ -97,6 +118,10 @@ export function checkInFlightRedirect(entry: string, to: string, symlink: boolea
   const at = resolveTarget(entry, false);
   for (let i = 0; i < inFlight.length; i++) {
     const call = inFlight[i];
+    if (call.tree !== null && StringPrototypeStartsWith(at, `${call.tree}/`)) {
+      const denied = checkListing(to);
+      if (denied !== null) return denied;
+    }
     const tail = tailAfter(call.path, at, call.follow);
     if (tail === null) continue;
     const through = resolveTarget(`${to}${tail}`, call.follow);
@@ -106,6 +131,14 @@ export function checkInFlightRedirect(entry: string, to: string, symlink: boolea
     if (denied !== null) return denied;
   }
   return null;
+}
+
+/** A new name below a recursive Dir's top: the Dir may open it and list what it leads to, as a recursive readdir would. */
+function checkListing(to: string): GovernanceDeniedError | null {
+  const target = resolveTarget(to, true);
+  const denied = checkKinds(READ, target);
+  if (denied !== null || !rulesGuardBelow('file_read', target)) return denied;
+  return checkSubtree(to, (entry) => checkKinds(READ, entry, true));
 }
 
 /**

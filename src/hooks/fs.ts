@@ -14,7 +14,7 @@ import { checkArmedRedirect } from './internals-diagnostics';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
-import { callingBack, checkInFlightRedirect, enterInFlight, heldBy, settling, settlingHeld } from './fs-in-flight';
+import { callingBack, callingBackHeld, checkInFlightRedirect, enterInFlight, heldBy, settling, settlingHeld } from './fs-in-flight';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 import { filterWithGivenPaths, reportingGivenPaths } from './fs-given-paths';
@@ -50,8 +50,29 @@ let grantTree: string | null = null;
 // entry stands for them. Only realpath: program code can run inside resolution (a getter on module.paths),
 // and its reads must stay on the record.
 const REALPATH_ROLES = FS_ROUTES.realpath;
-// A Blob fs.openAsBlob makes is read by name later, whenever the program reads it: its path stays in flight while it lives.
+// A Blob fs.openAsBlob makes is read by name later, whenever the program reads it, and the watcher fs.watchFile returns
+// stats its path by name at every interval (a link re-pointed after the call showed it a read-denied file until
+// 2026-11-23): the path of either stays in flight while the object lives.
 const BLOB_ROLES = FS_ROUTES.openAsBlob;
+const WATCH_FILE_ROLES = FS_ROUTES.watchFile;
+
+// A recursive Dir opens each subdirectory by name as the program reads on: its tree stays in flight while it lives.
+// A recursive readdir with a callback or promise reads each subdirectory by name on the thread pool, after the
+// listing above it: its tree stays in flight until it is done.
+const OPENDIR_ROLES = FS_ROUTES.opendir;
+const READDIR_ROLES = FS_ROUTES.readdir;
+
+function heldWhileAlive(roles: readonly PathRole[], args: unknown[]): boolean {
+  return roles === BLOB_ROLES || roles === WATCH_FILE_ROLES || isRecursiveDir(roles, args);
+}
+
+function isRecursiveDir(roles: readonly PathRole[], args: unknown[]): boolean {
+  return roles === OPENDIR_ROLES && recursiveOptions(args, 1);
+}
+
+function isRecursiveListing(roles: readonly PathRole[], args: unknown[]): boolean {
+  return isRecursiveDir(roles, args) || (roles === READDIR_ROLES && recursiveOptions(args, 1));
+}
 let loaderResolving = false;
 let loaderSource: string | null = null;
 // The real paths Node's resolver obtained and had allowed while changeCount() stood at `loaderRealsAt`: the
@@ -488,7 +509,7 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
       return surfaceError(form, error, args);
     }
     if (denied !== null) return surfaceError(form, denied, args);
-    if (form === 'callback' || form === 'promise' || roles === BLOB_ROLES) return callInFlight(original, this, args, tree, relatives, roles, form);
+    if (form === 'callback' || form === 'promise' || heldWhileAlive(roles, args)) return callInFlight(original, this, args, tree, relatives, roles, form);
     if (relatives === null) return callGranted(original, this, args, tree);
     const self = this;
     return reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
@@ -498,8 +519,9 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
 
 /** An asynchronous call, its paths noted as in flight (fs-in-flight.ts) until its callback runs or its promise settles. */
 function callInFlight(original: Function, self: unknown, args: unknown[], tree: string | null, relatives: string[] | null, roles: readonly PathRole[], form: ApiForm): unknown {
-  const done = enterRoles(roles, args);
-  if (form === 'callback' && !callingBack(args, done)) done(); // Node throws for the missing callback
+  const held = heldWhileAlive(roles, args);
+  const done = enterRoles(roles, args, isRecursiveListing(roles, args));
+  if (form === 'callback' && !(held ? callingBackHeld(args, done) : callingBack(args, done))) done(); // Node throws for the missing callback
   let result: unknown;
   try {
     result = relatives === null ? callGranted(original, self, args, tree) : reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
@@ -507,12 +529,12 @@ function callInFlight(original: Function, self: unknown, args: unknown[], tree: 
     done();
     throw error;
   }
-  if (roles === BLOB_ROLES) return form === 'promise' ? settlingHeld(result, done) : heldBy(result, done);
+  if (held && form !== 'callback') return form === 'promise' ? settlingHeld(result, done) : heldBy(result, done);
   return form === 'promise' ? settling(result, done) : result;
 }
 
 /** Notes the path of each role as handed to Node (a symlink's target text is not followed by the call). */
-function enterRoles(roles: readonly PathRole[], args: unknown[]): () => void {
+function enterRoles(roles: readonly PathRole[], args: unknown[], tree: boolean): () => void {
   const converted: PathArgument = { path: null, value: undefined };
   const leaves = newList<() => void>();
   for (let i = 0; i < roles.length; i++) {
@@ -520,7 +542,7 @@ function enterRoles(roles: readonly PathRole[], args: unknown[]): () => void {
     if (role.use === 'linkTarget') continue;
     const kinds = kindsOf(role, args);
     convertPath(args[role.at], converted);
-    if (kinds !== 0 && converted.path !== null) leaves[leaves.length] = enterInFlight(absolutePath(converted.path), kinds, role.follow);
+    if (kinds !== 0 && converted.path !== null) leaves[leaves.length] = enterInFlight(absolutePath(converted.path), kinds, role.follow, tree);
   }
   return () => {
     for (let i = 0; i < leaves.length; i++) leaves[i]();

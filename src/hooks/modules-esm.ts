@@ -38,6 +38,7 @@ interface LoadContext {
 }
 
 let onImport: (filename: string) => void = () => {};
+let onImportFile: (filename: string) => void = () => {};
 // Whether imports are decided from Node's hooks thread (module.register), not in-thread.
 let offThread = false;
 
@@ -68,7 +69,9 @@ function inThreadLoad(url: string, context: LoadContext, nextLoad: (url: string,
       if (denied !== null) throw denied;
     }
     // Node's default load reads the file once; that read is the module load just decided.
-    const savedSource = markLoaderSource(action !== null && action.kind === 'module_load' && StringPrototypeStartsWith(url, 'file:') ? fileURLToPath(url) : null);
+    const file = action !== null && action.kind === 'module_load' && StringPrototypeStartsWith(url, 'file:') ? fileURLToPath(url) : null;
+    if (file !== null) onImportFile(file);
+    const savedSource = markLoaderSource(file);
     try {
       result = nextLoad(url, context);
     } finally {
@@ -106,6 +109,7 @@ function answer(port: MessagePortLike, request: DecisionRequest): void {
     onImport(request.target);
     denied = checkAction(request.kind, request.target);
     if (denied === null && typeof request.file === 'string') denied = checkRead(resolveTarget(request.file, true), true);
+    if (denied === null && typeof request.file === 'string') onImportFile(request.file);
   }
   const reply: DecisionReply = { id: request.id, denial: denied === null ? null : { message: denied.message, action: denied.action, target: denied.target, ruleId: denied.ruleId, level: denied.level, reason: denied.reason, violation: denied.violation } };
   apply(postMessage, port, [reply]);
@@ -115,7 +119,7 @@ interface MessagePortLike {
   postMessage(value: unknown): void;
 }
 
-/** `importing` is called with the URL or target of each ESM load before it is decided. */
+/** `importing` is called with the URL or target of each ESM load before it is decided; `importingFile` with the file of an allowed one. */
 /**
  * module.register, with the hooks thread it starts marked as governance's own: Node hands that Worker to the program
  * (`process.on('worker')`), and its terminate() ended the process, its getHeapSnapshot() crashed it (Node 20).
@@ -130,8 +134,9 @@ function registerAsOwnThread(register: Function, args: unknown[]): void {
   }
 }
 
-export function installEsmHooks(register: Function | undefined, registerHooks: Function | undefined, importing: (urlOrTarget: string) => void): void {
+export function installEsmHooks(register: Function | undefined, registerHooks: Function | undefined, importing: (urlOrTarget: string) => void, importingFile: (file: string) => void): void {
   onImport = importing;
+  onImportFile = importingFile;
   if (registerHooks !== undefined) {
     // No resolve hook: with one, Node sends every require() through URL conversions (+150k instructions per module).
     apply(registerHooks, undefined, [{ load: inThreadLoad }]);

@@ -8,7 +8,7 @@ import nodePath = require('node:path');
 import nodeUrl = require('node:url');
 import { types } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
-import { checkLoad, kernelLevel, recordEvent } from '../kernel/gate';
+import { checkLoad, kernelLevel, recordEvent, rulesAllow } from '../kernel/gate';
 import { GovernanceDeniedError } from '../kernel/errors';
 import { blocks } from '../kernel/level';
 import { noteCompiledName } from '../kernel/caller';
@@ -22,7 +22,7 @@ import { adoptIfOwn, isOwnParent, isOwnRequest, loadOwn } from './own-modules';
 import { checkSourceMapReads } from './source-maps';
 import { resolveTarget } from './fs-paths';
 import { evalFlag } from './spawn-flags';
-import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier, resolvedFileTarget } from './modules-target';
+import { builtinTarget, fileTarget, isCodeUrl, packageOfSpecifier, preservesSymlinks, resolvedFileTarget } from './modules-target';
 
 // Captured at load: user code can replace these modules' functions.
 const { join, resolve } = nodePath;
@@ -30,7 +30,7 @@ const { fileURLToPath, pathToFileURL } = nodeUrl;
 
 const reflectGet = Reflect.get;
 const setPrototypeOf = Reflect.setPrototypeOf;
-const { apply, getPrototypeOf, hasOwn, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
+const { apply, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectKeys, setElement, MapPrototypeGet, MapPrototypeSet, StringPrototypeStartsWith } = primordials;
 const { isProxy } = types;
 
 interface CjsModule {
@@ -59,6 +59,7 @@ const originalFindPath = M._findPath;
 const originalResolveLookupPaths = M._resolveLookupPaths;
 const originalNodeModulePaths = M._nodeModulePaths;
 const originalWrap = M.wrap;
+const originalWrapper = M.wrapper;
 const [wrapperHead, wrapperTail] = M.wrapper;
 
 /** Throws the denial for `module_load:target`, if any. */
@@ -227,7 +228,8 @@ function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
   // Normalised: `node_modules/pkg/../../app.js` is app.js, not a file of pkg (Node loads it under that name as given).
   // Links followed: Node reads the file a link leads to, and `node_modules/.bin/<cli>` (a link into a package) was
   // decided as the package `.bin` until 2026-11-23, which loaded a denied package's files.
-  if (typeof filename === 'string' && filename !== approvedFile) checkModuleLoad(fileTarget(resolveTarget(resolve(filename), true)));
+  if (typeof filename === 'string' && filename !== approvedFile) checkProgramLoad(filename);
+  else if (typeof filename === 'string' && preservesSymlinks) noteWritableThroughLink(filename);
   approvedFile = null;
   loading[loadingDepth++] = this;
   const savedHandlerFor = handlerFor;
@@ -238,6 +240,33 @@ function governedModuleLoad(this: CjsModule, filename: unknown): unknown {
     handlerFor = savedHandlerFor;
     loading[--loadingDepth] = undefined as unknown as CjsModule;
   }
+}
+
+/**
+ * A module the program loads itself (`new Module(f).load(f)`), decided where its links lead. V8 names its frames `f`,
+ * so a name that is not its file's real path carries no package: `tmp/l/node_modules/pkg/x.js`, with `tmp/l` a link the
+ * program made to a directory it writes, ran the program's code as pkg's until 2026-11-23 (the rules did not let it
+ * write under `tmp/l/`, only make the link).
+ */
+function checkProgramLoad(filename: string): void {
+  const real = resolveTarget(resolve(filename), true);
+  checkModuleLoad(fileTarget(real));
+  if (real !== filename) noteCompiledName(filename);
+}
+
+/**
+ * With links kept Node names a module by its link path, and the caller check asks whether the program may write that
+ * name: `tmp/l/node_modules/pkg/x.js`, with `tmp/l` a link to `data/` the program writes, ran its code as pkg's. A name
+ * whose real file the program may write carries no package, as the file itself would not.
+ */
+function noteWritableThroughLink(filename: string): void {
+  const real = resolveTarget(resolve(filename), true);
+  if (real !== filename && rulesAllow('file_write', real)) noteCompiledName(filename);
+}
+
+/** An ES module file allowed to load: with links kept, named as for CommonJS (noteWritableThroughLink). */
+function importedFile(file: string): void {
+  if (preservesSymlinks) noteWritableThroughLink(file);
 }
 
 function isLoading(module: unknown): boolean {
@@ -357,8 +386,7 @@ let tamperRecorded = false;
  * replacing them makes Node compile every later CommonJS module with injected source. Detected here.
  */
 function checkWrapperIntact(): void {
-  const wrapper = M.wrapper;
-  if (M.wrap === originalWrap && wrapper[0] === wrapperHead && wrapper[1] === wrapperTail) return;
+  if (wrapperIntact()) return;
   const level = kernelLevel();
   if (level === null) return;
   const blocking = blocks(level);
@@ -366,6 +394,21 @@ function checkWrapperIntact(): void {
   if (!tamperRecorded || blocking) recordEvent('code_eval', 'module-compile', blocking ? 'deny' : 'would_deny', reason, 'runtime_bypass', blocking);
   tamperRecorded = true;
   if (blocking) throw new GovernanceDeniedError({ action: 'code_eval', target: 'module-compile', ruleId: 'runtime_bypass', level, reason, violation: 'runtime_bypass' });
+}
+
+/**
+ * Node's `wrap` reads `Module.wrapper[0]` and `[1]` again as it compiles, so a value read here proves nothing: a
+ * getter (on a replaced `Module.wrapper`, or defined on Node's own array through its proxy) answered the check the
+ * real head and Node an injected one (until 2026-11-23). Only Node's own array holding its own data values passes.
+ */
+function wrapperIntact(): boolean {
+  if (M.wrap !== originalWrap || M.wrapper !== originalWrapper) return false;
+  return holdsOwnValue(originalWrapper, 0, wrapperHead) && holdsOwnValue(originalWrapper, 1, wrapperTail);
+}
+
+function holdsOwnValue(list: readonly string[], index: number, value: string): boolean {
+  const descriptor = getOwnPropertyDescriptor(list, index);
+  return descriptor !== undefined && hasOwn(descriptor, 'value') && descriptor.value === value;
 }
 
 function governedGetBuiltinModule(this: unknown, id: unknown): unknown {
@@ -447,7 +490,7 @@ export function installModuleHooks(): void {
   // A path no earlier require() named, so Node's resolver takes a realpath of it (through the governed fs).
   learnResolverRealpathKey(() => apply(originalFindPath, M, [__filename, [], false]));
   // The ESM hooks are registered with the originals, before register/registerHooks are governed.
-  installEsmHooks(originalRegister, originalRegisterHooks, entryStarted);
+  installEsmHooks(originalRegister, originalRegisterHooks, entryStarted, importedFile);
   lockProperty(M, '_load', shapeLike(governedLoad, originalLoad));
   // Locked with the rest of governance's own modules at the end of activation (sealOwnModules).
   M._cache = governedModuleCache(M._cache);

@@ -7,6 +7,8 @@ import { primordials } from '../primordials';
 const { resolve } = nodePath;
 
 const { StringPrototypeStartsWith, StringPrototypeLastIndexOf, StringPrototypeIndexOf, StringPrototypeSlice } = primordials;
+// Captured: the global is the program's to replace, and its answer was the caller's file (until 2026-11-23).
+const decodeComponent = decodeURIComponent;
 const captureStackTrace = Error.captureStackTrace;
 const packageDist = resolve(__dirname, '..', '..') + '/';
 const NODE_MODULES = '/node_modules/';
@@ -17,6 +19,8 @@ export interface CallerSite {
   readonly line: number;
   /** The npm package the file belongs to, or null for the application's own files. */
   readonly packageName: string | null;
+  /** A name the program gave in other than normal form (see normalised): `file` is read lexically and names no caller for rules. */
+  readonly lexical: boolean;
 }
 
 interface CallSite {
@@ -41,7 +45,7 @@ export function noteCompiledName(name: string): void {
   let file = name;
   if (StringPrototypeStartsWith(file, 'file://')) {
     try {
-      file = decodeURIComponent(StringPrototypeSlice(file, 7));
+      file = pathOfFileUrl(file);
     } catch {
       return; // V8 reports it as given, which is no file of a package
     }
@@ -67,10 +71,12 @@ export function captureCallerSite(): CallerSite | null {
       const site = sites[i];
       let file = site.getFileName();
       if (!file || StringPrototypeStartsWith(file, 'node:')) continue;
-      if (StringPrototypeStartsWith(file, 'file://')) file = decodeURIComponent(StringPrototypeSlice(file, 7));
-      file = normalised(file);
+      if (StringPrototypeStartsWith(file, 'file://')) file = pathOfFileUrl(file);
+      const line = site.getLineNumber() ?? 0;
+      const lexical = normalised(file);
+      if (lexical !== file) return { file: lexical, line, packageName: null, lexical: true };
       if (StringPrototypeStartsWith(file, packageDist)) continue;
-      return { file, line: site.getLineNumber() ?? 0, packageName: primordials.SetPrototypeHas(compiledNames, file) ? null : packageOf(file) };
+      return { file, line, packageName: primordials.SetPrototypeHas(compiledNames, file) ? null : packageOf(file), lexical: false };
     }
     return null;
   } catch {
@@ -81,11 +87,27 @@ export function captureCallerSite(): CallerSite | null {
 }
 
 /**
- * A module's file name as the program gave it when it loaded the module itself (`new Module(f).load(f)`): V8
- * reports that name, and `node_modules/pkg/../../app.js` is app.js, not a file of pkg.
+ * Node names every module it resolves in normal form; a name with `.`, `..` or empty segments is one the program gave
+ * (`new Module(f).load(f)`), which V8 reports as given, and is recorded read lexically. Such a frame is no package's,
+ * no file's for rules and not governance's own to skip: `pkg/../../app.js` is not pkg's, and read lexically
+ * `ok/link/../../node_modules/pkg/x.js` named a file of pkg while the kernel, following the link the program made, had
+ * loaded code the program wrote (borrowing pkg's `from` rules until 2026-11-23).
  */
 function normalised(file: string): string {
   return StringPrototypeIndexOf(file, '/.') >= 0 || StringPrototypeIndexOf(file, '//') >= 0 ? resolve(file) : file;
+}
+
+/**
+ * The file a `file:` URL names: its query and fragment are no part of it (`import('./app.mjs?/node_modules/pkg/x')`
+ * runs app.mjs under a URL that read whole named a file of pkg, until 2026-11-23). Throws for a malformed escape.
+ */
+function pathOfFileUrl(url: string): string {
+  let end = url.length;
+  const query = StringPrototypeIndexOf(url, '?');
+  const fragment = StringPrototypeIndexOf(url, '#');
+  if (query >= 0) end = query;
+  if (fragment >= 0 && fragment < end) end = fragment;
+  return decodeComponent(StringPrototypeSlice(url, 7, end));
 }
 
 /** `file:line` of the caller, for audit entries. */
@@ -101,6 +123,7 @@ export function captureCaller(): string | null {
 
 /** `lodash` for `/app/node_modules/lodash/x.js`, `@scope/pkg` for scoped packages, else null. */
 export function packageOf(file: string): string | null {
+  if (!StringPrototypeStartsWith(file, '/')) return null; // a URL of code that is no file (data:, blob:) is no package's
   const at = StringPrototypeLastIndexOf(file, NODE_MODULES);
   if (at < 0) return null;
   const rest = StringPrototypeSlice(file, at + NODE_MODULES.length);

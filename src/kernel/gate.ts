@@ -252,7 +252,7 @@ export function checkExplicitDeny(kind: ActionKind, target: string): GovernanceD
 function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, violationIfDenied: ViolationType | null, recordAllow: boolean): GovernanceDeniedError | null {
   // The stack is read only for kinds with per-package (`from`) rules, so the common path pays nothing.
   const site: CallerSite | null = k.rules.needsCaller(kind) ? trustedSite(k, captureCallerSite()) : null;
-  const found = k.rules.match(kind, target, site);
+  const found = k.rules.match(kind, target, site === null || site.lexical ? null : site);
   const match = violationIfDenied !== null && found.effect !== 'allow' && found.violation === null ? { ...found, violation: violationIfDenied } : found;
   const scope = currentScope();
   const actor = scope === undefined ? k.actor : scope.actor;
@@ -276,7 +276,7 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, vio
  */
 function trustedSite(k: KernelOptions, site: CallerSite | null): CallerSite | null {
   if (site === null || site.packageName === null || k.rules.match('file_write', site.file, null).effect === 'deny') return site;
-  return { file: site.file, line: site.line, packageName: null };
+  return { file: site.file, line: site.line, packageName: null, lexical: false };
 }
 
 /** Whether an allowed load of `target` is already on the record, noting it if not. */

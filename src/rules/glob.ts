@@ -5,7 +5,9 @@ import { isIP } from 'node:net';
 import type * as Picomatch from 'picomatch';
 import { canonicalIPv6 } from './ipv6';
 
-const options = { dot: true, nonegate: true, strictBrackets: true } as const;
+// `s` (dotAll): picomatch writes `**` with `.`, which otherwise stops at a line break, so until 2026-11-23 no `**` or
+// `*` glob matched a path with a newline in it and such a path went past every deny rule (`**` alone still allowed it).
+const options = { dot: true, nonegate: true, strictBrackets: true, flags: 's' } as const;
 
 /** A compiled glob as stored in the validated-config cache: `[source, flags]` of its RegExp. */
 export type CompiledGlobs = Record<string, [string, string]>;

@@ -11,7 +11,7 @@ import type { FullConfig, LoadedConfig } from './types';
 export const CONFIG_FILE_NAME = 'governance.config.json';
 const CONFIG_ENV = 'MLTRAINER_GOVERNANCE_CONFIG';
 /** Bumped whenever the schema or the glob compiler changes, so cached verdicts and compiled globs are not reused. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 /** The validated config (and its compiled globs), cached in the state dir under the config's content hash. */
 export const VALIDATED_CACHE = 'config.validated.json';
 

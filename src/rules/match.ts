@@ -32,7 +32,9 @@ interface CompiledRule {
   readonly from: Patterns | null;
 }
 
-const GLOB_CHARS = '*?[{!';
+// `@` and `+` open extglobs (`@(a|b)`, `+(a)`): until 2026-11-23 a prefix ran through them, named no real directory, and
+// the tree checks of a rename skipped the rule (moving `ok/keep` away took `ok/+(keep)/x/**` off its files).
+const GLOB_CHARS = '*?[{!@+(';
 
 function literalPrefix(pattern: string): string {
   for (let i = 0; i < pattern.length; i++) if (primordials.StringPrototypeIndexOf(GLOB_CHARS, pattern[i]) !== -1) return primordials.StringPrototypeSlice(pattern, 0, i);

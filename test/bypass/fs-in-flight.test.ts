@@ -1,5 +1,6 @@
 // An asynchronous fs call is decided when it is made, but its system call runs later, on the thread pool (a stream
-// opens on a later tick; a Blob of fs.openAsBlob opens its file by name at each read). Keep the pool busy, make the call on `ok/d/...` (`ok/d` a link to `ok/sub`), then re-point
+// opens on a later tick; a Blob of fs.openAsBlob opens its file by name at each read; fs.watchFile stats its path by
+// name at each interval; a recursive Dir or readdir opens each subdirectory by name after listing the one above). Keep the pool busy, make the call on `ok/d/...` (`ok/d` a link to `ok/sub`), then re-point
 // `ok/d` at the project: the call followed the new link, deterministically, on the same thread, and read the signing
 // key or a read-denied file, or wrote into a write-denied directory, while the log showed `ok/sub/...` allowed. A new
 // name made on the way of a call in flight is now decided as that call through it.
@@ -51,6 +52,52 @@ const viaCallback = (fn) => new Promise((resolve, reject) => fn((e, v) => (e ? r
     const call = await blob.text().then((value) => ({ outcome: 'done', value }), (e) => ({ outcome: 'failed', code: e && e.code }));
     results['fs.openAsBlob of a read-denied file, read after the link was renamed over'] = { swap, call };
   }
+  // Node stats a watched file by name at every interval, for as long as it is watched.
+  {
+    const link = path.join(here, 'ok', 'watch-link');
+    fs.symlinkSync(path.join(here, 'ok', 'sub'), link);
+    const watched = path.join(link, 'denied', 'secret.txt');
+    const sizes = [];
+    fs.watchFile(watched, { interval: 10 }, (current) => sizes.push(current.size));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the watcher's first stat (the decoy) is its baseline
+    let swap;
+    try { renameOnto(link); swap = { outcome: 'done' }; }
+    catch (e) { swap = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    fs.unwatchFile(watched);
+    results['fs.watchFile of a read-denied file, polled after the link was renamed over'] = { swap, call: { outcome: 'done', value: sizes } };
+  }
+  // A recursive Dir opens each subdirectory by name when it hands out its entry: tree/a (the only entry at the top) is
+  // opened by the first read, tree/a/zsub by the second.
+  {
+    const zsub = path.join(here, 'ok', 'tree', 'a', 'zsub');
+    fs.mkdirSync(zsub, { recursive: true });
+    const dir = fs.opendirSync(path.join(here, 'ok', 'tree'), { recursive: true });
+    const names = [dir.readSync().name];
+    let swap;
+    try { fs.renameSync(zsub, zsub + '-away'); fs.symlinkSync(here, zsub); swap = { outcome: 'done' }; }
+    catch (e) { swap = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+    let listed = 'done';
+    try { for (let entry; (entry = dir.readSync()) !== null;) names.push(path.join(entry.parentPath ?? entry.path, entry.name)); }
+    catch (e) { listed = e.code; }
+    dir.closeSync();
+    results['recursive opendir, a subdirectory replaced by a link to the project while it is read'] = { swap, call: { outcome: listed, value: names.filter((n) => n.includes('denied') || n.includes('.governance')) } };
+  }
+  // A recursive readdir reads each subdirectory by name on the pool, after the listing above it: kept waiting behind a
+  // busy pool while listed/zsub is replaced by a link to the project.
+  {
+    const zsub = path.join(here, 'ok', 'listed', 'zsub');
+    fs.mkdirSync(zsub, { recursive: true });
+    const listing = fs.promises.readdir(path.join(here, 'ok', 'listed'), { recursive: true }).then((names) => names, (e) => [String(e && e.code)]);
+    busyPool();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    let swap;
+    // vault/ is readable, vault/inner/ read-denied; a link to the project itself would loop through ok/.
+    try { fs.renameSync(zsub, zsub + '-away'); fs.symlinkSync(path.join(here, 'vault'), zsub); swap = { outcome: 'done' }; }
+    catch (e) { swap = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+    const names = await listing;
+    results['recursive fs.promises.readdir, a subdirectory replaced by a link while it is listed'] = { swap, call: { outcome: 'done', value: names.filter((n) => n.includes('hidden')) } };
+  }
   // Positive controls: an atomic replace of a file being read, and links made beside calls in flight.
   fs.writeFileSync(path.join(here, 'ok', 'config.json'), 'old');
   fs.writeFileSync(path.join(here, 'ok', 'config.json.tmp'), 'new');
@@ -71,16 +118,22 @@ const REFUSED: Record<string, (dir: string) => string> = {
   'fs.writeFile into a write-denied directory, link replaced': (dir) => `file_write:${dir}/denied/planted.txt`,
   'createWriteStream into a write-denied directory, link renamed over': (dir) => `file_write:${dir}/denied/stream.txt`,
   'fs.openAsBlob of a read-denied file, read after the link was renamed over': (dir) => `file_read:${dir}/denied/blob.txt`,
+  'fs.watchFile of a read-denied file, polled after the link was renamed over': (dir) => `file_read:${dir}/denied/secret.txt`,
 };
 
 describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)', (mode) => {
   const dir = createProject({
-    files: { 'app.cjs': APP, 'ok/sub/denied/blob.txt': 'xxxxxxxxxx', 'denied/blob.txt': 'BLOBSECRET', 'ok/sub/denied/secret.txt': 'decoy', 'ok/sub/.governance/keys/log-signing.key.pem': 'decoy', 'denied/secret.txt': 'SECRET' },
+    files: { 'app.cjs': APP, 'ok/sub/denied/blob.txt': 'xxxxxxxxxx', 'denied/blob.txt': 'BLOBSECRET', 'ok/sub/denied/secret.txt': 'decoy', 'ok/sub/.governance/keys/log-signing.key.pem': 'decoy', 'denied/secret.txt': 'SECRET', 'vault/inner/hidden.txt': 'VAULT' },
   });
   const stamp = new Date(1_700_000_000_000);
   utimesSync(join(dir, 'ok', 'sub', 'denied', 'blob.txt'), stamp, stamp);
   utimesSync(join(dir, 'denied', 'blob.txt'), stamp, stamp);
-  const policy = writeOnlyInOkPolicy(dir, { rules: [{ id: 'no-secret', action: 'file_read', target: `${dir}/denied/**`, effect: 'deny' }] });
+  const policy = writeOnlyInOkPolicy(dir, {
+    rules: [
+      { id: 'no-secret', action: 'file_read', target: `${dir}/denied/**`, effect: 'deny' },
+      { id: 'no-vault', action: 'file_read', target: `${dir}/vault/inner/**`, effect: 'deny' },
+    ],
+  });
   const run = governedRun({ dir, mode, entry: 'app.cjs', policy });
   const results = run.status === 0 ? routeResults<Record<string, Attempt>>(run) : {};
   afterAll(() => removeProject(dir));
@@ -101,9 +154,20 @@ describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)',
     expect(JSON.stringify(results)).not.toContain('PRIVATE KEY');
     expect(JSON.stringify(results)).not.toContain('SECRET');
     expect(results['fs.openAsBlob of a read-denied file, read after the link was renamed over'].call).toEqual({ outcome: 'done', value: 'xxxxxxxxxx' });
+    expect(results['fs.watchFile of a read-denied file, polled after the link was renamed over'].call).toEqual({ outcome: 'done', value: [] });
     expect(existsSync(join(dir, 'denied', 'planted.txt'))).toBe(false);
     expect(existsSync(join(dir, 'denied', 'stream.txt'))).toBe(false);
     expect(readFileSync(join(dir, 'denied', 'secret.txt'), 'utf8')).toBe('SECRET');
+  });
+
+  it.each([
+    'recursive opendir, a subdirectory replaced by a link to the project while it is read',
+    'recursive fs.promises.readdir, a subdirectory replaced by a link while it is listed',
+  ])('%s: the link made below it is refused as the listing it would make, and nothing of it was listed', (label) => {
+    const attempt = results[label];
+    expect(attempt.swap, JSON.stringify(attempt)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
+    expect(attempt.call.value).toEqual([]);
+    expect(run.entries().some((e) => e.action === 'file_read' && e.decision === 'deny' && e.target.startsWith(dir) && /\/(denied|\.governance|vault)\b/.test(e.target))).toBe(true);
   });
 
   it('a refused re-pointing leaves the call on what was decided', () => {

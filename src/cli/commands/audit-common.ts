@@ -57,3 +57,14 @@ export function openReader(ctx: CommandContext): AuditReader {
     throw new UsageError((error as Error).message);
   }
 }
+
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A field of an entry as one line of text: targets, actors and callers are the program's strings, and a line break in
+ * one printed a forged entry of its own in the table (until 2026-11-23). Control characters are shown escaped.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -2,11 +2,11 @@
 import { openAuditReader } from '../../audit/index';
 import type { AuditEntry, AuditQuery, Decision } from '../../types';
 import { EXIT_OK, UsageError, intOption, stringOption, type Command } from '../command';
-import { LOCATION_USAGE, locate, locationOptions } from './audit-common';
+import { LOCATION_USAGE, locate, locationOptions, printable } from './audit-common';
 
 function table(entries: readonly AuditEntry[]): string {
   const head = ['SEQ', 'TS', 'PID', 'ACTOR', 'DECISION', 'ACTION', 'TARGET', 'RULE'];
-  const rows = entries.map((e) => [String(e.seq), e.ts, String(e.pid), e.actor, e.decision + (e.violation ? ` (${e.violation})` : ''), e.action, e.target, e.ruleId ?? '-']);
+  const rows = entries.map((e) => [String(e.seq), e.ts, String(e.pid), e.actor, e.decision + (e.violation ? ` (${e.violation})` : ''), e.action, e.target, e.ruleId ?? '-'].map(printable));
   const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i].length))));
   return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
 }

@@ -1,10 +1,10 @@
 // `mltrainer-governance audit tail`: the last entries, then new ones as they are committed.
 import type { AuditEntry } from '../../types';
 import { EXIT_OK, UsageError, intOption, type Command, type CommandContext } from '../command';
-import { LOCATION_USAGE, locationOptions, openReader } from './audit-common';
+import { LOCATION_USAGE, locationOptions, openReader, printable } from './audit-common';
 
 function line(e: AuditEntry): string {
-  return `${e.seq}  ${e.ts}  pid ${e.pid}  ${e.actor}  ${e.decision}${e.violation ? ` (${e.violation})` : ''}  ${e.action}:${e.target}${e.ruleId ? `  [${e.ruleId}]` : ''}`;
+  return printable(`${e.seq}  ${e.ts}  pid ${e.pid}  ${e.actor}  ${e.decision}${e.violation ? ` (${e.violation})` : ''}  ${e.action}:${e.target}${e.ruleId ? `  [${e.ruleId}]` : ''}`);
 }
 
 const command: Command = {
