@@ -185,6 +185,17 @@ function leave(k: KernelOptions): void {
   }
 }
 
+/**
+ * Who an entry made now is recorded for: the actor of the approval scope the call is in, at development and staging.
+ * At production a scope approves nothing without a signed approval, so its actor is only the program's claim: the
+ * process's actor stays on the record (a scope naming someone else hid who was refused, and spread violations
+ * counted per actor over names of the program's choosing, until 2026-11-23). The claim is in the scope's own entry.
+ */
+function actorNow(k: KernelOptions): string {
+  const scope = currentScope();
+  return scope === undefined || k.level === 'production' ? k.actor : scope.actor;
+}
+
 /** Records an event that is not a hooked call (activation, approval scopes, detected violations). */
 export function recordEvent(action: string, target: string, decision: Decision, reason: string, violation: ViolationType | null = null, durable = false): void {
   const k = kernel;
@@ -192,7 +203,7 @@ export function recordEvent(action: string, target: string, decision: Decision, 
   const wasBusy = busy;
   busy = true;
   try {
-    const entry = makeEntry(k, action, target, decision, null, reason, violation, currentScope()?.actor ?? k.actor, captureCaller());
+    const entry = makeEntry(k, action, target, decision, null, reason, violation, actorNow(k), captureCaller());
     if (durable) k.writer.appendDurable(entry);
     else k.writer.append(entry);
   } catch (error) {
@@ -213,7 +224,7 @@ export function checkViolation(kind: ActionKind, target: string, violation: Viol
   if (busy) return nestedCall(k, kind, target);
   busy = true;
   try {
-    return refuse(k, kind, target, { effect: 'deny', ruleId: violation, violation }, 'violation', currentScope()?.actor ?? k.actor, reason);
+    return refuse(k, kind, target, { effect: 'deny', ruleId: violation, violation }, 'violation', actorNow(k), reason);
   } catch (error) {
     return internalFailure(k, kind, target, error);
   } finally {
@@ -255,7 +266,7 @@ function decideAndRecord(k: KernelOptions, kind: ActionKind, target: string, vio
   const found = k.rules.match(kind, target, site === null || site.lexical ? null : site);
   const match = violationIfDenied !== null && found.effect !== 'allow' && found.violation === null ? { ...found, violation: violationIfDenied } : found;
   const scope = currentScope();
-  const actor = scope === undefined ? k.actor : scope.actor;
+  const actor = actorNow(k);
   if (match.effect === 'allow') {
     if (recordAllow && !(kind === 'module_load' && site === null && scope === undefined && repeatedLoad(k, target))) k.writer?.append(makeEntry(k, kind, target, 'allow', match.ruleId, REASON.allowed, null, actor, site === null ? null : `${site.file}:${site.line}`));
     return kind === 'module_load' && k.loadCheck ? checkAtLoad(k, k.loadCheck, target, actor) : null;

@@ -77,6 +77,22 @@ describe('checkAction at production level', () => {
     const error = withApprovedActions(['file_write:/app/exports/**'], 'bob', () => checkAction('file_write', '/app/exports/r.csv'));
     expect(error?.reason).toMatch(/signed approval token/);
   });
+
+  it('records the process\'s actor inside a scope: the scope\'s actor is only claimed, in the scope\'s own entry', () => {
+    start('production');
+    withApprovedActions(['file_write:/app/exports/**'], 'bob', () => {
+      checkAction('file_write', '/app/data/a.csv');
+      checkAction('file_write', '/etc/passwd');
+      checkViolation('module_load', '/app/src/gen.js', 'deceptive_import', 'x');
+    });
+    expect(entries().map((e) => [e.action, e.decision, e.actor])).toEqual([
+      ['approval_scope', 'allow', 'alice'],
+      ['file_write', 'allow', 'alice'],
+      ['file_write', 'deny', 'alice'],
+      ['module_load', 'deny', 'alice'],
+    ]);
+    expect(entries()[0].reason).toContain('scope opened by bob');
+  });
 });
 
 describe('checkAction at staging level', () => {
