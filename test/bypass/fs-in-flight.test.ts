@@ -88,15 +88,17 @@ const viaCallback = (fn) => new Promise((resolve, reject) => fn((e, v) => (e ? r
   {
     const zsub = path.join(here, 'ok', 'listed', 'zsub');
     fs.mkdirSync(zsub, { recursive: true });
-    const listing = fs.promises.readdir(path.join(here, 'ok', 'listed'), { recursive: true }).then((names) => names, (e) => [String(e && e.code)]);
+    let pending = true;
+    const listing = fs.promises.readdir(path.join(here, 'ok', 'listed'), { recursive: true }).then((names) => names, (e) => [String(e && e.code)]).finally(() => { pending = false; });
     busyPool();
     await new Promise((resolve) => setTimeout(resolve, 30));
     let swap;
     // vault/ is readable, vault/inner/ read-denied; a link to the project itself would loop through ok/.
+    const pendingAtSwap = pending;
     try { fs.renameSync(zsub, zsub + '-away'); fs.symlinkSync(path.join(here, 'vault'), zsub); swap = { outcome: 'done' }; }
     catch (e) { swap = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
     const names = await listing;
-    results['recursive fs.promises.readdir, a subdirectory replaced by a link while it is listed'] = { swap, call: { outcome: 'done', value: names.filter((n) => n.includes('hidden')) } };
+    results['recursive fs.promises.readdir, a subdirectory replaced by a link while it is listed'] = { swap, pendingAtSwap, call: { outcome: 'done', value: names.filter((n) => n.includes('hidden')) } };
   }
   // Positive controls: an atomic replace of a file being read, and links made beside calls in flight.
   fs.writeFileSync(path.join(here, 'ok', 'config.json'), 'old');
@@ -110,7 +112,7 @@ const viaCallback = (fn) => new Promise((resolve, reject) => fn((e, v) => (e ? r
 })();
 `;
 
-type Attempt = { swap: { outcome: string; code?: string; message?: string }; call: { outcome: string; value?: unknown } };
+type Attempt = { swap: { outcome: string; code?: string; message?: string }; pendingAtSwap?: boolean; call: { outcome: string; value?: unknown } };
 
 const REFUSED: Record<string, (dir: string) => string> = {
   'fs.promises.readFile of the signing key, link renamed over': (dir) => `file_read:${dir}/.governance/keys/log-signing.key.pem`,
@@ -165,8 +167,10 @@ describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)',
     'recursive fs.promises.readdir, a subdirectory replaced by a link while it is listed',
   ])('%s: the link made below it is refused as the listing it would make, and nothing of it was listed', (label) => {
     const attempt = results[label];
+    expect(attempt.call.value, JSON.stringify(attempt)).toEqual([]);
+    // Node 26 lists a recursive readdir before the pool frees up here: nothing is left in flight to re-point.
+    if (attempt.pendingAtSwap === false) return;
     expect(attempt.swap, JSON.stringify(attempt)).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
-    expect(attempt.call.value).toEqual([]);
     expect(run.entries().some((e) => e.action === 'file_read' && e.decision === 'deny' && e.target.startsWith(dir) && /\/(denied|\.governance|vault)\b/.test(e.target))).toBe(true);
   });
 
