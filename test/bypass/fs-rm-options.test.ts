@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { routeResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -39,14 +39,7 @@ describe.each(LAUNCH_MODES)('rm with options that leave recursive out (%s)', (mo
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'ok', action: 'file_write', target: [`${dir}/ok/**`, `${dir}/.governance/**`], effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [{ id: 'ok', action: 'file_write', target: [`${dir}/ok/**`], effect: 'allow' }]),
   });
   const outcomes = routeResults<Record<string, Outcome>>(run);
   afterAll(() => removeProject(dir));

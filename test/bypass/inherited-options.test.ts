@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -43,14 +43,7 @@ describe.each(LAUNCH_MODES)('options inherited through an Object.prototype acces
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'cache', action: 'file_write', target: [`${dir}/cache-ok`, `${dir}/cache-ok/**`], effect: 'allow' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [{ id: 'cache', action: 'file_write', target: [`${dir}/cache-ok`, `${dir}/cache-ok/**`], effect: 'allow' }]),
   });
   const results = printedResults<Record<string, { outcome: string; code?: string; value?: unknown } | string>>(run);
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
 
 const APP = String.raw`
@@ -36,14 +36,7 @@ describe.each(LAUNCH_MODES)('C++ file readers and writers outside fs (%s)', (mod
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'no-secrets', action: 'file_read', target: `${dir}/secrets/**`, effect: 'deny' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [{ id: 'no-secrets', action: 'file_read', target: `${dir}/secrets/**`, effect: 'deny' }]),
   });
   const results = printedResults<Record<string, Record<string, unknown>>>(run);
   const denied = (target: string) => run.entries().some((e) => e.decision === 'deny' && e.target === target);

@@ -4,7 +4,7 @@
 // runtime_bypass, and a file Node would only detect as ES syntax is compiled as CommonJS; where Node has in-thread
 // hooks (22.15+), the graph's imports are decided one by one. Either way the denied module never arrives.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProject, governedRun, LAUNCH_MODES, removeProject } from '../helpers/governed-run';
+import { createProject, governedRun, LAUNCH_MODES, readOnlyPolicy, removeProject } from '../helpers/governed-run';
 import { printedResults } from '../helpers/route-results';
 
 const IN_THREAD_HOOKS = typeof (require('node:module') as { registerHooks?: unknown }).registerHooks === 'function';
@@ -45,14 +45,7 @@ describe.each(LAUNCH_MODES)('require() of an ES module (%s)', (mode) => {
     dir,
     mode,
     entry: 'app.cjs',
-    policy: {
-      level: 'production',
-      default: 'deny',
-      rules: [
-        { id: 'read', action: ['file_read', 'module_load'], target: '**', effect: 'allow' },
-        { id: 'no-cp', action: 'module_load', target: 'node:child_process', effect: 'deny' },
-      ],
-    },
+    policy: readOnlyPolicy(dir, [{ id: 'no-cp', action: 'module_load', target: 'node:child_process', effect: 'deny' }]),
   });
   const results = printedResults<Record<string, Outcome>>(run);
 
