@@ -15,7 +15,9 @@ const { X_OK, S_IFMT, S_IFREG } = fs.constants;
 /** libc's default search path when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/bin:/bin';
 const WINDOWS_SHELLS = ['cmd.exe', 'cmd', 'powershell', 'powershell.exe', 'pwsh'];
-const POSIX_SHELLS = ['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh'];
+// rbash is Debian's link to bash (restricted, but a `NODE_OPTIONS=` assignment still works); a shell under any other
+// name is told by its real path (`RealWord`).
+const POSIX_SHELLS = ['sh', 'bash', 'rbash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh'];
 const WORD = /^[^\s;&|<>()`]+/;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const QUOTES = '"\'\\';
@@ -145,12 +147,19 @@ function withoutLeading(text: string): string {
  * Anywhere in the line: a later command, and a shell it starts, inherit them too. Null when there is none. What the
  * shell computes as it runs (a name built from `$VAR`, `eval`, sourced files) is not seen.
  */
-export function environmentOverride(command: string, prefixes: readonly string[]): string | null {
+export function environmentOverride(command: string, prefixes: readonly string[], realWord: RealWord = sameWord): string | null {
   // As the shell reads the name: a backslash-newline is removed (`NODE_OPT\<newline>IONS=`), and so are quotes
   // (`NODE_OPT""IONS=`, `unset NODE_OPT\IONS`).
   const words = StringMapChars(withoutLineContinuations(command), QUOTES, '');
-  return changedVariable(words, prefixes) ?? clearingOption(command);
+  return changedVariable(words, prefixes) ?? clearingOption(command, realWord);
 }
+
+/**
+ * What a program word runs as: the real path of a word that names a file by path (a link the program made to
+ * `/bin/sh` or `/usr/bin/env` under another name), else the word. Bare names are told by name.
+ */
+export type RealWord = (word: string) => string;
+const sameWord: RealWord = (word) => word;
 
 function withoutLineContinuations(command: string): string {
   let out = '';
@@ -205,7 +214,7 @@ function followsChangingWord(command: string, at: number): boolean {
 }
 
 /** `env -i` (or an `env` option not known here) or `exec -c`: the word, or null. */
-function clearingOption(command: string): string | null {
+function clearingOption(command: string, realWord: RealWord): string | null {
   let rest = command;
   let state: WordState = WORD_STATE.program;
   for (;;) {
@@ -215,15 +224,15 @@ function clearingOption(command: string): string | null {
     if (match === null) return null;
     rest = StringPrototypeSlice(rest, match[0].length);
     const word = StringMapChars(match[0], QUOTES, '');
-    state = nextState(state, word);
+    state = nextState(state, state === WORD_STATE.program ? realWord(word) : word);
     if (state === WORD_STATE.refused) return word;
   }
 }
 
 /** Programs that start what follows them with a fresh environment when given one of these options. */
 const RESETTING: Record<string, readonly string[]> = { __proto__: null, setpriv: ['--reset-env'], su: ['-', '-l', '--login'], runuser: ['-', '-l', '--login'] } as unknown as Record<string, readonly string[]>;
-/** Programs that run a `-c` command through a shell (su and runuser through the user's). */
-const COMMAND_RUNNERS = ['su', 'runuser'];
+/** Programs that run a `-c` command through a shell (su and runuser through the user's, script and flock through $SHELL). */
+const COMMAND_RUNNERS = ['su', 'runuser', 'script', 'flock'];
 
 /**
  * The same for a program started directly, word by word (an argument is one word, whatever it holds): `env -i`, an
@@ -232,25 +241,27 @@ const COMMAND_RUNNERS = ['su', 'runuser'];
  * command behind another program (`nice sh -c 'NODE_OPTIONS= node ...'`, `su root -c ...`), read as a shell command
  * is; and an option that resets the environment (`setpriv --reset-env`, `su -l`). Null when none.
  */
-export function argvOverride(executable: string, args: readonly string[], prefixes: readonly string[]): string | null {
-  let state = nextState(WORD_STATE.program, executable);
+export function argvOverride(executable: string, args: readonly string[], prefixes: readonly string[], realWord: RealWord = sameWord): string | null {
+  const program = realWord(executable);
+  let state = nextState(WORD_STATE.program, program);
   let unsetting = false;
-  let runsCommands = runsCommand(executable);
-  let resets: readonly string[] = resettingOptions(executable);
+  let runsCommands = runsCommand(program);
+  let resets: readonly string[] = resettingOptions(program);
   for (let i = 1; i < args.length; i++) {
     const word = `${args[i]}`;
     const name = unsetting ? word : state === WORD_STATE.envOptions ? envOptionName(word) : null;
     if (name !== null && startsWithAny(name, prefixes)) return name;
     if (primordials.ArrayPrototypeIncludes(resets, word)) return word;
     if (runsCommands && isCommandOption(`${args[i - 1]}`)) {
-      const override = environmentOverride(word, prefixes);
+      const override = environmentOverride(word, prefixes, realWord);
       if (override !== null) return override;
     }
     unsetting = state === WORD_STATE.envOptions && (word === '-u' || word === '--unset');
-    state = nextState(state, word);
+    const real = state === WORD_STATE.program ? realWord(word) : word;
+    state = nextState(state, real);
     if (state === WORD_STATE.refused) return word;
-    runsCommands ||= runsCommand(word);
-    if (resettingOptions(word).length > 0) resets = resettingOptions(word);
+    runsCommands ||= runsCommand(real);
+    if (resettingOptions(real).length > 0) resets = resettingOptions(real);
   }
   return null;
 }
