@@ -9,7 +9,9 @@
 // (`<LD_PROFILE_OUTPUT or /var/tmp>/<library>.profile`). NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, SSL_CERT_DIR and
 // NODE_ICU_DATA make a child read files in C++ (Node 22.15+ hands the extra certificates back to the program:
 // `tls.getCACertificates('extra')`). HOSTALIASES, LOCALDOMAIN and RES_OPTIONS steer the child's resolver
-// (resolver-environment.ts): a governed child would take them for what it started with. Each entry the program
+// (resolver-environment.ts): a governed child would take them for what it started with. BASH_ENV names a file bash
+// sources before a non-interactive command, and BASH_FUNC_<name>%% variables become bash functions (a `node` that
+// clears NODE_OPTIONS): code the shell check never reads, refused. Each entry the program
 // adds to what this process started with is decided: a library, directory or configuration as native_addon by
 // real path (relative to the child's working directory, as the loader reads it; a name the loader searches for,
 // or one with a $ORIGIN-style token, as `library:<entry>`), a directory Node writes to as file_write, a file or
@@ -29,7 +31,7 @@ const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, St
 // library the loader may search for, a path of native code or configuration (native_addon), a directory
 // Node or the loader writes to (file_write), a loader profile (file_write of the file it names), a file or a
 // directory tree read (file_read), a resolver variable (refused).
-type Kind = 'library' | 'native' | 'write' | 'profile' | 'read' | 'readTree' | 'resolver';
+type Kind = 'library' | 'native' | 'write' | 'profile' | 'read' | 'readTree' | 'resolver' | 'shell';
 const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   LD_PRELOAD: { separators: ' :\t\n', kind: 'library' },
   LD_AUDIT: { separators: ':', kind: 'library' },
@@ -50,12 +52,20 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   HOSTALIASES: { separators: '', kind: 'resolver' },
   LOCALDOMAIN: { separators: '', kind: 'resolver' },
   RES_OPTIONS: { separators: '', kind: 'resolver' },
+  BASH_ENV: { separators: '', kind: 'shell' },
 };
+/** Bash imports a variable named so (`BASH_FUNC_node%%`) as a function; those this process started with pass. */
+const FUNCTION_PREFIX = 'BASH_FUNC_';
 // Where the loader writes a profile when LD_PROFILE_OUTPUT is unset or empty.
 const PROFILE_DIRECTORY = '/var/tmp';
 const NAMES = primordials.objectKeys(VARIABLES);
 const startup: Record<string, string[]> = {};
 for (let i = 0; i < NAMES.length; i++) startup[NAMES[i]] = entriesOf(process.env[NAMES[i]] ?? '', VARIABLES[NAMES[i]].separators);
+const startupFunctions = primordials.newList<string>();
+const startupNames = primordials.objectKeys(process.env);
+for (let i = 0; i < startupNames.length; i++) {
+  if (StringPrototypeStartsWith(startupNames[i], FUNCTION_PREFIX)) startupFunctions[startupFunctions.length] = `${startupNames[i]}=${process.env[startupNames[i]] as string}`;
+}
 
 function entriesOf(value: string, separators: string): string[] {
   const entries = primordials.newList<string>();
@@ -72,10 +82,15 @@ function checkEntry(name: string, entry: string, envPairs: readonly string[], cw
   const kind = VARIABLES[name].kind;
   if (kind === 'write') return checkWrite(resolveTarget(entry, true, cwd));
   if (kind === 'resolver') return refuseBypass('net_connect', `resolver:${name}`, `a child environment whose ${name} is not what this process started with (its resolver reads it)`);
+  if (kind === 'shell') return refuseShellVariable(name);
   if (kind === 'profile') return checkWrite(resolveTarget(`${profileDirectory(envPairs)}/${entry}.profile`, true, cwd));
   if (kind === 'read') return checkRead(resolveTarget(entry, true, cwd));
   if (kind === 'readTree') return checkTreeRead(resolveTarget(entry, true, cwd));
   return checkAction('native_addon', kind === 'library' ? libraryTarget(entry, cwd) : resolveTarget(entry, true, cwd));
+}
+
+function refuseShellVariable(name: string): GovernanceDeniedError | null {
+  return refuseBypass('process_spawn', `shell:${name}`, `a child environment whose ${name} is not what this process started with (bash runs the code it holds)`);
 }
 
 /**
@@ -87,7 +102,11 @@ export function checkChildVariables(envPairs: readonly string[], cwd: string | u
     const pair = envPairs[i];
     const equals = StringPrototypeIndexOf(pair, '=');
     const name = equals === -1 ? pair : StringPrototypeSlice(pair, 0, equals);
-    if (!ArrayPrototypeIncludes(NAMES, name)) continue;
+    if (!ArrayPrototypeIncludes(NAMES, name)) {
+      const refused = StringPrototypeStartsWith(name, FUNCTION_PREFIX) && !ArrayPrototypeIncludes(startupFunctions, pair) ? refuseShellVariable(name) : null;
+      if (refused !== null) return refused;
+      continue;
+    }
     const entries = entriesOf(StringPrototypeSlice(pair, equals + 1), VARIABLES[name].separators);
     for (let j = 0; j < entries.length; j++) {
       if (ArrayPrototypeIncludes(startup[name], entries[j])) continue;
