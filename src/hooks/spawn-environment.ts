@@ -17,6 +17,7 @@
 // or one with a $ORIGIN-style token, as `library:<entry>`), a directory Node writes to as file_write, a file or
 // directory read as file_read, a resolver variable refused as runtime_bypass. What this
 // process started with came from whoever started it (a container's jemalloc preload, a coverage run) and passes.
+import workerThreads = require('node:worker_threads');
 import type { GovernanceDeniedError } from '../kernel/errors';
 import { checkAction } from '../kernel/gate';
 import { refuseBypass } from './internals-bypass';
@@ -25,7 +26,10 @@ import { libraryTarget, resolveTarget } from './fs-paths';
 import { checkRead, checkTreeRead } from './log-files';
 import { checkWrite } from './rules-files';
 
-const { ArrayPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, isArray, ArrayPrototypeIncludes, JSONParse, JSONStringify, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+// Captured at load: the program can replace worker_threads' functions.
+const getEnvironmentData = workerThreads.getEnvironmentData;
+const setEnvironmentData = workerThreads.setEnvironmentData;
 
 // Each variable's separators between entries ('' for a single path) and what an entry is decided as: a
 // library the loader may search for, a path of native code or configuration (native_addon), a directory
@@ -59,12 +63,53 @@ const FUNCTION_PREFIX = 'BASH_FUNC_';
 // Where the loader writes a profile when LD_PROFILE_OUTPUT is unset or empty.
 const PROFILE_DIRECTORY = '/var/tmp';
 const NAMES = primordials.objectKeys(VARIABLES);
+/**
+ * The environment-data key under which a thread hands each worker it starts its start-up values of these variables. A
+ * worker's process.env is the `env` the program gives it (or a copy of the program's process.env, or with SHARE_ENV
+ * the live one): taken for what it started with, it let `env: { BASH_ENV: ... }` through every spawn of that worker
+ * until 2026-11-23. The slot is locked like governance's other environment data (workers.ts).
+ */
+export const CHILD_VARIABLES_DATA = '@mltrainer/governance.child-variables';
+const startupPairs = inheritedPairs() ?? ownPairs();
 const startup: Record<string, string[]> = {};
-for (let i = 0; i < NAMES.length; i++) startup[NAMES[i]] = entriesOf(process.env[NAMES[i]] ?? '', VARIABLES[NAMES[i]].separators);
+for (let i = 0; i < NAMES.length; i++) startup[NAMES[i]] = entriesOf(startupValue(NAMES[i]) ?? '', VARIABLES[NAMES[i]].separators);
 const startupFunctions = primordials.newList<string>();
-const startupNames = primordials.objectKeys(process.env);
-for (let i = 0; i < startupNames.length; i++) {
-  if (StringPrototypeStartsWith(startupNames[i], FUNCTION_PREFIX)) startupFunctions[startupFunctions.length] = `${startupNames[i]}=${process.env[startupNames[i]] as string}`;
+for (let i = 0; i < startupPairs.length; i++) {
+  if (StringPrototypeStartsWith(startupPairs[i], FUNCTION_PREFIX)) startupFunctions[startupFunctions.length] = startupPairs[i];
+}
+
+/** `NAME=value` of each variable decided here that this process's environment has now (at load). */
+function ownPairs(): string[] {
+  const pairs = primordials.newList<string>();
+  const names = primordials.objectKeys(process.env);
+  for (let i = 0; i < names.length; i++) {
+    if (ArrayPrototypeIncludes(NAMES, names[i]) || StringPrototypeStartsWith(names[i], FUNCTION_PREFIX)) pairs[pairs.length] = `${names[i]}=${process.env[names[i]] as string}`;
+  }
+  return pairs;
+}
+
+/** In a worker, the pairs the thread that started it handed on; null on the main thread or without them. */
+function inheritedPairs(): string[] | null {
+  if (workerThreads.isMainThread || typeof getEnvironmentData !== 'function') return null;
+  const data = apply(getEnvironmentData, workerThreads, [CHILD_VARIABLES_DATA]) as unknown;
+  if (typeof data !== 'string') return null;
+  const parsed = JSONParse(data) as unknown;
+  if (!isArray(parsed)) return null;
+  const pairs = primordials.newList<string>();
+  const list = parsed as unknown[];
+  for (let i = 0; i < list.length; i++) if (typeof list[i] === 'string') pairs[pairs.length] = list[i] as string;
+  return pairs;
+}
+
+function startupValue(name: string): string | undefined {
+  const prefix = `${name}=`;
+  for (let i = 0; i < startupPairs.length; i++) if (StringPrototypeStartsWith(startupPairs[i], prefix)) return StringPrototypeSlice(startupPairs[i], prefix.length);
+  return undefined;
+}
+
+/** Hands the next worker this thread's start-up values (see CHILD_VARIABLES_DATA). */
+export function handOnChildVariables(): void {
+  if (typeof setEnvironmentData === 'function') apply(setEnvironmentData, workerThreads, [CHILD_VARIABLES_DATA, JSONStringify(startupPairs)]);
 }
 
 function entriesOf(value: string, separators: string): string[] {
