@@ -15,8 +15,8 @@ import { isOwnSpawn } from '../kernel/own-work';
 import { primordials } from '../primordials';
 import { CHILD_VARIABLE_PREFIXES, governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
 import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-flags';
-import { checkChildVariables } from './spawn-environment';
-import { argvOverride, environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, type RealWord, resolveExecutable, shellCommand } from './spawn-target';
+import { checkChildVariables, checkShellStartupVariables } from './spawn-environment';
+import { argvOverride, environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, type RealWord, resolveExecutable, shellCommand, shellStartupFiles } from './spawn-target';
 import { cString, convertPath, type PathArgument } from './fs-paths';
 import { checkForeignDescriptor } from './fs-descriptors';
 import { refuseBypass } from './internals-bypass';
@@ -201,13 +201,13 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   const shell = isShell(executable) ? executable : realExecutable !== null && isShell(realExecutable) ? realExecutable : null;
   const found = shell !== null ? shellCommand(shell, args) : null;
   const realWord = realWordIn(cwd);
-  const shellDenied = checkShellCommand(executable, found, realWord) ?? checkEnvArguments(executable, args, realWord);
+  const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
+  const shellDenied = checkShellCommand(executable, found, realWord) ?? checkEnvArguments(executable, args, realWord) ?? (shell === null ? null : checkStartupFiles(executable, args, envPairs));
   if (shellDenied !== null) return shellDenied;
   const command = found === NOT_UNDERSTOOD ? null : found;
   const word = command === null ? null : firstCommandWord(command);
   const wordDenied = word === null ? null : checkAction('process_spawn', resolveExecutable(word, searchPath, cwd));
   if (wordDenied !== null) return wordDenied;
-  const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
   const node = isNodeExecutable(executable, realExecutable, realNode);
   const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs) ?? checkChildVariables(envPairs, cwd);
   if (flagsDenied !== null) return flagsDenied;
@@ -236,6 +236,16 @@ function checkShellCommand(executable: string, command: string | null | typeof N
 function checkEnvArguments(executable: string, args: readonly string[], realWord: RealWord): GovernanceDeniedError | null {
   const override = argvOverride(executable, args, CHILD_VARIABLE_PREFIXES, realWord);
   return override === null ? null : refuseBypass('process_spawn', executable, `a program started with arguments that change the environment governance gives a child (${override})`);
+}
+
+/**
+ * A shell's start-up files run before its command, unread: one its options name (`--rcfile ok/rc -ic`) is refused as
+ * runtime_bypass, and so is a login or interactive shell whose HOME, ENV or ZDOTDIR the program changed.
+ */
+function checkStartupFiles(executable: string, args: readonly string[], envPairs: readonly string[]): GovernanceDeniedError | null {
+  const files = shellStartupFiles(args);
+  if (files === 'rcfile') return refuseBypass('process_spawn', executable, 'a shell given a start-up file (--rcfile, --init-file)');
+  return files === 'login' ? checkShellStartupVariables(envPairs) : null;
 }
 
 /**

@@ -58,6 +58,8 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   RES_OPTIONS: { separators: '', kind: 'resolver' },
   BASH_ENV: { separators: '', kind: 'shell' },
 };
+/** Where a login or interactive shell finds the start-up files it runs: `~/.profile`, `~/.bashrc`, `$ENV`, `$ZDOTDIR/.zshrc`. */
+const SHELL_FILE_VARIABLES = ['HOME', 'ENV', 'ZDOTDIR'];
 /** Bash imports a variable named so (`BASH_FUNC_node%%`) as a function; those this process started with pass. */
 const FUNCTION_PREFIX = 'BASH_FUNC_';
 // Where the loader writes a profile when LD_PROFILE_OUTPUT is unset or empty.
@@ -83,7 +85,7 @@ function ownPairs(): string[] {
   const pairs = primordials.newList<string>();
   const names = primordials.objectKeys(process.env);
   for (let i = 0; i < names.length; i++) {
-    if (ArrayPrototypeIncludes(NAMES, names[i]) || StringPrototypeStartsWith(names[i], FUNCTION_PREFIX)) pairs[pairs.length] = `${names[i]}=${process.env[names[i]] as string}`;
+    if (ArrayPrototypeIncludes(NAMES, names[i]) || ArrayPrototypeIncludes(SHELL_FILE_VARIABLES, names[i]) || StringPrototypeStartsWith(names[i], FUNCTION_PREFIX)) pairs[pairs.length] = `${names[i]}=${process.env[names[i]] as string}`;
   }
   return pairs;
 }
@@ -136,6 +138,26 @@ function checkEntry(name: string, entry: string, envPairs: readonly string[], cw
 
 function refuseShellVariable(name: string): GovernanceDeniedError | null {
   return refuseBypass('process_spawn', `shell:${name}`, `a child environment whose ${name} is not what this process started with (bash runs the code it holds)`);
+}
+
+/**
+ * A login or interactive shell runs the start-up files of its HOME, ENV and ZDOTDIR: set by the program to a directory
+ * it may write, they ran its `unset NODE_OPTIONS` before the shell's command (`bash -lc` with `HOME=ok`, until
+ * 2026-11-23). Refused as runtime_bypass when one is set and differs from what this process started with.
+ */
+export function checkShellStartupVariables(envPairs: readonly string[]): GovernanceDeniedError | null {
+  for (let i = 0; i < SHELL_FILE_VARIABLES.length; i++) {
+    const name = SHELL_FILE_VARIABLES[i];
+    const prefix = `${name}=`;
+    for (let j = 0; j < envPairs.length; j++) {
+      if (!StringPrototypeStartsWith(envPairs[j], prefix)) continue;
+      if (StringPrototypeSlice(envPairs[j], prefix.length) !== startupValue(name)) {
+        return refuseBypass('process_spawn', `shell:${name}`, `a login or interactive shell whose ${name} is not what this process started with (it runs the start-up files found there)`);
+      }
+      break;
+    }
+  }
+  return null;
 }
 
 /**

@@ -94,6 +94,24 @@ export function shellCommand(executable: string, args: readonly string[]): strin
   return command && i < args.length ? args[i] : null;
 }
 
+/**
+ * Whether a POSIX shell runs start-up files: `rcfile` when its options name one (`--rcfile`, `--init-file`), `login`
+ * for a login or interactive shell (`-l`, `--login`, `-i`, or an argv[0] starting with `-`, as `exec -a -bash` and
+ * the `argv0` spawn option give it), which reads `~/.profile`, `~/.bashrc`, `$ENV`; null for neither.
+ */
+export function shellStartupFiles(args: readonly string[]): 'rcfile' | 'login' | null {
+  let login = args.length > 0 && `${args[0]}`[0] === '-';
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--' || arg === '-' || (arg[0] !== '-' && arg[0] !== '+')) break;
+    if (primordials.ArrayPrototypeIncludes(LONG_WITH_ARGUMENT, arg)) return 'rcfile';
+    if (arg === '--login' || (arg[0] === '-' && arg[1] !== '-' && (StringPrototypeIndexOf(arg, 'l') > 0 || StringPrototypeIndexOf(arg, 'i') > 0))) login = true;
+    const taken = optionArguments(arg);
+    if (taken > 0) i += taken;
+  }
+  return login ? 'login' : null;
+}
+
 /** How many arguments follow `option` (one per `o`/`O` letter, one for --rcfile); -1 for an option not known here. */
 function optionArguments(option: string): number {
   if (option[1] === '-') return primordials.ArrayPrototypeIncludes(LONG_WITH_ARGUMENT, option) ? 1 : primordials.ArrayPrototypeIncludes(LONG_FLAGS, option) ? 0 : -1;
