@@ -36,6 +36,8 @@ const realNode = realpathNative(process.execPath);
  * (internals.ts), and a node child opened its inspector to a signal sent in the moments before its preload ran (an
  * allowed `kill` looping on its pid, until 2026-11-23). Given only to children of this very binary: older nodes refuse the flag.
  */
+/** What a shell's command or env's words may not change for a child: governance's variables, and bash's start-up code (BASH_ENV, exported functions). */
+const CHANGED_VARIABLE_PREFIXES: readonly string[] = [...CHILD_VARIABLE_PREFIXES, 'BASH_ENV', 'BASH_FUNC_'];
 const DISABLE_SIGUSR1 = process.allowedNodeEnvironmentFlags.has('--disable-sigusr1') ? '--disable-sigusr1' : null;
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */
@@ -224,7 +226,7 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
  */
 function checkShellCommand(executable: string, command: string | null | typeof NOT_UNDERSTOOD, realWord: RealWord): GovernanceDeniedError | null {
   if (command === NOT_UNDERSTOOD) return refuseBypass('process_spawn', executable, 'a shell whose options governance cannot read');
-  const override = command === null ? null : environmentOverride(command, CHILD_VARIABLE_PREFIXES, realWord);
+  const override = command === null ? null : environmentOverride(command, CHANGED_VARIABLE_PREFIXES, realWord);
   return override === null ? null : refuseBypass('process_spawn', executable, `a shell command that changes the environment governance gives a child (${override})`);
 }
 
@@ -234,7 +236,7 @@ function checkShellCommand(executable: string, command: string | null | typeof N
  * 2026-11-23. Refused as runtime_bypass, like the shell command.
  */
 function checkEnvArguments(executable: string, args: readonly string[], realWord: RealWord): GovernanceDeniedError | null {
-  const override = argvOverride(executable, args, CHILD_VARIABLE_PREFIXES, realWord);
+  const override = argvOverride(executable, args, CHANGED_VARIABLE_PREFIXES, realWord);
   return override === null ? null : refuseBypass('process_spawn', executable, `a program started with arguments that change the environment governance gives a child (${override})`);
 }
 

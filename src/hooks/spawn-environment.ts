@@ -25,6 +25,7 @@ import { primordials } from '../primordials';
 import { libraryTarget, resolveTarget } from './fs-paths';
 import { checkRead, checkTreeRead } from './log-files';
 import { checkWrite } from './rules-files';
+import { SHELL_FILE_VARIABLES } from './spawn-target';
 
 const { apply, isArray, ArrayPrototypeIncludes, JSONParse, JSONStringify, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 // Captured at load: the program can replace worker_threads' functions.
@@ -58,8 +59,6 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   RES_OPTIONS: { separators: '', kind: 'resolver' },
   BASH_ENV: { separators: '', kind: 'shell' },
 };
-/** Where a login or interactive shell finds the start-up files it runs: `~/.profile`, `~/.bashrc`, `$ENV`, `$ZDOTDIR/.zshrc`. */
-const SHELL_FILE_VARIABLES = ['HOME', 'ENV', 'ZDOTDIR'];
 /** Bash imports a variable named so (`BASH_FUNC_node%%`) as a function; those this process started with pass. */
 const FUNCTION_PREFIX = 'BASH_FUNC_';
 // Where the loader writes a profile when LD_PROFILE_OUTPUT is unset or empty.

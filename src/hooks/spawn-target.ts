@@ -169,7 +169,39 @@ export function environmentOverride(command: string, prefixes: readonly string[]
   // As the shell reads the name: a backslash-newline is removed (`NODE_OPT\<newline>IONS=`), and so are quotes
   // (`NODE_OPT""IONS=`, `unset NODE_OPT\IONS`).
   const words = StringMapChars(withoutLineContinuations(command), QUOTES, '');
-  return changedVariable(words, prefixes) ?? clearingOption(command, realWord);
+  return changedVariable(words, prefixes, false) ?? clearingOption(command, realWord) ?? startupFileWord(words);
+}
+
+/** Where a login or interactive shell finds the start-up files it runs: `~/.profile`, `~/.bashrc`, `$ENV`, `$ZDOTDIR/.zshrc`. */
+export const SHELL_FILE_VARIABLES: readonly string[] = ['HOME', 'ENV', 'ZDOTDIR'];
+const STARTUP_FILE_OPTIONS = ['--rcfile', '--init-file'];
+const WORD_BREAKS = ';&|<>()`\t\n\r';
+
+/** `-l`, `-i` (also in a cluster: `-lc`, `-ic`) or `--login`: a shell option that makes it run start-up files. */
+export function isLoginOption(word: string): boolean {
+  if (word === '--login') return true;
+  if (word.length < 2 || word[0] !== '-' || word[1] === '-') return false;
+  return StringPrototypeIndexOf(word, 'l') > 0 || StringPrototypeIndexOf(word, 'i') > 0;
+}
+
+/**
+ * In a shell command (quotes removed): a start-up file named to a nested shell (`bash --rcfile ok/rc -ic ...`), or
+ * HOME, ENV or ZDOTDIR changed in a line that also has a login or interactive option (`HOME=ok bash -lc ...`; an
+ * `ls -l` in such a line is refused too). Null when neither.
+ */
+function startupFileWord(words: string): string | null {
+  const list = StringSplit(StringMapChars(words, WORD_BREAKS, ' '), ' ');
+  let login = false;
+  for (let i = 0; i < list.length; i++) {
+    if (primordials.ArrayPrototypeIncludes(STARTUP_FILE_OPTIONS, list[i])) return list[i];
+    login ||= isLoginOption(list[i]);
+  }
+  if (!login) return null;
+  for (let i = 0; i < SHELL_FILE_VARIABLES.length; i++) {
+    const changed = changedVariable(words, [SHELL_FILE_VARIABLES[i]], true);
+    if (changed !== null) return changed;
+  }
+  return null;
 }
 
 /**
@@ -197,7 +229,8 @@ const CHANGING_WORDS = [
 const COMMAND_ENDS = ';&|\n(`';
 const NAME_CHAR = /^[A-Za-z0-9_]$/;
 
-function changedVariable(command: string, prefixes: readonly string[]): string | null {
+/** With `exact`, only the variables named in `prefixes` themselves (not longer names starting so). */
+function changedVariable(command: string, prefixes: readonly string[], exact: boolean): string | null {
   for (let p = 0; p < prefixes.length; p++) {
     for (let at = StringPrototypeIndexOf(command, prefixes[p]); at >= 0; at = StringPrototypeIndexOf(command, prefixes[p], at + 1)) {
       const before = at === 0 ? '' : command[at - 1];
@@ -206,7 +239,10 @@ function changedVariable(command: string, prefixes: readonly string[]): string |
       let end = at;
       while (end < command.length && isNameChar(command[end])) end++;
       const name = StringPrototypeSlice(command, at, end);
-      const assigns = command[end] === '=' || ((command[end] === '+' || command[end] === ':') && command[end + 1] === '=');
+      if (exact && name !== prefixes[p]) continue;
+      // `BASH_FUNC_node%%=` (or `()=`) is how env exports a bash function.
+      const suffix = StringPrototypeSlice(command, end, end + 3);
+      const assigns = command[end] === '=' || ((command[end] === '+' || command[end] === ':') && command[end + 1] === '=') || suffix === '%%=' || suffix === '()=';
       if (before === '{') {
         if (assigns) return `${name}=`; // ${NAME:=value}, ${NAME=value}
         continue; // ${NAME}, ${NAME:-value}
@@ -265,11 +301,17 @@ export function argvOverride(executable: string, args: readonly string[], prefix
   let unsetting = false;
   let runsCommands = runsCommand(program);
   let resets: readonly string[] = resettingOptions(program);
+  let shellFiles: string | null = null;
+  let login = false;
   for (let i = 1; i < args.length; i++) {
     const word = `${args[i]}`;
     const name = unsetting ? word : state === WORD_STATE.envOptions ? envOptionName(word) : null;
     if (name !== null && startsWithAny(name, prefixes)) return name;
+    if (name !== null && primordials.ArrayPrototypeIncludes(SHELL_FILE_VARIABLES, name)) shellFiles = name;
     if (primordials.ArrayPrototypeIncludes(resets, word)) return word;
+    if (runsCommands && primordials.ArrayPrototypeIncludes(STARTUP_FILE_OPTIONS, word)) return word;
+    login ||= runsCommands && isLoginOption(word);
+    if (login && shellFiles !== null) return shellFiles;
     if (runsCommands && isCommandOption(`${args[i - 1]}`)) {
       const override = environmentOverride(word, prefixes, realWord);
       if (override !== null) return override;
@@ -300,7 +342,7 @@ function isCommandOption(word: string): boolean {
 
 /** The variable an `env` word sets (`NAME=value`) or unsets (`-uNAME`, `--unset=NAME`), or null. */
 function envOptionName(word: string): string | null {
-  if (RegExpPrototypeTest(ASSIGNMENT, word)) return StringPrototypeSlice(word, 0, StringPrototypeIndexOf(word, '='));
+  if (isEnvAssignment(word)) return StringPrototypeSlice(word, 0, StringPrototypeIndexOf(word, '='));
   if (StringPrototypeIndexOf(word, '--unset=') === 0) return StringPrototypeSlice(word, 8);
   if (word[0] === '-' && word[1] === 'u' && word.length > 2) return StringPrototypeSlice(word, 2);
   return null;
@@ -311,11 +353,16 @@ function startsWithAny(name: string, prefixes: readonly string[]): boolean {
   return false;
 }
 
+/** env sets every argument with an `=` (not first) as a variable, whatever its name (`BASH_FUNC_node%%=...`). */
+function isEnvAssignment(word: string): boolean {
+  return word[0] !== '-' && StringPrototypeIndexOf(word, '=') > 0;
+}
+
 /** Follows `env` and `exec` through their options, to what clears the environment. */
 function nextState(state: WordState, word: string): WordState {
   if (state === WORD_STATE.envArgument) return WORD_STATE.envOptions;
   if (state === WORD_STATE.execArgument) return WORD_STATE.execOptions;
-  if (state === WORD_STATE.envOptions && (word[0] === '-' || RegExpPrototypeTest(ASSIGNMENT, word))) return envOption(word);
+  if (state === WORD_STATE.envOptions && (word[0] === '-' || isEnvAssignment(word))) return envOption(word);
   if (state === WORD_STATE.execOptions && word[0] === '-') {
     if (StringPrototypeIndexOf(word, 'c') > 0) return WORD_STATE.refused; // exec -c: an empty environment
     return word === '-a' ? WORD_STATE.execArgument : WORD_STATE.execOptions;

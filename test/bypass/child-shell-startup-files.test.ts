@@ -4,8 +4,10 @@
 // started with `argv0: '-bash'` (a login shell), and `sh -ic` with `ENV=ok/rc`, each ran the program's
 // `unset NODE_OPTIONS` and then `<node> child.cjs`, which, started without the preload, wrote into a directory the
 // policy denies (every line, until 2026-11-23). Under a production policy that allows sh, bash and node, in the three
-// launch modes, each must be refused as a runtime_bypass, logged, and leave no file. Positive controls: a login shell
-// with the HOME this process started with, and a plain `bash -c` with a changed HOME, start governed children.
+// launch modes, each must be refused as a runtime_bypass, logged, and leave no file; so must the same inside a shell's
+// command (`sh -c "bash --rcfile ..."`, `sh -c "HOME=ok bash -lc ..."`) and behind `nice` or `env HOME=ok`. Positive
+// controls: a login shell with the HOME this process started with, and a plain `bash -c` with a changed HOME (also
+// inside `sh -c`), start governed children.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,7 +28,12 @@ const routes = {
   'sh -lc HOME=ok': ['sh', ['-lc', child('sh-login')], { env: { ...process.env, HOME: ok } }],
   'argv0 -bash HOME=ok': ['bash', ['-c', child('argv0-login')], { argv0: '-bash', env: { ...process.env, HOME: ok } }],
   'sh -ic ENV=ok/rc': ['sh', ['-ic', child('sh-env')], { env: { ...process.env, ENV: path.join(ok, 'rc') } }],
+  'sh -c bash --rcfile': ['sh', ['-c', "bash --rcfile ok/rc -ic '" + child('sh-rcfile') + "'"], {}],
+  'nice bash --rcfile': ['nice', ['bash', '--rcfile', 'ok/rc', '-ic', child('nice-rcfile')], {}],
+  'sh -c HOME=ok bash -lc': ['sh', ['-c', 'HOME=' + ok + " bash -lc '" + child('sh-home-login') + "'"], {}],
+  'env HOME=ok bash -lc': ['env', ['HOME=' + ok, 'bash', '-lc', child('env-home-login')], {}],
   'control: bash -lc': ['bash', ['-lc', child('control-login')], {}],
+  'control: sh -c HOME=ok bash -c': ['sh', ['-c', 'HOME=' + ok + " bash -c '" + child('control-sh-home') + "'"], {}],
   'control: bash -c HOME=ok': ['bash', ['-c', child('control-home')], { env: { ...process.env, HOME: ok } }],
 };
 const results = {};
@@ -46,8 +53,12 @@ catch (e) { console.log(label, e.code); }
 const REFUSED: [string, string][] = [
   ['bash --rcfile -ic', 'rcfile'], ['bash --init-file -ic', 'init-file'], ['bash -lc HOME=ok', 'bash-login'],
   ['sh -lc HOME=ok', 'sh-login'], ['argv0 -bash HOME=ok', 'argv0-login'], ['sh -ic ENV=ok/rc', 'sh-env'],
+  ['sh -c bash --rcfile', 'sh-rcfile'], ['nice bash --rcfile', 'nice-rcfile'], ['sh -c HOME=ok bash -lc', 'sh-home-login'],
+  ['env HOME=ok bash -lc', 'env-home-login'],
 ];
-const CONTROLS: [string, string][] = [['control: bash -lc', 'control-login'], ['control: bash -c HOME=ok', 'control-home']];
+const CONTROLS: [string, string][] = [
+  ['control: bash -lc', 'control-login'], ['control: bash -c HOME=ok', 'control-home'], ['control: sh -c HOME=ok bash -c', 'control-sh-home'],
+];
 
 describe.each(LAUNCH_MODES)('shell start-up files the program chose, production policy (%s)', (mode) => {
   const dir = createProject({ files: { 'app.cjs': APP, 'child.cjs': CHILD, 'denied/.keep': '', 'ok/.keep': '' } });
@@ -57,7 +68,7 @@ describe.each(LAUNCH_MODES)('shell start-up files the program chose, production 
     mode,
     entry: 'app.cjs',
     policy: writeOnlyInOkPolicy(dir, { rules: [
-      { id: 'tools', action: 'process_spawn', target: ['**/sh', '**/bash', process.execPath], effect: 'allow' },
+      { id: 'tools', action: 'process_spawn', target: ['**/sh', '**/bash', '**/nice', '**/env', process.execPath], effect: 'allow' },
     ] }),
   });
   const results = routeResults<Record<string, { error?: string; violation?: string; out?: string }>>(run);

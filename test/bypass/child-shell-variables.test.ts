@@ -3,7 +3,8 @@
 // command, and imports `BASH_FUNC_<name>%%` variables as functions: a program that gave bash `BASH_ENV=ok/env.sh`
 // (`unset NODE_OPTIONS`), or a function `node` that runs `NODE_OPTIONS= command node "$@"`, and the innocent command
 // `node child.cjs`, started that child without the preload, and it wrote into a directory the policy denies (every
-// line, until 2026-11-23; also through `sh -c 'bash -c ...'`, and with the variable set in `process.env`). Under a
+// line, until 2026-11-23; also through `sh -c 'bash -c ...'`, with the variable set in `process.env`, and assigned in
+// a shell's command or by `env`). Under a
 // production policy that allows bash, sh and node, in the three launch modes, each must be refused as a
 // runtime_bypass, logged, and leave no file. Positive controls: a plain `bash -c` starts a governed child, and a
 // `BASH_ENV` this process started with (the operator's) still reaches bash.
@@ -25,6 +26,9 @@ const routes = {
   'bash BASH_FUNC_node%%': ['bash', ['-c', child('bash-func')], { ...base, 'BASH_FUNC_node%%': '() { NODE_OPTIONS= command node "$@"; }' }],
   'sh -c bash BASH_ENV': ['sh', ['-c', 'bash -c "' + child('sh-bash-env') + '"'], { ...base, BASH_ENV: path.resolve('ok/env.sh') }],
   'process.env.BASH_ENV': ['bash', ['-c', child('process-env')], null],
+  'sh -c BASH_ENV=ok/env.sh bash -c': ['sh', ['-c', 'BASH_ENV=' + path.resolve('ok/env.sh') + " bash -c '" + child('sh-assign') + "'"], base],
+  'env BASH_ENV=ok/env.sh bash -c': ['env', ['BASH_ENV=' + path.resolve('ok/env.sh'), 'bash', '-c', child('env-assign')], base],
+  'env BASH_FUNC_node%%= bash -c': ['env', ['BASH_FUNC_node%%=() { NODE_OPTIONS= command node "$@"; }', 'bash', '-c', child('env-func')], base],
   'control: bash -c': ['bash', ['-c', child('control')], base],
   'control: operator BASH_ENV': ['bash', ['-c', child('control-profile')], base],
 };
@@ -46,7 +50,8 @@ catch (e) { console.log(label, e.code, 'profile=' + (process.env.FROM_PROFILE ??
 
 const REFUSED: [string, string][] = [
   ['bash BASH_ENV', 'bash-env'], ['bash BASH_FUNC_node%%', 'bash-func'],
-  ['sh -c bash BASH_ENV', 'sh-bash-env'], ['process.env.BASH_ENV', 'process-env'],
+  ['sh -c bash BASH_ENV', 'sh-bash-env'], ['process.env.BASH_ENV', 'process-env'], ['sh -c BASH_ENV=ok/env.sh bash -c', 'sh-assign'],
+  ['env BASH_ENV=ok/env.sh bash -c', 'env-assign'], ['env BASH_FUNC_node%%= bash -c', 'env-func'],
 ];
 
 describe.each(LAUNCH_MODES)('bash start-up variables in a child environment, production policy (%s)', (mode) => {
@@ -58,7 +63,7 @@ describe.each(LAUNCH_MODES)('bash start-up variables in a child environment, pro
     entry: 'app.cjs',
     env: { BASH_ENV: join(dir, 'profile.sh') },
     policy: writeOnlyInOkPolicy(dir, { rules: [
-      { id: 'tools', action: 'process_spawn', target: ['**/sh', '**/bash', process.execPath], effect: 'allow' },
+      { id: 'tools', action: 'process_spawn', target: ['**/sh', '**/bash', '**/env', process.execPath], effect: 'allow' },
     ] }),
   });
   const results = routeResults<Record<string, { error?: string; violation?: string; out?: string }>>(run);
