@@ -285,8 +285,10 @@ function clearingOption(command: string, realWord: RealWord): string | null {
 
 /** Programs that start what follows them with a fresh environment when given one of these options. */
 const RESETTING: Record<string, readonly string[]> = { __proto__: null, setpriv: ['--reset-env'], su: ['-', '-l', '--login'], runuser: ['-', '-l', '--login'] } as unknown as Record<string, readonly string[]>;
-/** Programs that run a `-c` command through a shell (su and runuser through the user's, script and flock through $SHELL). */
-const COMMAND_RUNNERS = ['su', 'runuser', 'script', 'flock'];
+/** Programs that run a `-c` command through a shell (su and runuser through the user's, script and flock through $SHELL, sg through sh). */
+const COMMAND_RUNNERS = ['su', 'runuser', 'script', 'flock', 'sg'];
+/** Programs that run their command operand through `sh -c` with or without a `-c` option (`sg <group> <command>`). */
+const OPERAND_RUNNERS = ['sg'];
 
 /**
  * The same for a program started directly, word by word (an argument is one word, whatever it holds): `env -i`, an
@@ -299,10 +301,11 @@ export function argvOverride(executable: string, args: readonly string[], prefix
   const program = realWord(executable);
   let state = nextState(WORD_STATE.program, program);
   let unsetting = false;
-  let runsCommands = runsCommand(program);
+  let runsCommands = runsCommand(program) || runsCommand(executable);
   let resets: readonly string[] = resettingOptions(program);
   let shellFiles: string | null = null;
   let login = false;
+  let operandCommands = runsOperand(program) || runsOperand(executable);
   for (let i = 1; i < args.length; i++) {
     const word = `${args[i]}`;
     const name = unsetting ? word : state === WORD_STATE.envOptions ? envOptionName(word) : null;
@@ -312,7 +315,7 @@ export function argvOverride(executable: string, args: readonly string[], prefix
     if (runsCommands && primordials.ArrayPrototypeIncludes(STARTUP_FILE_OPTIONS, word)) return word;
     login ||= runsCommands && isLoginOption(word);
     if (login && shellFiles !== null) return shellFiles;
-    if (runsCommands && isCommandOption(`${args[i - 1]}`)) {
+    if ((runsCommands && isCommandOption(`${args[i - 1]}`)) || operandCommands) {
       const override = environmentOverride(word, prefixes, realWord);
       if (override !== null) return override;
     }
@@ -320,7 +323,9 @@ export function argvOverride(executable: string, args: readonly string[], prefix
     const real = state === WORD_STATE.program ? realWord(word) : word;
     state = nextState(state, real);
     if (state === WORD_STATE.refused) return word;
-    runsCommands ||= runsCommand(real);
+    // By either name: sg is a link to newgrp, which reads its name.
+    runsCommands ||= runsCommand(real) || runsCommand(word);
+    operandCommands ||= runsOperand(real) || runsOperand(word);
     if (resettingOptions(real).length > 0) resets = resettingOptions(real);
   }
   return null;
@@ -328,6 +333,10 @@ export function argvOverride(executable: string, args: readonly string[], prefix
 
 function runsCommand(word: string): boolean {
   return isShell(word) || primordials.ArrayPrototypeIncludes(COMMAND_RUNNERS, baseName(word));
+}
+
+function runsOperand(word: string): boolean {
+  return primordials.ArrayPrototypeIncludes(OPERAND_RUNNERS, baseName(word));
 }
 
 function resettingOptions(word: string): readonly string[] {

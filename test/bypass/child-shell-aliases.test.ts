@@ -2,7 +2,8 @@
 // is refused), but a shell was told by its file name only: `rbash` (Debian's link to bash), a link the program made to
 // `/bin/sh` or `/usr/bin/env` under a name the policy allows (`ok/runner`), also behind `nice`, started its node child
 // with `NODE_OPTIONS=` or `env -i`, and that child ran ungoverned and wrote into a directory the policy denies (every
-// line, until 2026-11-23); so did `script -c` and `flock -c`, which run their command through a shell as `su -c` does.
+// line, until 2026-11-23); so did `script -c`, `flock -c` and `sg <group> [-c]`, which run their command through a
+// shell as `su -c` does.
 // Under a production policy that allows these programs and node, in the three launch modes, each must be refused as a
 // runtime_bypass, logged, and leave no file. Positive control: the same programs with a command that leaves
 // governance alone start a governed child, whose write into the denied directory is refused and logged.
@@ -29,9 +30,12 @@ const routes = {
   'sh -c link to env -i': ['sh', ['-c', 'ok/launch -i ' + process.execPath + ' ' + path.resolve('child.cjs') + ' sh-link-env']],
   'script -qc NODE_OPTIONS=': ['script', ['-qc', 'NODE_OPTIONS= ' + child('script'), '/dev/null']],
   'flock -c NODE_OPTIONS=': ['flock', ['ok/lock', '-c', 'NODE_OPTIONS= ' + child('flock')]],
+  'sg root -c NODE_OPTIONS=': ['sg', ['root', '-c', 'NODE_OPTIONS= ' + child('sg-c')]],
+  'sg root NODE_OPTIONS=': ['sg', ['root', 'NODE_OPTIONS= ' + child('sg')]],
   'control: rbash -c': ['rbash', ['-c', child('control-rbash')]],
   'control: link to sh -c': ['ok/runner', ['-c', child('control-link')]],
   'control: script -qc': ['script', ['-qc', child('control-script'), '/dev/null']],
+  'control: sg root': ['sg', ['root', child('control-sg')]],
 };
 const results = {};
 for (const [label, route] of Object.entries(routes)) {
@@ -50,10 +54,11 @@ catch (e) { console.log(label, e.code); }
 const REFUSED: [string, string][] = [
   ['rbash -c NODE_OPTIONS=', 'rbash'], ['link to sh -c NODE_OPTIONS=', 'link-sh'], ['link to env -i', 'link-env'],
   ['nice link to sh -c', 'nice-link-sh'], ['sh -c link to env -i', 'sh-link-env'], ['script -qc NODE_OPTIONS=', 'script'],
-  ['flock -c NODE_OPTIONS=', 'flock'],
+  ['flock -c NODE_OPTIONS=', 'flock'], ['sg root -c NODE_OPTIONS=', 'sg-c'], ['sg root NODE_OPTIONS=', 'sg'],
 ];
 const CONTROLS: [string, string][] = [
   ['control: rbash -c', 'control-rbash'], ['control: link to sh -c', 'control-link'], ['control: script -qc', 'control-script'],
+  ['control: sg root', 'control-sg'],
 ];
 
 describe.each(LAUNCH_MODES)('shells and command runners under other names, production policy (%s)', (mode) => {
@@ -64,7 +69,7 @@ describe.each(LAUNCH_MODES)('shells and command runners under other names, produ
     mode,
     entry: 'app.cjs',
     policy: writeOnlyInOkPolicy(dir, { rules: [
-      { id: 'tools', action: 'process_spawn', target: ['**/rbash', '**/sh', '**/nice', '**/script', '**/flock', `${dir}/ok/*`, process.execPath], effect: 'allow' },
+      { id: 'tools', action: 'process_spawn', target: ['**/rbash', '**/sh', '**/nice', '**/script', '**/flock', '**/sg', `${dir}/ok/*`, process.execPath], effect: 'allow' },
     ] }),
   });
   const results = routeResults<Record<string, { error?: string; violation?: string; out?: string }>>(run);
