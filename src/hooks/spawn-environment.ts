@@ -10,8 +10,9 @@
 // NODE_ICU_DATA make a child read files in C++ (Node 22.15+ hands the extra certificates back to the program:
 // `tls.getCACertificates('extra')`). HOSTALIASES, LOCALDOMAIN and RES_OPTIONS steer the child's resolver
 // (resolver-environment.ts): a governed child would take them for what it started with. BASH_ENV names a file bash
-// sources before a non-interactive command, and BASH_FUNC_<name>%% variables become bash functions (a `node` that
-// clears NODE_OPTIONS): code the shell check never reads, refused. Each entry the program
+// sources before a non-interactive command, BASH_FUNC_<name>%% variables become bash functions (a `node` that
+// clears NODE_OPTIONS), and PS4 is expanded, `$(...)` included, before each command bash traces (SHELLOPTS=xtrace,
+// `-x`; bash ignores it from the environment only as root): code the shell check never reads, refused. Each entry the program
 // adds to what this process started with is decided: a library, directory or configuration as native_addon by
 // real path (relative to the child's working directory, as the loader reads it; a name the loader searches for,
 // or one with a $ORIGIN-style token, as `library:<entry>`), a directory Node writes to as file_write, a file or
@@ -58,6 +59,7 @@ const VARIABLES: Record<string, { separators: string; kind: Kind }> = {
   LOCALDOMAIN: { separators: '', kind: 'resolver' },
   RES_OPTIONS: { separators: '', kind: 'resolver' },
   BASH_ENV: { separators: '', kind: 'shell' },
+  PS4: { separators: '', kind: 'shell' },
 };
 /** Bash imports a variable named so (`BASH_FUNC_node%%`) as a function; those this process started with pass. */
 const FUNCTION_PREFIX = 'BASH_FUNC_';

@@ -8,7 +8,7 @@
 // production policy that allows bash, sh and node, in the three launch modes, each must be refused as a
 // runtime_bypass, logged, and leave no file. Positive controls: a plain `bash -c` starts a governed child, and a
 // `BASH_ENV` this process started with (the operator's) still reaches bash.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProject, governedRun, LAUNCH_MODES, removeProject, writeOnlyInOkPolicy } from '../helpers/governed-run';
@@ -90,5 +90,62 @@ describe.each(LAUNCH_MODES)('bash start-up variables in a child environment, pro
 
   it('positive control: the BASH_ENV this process started with still reaches bash', () => {
     expect(results['control: operator BASH_ENV']).toEqual({ out: 'control-profile EGOVDENIED profile=1' });
+  });
+});
+
+// PS4 is expanded before each traced command, `$(...)` included, and SHELLOPTS=xtrace (or `bash -x`) turns tracing on:
+// `PS4='$(NODE_OPTIONS= <node> child.cjs)'` ran the child without the preload from a `bash -xc true`. Bash ignores PS4
+// from the environment when it runs as root, so the traced shell runs as nobody here (uid 65534), which needs the
+// project readable and `denied/` writable by it. Root only: the spawn's `uid` needs the privilege.
+const PS4_APP = String.raw`
+const cp = require('node:child_process');
+const path = require('node:path');
+const traced = (label) => ({ ...process.env, SHELLOPTS: 'xtrace', PS4: '$(NODE_OPTIONS= "' + process.execPath + '" ' + path.resolve('child.cjs') + ' ' + label + ' >&2)' });
+const command = (label) => '"' + process.execPath + '" ' + path.resolve('child.cjs') + ' ' + label;
+const nobody = { uid: 65534, gid: 65534 };
+const routes = {
+  'bash -c PS4 SHELLOPTS=xtrace': ['bash', ['-c', command('ps4-command')], { env: traced('ps4'), ...nobody }],
+  'control: bash -c': ['bash', ['-c', command('ps4-control')], {}],
+};
+const results = {};
+for (const [label, [file, args, options]] of Object.entries(routes)) {
+  const r = cp.spawnSync(file, args, { encoding: 'utf8', ...options });
+  results[label] = r.error ? { error: r.error.code, violation: r.error.violation } : { out: (r.stdout + r.stderr).trim() };
+}
+console.log('RESULTS ' + JSON.stringify(results));
+`;
+
+const PS4_CHILD = String.raw`
+const label = process.argv[2];
+try { require('node:fs').writeFileSync(require('node:path').join(__dirname, 'denied', label), 'x'); console.log(label, 'WROTE'); }
+catch (e) { console.log(label, e.code); }
+`;
+
+describe.runIf(process.getuid?.() === 0).each(LAUNCH_MODES)('PS4 in a child environment, production policy (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': PS4_APP, 'child.cjs': PS4_CHILD, 'denied/.keep': '' } });
+  chmodSync(dir, 0o755);
+  chmodSync(join(dir, 'denied'), 0o777);
+  afterAll(() => removeProject(dir));
+  const run = governedRun({
+    dir,
+    mode,
+    entry: 'app.cjs',
+    policy: writeOnlyInOkPolicy(dir, { rules: [{ id: 'tools', action: 'process_spawn', target: ['**/bash', process.execPath], effect: 'allow' }] }),
+  });
+  const results = routeResults<Record<string, { error?: string; violation?: string; out?: string }>>(run);
+
+  it('ran to completion', () => {
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it('PS4 with SHELLOPTS=xtrace: refused as runtime_bypass and logged, no ungoverned child wrote', () => {
+    expect(results['bash -c PS4 SHELLOPTS=xtrace'], JSON.stringify(results)).toMatchObject({ error: 'EGOVDENIED', violation: 'runtime_bypass' });
+    expect(existsSync(join(dir, 'denied', 'ps4'))).toBe(false);
+    expect(run.entries().some((e) => e.action === 'process_spawn' && e.target === 'shell:PS4' && e.violation === 'runtime_bypass' && e.decision === 'deny')).toBe(true);
+  });
+
+  it('positive control: a plain bash -c starts a governed child, whose write is refused', () => {
+    expect(results['control: bash -c']).toEqual({ out: 'ps4-control EGOVDENIED' });
+    expect(existsSync(join(dir, 'denied', 'ps4-control'))).toBe(false);
   });
 });
