@@ -31,13 +31,13 @@ const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const realNode = realpathNative(process.execPath);
+/** What a shell's command or env's words may not change for a child: governance's variables, and bash's hidden code (BASH_ENV, exported functions, PS4). */
+const CHANGED_VARIABLE_PREFIXES: readonly string[] = [...CHILD_VARIABLE_PREFIXES, 'BASH_ENV', 'BASH_FUNC_', 'PS4'];
 /**
  * Node 22.14+ can start without its SIGUSR1 handler. A governed process holds SIGUSR1 only from activation on
  * (internals.ts), and a node child opened its inspector to a signal sent in the moments before its preload ran (an
  * allowed `kill` looping on its pid, until 2026-11-23). Given only to children of this very binary: older nodes refuse the flag.
  */
-/** What a shell's command or env's words may not change for a child: governance's variables, and bash's hidden code (BASH_ENV, exported functions, PS4). */
-const CHANGED_VARIABLE_PREFIXES: readonly string[] = [...CHILD_VARIABLE_PREFIXES, 'BASH_ENV', 'BASH_FUNC_', 'PS4'];
 const DISABLE_SIGUSR1 = process.allowedNodeEnvironmentFlags.has('--disable-sigusr1') ? '--disable-sigusr1' : null;
 
 /** libuv's EACCES: returned to Node's own code in place of a real spawn so it takes its error path. */

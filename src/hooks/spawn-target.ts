@@ -105,7 +105,7 @@ export function shellStartupFiles(args: readonly string[]): 'rcfile' | 'login' |
     const arg = args[i];
     if (arg === '--' || arg === '-' || (arg[0] !== '-' && arg[0] !== '+')) break;
     if (primordials.ArrayPrototypeIncludes(LONG_WITH_ARGUMENT, arg)) return 'rcfile';
-    if (arg === '--login' || (arg[0] === '-' && arg[1] !== '-' && (StringPrototypeIndexOf(arg, 'l') > 0 || StringPrototypeIndexOf(arg, 'i') > 0))) login = true;
+    login ||= isLoginOption(arg);
     const taken = optionArguments(arg);
     if (taken > 0) i += taken;
   }
@@ -178,7 +178,7 @@ const STARTUP_FILE_OPTIONS = ['--rcfile', '--init-file'];
 const WORD_BREAKS = ';&|<>()`\t\n\r';
 
 /** `-l`, `-i` (also in a cluster: `-lc`, `-ic`) or `--login`: a shell option that makes it run start-up files. */
-export function isLoginOption(word: string): boolean {
+function isLoginOption(word: string): boolean {
   if (word === '--login') return true;
   if (word.length < 2 || word[0] !== '-' || word[1] === '-') return false;
   return StringPrototypeIndexOf(word, 'l') > 0 || StringPrototypeIndexOf(word, 'i') > 0;
