@@ -15,8 +15,8 @@ import { isOwnSpawn } from '../kernel/own-work';
 import { primordials } from '../primordials';
 import { CHILD_VARIABLE_PREFIXES, governanceVariables, NODE_OPTIONS, PRELOAD, PRELOAD_OPTION } from './child-governance';
 import { childFlag, flagsInArgs, flagsInWords, isNodeExecutable } from './spawn-flags';
-import { checkChildVariables } from './spawn-environment';
-import { argvOverride, environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from './spawn-target';
+import { checkChildVariables, checkShellStartupVariables } from './spawn-environment';
+import { argvOverride, environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, type RealWord, resolveExecutable, shellCommand, shellStartupFiles } from './spawn-target';
 import { cString, convertPath, type PathArgument } from './fs-paths';
 import { checkForeignDescriptor } from './fs-descriptors';
 import { refuseBypass } from './internals-bypass';
@@ -31,6 +31,8 @@ const emit = EventEmitter.prototype.emit;
 const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const realNode = realpathNative(process.execPath);
+/** What a shell's command or env's words may not change for a child: governance's variables, and bash's hidden code (BASH_ENV, exported functions, PS4). */
+const CHANGED_VARIABLE_PREFIXES: readonly string[] = [...CHILD_VARIABLE_PREFIXES, 'BASH_ENV', 'BASH_FUNC_', 'PS4'];
 /**
  * Node 22.14+ can start without its SIGUSR1 handler. A governed process holds SIGUSR1 only from activation on
  * (internals.ts), and a node child opened its inspector to a signal sent in the moments before its preload ran (an
@@ -196,15 +198,18 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
   const denied = checkAction('process_spawn', executable) ?? checkStdioDescriptors(options.stdio);
   if (denied !== null) return denied;
   const args = isArray(options.args) ? (options.args as string[]) : [];
-  const found = isShell(executable) ? shellCommand(executable, args) : null;
-  const shellDenied = checkShellCommand(executable, found) ?? checkEnvArguments(executable, args);
+  const realExecutable = realPathOrNull(executable);
+  // A shell under another name (a link the program made to /bin/sh) is told by its real path.
+  const shell = isShell(executable) ? executable : realExecutable !== null && isShell(realExecutable) ? realExecutable : null;
+  const found = shell !== null ? shellCommand(shell, args) : null;
+  const realWord = realWordIn(cwd);
+  const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
+  const shellDenied = checkShellCommand(executable, found, realWord) ?? checkEnvArguments(executable, args, realWord) ?? (shell === null ? null : checkStartupFiles(executable, args, envPairs));
   if (shellDenied !== null) return shellDenied;
   const command = found === NOT_UNDERSTOOD ? null : found;
   const word = command === null ? null : firstCommandWord(command);
   const wordDenied = word === null ? null : checkAction('process_spawn', resolveExecutable(word, searchPath, cwd));
   if (wordDenied !== null) return wordDenied;
-  const envPairs = isArray(options.envPairs) ? (options.envPairs as string[]) : envPairsOf(env);
-  const realExecutable = realPathOrNull(executable);
   const node = isNodeExecutable(executable, realExecutable, realNode);
   const flagsDenied = checkDebugFlags(node ? args : null, command, envPairs) ?? checkChildVariables(envPairs, cwd);
   if (flagsDenied !== null) return flagsDenied;
@@ -219,9 +224,9 @@ function checkSpawn(options: SpawnOptions): GovernanceDeniedError | null {
  * NODE_OPTIONS or a governance variable for what it starts (its node would run without the preload, or with
  * another policy). Null when there is nothing to refuse, and at development level.
  */
-function checkShellCommand(executable: string, command: string | null | typeof NOT_UNDERSTOOD): GovernanceDeniedError | null {
+function checkShellCommand(executable: string, command: string | null | typeof NOT_UNDERSTOOD, realWord: RealWord): GovernanceDeniedError | null {
   if (command === NOT_UNDERSTOOD) return refuseBypass('process_spawn', executable, 'a shell whose options governance cannot read');
-  const override = command === null ? null : environmentOverride(command, CHILD_VARIABLE_PREFIXES);
+  const override = command === null ? null : environmentOverride(command, CHANGED_VARIABLE_PREFIXES, realWord);
   return override === null ? null : refuseBypass('process_spawn', executable, `a shell command that changes the environment governance gives a child (${override})`);
 }
 
@@ -230,9 +235,27 @@ function checkShellCommand(executable: string, command: string | null | typeof N
  * `-u NODE_OPTIONS`, `NODE_OPTIONS=`, `-S`, or `nice env -i ...`) started its node child without the preload until
  * 2026-11-23. Refused as runtime_bypass, like the shell command.
  */
-function checkEnvArguments(executable: string, args: readonly string[]): GovernanceDeniedError | null {
-  const override = argvOverride(executable, args, CHILD_VARIABLE_PREFIXES);
+function checkEnvArguments(executable: string, args: readonly string[], realWord: RealWord): GovernanceDeniedError | null {
+  const override = argvOverride(executable, args, CHANGED_VARIABLE_PREFIXES, realWord);
   return override === null ? null : refuseBypass('process_spawn', executable, `a program started with arguments that change the environment governance gives a child (${override})`);
+}
+
+/**
+ * A shell's start-up files run before its command, unread: one its options name (`--rcfile ok/rc -ic`) is refused as
+ * runtime_bypass, and so is a login or interactive shell whose HOME, ENV or ZDOTDIR the program changed.
+ */
+function checkStartupFiles(executable: string, args: readonly string[], envPairs: readonly string[]): GovernanceDeniedError | null {
+  const files = shellStartupFiles(args);
+  if (files === 'rcfile') return refuseBypass('process_spawn', executable, 'a shell given a start-up file (--rcfile, --init-file)');
+  return files === 'login' ? checkShellStartupVariables(envPairs) : null;
+}
+
+/**
+ * A program word's real path when it names a file by path, relative to the child's directory (`ok/runner`, a link to
+ * /bin/sh, or `./launch`, one to env, ran a shell's `NODE_OPTIONS=` or `env -i` unread until 2026-11-23); else the word.
+ */
+function realWordIn(cwd: string | undefined): RealWord {
+  return (word) => (StringPrototypeIndexOf(word, '/') < 0 ? word : realPathOrNull(resolveExecutable(word, undefined, cwd)) ?? word);
 }
 
 /** The sync spawn's timeout signal, converted once as the native spawn converts it (an integer). */

@@ -15,7 +15,9 @@ const { X_OK, S_IFMT, S_IFREG } = fs.constants;
 /** libc's default search path when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/bin:/bin';
 const WINDOWS_SHELLS = ['cmd.exe', 'cmd', 'powershell', 'powershell.exe', 'pwsh'];
-const POSIX_SHELLS = ['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh'];
+// rbash is Debian's link to bash (restricted, but a `NODE_OPTIONS=` assignment still works); a shell under any other
+// name is told by its real path (`RealWord`).
+const POSIX_SHELLS = ['sh', 'bash', 'rbash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh'];
 const WORD = /^[^\s;&|<>()`]+/;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const QUOTES = '"\'\\';
@@ -92,6 +94,24 @@ export function shellCommand(executable: string, args: readonly string[]): strin
   return command && i < args.length ? args[i] : null;
 }
 
+/**
+ * Whether a POSIX shell runs start-up files: `rcfile` when its options name one (`--rcfile`, `--init-file`), `login`
+ * for a login or interactive shell (`-l`, `--login`, `-i`, or an argv[0] starting with `-`, as `exec -a -bash` and
+ * the `argv0` spawn option give it), which reads `~/.profile`, `~/.bashrc`, `$ENV`; null for neither.
+ */
+export function shellStartupFiles(args: readonly string[]): 'rcfile' | 'login' | null {
+  let login = args.length > 0 && `${args[0]}`[0] === '-';
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--' || arg === '-' || (arg[0] !== '-' && arg[0] !== '+')) break;
+    if (primordials.ArrayPrototypeIncludes(LONG_WITH_ARGUMENT, arg)) return 'rcfile';
+    login ||= isLoginOption(arg);
+    const taken = optionArguments(arg);
+    if (taken > 0) i += taken;
+  }
+  return login ? 'login' : null;
+}
+
 /** How many arguments follow `option` (one per `o`/`O` letter, one for --rcfile); -1 for an option not known here. */
 function optionArguments(option: string): number {
   if (option[1] === '-') return primordials.ArrayPrototypeIncludes(LONG_WITH_ARGUMENT, option) ? 1 : primordials.ArrayPrototypeIncludes(LONG_FLAGS, option) ? 0 : -1;
@@ -145,12 +165,51 @@ function withoutLeading(text: string): string {
  * Anywhere in the line: a later command, and a shell it starts, inherit them too. Null when there is none. What the
  * shell computes as it runs (a name built from `$VAR`, `eval`, sourced files) is not seen.
  */
-export function environmentOverride(command: string, prefixes: readonly string[]): string | null {
+export function environmentOverride(command: string, prefixes: readonly string[], realWord: RealWord = sameWord): string | null {
   // As the shell reads the name: a backslash-newline is removed (`NODE_OPT\<newline>IONS=`), and so are quotes
   // (`NODE_OPT""IONS=`, `unset NODE_OPT\IONS`).
   const words = StringMapChars(withoutLineContinuations(command), QUOTES, '');
-  return changedVariable(words, prefixes) ?? clearingOption(command);
+  return changedVariable(words, prefixes, false) ?? clearingOption(command, realWord) ?? startupFileWord(words);
 }
+
+/** Where a login or interactive shell finds the start-up files it runs: `~/.profile`, `~/.bashrc`, `$ENV`, `$ZDOTDIR/.zshrc`. */
+export const SHELL_FILE_VARIABLES: readonly string[] = ['HOME', 'ENV', 'ZDOTDIR'];
+const STARTUP_FILE_OPTIONS = ['--rcfile', '--init-file'];
+const WORD_BREAKS = ';&|<>()`\t\n\r';
+
+/** `-l`, `-i` (also in a cluster: `-lc`, `-ic`) or `--login`: a shell option that makes it run start-up files. */
+function isLoginOption(word: string): boolean {
+  if (word === '--login') return true;
+  if (word.length < 2 || word[0] !== '-' || word[1] === '-') return false;
+  return StringPrototypeIndexOf(word, 'l') > 0 || StringPrototypeIndexOf(word, 'i') > 0;
+}
+
+/**
+ * In a shell command (quotes removed): a start-up file named to a nested shell (`bash --rcfile ok/rc -ic ...`), or
+ * HOME, ENV or ZDOTDIR changed in a line that also has a login or interactive option (`HOME=ok bash -lc ...`; an
+ * `ls -l` in such a line is refused too). Null when neither.
+ */
+function startupFileWord(words: string): string | null {
+  const list = StringSplit(StringMapChars(words, WORD_BREAKS, ' '), ' ');
+  let login = false;
+  for (let i = 0; i < list.length; i++) {
+    if (primordials.ArrayPrototypeIncludes(STARTUP_FILE_OPTIONS, list[i])) return list[i];
+    login ||= isLoginOption(list[i]);
+  }
+  if (!login) return null;
+  for (let i = 0; i < SHELL_FILE_VARIABLES.length; i++) {
+    const changed = changedVariable(words, [SHELL_FILE_VARIABLES[i]], true);
+    if (changed !== null) return changed;
+  }
+  return null;
+}
+
+/**
+ * What a program word runs as: the real path of a word that names a file by path (a link the program made to
+ * `/bin/sh` or `/usr/bin/env` under another name), else the word. Bare names are told by name.
+ */
+export type RealWord = (word: string) => string;
+const sameWord: RealWord = (word) => word;
 
 function withoutLineContinuations(command: string): string {
   let out = '';
@@ -170,7 +229,8 @@ const CHANGING_WORDS = [
 const COMMAND_ENDS = ';&|\n(`';
 const NAME_CHAR = /^[A-Za-z0-9_]$/;
 
-function changedVariable(command: string, prefixes: readonly string[]): string | null {
+/** With `exact`, only the variables named in `prefixes` themselves (not longer names starting so). */
+function changedVariable(command: string, prefixes: readonly string[], exact: boolean): string | null {
   for (let p = 0; p < prefixes.length; p++) {
     for (let at = StringPrototypeIndexOf(command, prefixes[p]); at >= 0; at = StringPrototypeIndexOf(command, prefixes[p], at + 1)) {
       const before = at === 0 ? '' : command[at - 1];
@@ -179,7 +239,10 @@ function changedVariable(command: string, prefixes: readonly string[]): string |
       let end = at;
       while (end < command.length && isNameChar(command[end])) end++;
       const name = StringPrototypeSlice(command, at, end);
-      const assigns = command[end] === '=' || ((command[end] === '+' || command[end] === ':') && command[end + 1] === '=');
+      if (exact && name !== prefixes[p]) continue;
+      // `BASH_FUNC_node%%=` (or `()=`) is how env exports a bash function.
+      const suffix = StringPrototypeSlice(command, end, end + 3);
+      const assigns = command[end] === '=' || ((command[end] === '+' || command[end] === ':') && command[end + 1] === '=') || suffix === '%%=' || suffix === '()=';
       if (before === '{') {
         if (assigns) return `${name}=`; // ${NAME:=value}, ${NAME=value}
         continue; // ${NAME}, ${NAME:-value}
@@ -205,7 +268,7 @@ function followsChangingWord(command: string, at: number): boolean {
 }
 
 /** `env -i` (or an `env` option not known here) or `exec -c`: the word, or null. */
-function clearingOption(command: string): string | null {
+function clearingOption(command: string, realWord: RealWord): string | null {
   let rest = command;
   let state: WordState = WORD_STATE.program;
   for (;;) {
@@ -215,15 +278,17 @@ function clearingOption(command: string): string | null {
     if (match === null) return null;
     rest = StringPrototypeSlice(rest, match[0].length);
     const word = StringMapChars(match[0], QUOTES, '');
-    state = nextState(state, word);
+    state = nextState(state, state === WORD_STATE.program ? realWord(word) : word);
     if (state === WORD_STATE.refused) return word;
   }
 }
 
 /** Programs that start what follows them with a fresh environment when given one of these options. */
 const RESETTING: Record<string, readonly string[]> = { __proto__: null, setpriv: ['--reset-env'], su: ['-', '-l', '--login'], runuser: ['-', '-l', '--login'] } as unknown as Record<string, readonly string[]>;
-/** Programs that run a `-c` command through a shell (su and runuser through the user's). */
-const COMMAND_RUNNERS = ['su', 'runuser'];
+/** Programs that run a `-c` command through a shell (su and runuser through the user's, script and flock through $SHELL, sg through sh). */
+const COMMAND_RUNNERS = ['su', 'runuser', 'script', 'flock', 'sg'];
+/** Programs that run their command operand through `sh -c` with or without a `-c` option (`sg <group> <command>`). */
+const OPERAND_RUNNERS = ['sg'];
 
 /**
  * The same for a program started directly, word by word (an argument is one word, whatever it holds): `env -i`, an
@@ -232,31 +297,46 @@ const COMMAND_RUNNERS = ['su', 'runuser'];
  * command behind another program (`nice sh -c 'NODE_OPTIONS= node ...'`, `su root -c ...`), read as a shell command
  * is; and an option that resets the environment (`setpriv --reset-env`, `su -l`). Null when none.
  */
-export function argvOverride(executable: string, args: readonly string[], prefixes: readonly string[]): string | null {
-  let state = nextState(WORD_STATE.program, executable);
+export function argvOverride(executable: string, args: readonly string[], prefixes: readonly string[], realWord: RealWord = sameWord): string | null {
+  const program = realWord(executable);
+  let state = nextState(WORD_STATE.program, program);
   let unsetting = false;
-  let runsCommands = runsCommand(executable);
-  let resets: readonly string[] = resettingOptions(executable);
+  let runsCommands = runsCommand(program) || runsCommand(executable);
+  let resets: readonly string[] = resettingOptions(program);
+  let shellFiles: string | null = null;
+  let login = false;
+  let operandCommands = runsOperand(program) || runsOperand(executable);
   for (let i = 1; i < args.length; i++) {
     const word = `${args[i]}`;
     const name = unsetting ? word : state === WORD_STATE.envOptions ? envOptionName(word) : null;
     if (name !== null && startsWithAny(name, prefixes)) return name;
+    if (name !== null && primordials.ArrayPrototypeIncludes(SHELL_FILE_VARIABLES, name)) shellFiles = name;
     if (primordials.ArrayPrototypeIncludes(resets, word)) return word;
-    if (runsCommands && isCommandOption(`${args[i - 1]}`)) {
-      const override = environmentOverride(word, prefixes);
+    if (runsCommands && primordials.ArrayPrototypeIncludes(STARTUP_FILE_OPTIONS, word)) return word;
+    login ||= runsCommands && isLoginOption(word);
+    if (login && shellFiles !== null) return shellFiles;
+    if ((runsCommands && isCommandOption(`${args[i - 1]}`)) || operandCommands) {
+      const override = environmentOverride(word, prefixes, realWord);
       if (override !== null) return override;
     }
     unsetting = state === WORD_STATE.envOptions && (word === '-u' || word === '--unset');
-    state = nextState(state, word);
+    const real = state === WORD_STATE.program ? realWord(word) : word;
+    state = nextState(state, real);
     if (state === WORD_STATE.refused) return word;
-    runsCommands ||= runsCommand(word);
-    if (resettingOptions(word).length > 0) resets = resettingOptions(word);
+    // By either name: sg is a link to newgrp, which reads its name.
+    runsCommands ||= runsCommand(real) || runsCommand(word);
+    operandCommands ||= runsOperand(real) || runsOperand(word);
+    if (resettingOptions(real).length > 0) resets = resettingOptions(real);
   }
   return null;
 }
 
 function runsCommand(word: string): boolean {
   return isShell(word) || primordials.ArrayPrototypeIncludes(COMMAND_RUNNERS, baseName(word));
+}
+
+function runsOperand(word: string): boolean {
+  return primordials.ArrayPrototypeIncludes(OPERAND_RUNNERS, baseName(word));
 }
 
 function resettingOptions(word: string): readonly string[] {
@@ -271,7 +351,7 @@ function isCommandOption(word: string): boolean {
 
 /** The variable an `env` word sets (`NAME=value`) or unsets (`-uNAME`, `--unset=NAME`), or null. */
 function envOptionName(word: string): string | null {
-  if (RegExpPrototypeTest(ASSIGNMENT, word)) return StringPrototypeSlice(word, 0, StringPrototypeIndexOf(word, '='));
+  if (isEnvAssignment(word)) return StringPrototypeSlice(word, 0, StringPrototypeIndexOf(word, '='));
   if (StringPrototypeIndexOf(word, '--unset=') === 0) return StringPrototypeSlice(word, 8);
   if (word[0] === '-' && word[1] === 'u' && word.length > 2) return StringPrototypeSlice(word, 2);
   return null;
@@ -282,11 +362,16 @@ function startsWithAny(name: string, prefixes: readonly string[]): boolean {
   return false;
 }
 
+/** env sets every argument with an `=` (not first) as a variable, whatever its name (`BASH_FUNC_node%%=...`). */
+function isEnvAssignment(word: string): boolean {
+  return word[0] !== '-' && StringPrototypeIndexOf(word, '=') > 0;
+}
+
 /** Follows `env` and `exec` through their options, to what clears the environment. */
 function nextState(state: WordState, word: string): WordState {
   if (state === WORD_STATE.envArgument) return WORD_STATE.envOptions;
   if (state === WORD_STATE.execArgument) return WORD_STATE.execOptions;
-  if (state === WORD_STATE.envOptions && (word[0] === '-' || RegExpPrototypeTest(ASSIGNMENT, word))) return envOption(word);
+  if (state === WORD_STATE.envOptions && (word[0] === '-' || isEnvAssignment(word))) return envOption(word);
   if (state === WORD_STATE.execOptions && word[0] === '-') {
     if (StringPrototypeIndexOf(word, 'c') > 0) return WORD_STATE.refused; // exec -c: an empty environment
     return word === '-a' ? WORD_STATE.execArgument : WORD_STATE.execOptions;

@@ -17,6 +17,7 @@ import { lockProperty, shapeLike } from './lock';
 import { childFlag, loaderFlag } from './spawn-flags';
 import { refuseBypass } from './internals-bypass';
 import { steeredResolver } from './resolver-environment';
+import { CHILD_VARIABLES_DATA, handOnChildVariables } from './spawn-environment';
 import { isOwnThread } from '../own-threads';
 
 // Captured at load: user code can replace these modules' functions.
@@ -63,6 +64,7 @@ function handOnGovernance(): void {
     if (variables[i][0] === ACTOR_ENV) actor = variables[i][1];
   }
   apply(setEnvironmentData, workerThreads, [GOVERNANCE_DATA, JSONStringify([config, level, actor])]);
+  handOnChildVariables();
 }
 const { setTimeout: setTimer, clearTimeout: clearTimer } = globalThis;
 /** How long terminate() waits for a worker to commit its audit entries (a busy worker cannot answer). */
@@ -292,7 +294,7 @@ export function installWorkerHooks(): void {
   lockProperty(workerThreads, 'Worker', governClass(workerThreads.Worker, checkWorker, undefined, buildWorker));
   if (typeof setEnvironmentData === 'function') {
     const guarded = function (this: unknown, ...args: unknown[]): unknown {
-      if (args[0] === GOVERNANCE_DATA) throw new primordials.TypeError(`${GOVERNANCE_DATA} is governance's own environment data`);
+      if (args[0] === GOVERNANCE_DATA || args[0] === CHILD_VARIABLES_DATA) throw new primordials.TypeError(`${args[0] as string} is governance's own environment data`);
       return apply(setEnvironmentData, this, args);
     };
     lockProperty(workerThreads, 'setEnvironmentData', shapeLike(guarded, setEnvironmentData));

@@ -2,7 +2,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand } from '../../src/hooks/spawn-target';
+import { environmentOverride, firstCommandWord, isShell, NOT_UNDERSTOOD, resolveExecutable, shellCommand, shellStartupFiles } from '../../src/hooks/spawn-target';
 import { kindsOfFlags, READ, WRITE } from '../../src/hooks/fs-routes';
 import { globBase } from '../../src/hooks/fs-glob';
 import { tempDir } from '../helpers/temp-dirs';
@@ -25,6 +25,19 @@ describe('resolveExecutable', () => {
 
   it('uses the default search path when the environment has none', () => {
     expect(resolveExecutable('sh', undefined, undefined)).toMatch(/^\/(usr\/)?bin\/sh$/);
+  });
+});
+
+describe('shell start-up files', () => {
+  it('tells a named start-up file, a login or interactive shell, and neither', () => {
+    expect(shellStartupFiles(['bash', '--norc', '--rcfile', 'rc', '-ic', 'x'])).toBe('rcfile');
+    expect(shellStartupFiles(['bash', '-lc', 'x'])).toBe('login');
+    expect(shellStartupFiles(['bash', '-o', 'pipefail', '-i', '-c', 'x'])).toBe('login');
+    expect(shellStartupFiles(['-bash', '-c', 'x'])).toBe('login');
+    expect(shellStartupFiles(['bash', '--login', '-c', 'x'])).toBe('login');
+    expect(shellStartupFiles(['/bin/sh', '-c', 'ls -li'])).toBeNull();
+    expect(shellStartupFiles(['sh', '-c', 'x', '-l'])).toBeNull();
+    expect(shellStartupFiles(['sh', '-o', 'login', '-c', 'x'])).toBeNull();
   });
 });
 
