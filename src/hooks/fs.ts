@@ -556,7 +556,7 @@ function enterRoles(roles: readonly PathRole[], args: unknown[], tree: boolean):
 /**
  * A Blob of fs.openAsBlob: its path stays in flight for the rest of the process. Its file is read by name whenever
  * any Blob sharing its data is read, and those outlive the one returned (`slice()`, `new Blob([blob])`, an object URL
- * that `resolveObjectURL` turns back into a Blob, a structured clone): until 2026-11-23 the path left when the returned
+ * that `resolveObjectURL` turns back into a Blob): until 2026-11-23 the path left when the returned
  * Blob was collected, and a slice or object URL read a read-denied file through a link re-pointed after that.
  */
 function enterRolesForGood(roles: readonly PathRole[], args: unknown[]): void {
