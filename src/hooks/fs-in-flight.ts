@@ -12,7 +12,7 @@ import { resolveTarget } from './fs-paths';
 import { READ } from './fs-routes';
 import { checkSubtree } from './fs-subtree';
 
-const { apply, newList, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
+const { apply, newList, SetPrototypeAdd, SetPrototypeHas, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith } = primordials;
 const lstat = fs.lstatSync;
 const readlink = fs.readlinkSync;
 const promiseThen = Promise.prototype.then;
@@ -39,6 +39,16 @@ export function enterInFlight(path: string, kinds: number, follow: boolean, tree
   const entry: InFlight = { path, kinds, follow, tree: tree ? resolveTarget(path, true) : null, at: inFlight.length };
   inFlight[inFlight.length] = entry;
   return () => leaveInFlight(entry);
+}
+
+const forGood = new primordials.SafeSet<string>();
+
+/** Notes `path` as in flight for the rest of the process, once per path, kinds and follow. */
+export function enterInFlightForGood(path: string, kinds: number, follow: boolean): void {
+  const key = `${kinds}${follow ? '+' : '-'}${path}`;
+  if (SetPrototypeHas(forGood, key)) return;
+  SetPrototypeAdd(forGood, key);
+  enterInFlight(path, kinds, follow);
 }
 
 function leaveInFlight(entry: InFlight): void {
@@ -89,8 +99,8 @@ export function settling(result: unknown, done: () => void): unknown {
 
 const finalizationRegister = FinalizationRegistry.prototype.register;
 /**
- * Blobs of `fs.openAsBlob` (Node opens the file by name each time one is read) and watchers of `fs.watchFile` (Node
- * stats the path by name at each interval), for as long as they live.
+ * Watchers of `fs.watchFile` (Node stats the path by name at each interval), for as long as they live (Blobs of
+ * `fs.openAsBlob` stay for good: fs.ts, enterRolesForGood).
  */
 const blobs = new FinalizationRegistry<() => void>((done) => done());
 

@@ -14,7 +14,7 @@ import { checkArmedRedirect } from './internals-diagnostics';
 import { checkMissingAncestors, checkSubtree, recursiveOptions } from './fs-subtree';
 import { checkForeignDescriptor, governFileHandleMetadata, installDescriptorHooks, trackOpened } from './fs-descriptors';
 import { installGlobHooks } from './fs-glob';
-import { callingBack, callingBackHeld, checkInFlightRedirect, enterInFlight, heldBy, settling, settlingHeld } from './fs-in-flight';
+import { callingBack, callingBackHeld, checkInFlightRedirect, enterInFlight, enterInFlightForGood, heldBy, settling, settlingHeld } from './fs-in-flight';
 import { lockProperty, shapeLike } from './lock';
 import { surfaceError, type ApiForm } from './surface';
 import { filterWithGivenPaths, reportingGivenPaths } from './fs-given-paths';
@@ -52,7 +52,7 @@ let grantTree: string | null = null;
 const REALPATH_ROLES = FS_ROUTES.realpath;
 // A Blob fs.openAsBlob makes is read by name later, whenever the program reads it, and the watcher fs.watchFile returns
 // stats its path by name at every interval (a link re-pointed after the call showed it a read-denied file until
-// 2026-11-23): the path of either stays in flight while the object lives.
+// 2026-11-23): the watcher's path stays in flight while it lives, the Blob's for good (enterRolesForGood).
 const BLOB_ROLES = FS_ROUTES.openAsBlob;
 const WATCH_FILE_ROLES = FS_ROUTES.watchFile;
 
@@ -519,6 +519,10 @@ function wrapPathApi(original: Function, roles: readonly PathRole[], form: ApiFo
 
 /** An asynchronous call, its paths noted as in flight (fs-in-flight.ts) until its callback runs or its promise settles. */
 function callInFlight(original: Function, self: unknown, args: unknown[], tree: string | null, relatives: string[] | null, roles: readonly PathRole[], form: ApiForm): unknown {
+  if (roles === BLOB_ROLES) {
+    enterRolesForGood(roles, args);
+    return relatives === null ? callGranted(original, self, args, tree) : reportingGivenPaths(form, args, relatives, () => callGranted(original, self, args, tree));
+  }
   const held = heldWhileAlive(roles, args);
   const done = enterRoles(roles, args, isRecursiveListing(roles, args));
   if (form === 'callback' && !(held ? callingBackHeld(args, done) : callingBack(args, done))) done(); // Node throws for the missing callback
@@ -547,6 +551,22 @@ function enterRoles(roles: readonly PathRole[], args: unknown[], tree: boolean):
   return () => {
     for (let i = 0; i < leaves.length; i++) leaves[i]();
   };
+}
+
+/**
+ * A Blob of fs.openAsBlob: its path stays in flight for the rest of the process. Its file is read by name whenever
+ * any Blob sharing its data is read, and those outlive the one returned (`slice()`, `new Blob([blob])`, an object URL
+ * that `resolveObjectURL` turns back into a Blob): until 2026-11-23 the path left when the returned
+ * Blob was collected, and a slice or object URL read a read-denied file through a link re-pointed after that.
+ */
+function enterRolesForGood(roles: readonly PathRole[], args: unknown[]): void {
+  const converted: PathArgument = { path: null, value: undefined };
+  for (let i = 0; i < roles.length; i++) {
+    const role = roles[i];
+    const kinds = kindsOf(role, args);
+    convertPath(args[role.at], converted);
+    if (kinds !== 0 && converted.path !== null) enterInFlightForGood(absolutePath(converted.path), kinds, role.follow);
+  }
 }
 
 // ---- FileHandle: promise readFile/writeFile/appendFile accept one; it is authorised by its open.

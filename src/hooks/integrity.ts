@@ -8,6 +8,7 @@
 // - watches the rules files and this process's config and level variables on the same timer, and
 //   records a `rule_modification` violation when one changed
 //   (writes to the rules files through fs are refused earlier, in rules-files.ts).
+import { runBeforeExitListeners } from '../kernel/lifecycle';
 import { recordEvent } from '../kernel/gate';
 import { warnOnce } from '../kernel/warn';
 import { primordials } from '../primordials';
@@ -69,7 +70,8 @@ export function installIntegrityWatch(): void {
   };
   const timer = setInterval(checkAll, INTERVAL_MS);
   timer.unref();
-  // Once more at exit, so a short-lived program is looked at too; before the kernel closes the log.
-  process.prependListener('exit', checkAll);
+  // Once more at exit, so a short-lived program is looked at too; before the kernel closes the log, and before any
+  // 'exit' listener of the program's, which could throw and end the emit.
+  runBeforeExitListeners(checkAll);
   primordials.freeze(watch);
 }

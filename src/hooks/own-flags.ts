@@ -29,7 +29,8 @@ export function checkOwnFlags(): void {
   if (ownStartFlags(loaderFlag).length > 0) refuseToStart(checkAction('code_eval', 'module-compile'));
 }
 
-function refuseToStart(denied: GovernanceDeniedError | null): void {
+/** Ends this process (exit 78) when `denied` is a denial: at start-up, before any program code. */
+export function refuseToStart(denied: GovernanceDeniedError | null): void {
   if (denied === null) return;
   warnOnce(`refusing to start: ${denied.message}`);
   exit(EXIT_REFUSED);

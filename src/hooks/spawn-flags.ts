@@ -19,6 +19,8 @@ const FILE_FLAGS = [
   '--openssl-config', '--icu-data-dir', '--snapshot-blob', '--build-snapshot', '--build-snapshot-config',
   '--experimental-sea-config', '--localstorage-file', '--test-reporter-destination', '--experimental-config-file',
   '--experimental-default-config-file', '--run',
+  // Node 20's policy manifest, read before any preload: a JSON error prints the line it is on (the file's first line).
+  '--experimental-policy',
   // V8's: a log (--prof-cpp, --ll-prof), counters, dispatch counts, builtins profiles and hashes, GDB JIT images,
   // heap snapshots (Node 26's V8) written to a file they name or the current directory.
   '--prof-cpp', '--ll-prof', '--map-counters', '--trace-ignition-dispatches-output-file', '--turbo-profiling-output',

@@ -1,6 +1,5 @@
 // Makes sure queued audit entries reach the log however the process ends.
 import workerThreads = require('node:worker_threads');
-import { EventEmitter } from 'node:events';
 import type { AuditWriter } from '../audit/types';
 
 const { BroadcastChannel, isMainThread, threadId } = workerThreads;
@@ -60,33 +59,72 @@ function runFirst(owner: Record<string, unknown>, name: string, first: () => voi
   });
 }
 
-const { listeners, prependListener } = EventEmitter.prototype;
-const { includes } = Array.prototype;
+const weakMapHas = WeakMap.prototype.has;
+const weakMapSet = WeakMap.prototype.set;
+// Run at Node's 'exit' emit before any listener: the integrity watch's last pass, then the log's close.
+const beforeExit: (() => void)[] = [];
+Reflect.setPrototypeOf(beforeExit, null);
+let closeAtExit: (() => void) | null = null;
+let inExitEmit = false; // a wrapper of ours reached again through one the program made around it runs nothing
+let emitWrapped = false;
+
+/** Runs `task` at exit before any 'exit' listener, whatever the program did to the listeners or to `process.emit`. */
+export function runBeforeExitListeners(task: () => void): void {
+  beforeExit[beforeExit.length] = task;
+  wrapProcessEmit();
+}
+
+function runExitTasks(): void {
+  for (let i = 0; i < beforeExit.length; i++) beforeExit[i]();
+  if (closeAtExit !== null) closeAtExit();
+}
 
 /**
- * Node's natural exit reads `process.emit` and calls it with 'exit'. A program that removed our 'exit' listener
- * (`process.removeAllListeners('exit')`, or through `process._events`) and then ended left every allowed entry queued
- * since the last commit out of the log (until 2026-11-23). `emit` becomes an accessor whose getter puts the listener
- * back, first, when it is gone; what is assigned to it (signal-exit replaces process.emit) is what it returns.
+ * Node's exit reads `process.emit` and calls it with 'exit', and only then do listeners run. The log used to be closed
+ * by an 'exit' listener of ours (put back first if removed), which a program got around until 2026-11-23: a listener
+ * it put before ours (`prependListener`, or `_events.exit` reordered) that throws ends the emit there (Node emits
+ * 'exit' once), and a `process.emit` it assigned that drops 'exit' never calls the listeners at all; either way every
+ * allowed entry queued since the last commit was lost. `emit` is now an accessor that hands out what was assigned to
+ * it (signal-exit replaces process.emit) behind a wrapper which, on 'exit', closes the log first. Assigning one of
+ * these wrappers back (a library restoring what it read) keeps it as it is, so no wrapper ever calls itself.
  */
-function keepExitListener(onExit: () => void): void {
-  let current = process.emit;
-  let restoring = false; // adding a listener emits 'newListener', which reads emit again
+function wrapProcessEmit(): void {
+  if (emitWrapped) return;
+  emitWrapped = true;
+  const wrapped = new WeakMap<Function, true>();
+  const exposing = (value: unknown): unknown => {
+    // A value that is no function is wrapped too: calling it throws, after the queue is committed.
+    if (typeof value === 'function' && apply(weakMapHas, wrapped, [value])) return value; // already one of ours
+    const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+      if (args[0] !== 'exit' || inExitEmit) {
+        try {
+          return apply(value as Function, this, args);
+        } catch (error) {
+          // Node's own emits (beforeExit, uncaughtExceptionMonitor) that throw end the process with no 'exit' emit.
+          flushQueued();
+          throw error;
+        }
+      }
+      inExitEmit = true;
+      try {
+        runExitTasks();
+        return apply(value as Function, this, args);
+      } finally {
+        inExitEmit = false;
+      }
+    };
+    apply(weakMapSet, wrapped, [wrapper, true]);
+    return wrapper;
+  };
+  let exposed = exposing(process.emit);
   defineProperty(process, 'emit', {
     configurable: false,
     enumerable: false,
     get(): unknown {
-      if (restoring || apply(includes, apply(listeners, process, ['exit']), [onExit])) return current;
-      restoring = true;
-      try {
-        apply(prependListener, process, ['exit', onExit]);
-      } finally {
-        restoring = false;
-      }
-      return current;
+      return exposed;
     },
-    set(value: typeof process.emit) {
-      current = value;
+    set(value: unknown) {
+      exposed = exposing(value);
     },
   });
 }
@@ -102,9 +140,9 @@ export function flushOnExit(writer: AuditWriter, onError: (error: unknown) => vo
   const close = safely(() => writer.close());
   const flush = safely(() => writer.flush());
   flushQueued = flush;
-  // 'exit' runs on normal exit, process.exit() and uncaught exceptions.
-  process.on('exit', close);
-  keepExitListener(close);
+  // 'exit' is emitted on normal exit, process.exit() and uncaught exceptions.
+  closeAtExit = close;
+  wrapProcessEmit();
   closeBeforeEnds(close, flush);
   if (!isMainThread) return answerFlushRequests(flush);
   for (const signal of SIGNALS) {

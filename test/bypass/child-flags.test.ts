@@ -37,6 +37,8 @@ const run = (args, options) => { const r = cp.spawnSync(node, [...args, '-e', '0
   await attempt('--redirect-warnings', () => run(['--redirect-warnings=' + path.join(out, 'warnings.txt')]));
   await attempt('--env-file', () => run(['--env-file=' + path.join(here, 'secret.env')]));
   await attempt('--openssl-config', () => run(['--openssl-config=' + path.join(here, 'openssl.cnf')]));
+  // Node 20 reads a policy manifest before any preload, and prints the line a JSON error is on: the file's first line.
+  if (process.allowedNodeEnvironmentFlags.has('--experimental-policy')) await attempt('--experimental-policy', () => run(['--experimental-policy=' + path.join(here, 'secret.env')]));
   await attempt('underscore spelling', () => run(['--cpu_prof', '--cpu_prof_dir=' + out]));
   await attempt('fork execArgv', () => new Promise((resolve, reject) => {
     const child = cp.fork(path.join(here, 'child.cjs'), [], { execArgv: ['--cpu-prof', '--cpu-prof-dir=' + out] });
@@ -87,6 +89,7 @@ const FLAGS: Record<string, string> = {
   '--run': '--run',
   '--experimental-vfs': '--experimental-vfs',
   '--experimental-web-worker': '--experimental-web-worker',
+  ...(process.allowedNodeEnvironmentFlags.has('--experimental-policy') ? { '--experimental-policy': '--experimental-policy' } : {}),
 };
 
 interface Outcome {
@@ -144,6 +147,10 @@ describe.each(LAUNCH_MODES)('file and native flags of node children under a prod
   it('a child\'s OPENSSL_CONF is decided as native_addon of the file, from the child\'s directory', () => {
     expect(outcomes.OPENSSL_CONF).toMatchObject({ outcome: 'thrown', code: 'EGOVDENIED' });
     expect(outcomes.OPENSSL_CONF.message).toContain(`native_addon:${dir}/openssl.cnf`);
+  });
+
+  it('no child printed the env file', () => {
+    expect(JSON.stringify(outcomes)).not.toContain('s3cr3t');
   });
 
   it('nothing was written to out/', () => {

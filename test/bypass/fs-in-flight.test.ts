@@ -52,6 +52,28 @@ const viaCallback = (fn) => new Promise((resolve, reject) => fn((e, v) => (e ? r
     const call = await blob.text().then((value) => ({ outcome: 'done', value }), (e) => ({ outcome: 'failed', code: e && e.code }));
     results['fs.openAsBlob of a read-denied file, read after the link was renamed over'] = { swap, call };
   }
+  // A slice, and an object URL turned back into a Blob, share the Blob's data (read by name) and outlive it: until
+  // 2026-11-23 the path left the record when the Blob was collected, and the slice read the denied file afterwards.
+  {
+    const link = path.join(here, 'ok', 'blob-link2');
+    fs.symlinkSync(path.join(here, 'ok', 'sub'), link);
+    let blob = await fs.openAsBlob(path.join(link, 'denied', 'blob.txt'));
+    const slice = blob.slice();
+    const url = URL.createObjectURL(blob);
+    blob = null;
+    for (let round = 0; round < 30; round++) {
+      let junk = [];
+      for (let i = 0; i < 200000; i++) junk.push({ i });
+      junk = null;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    let swap;
+    try { renameOnto(link); swap = { outcome: 'done' }; }
+    catch (e) { swap = { outcome: 'thrown', code: e && e.code, message: String(e && e.message) }; }
+    const read = (b) => b.text().then((value) => value, (e) => 'failed ' + (e && e.code));
+    const call = { outcome: 'done', value: [await read(slice), await read(require('node:buffer').resolveObjectURL(url))] };
+    results['a slice and an object URL of an fs.openAsBlob Blob, read after it was collected and the link renamed over'] = { swap, call };
+  }
   // Node stats a watched file by name at every interval, for as long as it is watched.
   {
     const link = path.join(here, 'ok', 'watch-link');
@@ -120,6 +142,7 @@ const REFUSED: Record<string, (dir: string) => string> = {
   'fs.writeFile into a write-denied directory, link replaced': (dir) => `file_write:${dir}/denied/planted.txt`,
   'createWriteStream into a write-denied directory, link renamed over': (dir) => `file_write:${dir}/denied/stream.txt`,
   'fs.openAsBlob of a read-denied file, read after the link was renamed over': (dir) => `file_read:${dir}/denied/blob.txt`,
+  'a slice and an object URL of an fs.openAsBlob Blob, read after it was collected and the link renamed over': (dir) => `file_read:${dir}/denied/blob.txt`,
   'fs.watchFile of a read-denied file, polled after the link was renamed over': (dir) => `file_read:${dir}/denied/secret.txt`,
 };
 
@@ -157,6 +180,7 @@ describe.each(LAUNCH_MODES)('a link re-pointed under an fs call in flight (%s)',
     expect(JSON.stringify(results)).not.toContain('SECRET');
     expect(results['fs.openAsBlob of a read-denied file, read after the link was renamed over'].call).toEqual({ outcome: 'done', value: 'xxxxxxxxxx' });
     expect(results['fs.watchFile of a read-denied file, polled after the link was renamed over'].call).toEqual({ outcome: 'done', value: [] });
+    expect(results['a slice and an object URL of an fs.openAsBlob Blob, read after it was collected and the link renamed over'].call).toEqual({ outcome: 'done', value: ['xxxxxxxxxx', 'xxxxxxxxxx'] });
     expect(existsSync(join(dir, 'denied', 'planted.txt'))).toBe(false);
     expect(existsSync(join(dir, 'denied', 'stream.txt'))).toBe(false);
     expect(readFileSync(join(dir, 'denied', 'secret.txt'), 'utf8')).toBe('SECRET');

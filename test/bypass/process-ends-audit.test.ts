@@ -153,3 +153,61 @@ describe.each(LAUNCH_MODES)('a child that aborts on an uncaught exception, produ
     }
   });
 });
+
+// An 'exit' listener put before governance's that throws, or a process.emit that drops 'exit', throws on Node's
+// 'beforeExit' emit or is no function. Node emits 'exit' once: a listener that throws ends that emit, an assigned
+// process.emit decides whether listeners run at all, and one that throws on Node's earlier emits ends the process with
+// no 'exit' emit. Each way governance's listener, which closed the log, never ran, and every allowed write the program had made was missing
+// from the log (every line, until 2026-11-23; the entries never reached the disk). Positive control: a process.emit
+// that passes 'exit' on still runs the program's own 'exit' listener, whose write is logged.
+const EXIT_SUPPRESSORS = String.raw`
+const fs = require('node:fs'), path = require('node:path');
+const [variant] = process.argv.slice(2);
+const mark = (name) => fs.writeFileSync(path.join(process.cwd(), 'ok', name), 'x');
+if (variant === 'throwing prepended listener') process.prependListener('exit', () => { throw new Error('ended the exit emit'); });
+if (variant === 'reordered _events') {
+  process.on('exit', () => { throw new Error('ended the exit emit'); });
+  const listeners = [].concat(process._events.exit);
+  process._events.exit = [listeners[listeners.length - 1], ...listeners.slice(0, -1)];
+}
+if (variant === 'emit dropping exit') {
+  const original = process.emit;
+  process.emit = function (event, ...rest) { return event === 'exit' ? false : original.call(this, event, ...rest); };
+}
+if (variant === 'emit throwing on beforeExit') {
+  const original = process.emit;
+  process.emit = function (event, ...rest) {
+    if (event === 'beforeExit' || event === 'uncaughtExceptionMonitor') throw new Error('ended the process');
+    return original.call(this, event, ...rest);
+  };
+}
+if (variant === 'emit not a function') process.emit = undefined;
+if (variant === 'emit restored') {
+  const original = process.emit;
+  process.emit = function (event, ...rest) { return original.call(this, event, ...rest); };
+  process.emit = original;
+  process.on('exit', () => mark(variant + '-listener'));
+}
+for (let i = 0; i < 5; i++) mark(variant + '-' + i);
+`;
+
+describe.each(LAUNCH_MODES)('an exit emit the program ends or drops, production policy (%s)', (mode) => {
+  const dir = createProject({ files: { 'app.cjs': EXIT_SUPPRESSORS, 'ok/.keep': '' } });
+  afterAll(() => removeProject(dir));
+  const variants = ['throwing prepended listener', 'reordered _events', 'emit dropping exit', 'emit throwing on beforeExit', 'emit not a function', 'emit restored'];
+  const runs = variants.map((variant) => governedRun({ dir, mode, entry: 'app.cjs', args: [variant], policy: writeOnlyInOkPolicy(dir) }));
+
+  it.each(variants.map((variant, i) => [variant, i] as const))('%s: the program wrote its files, and each write is in the log', (variant, i) => {
+    expect(existsSync(join(dir, 'ok', `${variant}-4`)), runs[i].stderr).toBe(true);
+    const entries = runs[i].entries();
+    for (let n = 0; n < 5; n++) {
+      expect(entries.some((e) => e.action === 'file_write' && e.target === join(dir, 'ok', `${variant}-${n}`) && e.decision === 'allow'), `${variant}-${n}`).toBe(true);
+    }
+  });
+
+  it('positive control: with process.emit assigned and restored, the program\'s own exit listener runs once and is logged', () => {
+    expect(runs[5].status, runs[5].stderr).toBe(0);
+    expect(runs[5].entries().filter((e) => e.target === join(dir, 'ok', 'emit restored-listener') && e.decision === 'allow')).toHaveLength(1);
+    expect(verifyProjectLog(dir).valid).toBe(true);
+  });
+});
