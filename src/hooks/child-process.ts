@@ -32,7 +32,7 @@ const env = process.env;
 const realpathNative = fs.realpathSync.native;
 const realNode = realpathNative(process.execPath);
 /** What a shell's command or env's words may not change for a child: governance's variables, and bash's hidden code (BASH_ENV, exported functions, PS4). */
-const CHANGED_VARIABLE_PREFIXES: readonly string[] = [...CHILD_VARIABLE_PREFIXES, 'BASH_ENV', 'BASH_FUNC_', 'PS4'];
+const CHANGED_VARIABLE_PREFIXES: readonly string[] = CHILD_VARIABLE_PREFIXES.concat(['BASH_ENV', 'BASH_FUNC_', 'PS4']);
 /**
  * Node 22.14+ can start without its SIGUSR1 handler. A governed process holds SIGUSR1 only from activation on
  * (internals.ts), and a node child opened its inspector to a signal sent in the moments before its preload ran (an
